@@ -1,0 +1,27 @@
+package org.sparkprop.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sparkprop} command line: one subcommand per job. */
+@Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
+    description = "Data-parallel synchronous SGD for feed-forward neural networks on Apache Spark.",
+    subcommands = {TrainCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code (for tests and embedding). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      // Expected failures (bad configuration, bad data, divergence) get one clear line, not a stack trace.
+      commandLine.getErr().println("sparkprop: error: " + ex.getMessage());
+      if (Boolean.getBoolean("sparkprop.debug")) ex.printStackTrace(commandLine.getErr());
+      return 2;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,42 @@
+package org.sparkprop.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.spark.TrainingJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a network on Spark and write summary.json, metrics.jsonl and the model into the output directory.")
+final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = "--config", description = "Job file (HOCON); keys and defaults are listed in conf/reference.conf.")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override one key (repeatable). Lists are comma-separated: --set model.hidden=256,128; --set model.hidden= means no hidden layer.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--output", required = true, description = "Output directory (local path or Hadoop URI).")
+  String output;
+
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in checkpoint.dir.")
+  boolean resume;
+
+  @Option(names = "--verbose", description = "Spark's own logging at INFO instead of WARN.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    // Validate everything before Spark starts: a typo should cost milliseconds, not a cluster start.
+    TrainConfig cfg = TrainConfig.load(config, overrides);
+    if (verbose) Configurator.setRootLevel(Level.INFO);
+    TrainingJob.run(cfg, output, resume, System.out);
+    return 0;
+  }
+}

@@ -1,0 +1,43 @@
+package org.sparkprop.data;
+
+import java.io.Serializable;
+
+/**
+ * Rows packed as dense float32 matrices: the unit in which training data is cached (one block
+ * per Spark partition) and handed to the forward/backward kernels. Rows carry consecutive global
+ * indices starting at {@link #firstIndex}; the batch sampler selects rows by global index.
+ */
+public final class PackedBlock implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public final long firstIndex;
+  public final int rows;
+  public final int features;
+  public final int targetWidth;
+  public final float[] x; // (rows, features) row-major
+  public final float[] y; // (rows, targetWidth) row-major
+
+  public PackedBlock(long firstIndex, int rows, int features, int targetWidth, float[] x, float[] y) {
+    if ((long) rows * features != x.length || (long) rows * targetWidth != y.length) {
+      throw new IllegalArgumentException("block arrays do not match " + rows + " rows x "
+          + features + " features / " + targetWidth + " targets: x has " + x.length
+          + " values, y has " + y.length);
+    }
+    this.firstIndex = firstIndex;
+    this.rows = rows;
+    this.features = features;
+    this.targetWidth = targetWidth;
+    this.x = x;
+    this.y = y;
+  }
+
+  /** Global index one past the last row of this block. */
+  public long endIndex() {
+    return firstIndex + rows;
+  }
+
+  /** Bytes of float data held, the figure compared with Spark's cached size. */
+  public long payloadBytes() {
+    return 4L * ((long) x.length + y.length);
+  }
+}

@@ -1,0 +1,266 @@
+package org.sparkprop.math;
+
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.global.openblas_full;
+
+/**
+ * {@link Gemm} backed by OpenBLAS's {@code cblas_sgemm}, loaded through the JavaCPP presets.
+ *
+ * <p>Loading this class loads the native library and pins OpenBLAS to one thread per call for the
+ * whole process: Spark already runs one task per core, and a multi-threaded OpenBLAS would both
+ * oversubscribe the cores and serialise concurrent callers behind its internal lock. A failure to
+ * load surfaces as a {@link LinkageError} from the constructor; {@link Kernels} turns that into
+ * the pure-Java fallback.
+ *
+ * <p>Operands are staged through per-thread native scratch memory instead of JavaCPP's
+ * {@code float[]} overloads. Those overloads copy the <em>whole</em> array into a native buffer and
+ * back out again for every argument (JNI Get/ReleaseFloatArrayElements), so a matrix at an offset
+ * inside a large array costs a copy of the entire array, and the copy-back rewrites every element
+ * of A, B and C, undoing concurrent writes by other threads to other parts of the same arrays.
+ * Staging copies exactly the rows the call reads and writes back only the m x n block of C.
+ * (Heap-buffer views are no way out: {@code FloatBuffer.wrap(a, off, len).slice()} crashes the JVM
+ * in JavaCPP 1.5.13 with "free(): invalid pointer", and a non-sliced wrap still copies all of it.)
+ *
+ * <p>Thread-safe. Each calling thread keeps scratch buffers as large as the largest operands it
+ * has passed; they are freed when the thread ends and its buffers are collected.
+ */
+public final class OpenBlasGemm implements Gemm {
+
+  /** The OpenBLAS version string from the presets' header, e.g. "OpenBLAS 0.3.31". */
+  public static final String VERSION = openblas.OPENBLAS_VERSION.trim();
+
+  // Smallest scratch allocation, in floats (256 KiB): avoids re-growing through tiny sizes.
+  private static final int MIN_SCRATCH = 1 << 16;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static volatile String coreName;
+
+  // After the fields above: the self-check already uses the scratch buffers.
+  static {
+    // Touching the openblas class loads libopenblas (UnsatisfiedLinkError if it cannot).
+    openblas.blas_set_num_threads(1);
+    if (openblas.blas_get_vendor() == 0) {
+      // The presets could not find a thread-count setter: the library is not the expected one.
+      throw new UnsatisfiedLinkError("native BLAS loaded but openblas_set_num_threads was not found"
+          + " (org.bytedeco.openblas.load=" + System.getProperty("org.bytedeco.openblas.load") + ")");
+    }
+    selfCheck();
+  }
+
+  /**
+   * Loads the native library on first use.
+   *
+   * @throws LinkageError if OpenBLAS or its JNI bindings cannot be loaded on this platform
+   */
+  public OpenBlasGemm() {
+    // Class initialisation does the work; an instance carries no state of its own.
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                    float alpha, float[] a, int aOffset, int lda,
+                    float[] b, int bOffset, int ldb,
+                    float beta, float[] c, int cOffset, int ldc) {
+    int aRows = transA ? k : m;
+    int aCols = transA ? m : k;
+    int bRows = transB ? n : k;
+    int bCols = transB ? k : n;
+    checkOperand("A", a.length, aOffset, lda, aRows, aCols);
+    checkOperand("B", b.length, bOffset, ldb, bRows, bCols);
+    checkOperand("C", c.length, cOffset, ldc, m, n);
+    if (m == 0 || n == 0) return;
+    if (k == 0 || alpha == 0f) {
+      // No product to form: C = beta * C, done here so that no operand is staged for nothing.
+      scaleInPlace(c, cOffset, ldc, m, n, beta);
+      return;
+    }
+
+    Scratch s = SCRATCH.get();
+    int ldaS = stage(s.a(packedLength(aRows, aCols, lda)), a, aOffset, lda, aRows, aCols);
+    int ldbS = stage(s.b(packedLength(bRows, bCols, ldb)), b, bOffset, ldb, bRows, bCols);
+    // C is always packed in scratch (ldc' = n) so that writing it back touches only the m x n
+    // block: elements between rows of a strided C may belong to another caller.
+    FloatBuffer cs = s.c(m * n);
+    if (beta != 0f) {
+      copyIn(cs, c, cOffset, ldc, m, n);
+    }
+    openblas.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+        transB ? CblasTrans : CblasNoTrans, m, n, k,
+        alpha, s.aBuf, ldaS, s.bBuf, ldbS, beta, cs, n);
+    copyOut(cs, c, cOffset, ldc, m, n);
+  }
+
+  @Override
+  public String name() {
+    String core = coreName;
+    if (core == null) {
+      core = detectCoreName();
+      coreName = core;
+    }
+    // The presets can be pointed at another BLAS (org.bytedeco.openblas.load=mkl_rt); say so.
+    String library = openblas.blas_get_vendor() == 3 ? "Intel MKL (via the OpenBLAS presets)" : VERSION;
+    return library + " (native, 1 thread per call" + (core.isEmpty() ? "" : ", " + core + " kernels")
+        + ")";
+  }
+
+  // ---- argument checks ----
+
+  /**
+   * Rejects shapes that would let native code read or write outside the array. Java code would get
+   * an ArrayIndexOutOfBoundsException; native code would corrupt the heap or crash the executor.
+   */
+  private static void checkOperand(String name, long length, long offset, int ld, int rows, int cols) {
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException("negative dimension for " + name + ": " + rows + " x " + cols);
+    }
+    if (ld < Math.max(1, cols)) {
+      throw new IllegalArgumentException("leading dimension of " + name + " is " + ld
+          + ", less than its " + cols + " columns");
+    }
+    long span = span(rows, cols, ld);
+    if (offset < 0 || offset + span > length) {
+      throw new IndexOutOfBoundsException(name + " (" + rows + " x " + cols + ", ld " + ld
+          + ") at offset " + offset + " needs " + span + " elements, storage has " + length);
+    }
+  }
+
+  /** Elements from the first to one past the last element of a strided (rows, cols) matrix. */
+  private static long span(int rows, int cols, int ld) {
+    return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
+  }
+
+  private static void scaleInPlace(float[] c, int cOffset, int ldc, int m, int n, float beta) {
+    if (beta == 1f) return;
+    for (int i = 0; i < m; i++) {
+      int ci = cOffset + i * ldc;
+      if (beta == 0f) {
+        java.util.Arrays.fill(c, ci, ci + n, 0f); // BLAS semantics: NaN in C is not propagated
+      } else {
+        for (int j = 0; j < n; j++) c[ci + j] *= beta;
+      }
+    }
+  }
+
+  // ---- staging ----
+
+  /**
+   * Scratch length for a (rows, cols) operand: the span, so that it is one bulk copy, unless the
+   * rows are so sparse in their stride that packing them row by row copies less than half of it.
+   */
+  private static int packedLength(int rows, int cols, int ld) {
+    long span = span(rows, cols, ld); // fits an int: checkOperand found it inside an array
+    long packed = (long) rows * cols;
+    return (int) (packed * 2 < span ? packed : span);
+  }
+
+  /** Copies an operand into scratch, returning the leading dimension it has there. */
+  private static int stage(FloatBuffer dst, float[] src, int offset, int ld, int rows, int cols) {
+    long span = span(rows, cols, ld);
+    if ((long) rows * cols * 2 < span) {
+      for (int i = 0; i < rows; i++) dst.put(i * cols, src, offset + i * ld, cols);
+      return cols;
+    }
+    dst.put(0, src, offset, (int) span);
+    return ld;
+  }
+
+  private static void copyIn(FloatBuffer dst, float[] c, int cOffset, int ldc, int m, int n) {
+    if (ldc == n) {
+      dst.put(0, c, cOffset, m * n);
+    } else {
+      for (int i = 0; i < m; i++) dst.put(i * n, c, cOffset + i * ldc, n);
+    }
+  }
+
+  private static void copyOut(FloatBuffer src, float[] c, int cOffset, int ldc, int m, int n) {
+    if (ldc == n) {
+      src.get(0, c, cOffset, m * n);
+    } else {
+      for (int i = 0; i < m; i++) src.get(i * n, c, cOffset + i * ldc, n);
+    }
+  }
+
+  /**
+   * Per-thread native buffers for A, B and C. Each is a FloatPointer (freed at once when it is
+   * outgrown, unlike a direct ByteBuffer, which waits for a GC) seen through a direct FloatBuffer,
+   * whose bulk get/put compile to plain memory copies, unlike FloatPointer's JNI get/put.
+   */
+  private static final class Scratch {
+    private FloatPointer aMem;
+    private FloatPointer bMem;
+    private FloatPointer cMem;
+    FloatBuffer aBuf;
+    FloatBuffer bBuf;
+    FloatBuffer cBuf;
+
+    FloatBuffer a(int floats) {
+      if (aBuf == null || aBuf.capacity() < floats) {
+        aMem = grow(aMem, floats);
+        aBuf = aMem.asBuffer();
+      }
+      return aBuf;
+    }
+
+    FloatBuffer b(int floats) {
+      if (bBuf == null || bBuf.capacity() < floats) {
+        bMem = grow(bMem, floats);
+        bBuf = bMem.asBuffer();
+      }
+      return bBuf;
+    }
+
+    FloatBuffer c(int floats) {
+      if (cBuf == null || cBuf.capacity() < floats) {
+        cMem = grow(cMem, floats);
+        cBuf = cMem.asBuffer();
+      }
+      return cBuf;
+    }
+
+    private static FloatPointer grow(FloatPointer old, int floats) {
+      if (old != null) old.close();
+      // Round up to a power of two so that a slowly growing shape does not reallocate each call.
+      long size = Math.max(MIN_SCRATCH, Long.highestOneBit(Math.max(1, floats - 1)) << 1);
+      FloatPointer p = new FloatPointer(Math.min(size, Integer.MAX_VALUE - 8));
+      if (p.isNull()) throw new OutOfMemoryError("cannot allocate " + size + " floats of scratch");
+      return p;
+    }
+  }
+
+  // ---- load-time checks ----
+
+  /**
+   * One 2 x 2 product at load: a native library built for the wrong CPU or a broken ABI shows up
+   * here, where Kernels can still fall back, instead of as wrong gradients later.
+   */
+  private static void selfCheck() {
+    float[] a = {1, 2, 3, 4}; // (2, 2)
+    float[] b = {5, 6, 7, 8}; // (2, 2)
+    float[] c = {1, 1, 1, 1}; // (2, 2)
+    new OpenBlasGemm().sgemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+    if (c[0] != 19f || c[1] != 22f || c[2] != 43f || c[3] != 50f) {
+      throw new UnsatisfiedLinkError("OpenBLAS self-check failed: [[1,2],[3,4]] x [[5,6],[7,8]]"
+          + " gave " + java.util.Arrays.toString(c));
+    }
+  }
+
+  /**
+   * The kernel family OpenBLAS picked for this CPU (e.g. "Zen", "Haswell"): a generic fallback
+   * explains a slow executor. openblas_get_corename is only bound by the "full" presets class,
+   * which loads one more JNI library, so it is asked only when a description is wanted.
+   */
+  private static String detectCoreName() {
+    try {
+      return openblas_full.openblas_get_corename().getString();
+    } catch (LinkageError | RuntimeException e) {
+      return "";
+    }
+  }
+}

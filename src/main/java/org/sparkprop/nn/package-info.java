@@ -1,0 +1,8 @@
+/**
+ * Dense feed-forward networks: the architecture ({@link org.sparkprop.nn.NetworkSpec}), where each
+ * layer's weights sit in the one flat parameter vector ({@link org.sparkprop.nn.ParameterLayout}),
+ * activations with their derivatives, seeded initialisers, and the blocked float32 forward and
+ * backward passes ({@link org.sparkprop.nn.DenseNetwork}) with their reusable scratch buffers.
+ * Plain Java: no Spark types.
+ */
+package org.sparkprop.nn;

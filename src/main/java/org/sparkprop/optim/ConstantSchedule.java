@@ -1,0 +1,11 @@
+package org.sparkprop.optim;
+
+/** The base rate in every round. */
+record ConstantSchedule(double baseRate) implements LearningRateSchedule {
+
+  @Override
+  public double rate(long round) {
+    Checks.requireRound(round);
+    return baseRate;
+  }
+}

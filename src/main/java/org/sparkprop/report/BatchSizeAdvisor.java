@@ -1,0 +1,68 @@
+package org.sparkprop.report;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import org.sparkprop.train.GlobalBatches;
+import org.sparkprop.train.TrainingListener;
+import org.sparkprop.train.TrainingOptions;
+import org.sparkprop.train.TrainingState;
+
+/**
+ * After the first rounds, says whether the global batch keeps the executors busy: the measured
+ * median compute time per round against the fixed cost of a round (broadcast, scheduling,
+ * aggregation, update), and the batch size at which compute would be 80% of a round. Measured
+ * rather than guessed, because the fixed cost differs by an order of magnitude between local mode
+ * and a cluster.
+ */
+public final class BatchSizeAdvisor implements TrainingListener {
+  private static final int SAMPLE_ROUNDS = 12;
+  private final PrintStream out;
+  private final long[] compute = new long[SAMPLE_ROUNDS];
+  private final long[] fixed = new long[SAMPLE_ROUNDS];
+  private int seen;
+  private int batchSize;
+  private boolean done;
+
+  public BatchSizeAdvisor(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
+    batchSize = batches.batchSize();
+  }
+
+  @Override
+  public void onRound(RoundEvent e) {
+    if (done) return;
+    // The first two rounds include JIT warm-up and first broadcasts: not representative.
+    if (e.round() <= 2) return;
+    compute[seen] = e.computeNanos();
+    fixed[seen] = e.totalNanos() - e.computeNanos();
+    if (++seen == SAMPLE_ROUNDS) advise();
+  }
+
+  @Override
+  public void onEnd(org.sparkprop.train.TrainingResult result) {
+    if (!done && seen >= 3) advise();
+  }
+
+  private void advise() {
+    done = true;
+    double c = median(compute, seen) / 1e6;
+    double f = median(fixed, seen) / 1e6;
+    double busy = c / (c + f);
+    // compute scales with the batch: busy 80% needs compute = 4 x fixed.
+    long suggested = c > 0 ? Math.round(batchSize * 4 * f / c) : 0;
+    String verdict = busy >= 0.7 ? "the executors are busy"
+        : String.format(Locale.ROOT, "the fixed cost dominates; a global batch of about %,d would make compute 80%% of a round", suggested);
+    out.printf(Locale.ROOT, "round time: compute %.1f ms, fixed cost %.1f ms (compute %.0f%%): %s%n", c, f, busy * 100, verdict);
+  }
+
+  private static double median(long[] values, int n) {
+    long[] copy = Arrays.copyOf(values, n);
+    Arrays.sort(copy);
+    return copy[n / 2];
+  }
+}

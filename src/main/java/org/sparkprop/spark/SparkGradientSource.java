@@ -1,0 +1,173 @@
+package org.sparkprop.spark;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.nn.DenseNetwork;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.train.BlockGradient;
+import org.sparkprop.train.EpochPermutation;
+import org.sparkprop.train.GlobalBatches;
+import org.sparkprop.train.GradientAccumulator;
+import org.sparkprop.train.GradientSource;
+import scala.Tuple2;
+
+/**
+ * One Spark job per round: broadcast the weights, let every partition compute the gradient of its
+ * rows of global batch t ({@link BlockGradient}, the same code as the single-JVM trainer), and
+ * merge the partition results in partition-index order.
+ *
+ * <p>Merging in a fixed order is what makes a run bit-for-bit reproducible whatever the number of
+ * executors, their speed or task retries: float addition is not associative, and Spark's own
+ * treeAggregate merges in arrival order. Up to {@code fanIn} partitions are merged on the driver;
+ * beyond that, a fixed two-level tree (groups of {@code fanIn} consecutive partitions merged in
+ * order by executors, then the groups in order by the driver) keeps the driver from receiving
+ * every partition's gradient.
+ */
+public final class SparkGradientSource implements GradientSource {
+  private final JavaSparkContext sc;
+  private final PackedDataset data;
+  private final NetworkSpec spec;
+  private final GlobalBatches batches;
+  private final int chunkRows;
+  private final int fanIn;
+
+  public SparkGradientSource(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int batchSize, long seed,
+                             int chunkRows, int fanIn) {
+    this.sc = sc;
+    this.data = data;
+    this.spec = spec;
+    this.batches = new GlobalBatches(data.rows(), batchSize, seed);
+    this.chunkRows = Math.min(chunkRows, batchSize);
+    this.fanIn = Math.max(2, fanIn);
+  }
+
+  @Override
+  public GlobalBatches batches() {
+    return batches;
+  }
+
+  @Override
+  public RoundResult computeRound(float[] params, long epoch, long batch) {
+    long t0 = System.nanoTime();
+    Broadcast<float[]> weights = sc.broadcast(params);
+    long t1 = System.nanoTime();
+    RoundTask task = new RoundTask(spec, weights, batches, epoch, batch, chunkRows, data.targetWidth());
+    GradientAccumulator merged;
+    long mergeNanos;
+    try {
+      if (data.partitions() <= fanIn) {
+        List<GradientAccumulator> parts = data.blocks().mapPartitions(task).collect(); // in partition order
+        long m0 = System.nanoTime();
+        merged = mergeInOrder(parts);
+        mergeNanos = System.nanoTime() - m0;
+      } else {
+        int groups = (data.partitions() + fanIn - 1) / fanIn;
+        int groupSize = fanIn;
+        List<Tuple2<Integer, GradientAccumulator>> groupSums = data.blocks()
+            .mapPartitionsToPair(new KeyedRoundTask(task, groupSize))
+            .groupByKey(new HashPartitioner(groups))
+            .mapValues(SparkGradientSource::mergeByPartitionIndex)
+            .collect();
+        long m0 = System.nanoTime();
+        List<Tuple2<Integer, GradientAccumulator>> sorted = new ArrayList<>(groupSums);
+        sorted.sort(Comparator.comparing(Tuple2::_1));
+        List<GradientAccumulator> ordered = new ArrayList<>(sorted.size());
+        for (Tuple2<Integer, GradientAccumulator> g : sorted) ordered.add(g._2);
+        merged = mergeInOrder(ordered);
+        mergeNanos = System.nanoTime() - m0;
+      }
+    } finally {
+      // A new broadcast every round: destroying the old one keeps executor memory flat.
+      weights.destroy();
+    }
+    return new RoundResult(merged, t1 - t0, merged.computeNanos(), mergeNanos);
+  }
+
+  static GradientAccumulator mergeInOrder(List<GradientAccumulator> parts) {
+    GradientAccumulator total = null;
+    for (GradientAccumulator part : parts) {
+      if (total == null) total = part;
+      else total.merge(part);
+    }
+    return total;
+  }
+
+  /** Executor-side merge of one group: sort by partition index, then add in that order. */
+  static GradientAccumulator mergeByPartitionIndex(Iterable<Tuple2<Integer, GradientAccumulator>> parts) {
+    List<Tuple2<Integer, GradientAccumulator>> list = new ArrayList<>();
+    parts.forEach(list::add);
+    list.sort(Comparator.comparing(Tuple2::_1));
+    List<GradientAccumulator> ordered = new ArrayList<>(list.size());
+    for (Tuple2<Integer, GradientAccumulator> t : list) ordered.add(t._2);
+    return mergeInOrder(ordered);
+  }
+
+  /** The per-partition work of a round; captures only serialisable, small values. */
+  static final class RoundTask implements FlatMapFunction<Iterator<PackedBlock>, GradientAccumulator> {
+    private static final long serialVersionUID = 1L;
+    private final NetworkSpec spec;
+    private final Broadcast<float[]> weights;
+    private final GlobalBatches batches;
+    private final long epoch;
+    private final long batch;
+    private final int chunkRows;
+    private final int targetWidth;
+
+    RoundTask(NetworkSpec spec, Broadcast<float[]> weights, GlobalBatches batches, long epoch, long batch,
+              int chunkRows, int targetWidth) {
+      this.spec = spec;
+      this.weights = weights;
+      this.batches = batches;
+      this.epoch = epoch;
+      this.batch = batch;
+      this.chunkRows = chunkRows;
+      this.targetWidth = targetWidth;
+    }
+
+    @Override
+    public Iterator<GradientAccumulator> call(Iterator<PackedBlock> blocks) {
+      TestFaults.maybeFail(epoch * batches.batchesPerEpoch() + batch);
+      float[] params = weights.value();
+      DenseNetwork network = new DenseNetwork(spec, Kernels.gemm());
+      EpochPermutation permutation = batches.permutation(epoch);
+      GradientAccumulator acc = new GradientAccumulator(params.length);
+      while (blocks.hasNext()) {
+        PackedBlock block = blocks.next();
+        BlockGradient.accumulate(network, params, block, permutation, batches.start(batch), batches.end(batch), acc,
+            WorkspaceCache.get(spec, targetWidth, chunkRows));
+      }
+      return Collections.singletonList(acc).iterator();
+    }
+  }
+
+  /** The same work, keyed by the partition's group for the two-level tree. */
+  static final class KeyedRoundTask
+      implements PairFlatMapFunction<Iterator<PackedBlock>, Integer, Tuple2<Integer, GradientAccumulator>> {
+    private static final long serialVersionUID = 1L;
+    private final RoundTask task;
+    private final int groupSize;
+
+    KeyedRoundTask(RoundTask task, int groupSize) {
+      this.task = task;
+      this.groupSize = groupSize;
+    }
+
+    @Override
+    public Iterator<Tuple2<Integer, Tuple2<Integer, GradientAccumulator>>> call(Iterator<PackedBlock> blocks) {
+      int partition = TaskContext.getPartitionId();
+      GradientAccumulator acc = task.call(blocks).next();
+      return Collections.singletonList(new Tuple2<>(partition / groupSize, new Tuple2<>(partition, acc))).iterator();
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package org.sparkprop.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.io.Checkpoint;
+import org.sparkprop.io.CheckpointStore;
+import org.sparkprop.loss.Loss;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.nn.Activation;
+import org.sparkprop.nn.Initializer;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.optim.OptimizerSettings;
+import org.sparkprop.optim.ScheduleSettings;
+import org.sparkprop.report.BatchSizeAdvisor;
+import org.sparkprop.report.ConsoleProgress;
+import org.sparkprop.report.MetricsLog;
+import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.Evaluator;
+import org.sparkprop.train.Trainer;
+import org.sparkprop.train.TrainingOptions;
+import org.sparkprop.train.TrainingResult;
+import org.sparkprop.train.TrainingState;
+import org.sparkprop.train.WeightsDigest;
+
+/**
+ * The {@code train} command's work on the driver: start Spark, pack and cache the data, build the
+ * network, run the synchronous round loop (resuming from the newest checkpoint if asked), evaluate
+ * on the test set, and write {@code summary.json}, {@code metrics.jsonl} and the model into the
+ * output directory (any Hadoop file-system URI).
+ */
+public final class TrainingJob {
+  /** Rows per forward/backward chunk inside a task: large enough for efficient GEMM, small enough for cache. */
+  public static final int CHUNK_ROWS = 1024;
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private TrainingJob() {
+  }
+
+  /** Runs the job and returns the summary it wrote. */
+  public static ObjectNode run(TrainConfig cfg, String outputDir, boolean resume, PrintStream console) throws IOException {
+    long wallStart = System.nanoTime();
+    console.println("sparkprop: resolved configuration\n" + cfg.render());
+    SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf());
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    Configuration hadoop = sc.hadoopConfiguration();
+    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
+    console.printf(Locale.ROOT, "spark %s, master %s, %d partitions; BLAS: %s%n", sc.version(), sc.master(),
+        partitions, Kernels.description());
+
+    DataSets data = DataSets.load(cfg, sc, partitions);
+    try {
+      console.println("data: " + data.description());
+      NetworkSpec spec = networkSpec(cfg, data.train());
+      console.println("network: " + spec.describe());
+      long cachedBytes = data.train().cachedBytes();
+      long payload = 4L * data.train().rows() * (data.train().features() + data.train().targetWidth());
+      console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
+          payload == 0 ? 0 : (double) cachedBytes / payload);
+
+      TrainingOptions options = options(cfg);
+      CheckpointStore store = cfg.checkpoint().enabled()
+          ? new CheckpointStore(cfg.checkpoint().dir(), hadoop, cfg.checkpoint().keep()) : null;
+      TrainingState start = null;
+      if (resume) {
+        if (store == null) throw new IllegalArgumentException("--resume needs checkpoint.dir");
+        Optional<Checkpoint> latest = store.latest();
+        if (latest.isPresent()) {
+          start = TrainingCheckpoints.toState(latest.get(), spec, cfg);
+          console.printf(Locale.ROOT, "resuming from %s: epoch %d, round %,d%n", store.list().get(0),
+              start.epoch() + 1, start.round());
+        } else {
+          console.println("no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch");
+        }
+      }
+      SparkGradientSource source = new SparkGradientSource(sc, data.train(), spec, cfg.train().batchSize(),
+          cfg.train().seed(), CHUNK_ROWS, cfg.spark().treeFanIn());
+      PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
+      Evaluator evaluator = evalSet == null ? null : new SparkEvaluator(sc, evalSet, spec, CHUNK_ROWS);
+      TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec);
+      Trainer trainer = new Trainer(source, options, evaluator, sink).monitorEvaluation(data.validation() != null);
+      if (start == null) {
+        float[] params = initializer(cfg).initialise(spec, cfg.train().seed());
+        start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
+      }
+
+      FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
+      fs.mkdirs(new Path(outputDir));
+      TrainingResult result;
+      try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
+           MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {
+        trainer.addListener(new ConsoleProgress(console, cfg.train().logEveryRounds()))
+            .addListener(new BatchSizeAdvisor(console))
+            .addListener(metrics);
+        result = trainer.run(start);
+      }
+
+      ObjectNode testMetrics = JSON.createObjectNode();
+      EvaluationAccumulator testStats = null;
+      if (data.test() != null) {
+        testStats = new SparkEvaluator(sc, data.test(), spec, CHUNK_ROWS).evaluate(result.params());
+        for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
+        if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
+      }
+      ObjectNode summary = JSON.createObjectNode();
+      summary.set("config", JSON.valueToTree(cfg.resolved()));
+      summary.put("network", spec.describe());
+      summary.put("data", data.description());
+      summary.put("sparkMaster", sc.master());
+      summary.put("partitions", data.train().partitions());
+      summary.put("blas", Kernels.description());
+      summary.put("epochs", result.epochs());
+      summary.put("rounds", result.rounds());
+      summary.put("stoppedEarly", result.stoppedEarly());
+      summary.put("trainLoss", result.trainLoss());
+      summary.set("testMetrics", testMetrics);
+      summary.put("samplesPerSecond", result.samplesPerSecond());
+      summary.put("loopSeconds", result.loopSeconds());
+      summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+      summary.put("cachedBytes", cachedBytes);
+      summary.put("cachedBytesPerFloat32Payload", payload == 0 ? 0 : (double) cachedBytes / payload);
+      summary.set("roundSplitMs", JSON.valueToTree(result.meanSplitMs()));
+      summary.put("parameterCount", spec.parameterCount());
+      summary.put("weightsSha256", WeightsDigest.sha256(result.params()));
+      try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
+        out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
+      }
+      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
+      printFinal(console, result, testMetrics, outputDir);
+      return summary;
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  private static void printFinal(PrintStream console, TrainingResult result, ObjectNode testMetrics, String outputDir) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "done: %d epochs, %,d rounds, train loss %.4f",
+        result.epochs(), result.rounds(), result.trainLoss()));
+    testMetrics.fields().forEachRemaining(e -> {
+      if (e.getValue().isNumber()) sb.append(String.format(Locale.ROOT, ", test %s %.4f", e.getKey(), e.getValue().asDouble()));
+    });
+    sb.append(String.format(Locale.ROOT, ", %,.0f samples/s; wrote %s/summary.json", result.samplesPerSecond(), outputDir));
+    console.println(sb);
+  }
+
+  /** The network the configuration asks for, sized by the data. */
+  public static NetworkSpec networkSpec(TrainConfig cfg, PackedDataset train) {
+    TrainConfig.Model m = cfg.model();
+    Loss loss = Loss.parse(m.loss().configName());
+    Activation output = Activation.parse(m.effectiveOutput().configName());
+    int classes = train.classes();
+    int outputs;
+    if (classes > 2) outputs = classes;
+    else if (classes == 2) outputs = output == Activation.SOFTMAX ? 2 : 1;
+    else outputs = train.targetWidth();
+    return new NetworkSpec(train.features(), m.hiddenSizes(), Activation.parse(m.activation().configName()),
+        outputs, output, loss);
+  }
+
+  public static Initializer initializer(TrainConfig cfg) {
+    return Initializer.parse(cfg.model().effectiveInit().configName());
+  }
+
+  public static TrainingOptions options(TrainConfig cfg) {
+    TrainConfig.Train t = cfg.train();
+    // train.weightDecay is AdamW's decoupled decay; the other optimizers take coupled decay from train.l2.
+    boolean adamw = t.optimizer() == TrainConfig.Optimizer.ADAMW;
+    OptimizerSettings opt = new OptimizerSettings(t.optimizer().configName(), t.momentum(), t.beta1(), t.beta2(),
+        t.epsilon(), adamw ? t.weightDecay() : 0, t.l2());
+    ScheduleSettings schedule = new ScheduleSettings(t.lrSchedule().configName(), t.lrStepRounds(), t.lrStepFactor(),
+        t.lrMin(), t.warmupRounds());
+    return new TrainingOptions(t.epochs(), t.maxRounds(), opt, t.learningRate(), schedule, t.clipNorm(),
+        cfg.checkpoint().everyRounds(), t.earlyStopping().patience(), t.earlyStopping().metric().configName());
+  }
+}

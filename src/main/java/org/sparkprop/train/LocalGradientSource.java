@@ -1,0 +1,51 @@
+package org.sparkprop.train;
+
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.nn.DenseNetwork;
+import org.sparkprop.nn.Workspace;
+
+/** The single-JVM reference: every row in one block, one thread, the same per-block code as a Spark task. */
+public final class LocalGradientSource implements GradientSource {
+  private final DenseNetwork network;
+  private final PackedBlock data;
+  private final GlobalBatches batches;
+  private final Workspace workspace;
+  private final GradientAccumulator accumulator;
+  private long permutationEpoch = -1;
+  private EpochPermutation permutation;
+
+  public LocalGradientSource(DenseNetwork network, PackedBlock data, int batchSize, long seed, int chunkRows) {
+    this.network = network;
+    this.data = data;
+    this.batches = new GlobalBatches(data.rows, batchSize, seed);
+    this.workspace = new Workspace(network.spec(), data.targetWidth, Math.min(chunkRows, batchSize));
+    this.accumulator = new GradientAccumulator(network.spec().parameterCount());
+  }
+
+  @Override
+  public GlobalBatches batches() {
+    return batches;
+  }
+
+  @Override
+  public RoundResult computeRound(float[] params, long epoch, long batch) {
+    if (epoch != permutationEpoch) {
+      permutation = batches.permutation(epoch);
+      permutationEpoch = epoch;
+    }
+    accumulator.reset();
+    BlockGradient.accumulate(network, params, data, permutation, batches.start(batch), batches.end(batch),
+        accumulator, workspace);
+    return new RoundResult(accumulator, 0, accumulator.computeNanos(), 0);
+  }
+
+  /** An evaluator over a local block with the same network. */
+  public static Evaluator evaluator(DenseNetwork network, PackedBlock block, int classes, int chunkRows) {
+    Workspace ws = new Workspace(network.spec(), block.targetWidth, chunkRows);
+    return params -> {
+      EvaluationAccumulator acc = new EvaluationAccumulator(classes);
+      acc.add(network, params, block, ws);
+      return acc;
+    };
+  }
+}

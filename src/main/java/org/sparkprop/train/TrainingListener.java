@@ -1,0 +1,39 @@
+package org.sparkprop.train;
+
+import java.util.Map;
+
+/**
+ * Observes the training loop on the driver: progress bars, metrics logs, reports. Called on the
+ * loop's thread; a listener must not modify the arrays it is shown.
+ */
+public interface TrainingListener {
+
+  default void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
+  }
+
+  default void onRound(RoundEvent event) {
+  }
+
+  default void onEpoch(EpochEvent event) {
+  }
+
+  default void onEnd(TrainingResult result) {
+  }
+
+  /**
+   * One completed round. Times in nanoseconds; {@code otherNanos} is the round's wall time not
+   * accounted for by the four named parts (scheduling, task launch, result transfer).
+   */
+  record RoundEvent(int epoch, long batch, long round, long rows, double loss, double learningRate,
+                    double gradientNorm, long broadcastNanos, long computeNanos, long aggregateNanos,
+                    long updateNanos, long otherNanos) {
+    public long totalNanos() {
+      return broadcastNanos + computeNanos + aggregateNanos + updateNanos + otherNanos;
+    }
+  }
+
+  /** One completed epoch: its mean training loss and, when a validation set exists, its metrics. */
+  record EpochEvent(int epoch, double trainLoss, Map<String, Double> validation,
+                    EvaluationAccumulator validationStats, double seconds, float[] params) {
+  }
+}

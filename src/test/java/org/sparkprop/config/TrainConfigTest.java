@@ -1,0 +1,259 @@
+package org.sparkprop.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.config.TrainConfig.Activation;
+import org.sparkprop.config.TrainConfig.DataFormat;
+import org.sparkprop.config.TrainConfig.ExtraFeature;
+import org.sparkprop.config.TrainConfig.Init;
+import org.sparkprop.config.TrainConfig.Loss;
+import org.sparkprop.config.TrainConfig.OutputActivation;
+import org.sparkprop.config.TrainConfig.Scaling;
+
+class TrainConfigTest {
+  @TempDir Path dir;
+
+  private Path file(String text) throws Exception {
+    Path f = Files.createTempFile(dir, "run", ".conf");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  private static TrainConfig set(String... overrides) {
+    return TrainConfig.load(null, List.of(overrides));
+  }
+
+  @Test
+  void defaultsLoadWithTheDocumentedValues() {
+    TrainConfig c = TrainConfig.defaults();
+    assertEquals(DataFormat.PLAYGROUND, c.data().format());
+    assertEquals(TrainConfig.PlaygroundName.SPIRAL, c.data().playground().name());
+    assertEquals(2000, c.data().playground().rows());
+    assertEquals(List.of(), c.data().playground().extraFeatures());
+    assertEquals(0.2, c.data().testFraction());
+    assertEquals(0.01, c.data().maxBadFraction());
+    assertTrue(c.data().header());
+    assertEquals(",", c.data().delimiter());
+    assertFalse(c.data().hasTest());
+    assertEquals(List.of(16, 16), c.model().hidden());
+    assertEquals(Activation.RELU, c.model().activation());
+    assertEquals(Loss.CROSS_ENTROPY, c.model().loss());
+    assertEquals(TrainConfig.Optimizer.ADAM, c.train().optimizer());
+    assertEquals(0.01, c.train().learningRate());
+    assertEquals(64, c.train().batchSize());
+    assertEquals(20, c.train().epochs());
+    assertEquals(42L, c.train().seed());
+    assertEquals(1e-8, c.train().epsilon());
+    assertEquals(0.999, c.train().beta2());
+    assertEquals(TrainConfig.LrSchedule.CONSTANT, c.train().lrSchedule());
+    assertFalse(c.train().earlyStopping().enabled());
+    assertEquals(50, c.train().logEveryRounds());
+    assertEquals(0L, c.train().maxRounds());
+    assertEquals("local[*]", c.spark().master());
+    assertEquals("MEMORY_AND_DISK", c.spark().storageLevel());
+    assertEquals(8, c.spark().treeFanIn());
+    assertEquals(Map.of(), c.spark().conf());
+    assertFalse(c.checkpoint().enabled());
+    assertEquals(3, c.checkpoint().keep());
+  }
+
+  @Test
+  void autoValuesResolveAsDocumented() {
+    TrainConfig c = TrainConfig.defaults();
+    assertEquals(OutputActivation.AUTO, c.model().output());
+    assertEquals(OutputActivation.SOFTMAX, c.model().effectiveOutput());
+    assertEquals(Init.HE, c.model().effectiveInit());
+    assertEquals(Scaling.NONE, c.data().effectiveScaling());
+
+    assertEquals(OutputActivation.SIGMOID, set("model.loss=bce").model().effectiveOutput());
+    assertEquals(OutputActivation.IDENTITY, set("model.loss=mse").model().effectiveOutput());
+    assertEquals(Init.GLOROT, set("model.activation=tanh").model().effectiveInit());
+    assertEquals(Init.HE, set("model.activation=leaky_relu").model().effectiveInit());
+    assertEquals(Init.GLOROT, set("model.init=glorot").model().effectiveInit());
+    assertEquals(Scaling.STANDARD, set("data.format=csv", "data.train=x.csv").data().effectiveScaling());
+    assertEquals(Scaling.DIVIDE_BY_255,
+        set("data.format=idx", "data.train=i", "data.trainLabels=l").data().effectiveScaling());
+    assertEquals(Scaling.MINMAX, set("data.format=idx", "data.train=i", "data.trainLabels=l",
+        "data.scaling=minmax").data().effectiveScaling());
+  }
+
+  @Test
+  void overridesBeatTheFileWhichBeatsTheDefaults() throws Exception {
+    Path f = file("train { batchSize = 128, epochs = 3 }\nmodel.hidden = [8]\n");
+    TrainConfig c = TrainConfig.load(f, List.of("train.batchSize=256", "train.batchSize=512"));
+    assertEquals(512, c.train().batchSize(), "later --set wins over earlier --set and the file");
+    assertEquals(3, c.train().epochs(), "file wins over the default");
+    assertEquals(List.of(8), c.model().hidden());
+    assertEquals(0.01, c.train().learningRate(), "untouched keys keep their default");
+  }
+
+  @Test
+  void fileMaySubstituteAndInclude() throws Exception {
+    Path base = file("train.epochs = 7\n");
+    Path f = file("include file(\"" + base + "\")\ntrain.logEveryRounds = ${train.epochs}\n");
+    TrainConfig c = TrainConfig.load(f, List.of());
+    assertEquals(7, c.train().epochs());
+    assertEquals(7, c.train().logEveryRounds());
+  }
+
+  @Test
+  void listOverridesAreCommaSeparatedAndEmptyMeansEmpty() {
+    assertEquals(List.of(256, 128), set("model.hidden=256,128").model().hidden());
+    assertEquals(List.of(256, 128), set("model.hidden=[256, 128]").model().hidden());
+    assertEquals(List.of(5), set("model.hidden=5").model().hidden());
+    assertEquals(List.of(), set("model.hidden=").model().hidden());
+    assertEquals(List.of(), set("model.hidden=[]").model().hidden());
+    assertArrayEquals(new int[] {3, 2}, set("model.hidden=3, 2").model().hiddenSizes());
+    assertEquals(List.of(ExtraFeature.X1SQ, ExtraFeature.SINX2),
+        set("data.playground.extraFeatures=x1sq,sinx2").data().playground().extraFeatures());
+  }
+
+  @Test
+  void emptyValueOfAStringKeyIsTheEmptyString() throws Exception {
+    Path f = file("data.test = \"t.csv\"\ncheckpoint.dir = /tmp/ck\n");
+    TrainConfig c = TrainConfig.load(f, List.of("data.test=", "checkpoint.dir="));
+    assertEquals("", c.data().test());
+    assertFalse(c.data().hasTest());
+    assertFalse(c.checkpoint().enabled());
+  }
+
+  @Test
+  void overrideValuesAreTakenVerbatimUnlessDoubleQuoted() {
+    assertEquals("a=b c", set("data.train=a=b c").data().train(), "only the first '=' splits");
+    assertEquals("\t", set("data.delimiter=\"\\t\"").data().delimiter());
+    assertEquals(";", set("data.delimiter=;").data().delimiter());
+  }
+
+  @Test
+  void numbersAndBooleansFromSetAreParsed() {
+    TrainConfig c = set("train.learningRate=1e-3", "train.maxRounds=10000000000", "data.header=false",
+        "train.seed=-5", "train.epochs=1e2");
+    assertEquals(1e-3, c.train().learningRate());
+    assertEquals(10_000_000_000L, c.train().maxRounds());
+    assertFalse(c.data().header());
+    assertEquals(-5L, c.train().seed());
+    assertEquals(100, c.train().epochs(), "a whole number written with an exponent is an integer");
+  }
+
+  @Test
+  void enumeratedValuesAreCaseInsensitiveAndNormalised() {
+    TrainConfig c = set("model.activation=LEAKY_RELU", "spark.storageLevel=memory_only_ser");
+    assertEquals(Activation.LEAKY_RELU, c.model().activation());
+    assertEquals("leaky_relu", c.resolved().get("model.activation"));
+    assertEquals("MEMORY_ONLY_SER", c.spark().storageLevel(), "Spark's parser wants upper case");
+  }
+
+  @Test
+  void labelColumnMayBeANameOrAnIndex() throws Exception {
+    assertEquals(OptionalInt.empty(), TrainConfig.defaults().data().labelColumnIndex());
+    assertEquals(OptionalInt.of(0), set("data.labelColumn=0").data().labelColumnIndex());
+    TrainConfig c = TrainConfig.load(file("data.labelColumn = 3\n"), List.of());
+    assertEquals("3", c.data().labelColumn());
+    assertEquals(OptionalInt.of(3), c.data().labelColumnIndex());
+  }
+
+  @Test
+  void sparkConfPassesThroughInEitherSpellingAndSetReplacesIt() throws Exception {
+    Path f = file("spark.conf { \"spark.executor.memory\" = 2g\n spark.sql.shuffle.partitions = 8\n"
+        + " spark.jars = [a.jar, b.jar] }\n");
+    TrainConfig c = TrainConfig.load(f, List.of());
+    assertEquals(Map.of("spark.executor.memory", "2g", "spark.sql.shuffle.partitions", "8",
+        "spark.jars", "a.jar,b.jar"), c.spark().conf());
+
+    c = TrainConfig.load(f, List.of("spark.conf.spark.sql.shuffle.partitions=16",
+        "spark.conf.\"spark.executor.memory\"=4g", "spark.conf.spark.anything.new=x"));
+    assertEquals("16", c.spark().conf().get("spark.sql.shuffle.partitions"),
+        "an override replaces a nested-spelling entry of the file");
+    assertEquals("4g", c.spark().conf().get("spark.executor.memory"));
+    assertEquals("x", c.spark().conf().get("spark.anything.new"), "keys under spark.conf are not checked");
+  }
+
+  @Test
+  void fromConfigFillsMissingKeysWithDefaults() {
+    Config partial = ConfigFactory.parseString("train.batchSize = 32\nmodel.loss = mse");
+    TrainConfig c = TrainConfig.fromConfig(partial);
+    assertEquals(32, c.train().batchSize());
+    assertEquals(Loss.MSE, c.model().loss());
+    assertEquals(20, c.train().epochs());
+  }
+
+  @Test
+  void resolvedHasEveryKeyOfReferenceConfWithJsonFriendlyValues() {
+    Config reference = ConfigFactory.parseResources("reference.conf");
+    Set<String> expected = new TreeSet<>(reference.entrySet().stream().map(Map.Entry::getKey).toList());
+    expected.add("spark.conf"); // an empty object, so entrySet() does not list it
+    Map<String, Object> resolved = TrainConfig.defaults().resolved();
+    assertEquals(expected, resolved.keySet());
+    assertEquals(new TreeSet<>(resolved.keySet()).stream().toList(), List.copyOf(resolved.keySet()),
+        "sorted by key");
+    for (Map.Entry<String, Object> e : resolved.entrySet()) {
+      Object v = e.getValue();
+      assertTrue(v instanceof Number || v instanceof String || v instanceof Boolean
+          || v instanceof List || v instanceof Map, e.getKey() + " has type " + v.getClass());
+    }
+    assertInstanceOf(Integer.class, resolved.get("train.batchSize"));
+    assertInstanceOf(Long.class, resolved.get("train.maxRounds"));
+    assertInstanceOf(Double.class, resolved.get("train.learningRate"));
+    assertEquals(List.of(16, 16), resolved.get("model.hidden"));
+    assertThrows(UnsupportedOperationException.class, () -> resolved.put("x", 1));
+  }
+
+  @Test
+  void renderIsReadableAndLoadsBackToTheSameConfig() throws Exception {
+    TrainConfig c = set("model.hidden=32,8", "data.delimiter=\"\\t\"", "data.test=te\"st.csv",
+        "spark.conf.spark.executor.memory=4g", "data.playground.extraFeatures=x1x2",
+        "train.epsilon=1e-9", "data.labelColumn=2");
+    String text = c.render();
+    assertTrue(text.contains("train.batchSize = 64\n"), text);
+    assertTrue(text.contains("model.hidden = [32, 8]\n"), text);
+    assertTrue(text.contains("model.output = \"auto\"  # auto: softmax\n"), text);
+    assertTrue(text.contains("spark.conf.\"spark.executor.memory\" = \"4g\"\n"), text);
+    TrainConfig back = TrainConfig.load(file(text), List.of());
+    assertEquals(c.resolved(), back.resolved());
+    assertEquals(c, back);
+    assertTrue(TrainConfig.defaults().render().contains("spark.conf = {}\n"));
+  }
+
+  @Test
+  void sectionsAreImmutableAndSerializable() throws Exception {
+    TrainConfig c = set("model.hidden=4,2", "spark.conf.spark.a=b");
+    assertThrows(UnsupportedOperationException.class, () -> c.model().hidden().add(1));
+    assertThrows(UnsupportedOperationException.class, () -> c.spark().conf().put("k", "v"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(c);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      TrainConfig copy = (TrainConfig) in.readObject();
+      assertEquals(c, copy);
+      assertEquals(c.train(), copy.train());
+    }
+  }
+
+  @Test
+  void configNamesMatchTheSpellingsOfReferenceConf() {
+    assertEquals("cross_entropy", Loss.CROSS_ENTROPY.configName());
+    assertEquals("leaky_relu", Activation.LEAKY_RELU.configName());
+    assertFalse(Scaling.DIVIDE_BY_255.selectable());
+  }
+}

@@ -1,0 +1,74 @@
+package org.sparkprop.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+
+  // Stands in for a platform without the native library; never called when "java" is forced.
+  private static final Supplier<Gemm> NO_NATIVE = () -> {
+    throw new UnsatisfiedLinkError("no jniopenblas in java.library.path");
+  };
+
+  @Test
+  void forcingJavaGivesJavaGemm() {
+    assertInstanceOf(JavaGemm.class, Kernels.select("java", OpenBlasGemm::new).gemm());
+    assertInstanceOf(JavaGemm.class, Kernels.select(" JAVA ", NO_NATIVE).gemm());
+  }
+
+  @Test
+  void forcingOpenBlasGivesOpenBlas() {
+    assertInstanceOf(OpenBlasGemm.class, Kernels.select("openblas", OpenBlasGemm::new).gemm());
+  }
+
+  @Test
+  void forcingOpenBlasWhenItCannotLoadFailsClearly() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Kernels.select("openblas", NO_NATIVE));
+    assertTrue(e.getMessage().contains("-Dsparkprop.blas=openblas"), e.getMessage());
+    assertTrue(e.getMessage().contains("no jniopenblas"), e.getMessage());
+    assertInstanceOf(UnsatisfiedLinkError.class, e.getCause());
+  }
+
+  @Test
+  void automaticChoiceFallsBackToJavaWhenLoadingFails() {
+    for (Supplier<Gemm> failing : java.util.List.<Supplier<Gemm>>of(
+        NO_NATIVE,
+        () -> {
+          throw new NoClassDefFoundError("org/bytedeco/openblas/global/openblas");
+        },
+        () -> {
+          throw new ExceptionInInitializerError(new RuntimeException("boom"));
+        })) {
+      Kernels.Choice c = Kernels.select(null, failing);
+      assertInstanceOf(JavaGemm.class, c.gemm());
+      assertTrue(c.fallbackReason() != null && !c.fallbackReason().isEmpty());
+    }
+    Kernels.Choice auto = Kernels.select("auto", OpenBlasGemm::new);
+    assertInstanceOf(OpenBlasGemm.class, auto.gemm());
+    assertNull(auto.fallbackReason());
+  }
+
+  @Test
+  void unknownValueIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> Kernels.select("mkl", OpenBlasGemm::new));
+  }
+
+  @Test
+  void processWideInstanceIsOpenBlasOnThisPlatform() {
+    // The build and CI machines are linux-x86_64, for which the native library is packaged.
+    assumeTrue(System.getProperty(Kernels.PROPERTY) == null);
+    assertSame(Kernels.gemm(), Kernels.gemm());
+    assertInstanceOf(OpenBlasGemm.class, Kernels.gemm());
+    assertEquals(Kernels.gemm().name(), Kernels.description());
+    assertTrue(Kernels.description().startsWith("OpenBLAS"), Kernels.description());
+  }
+}

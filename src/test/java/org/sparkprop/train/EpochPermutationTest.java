@@ -1,0 +1,71 @@
+package org.sparkprop.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EpochPermutationTest {
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 5, 17, 1000, 1023, 1024, 1025, 65_537})
+  void isABijectionAndRowAtInvertsPositionOf(long n) {
+    EpochPermutation perm = new EpochPermutation(n, 42, 3);
+    BitSet seen = new BitSet();
+    for (long row = 0; row < n; row++) {
+      long p = perm.positionOf(row);
+      assertTrue(p >= 0 && p < n);
+      assertTrue(!seen.get((int) p), "position " + p + " hit twice");
+      seen.set((int) p);
+      assertEquals(row, perm.rowAt(p));
+    }
+    assertEquals(n, seen.cardinality());
+  }
+
+  @Test
+  void dependsOnSeedAndEpochOnly() {
+    long n = 10_000;
+    EpochPermutation a = new EpochPermutation(n, 1, 0);
+    EpochPermutation b = new EpochPermutation(n, 1, 0);
+    EpochPermutation otherEpoch = new EpochPermutation(n, 1, 1);
+    EpochPermutation otherSeed = new EpochPermutation(n, 2, 0);
+    int sameEpoch = 0;
+    int sameSeed = 0;
+    for (long p = 0; p < n; p++) {
+      assertEquals(a.rowAt(p), b.rowAt(p));
+      if (a.rowAt(p) == otherEpoch.rowAt(p)) sameEpoch++;
+      if (a.rowAt(p) == otherSeed.rowAt(p)) sameSeed++;
+    }
+    // Two independent random permutations agree in about one position on average; 20 of 10,000 would be absurd.
+    assertTrue(sameEpoch < 20, "epochs share " + sameEpoch + " positions");
+    assertTrue(sameSeed < 20, "seeds share " + sameSeed + " positions");
+  }
+
+  @Test
+  void shufflesWellEnoughThatABatchSpreadsOverTheRowRange() {
+    // The first batch of 1,000 from 100,000 rows: a real shuffle puts about 100 rows in each tenth
+    // of the index range (binomial, standard deviation ~9.5); 50..150 is more than 5 deviations.
+    EpochPermutation perm = new EpochPermutation(100_000, 9, 0);
+    int[] decile = new int[10];
+    for (long p = 0; p < 1000; p++) decile[(int) (perm.rowAt(p) / 10_000)]++;
+    for (int d : decile) assertTrue(d > 50 && d < 150, java.util.Arrays.toString(decile));
+    assertNotEquals(0, perm.rowAt(0) + perm.rowAt(1));
+  }
+
+  @Test
+  void batchesCoverEveryRowOnceWithAShortLastBatch() {
+    GlobalBatches batches = new GlobalBatches(103, 10, 5);
+    assertEquals(11, batches.batchesPerEpoch());
+    assertEquals(3, batches.end(10) - batches.start(10));
+    EpochPermutation perm = batches.permutation(4);
+    BitSet rows = new BitSet();
+    for (long b = 0; b < batches.batchesPerEpoch(); b++) {
+      for (long p = batches.start(b); p < batches.end(b); p++) rows.set((int) perm.rowAt(p));
+    }
+    assertEquals(103, rows.cardinality());
+  }
+}
