@@ -118,4 +118,24 @@ class DistributedTrainingTest {
       data.unpersist();
     }
   }
+
+  @Test
+  void tenMillionRowsAreGeneratedOnTheExecutorsWithoutTheDriverKeepingThem() {
+    // 10^7 rows x (4 features + 1 label) = 200 MB of floats, generated in 8 partitions and not
+    // cached: the driver only sends index ranges, so its heap after GC must not grow by anything
+    // near the data's size (local mode shares the JVM, so transient task memory is collected too).
+    RowSource big = new SyntheticTeacher(10_000_000L, 4, 2, 3);
+    long before = usedHeapAfterGc();
+    PackedDataset data = PackedDataset.generate(sc, big, 8, StorageLevel.NONE());
+    long after = usedHeapAfterGc();
+    data.unpersist();
+    assertEquals(10_000_000L, data.rows());
+    assertTrue(after - before < 64L << 20, "driver heap grew by " + ((after - before) >> 20) + " MB");
+  }
+
+  private static long usedHeapAfterGc() {
+    Runtime rt = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) System.gc();
+    return rt.totalMemory() - rt.freeMemory();
+  }
 }
