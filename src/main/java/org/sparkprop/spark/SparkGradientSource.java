@@ -41,6 +41,7 @@ public final class SparkGradientSource implements GradientSource {
   private final GlobalBatches batches;
   private final int chunkRows;
   private final int fanIn;
+  private long lastBroadcastId = -1;
 
   public SparkGradientSource(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int batchSize, long seed,
                              int chunkRows, int fanIn) {
@@ -61,6 +62,7 @@ public final class SparkGradientSource implements GradientSource {
   public RoundResult computeRound(float[] params, long epoch, long batch) {
     long t0 = System.nanoTime();
     Broadcast<float[]> weights = sc.broadcast(params);
+    lastBroadcastId = weights.id();
     long t1 = System.nanoTime();
     RoundTask task = new RoundTask(spec, weights, batches, epoch, batch, chunkRows, data.targetWidth());
     GradientAccumulator merged;
@@ -92,6 +94,11 @@ public final class SparkGradientSource implements GradientSource {
       weights.destroy();
     }
     return new RoundResult(merged, t1 - t0, merged.computeNanos(), mergeNanos);
+  }
+
+  /** Spark's id of the last round's weight broadcast (destroyed by the time the round returns). */
+  long lastBroadcastId() {
+    return lastBroadcastId;
   }
 
   static GradientAccumulator mergeInOrder(List<GradientAccumulator> parts) {

@@ -133,6 +133,50 @@ class DistributedTrainingTest {
     assertTrue(after - before < 64L << 20, "driver heap grew by " + ((after - before) >> 20) + " MB");
   }
 
+  @Test
+  void everyRoundsWeightBroadcastIsDestroyed() throws Exception {
+    PackedDataset data = PackedDataset.generate(sc, DATA, 2, StorageLevel.MEMORY_ONLY());
+    try {
+      SparkGradientSource source = new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 8);
+      float[] params = Initializer.GLOROT.initialise(SPEC, SEED);
+      source.computeRound(params, 0, 0);
+      long first = source.lastBroadcastId();
+      source.computeRound(params, 0, 1);
+      long second = source.lastBroadcastId();
+      assertTrue(second > first);
+      // Removal from the block managers is asynchronous: wait up to 5 s. A broadcast left alive
+      // keeps its value and piece blocks until a garbage collection happens to find it.
+      int left = Integer.MAX_VALUE;
+      for (int attempt = 0; attempt < 50 && left > 0; attempt++) {
+        left = blocksOf(first) + blocksOf(second);
+        if (left > 0) Thread.sleep(100);
+      }
+      assertEquals(0, left, "blocks of the weight broadcasts still stored");
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  private static int blocksOf(long broadcastId) {
+    return sc.env().blockManager().master().getMatchingBlockIds(new BroadcastFilter(broadcastId), true).size();
+  }
+
+  /** Matches the blocks (value and pieces) of one broadcast. */
+  private static final class BroadcastFilter extends scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long id;
+
+    BroadcastFilter(long id) {
+      this.id = id;
+    }
+
+    @Override
+    public Object apply(org.apache.spark.storage.BlockId block) {
+      return block instanceof org.apache.spark.storage.BroadcastBlockId b && b.broadcastId() == id;
+    }
+  }
+
   private static long usedHeapAfterGc() {
     Runtime rt = Runtime.getRuntime();
     for (int i = 0; i < 3; i++) System.gc();
