@@ -19,35 +19,41 @@ public final class JavaGemm implements Gemm {
         for (int j = 0; j < n; j++) c[ci + j] *= beta;
       }
     }
-    if (!transB) {
-      // C[i, :] += alpha * A'[i, p] * B[p, :] ; contiguous inner loop over j.
-      for (int i = 0; i < m; i++) {
-        int ci = cOffset + i * ldc;
-        for (int p = 0; p < k; p++) {
-          float aip = alpha * (transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p]);
-          if (aip == 0f) continue;
-          int bp = bOffset + p * ldb;
-          for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-        }
+    float[] bb = b;
+    int bOff = bOffset;
+    int ldbb = ldb;
+    if (transB) {
+      // Dot products over k do not vectorise (the JIT keeps float sums in order); transposing B
+      // once into scratch turns every case into the contiguous axpy loop below.
+      bb = scratch(k * n);
+      for (int j = 0; j < n; j++) {
+        int bj = bOffset + j * ldb;
+        for (int p = 0; p < k; p++) bb[p * n + j] = b[bj + p];
       }
-    } else {
-      // B is (n, k) in memory: C[i, j] = dot(A'[i, :], B[j, :]); contiguous inner loop over p
-      // when A is not transposed.
-      for (int i = 0; i < m; i++) {
-        int ci = cOffset + i * ldc;
-        for (int j = 0; j < n; j++) {
-          int bj = bOffset + j * ldb;
-          float sum = 0f;
-          if (!transA) {
-            int ai = aOffset + i * lda;
-            for (int p = 0; p < k; p++) sum += a[ai + p] * b[bj + p];
-          } else {
-            for (int p = 0; p < k; p++) sum += a[aOffset + p * lda + i] * b[bj + p];
-          }
-          c[ci + j] += alpha * sum;
-        }
+      bOff = 0;
+      ldbb = n;
+    }
+    // C[i, :] += alpha * A'[i, p] * B'[p, :]: the inner loop walks B' and C contiguously.
+    for (int i = 0; i < m; i++) {
+      int ci = cOffset + i * ldc;
+      for (int p = 0; p < k; p++) {
+        float aip = alpha * (transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p]);
+        if (aip == 0f) continue;
+        int bp = bOff + p * ldbb;
+        for (int j = 0; j < n; j++) c[ci + j] += aip * bb[bp + j];
       }
     }
+  }
+
+  private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+  private static float[] scratch(int size) {
+    float[] s = SCRATCH.get();
+    if (s.length < size) {
+      s = new float[size];
+      SCRATCH.set(s);
+    }
+    return s;
   }
 
   @Override
