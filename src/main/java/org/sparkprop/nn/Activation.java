@@ -32,20 +32,36 @@ public enum Activation {
       for (int i = 0, n = rows * width; i < n; i++) dz[i] = da[i] * (1f - a[i] * a[i]);
     }
   },
+  // ReLU and leaky ReLU are written without branches: the sign of z is random, so a branch per
+  // element mispredicts half the time, and C2 (Java 17) neither turns a float select into a
+  // conditional move nor vectorises it. Math.max and integer masks do vectorise: 10-30x faster
+  // here, which was 30-40% of a forward+backward step of a 256-512-256-10 network (KernelBenchmark).
   RELU("relu") {
     @Override public void forward(float[] z, float[] a, int rows, int width) {
-      for (int i = 0, n = rows * width; i < n; i++) a[i] = z[i] > 0f ? z[i] : 0f;
+      // max(-0, 0) is +0 and max(NaN, 0) is NaN: a NaN is passed on for the divergence guard.
+      for (int i = 0, n = rows * width; i < n; i++) a[i] = Math.max(z[i], 0f);
     }
     @Override public void backward(float[] z, float[] a, float[] da, float[] dz, int rows, int width) {
-      for (int i = 0, n = rows * width; i < n; i++) dz[i] = z[i] > 0f ? da[i] : 0f;
+      // a = max(z, 0) is +0 (bits 0) or positive (bits > 0): the mask is all ones exactly where z > 0.
+      for (int i = 0, n = rows * width; i < n; i++) {
+        int keep = -Float.floatToRawIntBits(a[i]) >> 31;
+        dz[i] = Float.intBitsToFloat(Float.floatToRawIntBits(da[i]) & keep);
+      }
     }
   },
   LEAKY_RELU("leaky_relu") {
     @Override public void forward(float[] z, float[] a, int rows, int width) {
-      for (int i = 0, n = rows * width; i < n; i++) a[i] = z[i] > 0f ? z[i] : LEAKY_SLOPE * z[i];
+      // For z > 0, z > 0.01 z; for z <= 0 the reverse: the larger of the two is the leaky ReLU.
+      for (int i = 0, n = rows * width; i < n; i++) a[i] = Math.max(z[i], LEAKY_SLOPE * z[i]);
     }
     @Override public void backward(float[] z, float[] a, float[] da, float[] dz, int rows, int width) {
-      for (int i = 0, n = rows * width; i < n; i++) dz[i] = z[i] > 0f ? da[i] : LEAKY_SLOPE * da[i];
+      for (int i = 0, n = rows * width; i < n; i++) {
+        int bits = Float.floatToRawIntBits(z[i]);
+        // Sign bit of (-bits & ~bits) is set exactly when bits > 0, i.e. z > 0 (-0 and negatives excluded).
+        int positive = (-bits & ~bits) >> 31;
+        dz[i] = Float.intBitsToFloat((Float.floatToRawIntBits(da[i]) & positive)
+            | (Float.floatToRawIntBits(LEAKY_SLOPE * da[i]) & ~positive));
+      }
     }
   },
   /** Heaviside step: 1 for z >= 0, else 0. Its derivative is zero almost everywhere. */

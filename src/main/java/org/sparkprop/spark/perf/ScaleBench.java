@@ -1,0 +1,125 @@
+package org.sparkprop.spark.perf;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.data.SyntheticTeacher;
+import org.sparkprop.nn.Initializer;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.perf.Machine;
+import org.sparkprop.perf.Samples;
+import org.sparkprop.spark.PackedDataset;
+import org.sparkprop.spark.SparkGradientSource;
+import org.sparkprop.spark.TrainingJob;
+import org.sparkprop.train.Trainer;
+import org.sparkprop.train.TrainingListener;
+import org.sparkprop.train.TrainingResult;
+import org.sparkprop.train.TrainingState;
+
+/**
+ * The {@code scale} workload: epoch time as the number of rows grows (it should grow linearly:
+ * the same rounds, each the same cost, and as many more rounds as rows), and round time over many
+ * rounds (it should stay flat: every round's broadcast is destroyed, nothing accumulates).
+ */
+public final class ScaleBench {
+  private ScaleBench() {
+  }
+
+  public static Map<String, Object> epochs(JavaSparkContext sc, long[] sizes, int[] widths, int batch, int partitions,
+                                           int fanIn) {
+    NetworkSpec spec = BenchSpark.mlp(widths);
+    double loadStart = Machine.loadAverage();
+    List<Map<String, Object>> runs = new ArrayList<>();
+    double referenceNanosPerRow = Double.NaN;
+    for (long n : sizes) {
+      long g0 = System.nanoTime();
+      PackedDataset data = PackedDataset.generate(sc, new SyntheticTeacher(n, widths[0], widths[widths.length - 1], 13),
+          partitions, StorageLevel.MEMORY_AND_DISK());
+      double generate = (System.nanoTime() - g0) / 1e9;
+      try {
+        SparkGradientSource source = new SparkGradientSource(sc, data, spec, batch, 17, TrainingJob.CHUNK_ROWS, fanIn);
+        float[] init = Initializer.HE.initialise(spec, 17);
+        Trainer warm = new Trainer(source, BenchSpark.sgd(3), null, null);
+        warm.run(TrainingState.initial(init, warm.newOptimizer(init.length).snapshot()));
+        Trainer trainer = new Trainer(source, BenchSpark.sgd(source.batches().batchesPerEpoch()), null, null);
+        TrainingResult r = trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
+        double nanosPerRow = r.loopSeconds() * 1e9 / n;
+        if (Double.isNaN(referenceNanosPerRow)) referenceNanosPerRow = nanosPerRow;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", n);
+        m.put("rounds", r.rounds());
+        m.put("epochSeconds", Bench.round(r.loopSeconds(), 2));
+        m.put("microsPerRow", Bench.round(nanosPerRow / 1e3, 3));
+        m.put("perRowVsSmallest", Bench.round(nanosPerRow / referenceNanosPerRow, 3));
+        m.put("cachedBytes", data.cachedBytes());
+        m.put("generateSeconds", Bench.round(generate, 2));
+        runs.add(m);
+      } finally {
+        data.unpersist();
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("network", BenchSpark.widths(spec));
+    m.put("batch", batch);
+    m.put("partitions", partitions);
+    m.put("epochs", runs);
+    m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
+    return m;
+  }
+
+  /**
+   * Runs {@code rounds} rounds and compares the median round time of rounds 101-200 with that of
+   * the last 100, and the driver's heap after a full GC at round 100 and at the end.
+   */
+  public static Map<String, Object> flatRounds(JavaSparkContext sc, long rows, int[] widths, int batch, int partitions,
+                                               long rounds, int fanIn) {
+    NetworkSpec spec = BenchSpark.mlp(widths);
+    double loadStart = Machine.loadAverage();
+    PackedDataset data = PackedDataset.generate(sc, new SyntheticTeacher(rows, widths[0], widths[widths.length - 1], 19),
+        partitions, StorageLevel.MEMORY_AND_DISK());
+    try {
+      SparkGradientSource source = new SparkGradientSource(sc, data, spec, batch, 23, TrainingJob.CHUNK_ROWS, fanIn);
+      float[] init = Initializer.HE.initialise(spec, 23);
+      Samples early = new Samples();
+      Samples late = new Samples();
+      long[] heap = new long[2];
+      TrainingListener probe = new TrainingListener() {
+        @Override
+        public void onRound(RoundEvent e) {
+          long r = e.round(); // 1-based count of completed rounds
+          if (r > 100 && r <= 200) early.add(e.totalNanos());
+          if (r > rounds - 100) late.add(e.totalNanos());
+          if (r == 100) heap[0] = heapAfterGc();
+        }
+      };
+      Trainer trainer = new Trainer(source, BenchSpark.sgd(rounds), null, null).addListener(probe);
+      long t0 = System.nanoTime();
+      trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      heap[1] = heapAfterGc();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("network", BenchSpark.widths(spec));
+      m.put("rows", rows);
+      m.put("batch", batch);
+      m.put("rounds", rounds);
+      m.put("seconds", Bench.round(seconds, 1));
+      m.put("rounds101to200MedianMs", Bench.round(early.medianMs(), 2));
+      m.put("last100MedianMs", Bench.round(late.medianMs(), 2));
+      m.put("lateVsEarly", Bench.round(late.median() / early.median(), 3));
+      m.put("driverHeapAfterGcMiB", new double[] {Bench.round(heap[0] / 1048576.0, 1), Bench.round(heap[1] / 1048576.0, 1)});
+      m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
+      return m;
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}
