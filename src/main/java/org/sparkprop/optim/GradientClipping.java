@@ -24,11 +24,7 @@ public final class GradientClipping {
       throw new IllegalArgumentException(
           "maxNorm = NaN is outside the accepted range (-infinity, infinity] (<= 0: no clipping)");
     }
-    double sumOfSquares = 0;
-    for (float g : gradient) {
-      sumOfSquares += (double) g * g;
-    }
-    double norm = Math.sqrt(sumOfSquares);
+    double norm = Math.sqrt(sumOfSquares(gradient));
     if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
       double scale = maxNorm / norm;
       for (int i = 0; i < gradient.length; i++) {
@@ -36,5 +32,26 @@ public final class GradientClipping {
       }
     }
     return norm;
+  }
+
+  /**
+   * Sum of squares in four independent double accumulators: one accumulator is a chain of
+   * dependent additions (4 cycles each), which made this loop 2 ms of every round's driver time at
+   * 1M parameters; four chains run in parallel. The order is fixed, so the result is reproducible.
+   */
+  static double sumOfSquares(float[] g) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (int n = g.length - 3; i < n; i += 4) {
+      s0 += (double) g[i] * g[i];
+      s1 += (double) g[i + 1] * g[i + 1];
+      s2 += (double) g[i + 2] * g[i + 2];
+      s3 += (double) g[i + 3] * g[i + 3];
+    }
+    for (; i < g.length; i++) s0 += (double) g[i] * g[i];
+    return (s0 + s1) + (s2 + s3);
   }
 }

@@ -42,6 +42,10 @@ public final class SparkGradientSource implements GradientSource {
   private final int chunkRows;
   private final int fanIn;
   private long lastBroadcastId = -1;
+  private final scala.collection.immutable.Seq<Object> allPartitions; // 0 .. partitions-1
+
+  private static final scala.reflect.ClassTag<GradientAccumulator> ACCUMULATOR_TAG =
+      scala.reflect.ClassTag$.MODULE$.apply(GradientAccumulator.class);
 
   public SparkGradientSource(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int batchSize, long seed,
                              int chunkRows, int fanIn) {
@@ -51,6 +55,9 @@ public final class SparkGradientSource implements GradientSource {
     this.batches = new GlobalBatches(data.rows(), batchSize, seed);
     this.chunkRows = Math.min(chunkRows, batchSize);
     this.fanIn = Math.max(2, fanIn);
+    List<Object> ids = new ArrayList<>();
+    for (int i = 0; i < data.partitions(); i++) ids.add(i);
+    this.allPartitions = scala.jdk.javaapi.CollectionConverters.asScala(ids).toList();
   }
 
   @Override
@@ -69,9 +76,10 @@ public final class SparkGradientSource implements GradientSource {
     long mergeNanos;
     try {
       if (data.partitions() <= fanIn) {
-        List<GradientAccumulator> parts = data.blocks().mapPartitions(task).collect(); // in partition order
+        GradientAccumulator[] parts = new GradientAccumulator[data.partitions()]; // by partition index
+        sc.sc().runJob(data.blocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts), ACCUMULATOR_TAG);
         long m0 = System.nanoTime();
-        merged = mergeInOrder(parts);
+        merged = mergeInOrder(java.util.Arrays.asList(parts));
         mergeNanos = System.nanoTime() - m0;
       } else {
         int groups = (data.partitions() + fanIn - 1) / fanIn;
@@ -155,6 +163,44 @@ public final class SparkGradientSource implements GradientSource {
             WorkspaceCache.get(spec, targetWidth, chunkRows));
       }
       return Collections.singletonList(acc).iterator();
+    }
+  }
+
+  /**
+   * The round as the function of a job run directly on the cached blocks. Not
+   * {@code mapPartitions(...).collect()}: every such call hands Spark two Scala lambdas, and Spark
+   * 4's ClosureCleaner parses the bytecode of each lambda's declaring class (RDD, SparkContext,
+   * JavaRDDLike: hundreds of kB) with ASM on every call, looking for return statements. That was a
+   * quarter of the driver's CPU time in a near-empty round (JFR). A named class is not a closure,
+   * so the cleaner returns at once.
+   */
+  static final class RoundJob extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<PackedBlock>,
+      GradientAccumulator> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final RoundTask task;
+
+    RoundJob(RoundTask task) {
+      this.task = task;
+    }
+
+    @Override
+    public GradientAccumulator apply(TaskContext context, scala.collection.Iterator<PackedBlock> blocks) {
+      return task.call(scala.jdk.javaapi.CollectionConverters.asJava(blocks)).next();
+    }
+  }
+
+  /** Driver-side result handler: files each partition's result under its index. */
+  static final class Collect extends scala.runtime.AbstractFunction2<Object, GradientAccumulator, scala.runtime.BoxedUnit> {
+    private final GradientAccumulator[] slots;
+
+    Collect(GradientAccumulator[] slots) {
+      this.slots = slots;
+    }
+
+    @Override
+    public scala.runtime.BoxedUnit apply(Object partition, GradientAccumulator result) {
+      slots[(Integer) partition] = result;
+      return scala.runtime.BoxedUnit.UNIT;
     }
   }
 

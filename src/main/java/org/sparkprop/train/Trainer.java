@@ -93,10 +93,12 @@ public final class Trainer {
           throw diverged(round, epoch, batch, "the loss is " + acc.lossSum());
         }
         acc.meanGradient(gradient);
-        if (!allFinite(gradient)) {
+        // One pass for both: the norm is finite exactly when every entry is (squares of finite
+        // floats summed in double cannot overflow), and clipping leaves a non-finite gradient as is.
+        double norm = GradientClipping.clipByGlobalNorm(gradient, options.clipNorm());
+        if (!Double.isFinite(norm)) {
           throw diverged(round, epoch, batch, "the gradient has NaN or infinite entries");
         }
-        double norm = GradientClipping.clipByGlobalNorm(gradient, options.clipNorm());
         double lr = schedule.rate(round);
         optimizer.step(params, gradient, (float) lr);
         long roundEnd = System.nanoTime();
@@ -180,10 +182,4 @@ public final class Trainer {
         + ". Try a smaller train.learningRate or gradient clipping (train.clipNorm).");
   }
 
-  private static boolean allFinite(float[] values) {
-    for (float v : values) {
-      if (!Float.isFinite(v)) return false;
-    }
-    return true;
-  }
 }
