@@ -22,6 +22,7 @@ Environment:
 Examples:
   submit-scripts/local.sh train --config conf/spiral.conf --output out/spiral
   submit-scripts/local.sh train --help
+  submit-scripts/local.sh bench kernel round syn      # benchmarks, one JSON line each (BENCHMARKS.md)
 USAGE
 }
 

@@ -21,6 +21,7 @@ import org.sparkprop.math.Kernels;
 import org.sparkprop.perf.KernelBench;
 import org.sparkprop.perf.Machine;
 import org.sparkprop.spark.perf.BenchSpark;
+import org.sparkprop.spark.perf.ClusterBench;
 import org.sparkprop.spark.perf.MllibBench;
 import org.sparkprop.spark.perf.RoundCostBench;
 import org.sparkprop.spark.perf.ScaleBench;
@@ -36,15 +37,15 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run benchmark workloads and print one JSON line each.",
-        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, all (= every one of them).",
+        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, cluster, all (= every one of them).",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 final class BenchCommand implements Callable<Integer> {
-  private static final List<String> ALL = List.of("kernel", "round", "syn", "memory", "mllib", "scale", "fmnist");
+  private static final List<String> ALL = List.of("kernel", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster");
   private static final int[] SYN_NET = {256, 512, 256, 10};
   private static final int[] NET_265K = {256, 512, 256, 10};
   private static final int[] NET_1M = {256, 1024, 720, 10};
 
-  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist or all")
+  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist, cluster or all")
   List<String> workloads;
 
   @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).")
@@ -104,6 +105,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fmnist-dir", description = "Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
   Path fmnistDir = Path.of("/usr/share/datasets/fashion-mnist");
 
+  @Option(names = "--cluster-executors", split = ",", description = "Executor JVMs of the cluster workload (default: ${DEFAULT-VALUE}; the first two fit the model, the rest check it).")
+  int[] clusterExecutors = {1, 2, 4};
+
+  @Option(names = "--spark-home", description = "Spark home for local-cluster executors, made of links to this class path's jars if missing (default: ${DEFAULT-VALUE}).")
+  Path sparkHome = Path.of("target", "spark-home");
+
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, Map<String, Object>> results = new LinkedHashMap<>();
   private JavaSparkContext sc;
@@ -146,6 +153,9 @@ final class BenchCommand implements Callable<Integer> {
             break;
           case "fmnist":
             r = fmnist();
+            break;
+          case "cluster":
+            r = cluster();
             break;
           default:
             throw new IllegalStateException(name);
@@ -229,6 +239,16 @@ final class BenchCommand implements Callable<Integer> {
     m.put("worstPerRowDeviation", Math.round(worst * 1000) / 1000.0);
     m.put("target", "epoch time per row within 15% across sizes; last-100 rounds within 10% of rounds 101-200");
     m.put("met", worst <= 0.15 && Math.abs((double) flat.get("lateVsEarly") - 1) <= 0.10);
+    return m;
+  }
+
+  private Map<String, Object> cluster() throws Exception {
+    // Compute per row on one core for the syn network, from the kernel measured here and now.
+    Map<String, Object> k = KernelBench.measure(SYN_NET, 1024, quick ? 1 : 3);
+    double microsPerRow = (double) k.get("networkMs") * 1e3 / 1024;
+    Map<String, Object> m = ClusterBench.run(sparkHome, NET_265K, NET_1M, quick ? 1 : 4, quick ? 5 : 20,
+        Math.round(microsPerRow * 100) / 100.0, clusterExecutors);
+    m.put("note", "executor JVMs share this machine's " + Machine.cores() + " cores: beyond that, measured rounds include CPU contention");
     return m;
   }
 

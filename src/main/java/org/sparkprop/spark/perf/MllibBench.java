@@ -1,13 +1,7 @@
 package org.sparkprop.spark.perf;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkprop.math.Kernels;
@@ -26,50 +20,23 @@ public final class MllibBench {
 
   public static Map<String, Object> run(String master, long rows, int[] widths, int maxIter, int partitions,
                                         String heap, String coretype, int blasThreads) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + heap);
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // The module options Spark needs, and any -D given to the parent; not its heap or agents.
-      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-XX:+IgnoreUnrecognized")
-          || (arg.startsWith("-D") && !arg.startsWith("-Dsun.java.command"))) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(MllibRun.class.getName());
+    List<String> args = new ArrayList<>();
     StringBuilder hidden = new StringBuilder();
     for (int i = 1; i < widths.length - 1; i++) hidden.append(i == 1 ? "" : ",").append(widths[i]);
-    cmd.add(master);
-    cmd.add(Long.toString(rows));
-    cmd.add(Integer.toString(widths[0]));
-    cmd.add(Integer.toString(widths[widths.length - 1]));
-    cmd.add(hidden.toString());
-    cmd.add(Integer.toString(maxIter));
-    cmd.add(Integer.toString(partitions));
-    cmd.add("1");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    args.add(master);
+    args.add(Long.toString(rows));
+    args.add(Integer.toString(widths[0]));
+    args.add(Integer.toString(widths[widths.length - 1]));
+    args.add(hidden.toString());
+    args.add(Integer.toString(maxIter));
+    args.add(Integer.toString(partitions));
+    args.add("1");
+    Map<String, String> env = new java.util.HashMap<>();
     String core = coretype != null ? coretype : detectedCore();
-    if (core != null && !core.isEmpty()) pb.environment().put("OPENBLAS_CORETYPE", core);
-    else pb.environment().remove("OPENBLAS_CORETYPE");
-    if (blasThreads > 0) pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
+    env.put("OPENBLAS_CORETYPE", core != null && !core.isEmpty() ? core : null);
+    if (blasThreads > 0) env.put("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
     double loadStart = Machine.loadAverage();
-    Process p = pb.start();
-    String result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith(MllibRun.RESULT_PREFIX)) result = line.substring(MllibRun.RESULT_PREFIX.length());
-        else System.err.println("mllib: " + line);
-      }
-    }
-    int exit = p.waitFor();
-    if (exit != 0 || result == null) {
-      throw new IllegalStateException("the MLlib child JVM exited with " + exit + " and no result; its output is above");
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = new LinkedHashMap<>(new ObjectMapper().readValue(result, Map.class));
+    Map<String, Object> m = ChildJvm.run("mllib", MllibRun.class, heap, env, args);
     m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
     return m;
   }

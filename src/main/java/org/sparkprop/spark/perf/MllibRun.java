@@ -1,6 +1,5 @@
 package org.sparkprop.spark.perf;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,8 +29,8 @@ import org.sparkprop.data.SyntheticTeacher;
 /**
  * Spark MLlib's {@code MultilayerPerceptronClassifier} on the synthetic teacher data, run in its own
  * JVM by {@link MllibBench} so that its native BLAS starts with the environment chosen for it
- * ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_NUM_THREADS}). Prints one line
- * {@code MLLIB_RESULT {json}} on standard output.
+ * ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_NUM_THREADS}). Prints its figures as the one result
+ * line {@link ChildJvm} reads.
  *
  * <p>With solver {@code gd} every iteration is one full pass (mini-batch fraction 1) and one Spark
  * job (a treeAggregate in {@code GradientDescent}); a listener times those jobs. The first pass
@@ -41,8 +40,6 @@ import org.sparkprop.data.SyntheticTeacher;
  * <p>Arguments: master rows features classes hiddenWidths(comma) maxIter partitions seed.
  */
 public final class MllibRun {
-  static final String RESULT_PREFIX = "MLLIB_RESULT ";
-
   private MllibRun() {
   }
 
@@ -115,7 +112,7 @@ public final class MllibRun {
     } finally {
       spark.stop();
     }
-    System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(out));
+    ChildJvm.printResult(out);
   }
 
   /** Rows of partition i of n as (label, dense vector of doubles), the same values Sparkprop trains on. */
