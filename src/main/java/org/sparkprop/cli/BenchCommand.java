@@ -266,6 +266,7 @@ final class BenchCommand implements Callable<Integer> {
   private Map<String, Object> synVsMllib() {
     Map<String, Object> m = new LinkedHashMap<>();
     double mllibRate = ((Number) results.get("mllib").get("rowsPerSecond")).doubleValue();
+    double mllibPerCpu = ((Number) results.get("mllib").get("rowsPerTaskCpuSecond")).doubleValue();
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> runs = (List<Map<String, Object>>) results.get("syn").get("runs");
     List<Map<String, Object>> ratios = new ArrayList<>();
@@ -276,10 +277,14 @@ final class BenchCommand implements Callable<Integer> {
       x.put("batch", r.get("batch"));
       x.put("rowsPerSecond", Math.round(rate));
       x.put("vsMllib", Math.round(rate / mllibRate * 100) / 100.0);
+      double perCpu = ((Number) r.get("rowsPerTaskCpuSecond")).doubleValue();
+      x.put("rowsPerTaskCpuSecond", Math.round(perCpu));
+      x.put("perCpuVsMllib", Math.round(perCpu / mllibPerCpu * 100) / 100.0);
       ratios.add(x);
       if (((Number) r.get("batch")).intValue() == 8192) met = rate >= 2 * mllibRate && rate >= 100_000;
     }
     m.put("mllibRowsPerSecond", Math.round(mllibRate));
+    m.put("mllibRowsPerTaskCpuSecond", Math.round(mllibPerCpu));
     m.put("sparkprop", ratios);
     m.put("target", "batch 8192: >= 2 x MLlib rows/s and >= 100,000 rows/s");
     m.put("met", met);

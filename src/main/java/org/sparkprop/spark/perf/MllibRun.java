@@ -33,9 +33,8 @@ import org.sparkprop.data.SyntheticTeacher;
  * line {@link ChildJvm} reads.
  *
  * <p>With solver {@code gd} every iteration is one full pass (mini-batch fraction 1) and one Spark
- * job (a treeAggregate in {@code GradientDescent}); a listener times those jobs. The first pass
- * also materialises MLlib's stacked copy of the data (persisted by its trainer), so the pass rate is
- * taken from the passes after it.
+ * job (a treeAggregate in {@code GradientDescent}); a listener times those jobs. The pass rate is
+ * the median over the passes after the first (the first still runs on a cold JIT).
  *
  * <p>Arguments: master rows features classes hiddenWidths(comma) maxIter partitions seed.
  */
@@ -65,6 +64,8 @@ public final class MllibRun {
       out.put("blas", blasDescription());
       JobTimes jobs = new JobTimes();
       spark.sparkContext().addSparkListener(jobs);
+      TaskCpu cpu = new TaskCpu();
+      spark.sparkContext().addSparkListener(cpu);
 
       SyntheticTeacher source = new SyntheticTeacher(rows, features, classes, 7);
       List<Integer> ids = new ArrayList<>();
@@ -90,11 +91,18 @@ public final class MllibRun {
       long f1 = System.currentTimeMillis();
       long peakCached = jobs.peakCached;
 
-      List<long[]> passes = jobs.passes(); // {start, end} ms, in start order
+      TaskCpu.drain(spark.sparkContext());
+      List<long[]> passes = jobs.passes(); // {start, end, jobId} ms, in start order
       List<Double> passSeconds = new ArrayList<>();
-      for (long[] p : passes) passSeconds.add((p[1] - p[0]) / 1e3);
+      List<Double> passCpuSeconds = new ArrayList<>();
+      for (long[] p : passes) {
+        passSeconds.add((p[1] - p[0]) / 1e3);
+        passCpuSeconds.add(round(cpu.jobCpuSeconds((int) p[2])));
+      }
       List<Double> steady = passSeconds.size() > 1 ? passSeconds.subList(1, passSeconds.size()) : passSeconds;
+      List<Double> steadyCpu = passCpuSeconds.size() > 1 ? passCpuSeconds.subList(1, passCpuSeconds.size()) : passCpuSeconds;
       double passMedian = median(steady);
+      double passCpuMedian = median(steadyCpu);
       out.put("rows", counted);
       out.put("layers", layers);
       out.put("solver", "gd");
@@ -106,6 +114,8 @@ public final class MllibRun {
       out.put("passSeconds", passSeconds);
       out.put("steadyPassMedianSeconds", round(passMedian));
       out.put("rowsPerSecond", Math.round(counted / passMedian));
+      out.put("passTaskCpuSeconds", passCpuSeconds);
+      out.put("rowsPerTaskCpuSecond", Math.round(counted / passCpuMedian));
       out.put("inputCachedBytes", inputCached);
       out.put("peakCachedBytes", Math.max(peakCached, inputCached));
       out.put("wallSeconds", round((System.nanoTime() - wall0) / 1e9));
@@ -189,12 +199,15 @@ public final class MllibRun {
 
     @Override
     public void onJobStart(SparkListenerJobStart start) {
+      // A gradient pass is a treeAggregate in GradientDescent; its "count" job (which also
+      // materialises MLlib's stacked copy of the data) is not a pass.
       boolean pass = false;
       Iterator<StageInfo> it = scala.jdk.javaapi.CollectionConverters.asJava(start.stageInfos()).iterator();
       while (it.hasNext()) {
-        if (it.next().name().contains("GradientDescent")) pass = true;
+        String name = it.next().name();
+        if (name.contains("GradientDescent") && name.contains("treeAggregate")) pass = true;
       }
-      if (pass) passJobs.put(start.jobId(), new long[] {start.time(), -1});
+      if (pass) passJobs.put(start.jobId(), new long[] {start.time(), -1, start.jobId()});
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.sparkprop.spark.perf;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,14 @@ public final class SynBench {
       warm.run(TrainingState.initial(init, warm.newOptimizer(init.length).snapshot()));
       RoundRecorder rec = new RoundRecorder();
       Trainer trainer = new Trainer(source, BenchSpark.sgd(rounds), null, null).addListener(rec);
+      TaskCpu cpu = new TaskCpu();
+      TaskCpu.drain(sc.sc());
+      sc.sc().addSparkListener(cpu);
+      long driverCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       TrainingResult r = trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
+      long driverCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - driverCpu0;
+      TaskCpu.drain(sc.sc());
+      sc.sc().removeSparkListener(cpu);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("batch", batch);
       m.put("rounds", r.rounds());
@@ -64,6 +72,9 @@ public final class SynBench {
       m.put("seconds", Bench.round(r.loopSeconds(), 2));
       m.put("rowsPerSecond", Math.round(r.samplesPerSecond()));
       m.put("roundMedianMs", Bench.round(rec.total.medianMs(), 2));
+      m.put("taskCpuSeconds", Bench.round(cpu.totalCpuSeconds(), 2));
+      m.put("rowsPerTaskCpuSecond", Math.round(r.rowsProcessed() / cpu.totalCpuSeconds()));
+      m.put("driverLoopThreadCpuSeconds", Bench.round(driverCpu / 1e9, 2));
       m.put("splitMeanMs", roundValues(r.meanSplitMs()));
       m.put("trainLoss", Bench.round(r.trainLoss(), 4));
       runs.add(m);
