@@ -1,12 +1,12 @@
 package org.sparkprop.data;
 
 /** Reading a regression target written as text. */
-final class LabelValues {
+public final class LabelValues {
   private LabelValues() {
   }
 
   /** The value of {@code text}, or 0 with a problem recorded in {@code row}. */
-  static float parse(String text, String what, ParsedRow row) {
+  public static float parse(String text, String what, ParsedRow row) {
     switch (NumberText.check(text, 0, text.length())) {
       case NUMBER: {
         float v = NumberText.parse(text, 0, text.length());

@@ -75,9 +75,11 @@ final class RowLoader {
     List<ScanStats> scans = SparkErrors.reading(name, () -> input.cursors().map(c -> ScanStats.scan(c, scanRules)).collect());
     BadRowReport report = BadRowReport.of(name, scans);
     checkBadRows(report, plan);
+    if (report.badRows() > 0) console.println(report.skippedLine());
     if (report.goodRows() == 0) {
       throw new DataException(name + " holds no rows" + (report.badRows() > 0
-          ? " that can be used: all " + report.badRows() + " are bad (" + report.reasons() + ")" : " (empty files, or a header only)"));
+          ? " that can be used: all " + report.badRows() + " are bad (" + report.reasons() + ")"
+          : ": its files are empty (or hold only a header)"));
     }
 
     RowRules rules = scanRules;

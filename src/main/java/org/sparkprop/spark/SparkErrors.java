@@ -20,19 +20,18 @@ public final class SparkErrors {
   static <T> T reading(String what, Supplier<T> action) {
     try {
       return action.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, yet Spark's Java API throws it undeclared
       throw readable(what, e);
     }
   }
 
   /** The exception a person should see for a failure while reading {@code what}. */
-  static RuntimeException readable(String what, RuntimeException e) {
+  static RuntimeException readable(String what, Exception e) {
     DataException ours = find(e, DataException.class);
     if (ours != null) return ours;
-    if (find(e, SparkException.class) == null) return e;
+    if (find(e, SparkException.class) == null && e instanceof RuntimeException r) return r;
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    if (root == e) return e;
     return new DataException("reading " + what + " failed: " + root, e);
   }
 

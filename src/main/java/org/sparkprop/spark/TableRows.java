@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkprop.data.DataException;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.LabelValues;
 import org.sparkprop.data.ParsedRow;
 import org.sparkprop.data.RowCursor;
 import org.sparkprop.data.RowProblem;
@@ -212,8 +213,7 @@ final class TableRows {
         if (!Float.isFinite(t)) row.fail(RowProblem.NOT_FINITE, "the label is " + t + "; expected a finite number");
         row.setTarget(t);
       } else {
-        row.fail(RowProblem.NON_NUMERIC, "the label is " + ParsedRow.quote(v.toString())
-            + "; expected a number (regression target; class names need model.loss cross_entropy or bce)");
+        row.setTarget(LabelValues.parse(v.toString(), "the label", row));
       }
     }
 
