@@ -115,8 +115,8 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
       throw new DataException(input.name() + " has " + found + " features per row but " + origin + " has " + width
           + (input.schema().featureNames() != null ? " (its feature columns: " + input.schema().featureNames() + ")" : ""));
     }
-    return new RowInput(input.name(), input.cursors(),
-        input.rules().withMapping(mapping).withWidth(width, "as in " + origin), input.schema().withFeatures(width, input.schema().featureNames()));
+    return input.withRules(input.rules().withMapping(mapping).withWidth(width, "as in " + origin),
+        input.schema().withFeatures(width, input.schema().featureNames()));
   }
 
   static RowSource generator(TrainConfig cfg) {

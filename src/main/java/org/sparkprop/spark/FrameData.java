@@ -65,7 +65,7 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
           o.partitions(), o.level());
     } else {
       if (o.classes() != null) {
-        input = new RowInput(input.name(), input.cursors(), input.rules().withMapping(o.classes()), input.schema());
+        input = input.withRules(input.rules().withMapping(o.classes()), input.schema());
       }
       plan = new RowLoader.Plan(o.skipBadRows(), o.maxBadFraction(), null, o.scaling(), o.scaleTarget(), o.split(),
           o.partitions(), o.level());

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.sparkprop.data.CsvLineParser;
 import org.sparkprop.data.DataException;
 import org.sparkprop.data.InputSchema;
@@ -34,12 +35,21 @@ final class RowInputs {
    */
   static RowInput open(SparkSession spark, String key, String uri, String labelsKey, String labelsUri,
                        InputSchema settings, LabelMode mode, int partitions) {
+    return open(spark, key, uri, labelsKey, labelsUri, settings, mode, partitions, 0);
+  }
+
+  /**
+   * @param expectedFeatures the model's input width when reading for prediction (0 otherwise):
+   *     a headerless CSV with that many feature columns has no label column to skip
+   */
+  static RowInput open(SparkSession spark, String key, String uri, String labelsKey, String labelsUri,
+                       InputSchema settings, LabelMode mode, int partitions, int expectedFeatures) {
     String name = key + " = '" + uri + "'";
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = sc.hadoopConfiguration();
     switch (settings.format()) {
       case "csv":
-        return csv(sc, name, key, uri, settings, mode, partitions);
+        return csv(sc, name, key, uri, settings, mode, partitions, expectedFeatures);
       case "libsvm": {
         List<FileStatus> files = InputFiles.expand(key, uri, conf);
         LibSvmLineParser parser = new LibSvmLineParser(settings.features(), mode);
@@ -58,7 +68,7 @@ final class RowInputs {
         };
         RowRules rules = new RowRules(mode, null, settings.features(), false, "data.features = " + settings.features());
         return new RowInput(name, TextRows.cursors(sc, files, partitions, lines, null, null), rules,
-            settings.withFormat("libsvm"));
+            settings.withFormat("libsvm"), null);
       }
       case "idx": {
         FileStatus images = InputFiles.single(key, uri, conf);
@@ -73,7 +83,7 @@ final class RowInputs {
         JavaRDD<RowCursor> cursors = IdxRows.cursors(sc, images.getPath(), labels == null ? null : labels.getPath(),
             headers, mode, partitions);
         return new RowInput(name + (withLabels ? " with labels " + labelsKey + " = '" + labelsUri + "'" : ""), cursors,
-            rules, settings.withFormat("idx").withFeatures(width, null));
+            rules, settings.withFormat("idx").withFeatures(width, null), null);
       }
       case "parquet": {
         List<FileStatus> files = InputFiles.expand(key, uri, conf);
@@ -92,11 +102,11 @@ final class RowInputs {
         settings.idColumn(), mode, located);
     RowRules rules = new RowRules(mode, null, layout.width(), true, "as in the first row, " + layout.featuresDescription());
     return new RowInput(name, TableRows.cursors(layout, mode, name), rules,
-        settings.withFeatures(layout.width(), layout.featureNames()));
+        settings.withFeatures(layout.width(), layout.featureNames()), layout.hasId() ? layout.idType() : null);
   }
 
   private static RowInput csv(JavaSparkContext sc, String name, String key, String uri, InputSchema settings,
-                              LabelMode mode, int partitions) {
+                              LabelMode mode, int partitions, int expectedFeatures) {
     List<FileStatus> files = InputFiles.expand(key, uri, sc.hadoopConfiguration());
     String first = TextRows.firstLine(sc.hadoopConfiguration(), files, key);
     if (first == null) throw new DataException(name + " holds no rows: every file is empty");
@@ -111,6 +121,9 @@ final class RowInputs {
         files.get(0).getPath().toString());
     int idIndex = names == null || settings.idColumn() == null ? -1 : names.indexOf(settings.idColumn());
     if (idIndex == labelIndex) idIndex = -1;
+    if (mode == LabelMode.NONE && labelIndex >= 0 && columns - (idIndex >= 0 ? 1 : 0) == expectedFeatures) {
+      labelIndex = -1; // prediction input without the label column
+    }
     if (columns - (labelIndex >= 0 ? 1 : 0) - (idIndex >= 0 ? 1 : 0) < 1) {
       throw new DataException(files.get(0).getPath() + ", line 1: found " + columns + " column(s) with delimiter "
           + ParsedRow.quote(delimiter) + ", leaving no feature column; is data.delimiter right?");
@@ -132,7 +145,8 @@ final class RowInputs {
     RowRules rules = new RowRules(mode, null, parser.features(), true, "the column count");
     JavaRDD<RowCursor> cursors = TextRows.cursors(sc, files, partitions, lines, settings.header() ? first : null,
         files.get(0).getPath().toString());
-    return new RowInput(name, cursors, rules, settings.withFormat("csv").withFeatures(parser.features(), parser.featureNames()));
+    return new RowInput(name, cursors, rules, settings.withFormat("csv").withFeatures(parser.features(), parser.featureNames()),
+        idIndex >= 0 ? DataTypes.StringType : null);
   }
 
   /** A column given by 0-based index or by header name; -1 when optional and absent. */

@@ -69,7 +69,15 @@ final class RowLoader {
     FeatureStats stats; // null when nothing is fitted
   }
 
-  static Result load(RowInput input, Plan plan, PrintStream console) {
+  /** What the scan found: the report, and per partition its good rows and their first global index. */
+  record Scanned(BadRowReport report, RowRules rules, int width, int[] counts, long[] starts, long rows) {
+  }
+
+  /**
+   * The first step alone: scans every row, applies the bad-row policy (throwing the first bad row's
+   * message, or printing what is skipped), fits the classes if they are not known, and fixes the width.
+   */
+  static Scanned scan(RowInput input, Plan plan, PrintStream console) {
     String name = input.name();
     RowRules scanRules = input.rules();
     List<ScanStats> scans = SparkErrors.reading(name, () -> input.cursors().map(c -> ScanStats.scan(c, scanRules)).collect());
@@ -98,6 +106,18 @@ final class RowLoader {
       starts[p] = next;
       next += good;
     }
+    return new Scanned(report, rules, width, counts, starts, next);
+  }
+
+  static Result load(RowInput input, Plan plan, PrintStream console) {
+    String name = input.name();
+    Scanned scanned = scan(input, plan, console);
+    BadRowReport report = scanned.report();
+    RowRules rules = scanned.rules();
+    int width = scanned.width();
+    int[] counts = scanned.counts();
+    long[] starts = scanned.starts();
+    long next = scanned.rows();
 
     ValidationSplit split = plan.split();
     Preprocessing given = plan.given();
