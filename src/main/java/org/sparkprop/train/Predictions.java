@@ -60,9 +60,9 @@ public final class Predictions {
     return out[row * outputs + c];
   }
 
-  /** The regression value of output j for the row, in the target's units. */
+  /** The regression value of output j for the row, in the target's units (in double, as the metrics compute it). */
   public double value(int row, int j) {
     int outputs = network.spec().outputs();
-    return preprocessing.target().invert(ws.output()[row * outputs + j]);
+    return (double) ws.output()[row * outputs + j] * preprocessing.target().scale() + preprocessing.target().shift();
   }
 }
