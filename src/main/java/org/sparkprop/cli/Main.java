@@ -1,12 +1,13 @@
 package org.sparkprop.cli;
 
+import org.sparkprop.spark.SparkErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code sparkprop} command line: one subcommand per job. */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
     description = "Data-parallel synchronous SGD for feed-forward neural networks on Apache Spark.",
-    subcommands = {TrainCommand.class, BenchCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -18,7 +19,8 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       // Expected failures (bad configuration, bad data, divergence) get one clear line, not a stack trace.
-      commandLine.getErr().println("sparkprop: error: " + ex.getMessage());
+      // Spark wraps a task's exception in its own; the message shown is the task's.
+      commandLine.getErr().println("sparkprop: error: " + SparkErrors.userMessage(ex));
       if (Boolean.getBoolean("sparkprop.debug")) ex.printStackTrace(commandLine.getErr());
       return 2;
     });

@@ -101,10 +101,12 @@ final class ConfigValidator {
     String delimiter = string("data.delimiter", true);
     String labelColumn = labelColumn("data.labelColumn");
     String featuresColumn = string("data.featuresColumn", true);
+    String idColumn = string("data.idColumn", false);
     Integer features = integer("data.features", 0);
     BadRowPolicy onBadRow = choice("data.onBadRow", BadRowPolicy.class);
     Double maxBadFraction = number("data.maxBadFraction", Range.closed(0, 1));
     Scaling scaling = choice("data.scaling", Scaling.class);
+    Boolean scaleTarget = bool("data.scaleTarget");
     Double validationFraction = number("data.validationFraction", Range.closedOpen(0, 1));
     Double testFraction = number("data.testFraction", Range.closedOpen(0, 1));
     PlaygroundName playgroundName = choice("data.playground.name", PlaygroundName.class);
@@ -189,7 +191,7 @@ final class ConfigValidator {
     if (!problems.isEmpty()) throw new ConfigException(problems);
 
     Data data = new Data(format, trainPath, testPath, trainLabels, testLabels, header, delimiter,
-        labelColumn, featuresColumn, features, onBadRow, maxBadFraction, scaling,
+        labelColumn, featuresColumn, idColumn, features, onBadRow, maxBadFraction, scaling, scaleTarget,
         validationFraction, testFraction,
         new Playground(playgroundName, playgroundRows, noise, extraFeatures),
         new Synthetic(syntheticRows, syntheticFeatures, classes, syntheticSeed));

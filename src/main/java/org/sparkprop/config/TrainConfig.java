@@ -193,8 +193,8 @@ public final class TrainConfig implements Serializable {
   /** The {@code data.*} keys. */
   public record Data(DataFormat format, String train, String test, String trainLabels,
                      String testLabels, boolean header, String delimiter, String labelColumn,
-                     String featuresColumn, int features, BadRowPolicy onBadRow,
-                     double maxBadFraction, Scaling scaling, double validationFraction,
+                     String featuresColumn, String idColumn, int features, BadRowPolicy onBadRow,
+                     double maxBadFraction, Scaling scaling, boolean scaleTarget, double validationFraction,
                      double testFraction, Playground playground, Synthetic synthetic)
       implements Serializable {
 

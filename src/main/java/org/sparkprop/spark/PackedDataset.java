@@ -6,6 +6,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.RowSource;
 import org.sparkprop.data.RowSources;
@@ -48,6 +51,23 @@ public final class PackedDataset {
       return RowSources.pack(source, first, Math.toIntExact(end - first));
     });
     return cache(blocks, n, source.features(), source.targetWidth(), source.classes(), source.describe(), level);
+  }
+
+  /**
+   * Packs any Spark table for training or evaluation: features from {@code featuresCol} (an ML
+   * vector or an array of numbers; if the table has no such column, every numeric column but the
+   * label), the label from {@code labelCol}. With a {@code mapping} the labels are class names
+   * (numbers are canonicalised: 1.0 is class "1"; Spark ML's 0.0 .. k-1 labels fit
+   * {@link LabelMapping#indices}), and a label outside it is an error; without one (null) the label
+   * is a regression value. No scaling; a bad row (null, NaN, wrong vector size, unknown label)
+   * stops with a message naming its partition and row. The result has exactly
+   * {@code min(partitions, rows)} partitions of contiguous global row indices, cached at
+   * {@code level} and materialised. For fitted scaling and label mapping, skipping of bad rows
+   * and a validation split, use {@link FrameData#fit} and {@link FrameData#apply}.
+   */
+  public static PackedDataset fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, LabelMapping mapping,
+                                            int partitions, StorageLevel level) {
+    return FrameData.fit(df, FrameData.Options.plain(featuresCol, labelCol, mapping, partitions, level), null).data();
   }
 
   /** Caches already packed blocks (in partition order of contiguous row ranges) and materialises them. */

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
@@ -16,12 +17,19 @@ public final class SparkEvaluator implements Evaluator {
   private final PackedDataset data;
   private final NetworkSpec spec;
   private final int chunkRows;
+  private final TargetScaling target;
 
   public SparkEvaluator(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int chunkRows) {
+    this(sc, data, spec, chunkRows, TargetScaling.IDENTITY);
+  }
+
+  /** @param target how the network's regression outputs map back to the target's units, for the metrics */
+  public SparkEvaluator(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int chunkRows, TargetScaling target) {
     this.sc = sc;
     this.data = data;
     this.spec = spec;
     this.chunkRows = chunkRows;
+    this.target = target;
   }
 
   @Override
@@ -31,14 +39,16 @@ public final class SparkEvaluator implements Evaluator {
     int classes = data.classes();
     int tw = data.targetWidth();
     int chunk = chunkRows;
+    float shift = target.shift();
+    float scale = target.scale();
     try {
       List<EvaluationAccumulator> parts = data.blocks().mapPartitions(blocks -> {
         DenseNetwork network = new DenseNetwork(spec, Kernels.gemm());
-        EvaluationAccumulator acc = new EvaluationAccumulator(classes);
+        EvaluationAccumulator acc = new EvaluationAccumulator(classes).inTargetUnits(shift, scale);
         while (blocks.hasNext()) acc.add(network, weights.value(), blocks.next(), WorkspaceCache.get(spec, tw, chunk));
         return Collections.singletonList(acc).iterator();
       }).collect();
-      EvaluationAccumulator total = new EvaluationAccumulator(classes);
+      EvaluationAccumulator total = new EvaluationAccumulator(classes).inTargetUnits(shift, scale);
       for (EvaluationAccumulator p : parts) total.merge(p);
       return total;
     } finally {

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.Preprocessing;
 import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
+import org.sparkprop.io.PreprocessingJson;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.train.CheckpointSink;
@@ -25,7 +27,7 @@ final class TrainingCheckpoints {
   private TrainingCheckpoints() {
   }
 
-  static Checkpoint toCheckpoint(TrainingState s, TrainConfig cfg, NetworkSpec spec) {
+  static Checkpoint toCheckpoint(TrainingState s, TrainConfig cfg, NetworkSpec spec, Preprocessing preprocessing) {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("network", spec.describe());
     meta.put("parameterCount", spec.parameterCount());
@@ -36,6 +38,7 @@ final class TrainingCheckpoints {
     loop.put("bestMetric", Double.isNaN(s.bestMetric()) ? null : s.bestMetric());
     loop.put("epochsWithoutImprovement", s.epochsWithoutImprovement());
     meta.set("config", JSON.valueToTree(cfg.resolved()));
+    if (preprocessing != null) meta.set("preprocessing", PreprocessingJson.write(preprocessing));
     return Checkpoint.builder()
         .epoch(s.epoch())
         .round(s.round())
@@ -46,6 +49,24 @@ final class TrainingCheckpoints {
         .optimizerSlots(s.optimizer().slots())
         .metadataJson(meta.toString())
         .build();
+  }
+
+  /**
+   * The loop state saved in {@code c}. The preprocessing fitted on this run's data must equal the
+   * checkpoint's: if the training files changed since, resuming would continue on other inputs.
+   */
+  static TrainingState toState(Checkpoint c, NetworkSpec spec, TrainConfig cfg, Preprocessing preprocessing)
+      throws IOException {
+    JsonNode saved = JSON.readTree(c.metadataJson());
+    if (preprocessing != null && saved.has("preprocessing")) {
+      Preprocessing then = PreprocessingJson.read(saved, "the checkpoint's metadata", spec.inputs());
+      if (!then.equals(preprocessing)) {
+        throw new IllegalArgumentException("the checkpoint was written with other preprocessing statistics (feature"
+            + " scaling or classes) than this run's training data gives: the data changed since, and resuming would not"
+            + " continue the same run. Start afresh, or restore the original data");
+      }
+    }
+    return toState(c, spec, cfg);
   }
 
   static TrainingState toState(Checkpoint c, NetworkSpec spec, TrainConfig cfg) throws IOException {
@@ -74,18 +95,20 @@ final class TrainingCheckpoints {
     private final CheckpointStore store;
     private final TrainConfig cfg;
     private final NetworkSpec spec;
+    private final Preprocessing preprocessing;
     private String last = "";
 
-    Sink(CheckpointStore store, TrainConfig cfg, NetworkSpec spec) {
+    Sink(CheckpointStore store, TrainConfig cfg, NetworkSpec spec, Preprocessing preprocessing) {
       this.store = store;
       this.cfg = cfg;
       this.spec = spec;
+      this.preprocessing = preprocessing;
     }
 
     @Override
     public void save(TrainingState state) {
       try {
-        store.save(toCheckpoint(state, cfg, spec));
+        store.save(toCheckpoint(state, cfg, spec, preprocessing));
         last = store.directory() + "/" + CheckpointStore.nameFor(state.round());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write a checkpoint to " + store.directory(), e);

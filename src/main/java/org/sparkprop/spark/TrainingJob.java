@@ -16,6 +16,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.BadRowReport;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.loss.Loss;
@@ -61,7 +63,7 @@ public final class TrainingJob {
     console.printf(Locale.ROOT, "spark %s, master %s, %d partitions; BLAS: %s%n", sc.version(), sc.master(),
         partitions, Kernels.description());
 
-    DataSets data = DataSets.load(cfg, sc, partitions);
+    DataSets data = DataSets.load(cfg, sc, partitions, console);
     try {
       console.println("data: " + data.description());
       NetworkSpec spec = networkSpec(cfg, data.train());
@@ -79,7 +81,7 @@ public final class TrainingJob {
         if (store == null) throw new IllegalArgumentException("--resume needs checkpoint.dir");
         Optional<Checkpoint> latest = store.latest();
         if (latest.isPresent()) {
-          start = TrainingCheckpoints.toState(latest.get(), spec, cfg);
+          start = TrainingCheckpoints.toState(latest.get(), spec, cfg, data.preprocessing());
           console.printf(Locale.ROOT, "resuming from %s: epoch %d, round %,d%n", store.list().get(0),
               start.epoch() + 1, start.round());
         } else {
@@ -89,8 +91,10 @@ public final class TrainingJob {
       SparkGradientSource source = new SparkGradientSource(sc, data.train(), spec, cfg.train().batchSize(),
           cfg.train().seed(), CHUNK_ROWS, cfg.spark().treeFanIn());
       PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
-      Evaluator evaluator = evalSet == null ? null : new SparkEvaluator(sc, evalSet, spec, CHUNK_ROWS);
-      TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec);
+      TargetScaling target = data.preprocessing().target();
+      Evaluator evaluator = evalSet == null ? null : new SparkEvaluator(sc, evalSet, spec, CHUNK_ROWS, target);
+      TrainingCheckpoints.Sink sink = store == null ? null
+          : new TrainingCheckpoints.Sink(store, cfg, spec, data.preprocessing());
       Trainer trainer = new Trainer(source, options, evaluator, sink).monitorEvaluation(data.validation() != null);
       if (start == null) {
         float[] params = initializer(cfg).initialise(spec, cfg.train().seed());
@@ -111,7 +115,7 @@ public final class TrainingJob {
       ObjectNode testMetrics = JSON.createObjectNode();
       EvaluationAccumulator testStats = null;
       if (data.test() != null) {
-        testStats = new SparkEvaluator(sc, data.test(), spec, CHUNK_ROWS).evaluate(result.params());
+        testStats = new SparkEvaluator(sc, data.test(), spec, CHUNK_ROWS, target).evaluate(result.params());
         for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
         if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
       }
@@ -119,6 +123,7 @@ public final class TrainingJob {
       summary.set("config", JSON.valueToTree(cfg.resolved()));
       summary.put("network", spec.describe());
       summary.put("data", data.description());
+      summary.set("badRows", badRows(data));
       summary.put("sparkMaster", sc.master());
       summary.put("partitions", data.train().partitions());
       summary.put("blas", Kernels.description());
@@ -144,6 +149,21 @@ public final class TrainingJob {
     } finally {
       data.unpersist();
     }
+  }
+
+  /** Per input, the rows read and the bad rows skipped by reason (empty objects when none were bad). */
+  private static ObjectNode badRows(DataSets data) {
+    ObjectNode all = JSON.createObjectNode();
+    for (Map.Entry<String, BadRowReport> e : data.badRows().entrySet()) {
+      BadRowReport r = e.getValue();
+      ObjectNode o = all.putObject(e.getKey());
+      o.put("input", r.input());
+      o.put("rows", r.rows());
+      o.put("skipped", r.badRows());
+      o.set("byReason", JSON.valueToTree(r.byReason()));
+      if (r.firstBadRow() != null) o.put("first", r.firstBadRow());
+    }
+    return all;
   }
 
   private static void printFinal(PrintStream console, TrainingResult result, ObjectNode testMetrics, String outputDir) {

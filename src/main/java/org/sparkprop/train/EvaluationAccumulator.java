@@ -16,6 +16,10 @@ import org.sparkprop.nn.Workspace;
  * <p>Classification: with several outputs the prediction is the arg-max; with one output it is
  * class 1 when the output is at least 0.5 (sigmoid probability, perceptron step, or a regression
  * output trained on 0/1 targets).
+ *
+ * <p>Regression: when the network learnt a standardised target, {@link #inTargetUnits} makes MSE,
+ * MAE and R² be measured in the target's own units, as predictions are reported; the loss stays
+ * in the units the network was trained in.
  */
 public final class EvaluationAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -29,6 +33,8 @@ public final class EvaluationAccumulator implements Serializable {
   double sumTarget;
   double sumTargetSquared;
   long targetValues;  // number of target values (rows x outputs) behind the regression sums
+  float targetShift;  // regression outputs and targets are compared as value * targetScale + targetShift
+  float targetScale = 1f;
 
   public EvaluationAccumulator(int classes) {
     this.classes = classes;
@@ -36,6 +42,13 @@ public final class EvaluationAccumulator implements Serializable {
   }
 
   EvaluationAccumulator() {
+  }
+
+  /** Measures regression errors in the target's units: value * scale + shift (see TargetScaling). */
+  public EvaluationAccumulator inTargetUnits(float shift, float scale) {
+    this.targetShift = shift;
+    this.targetScale = scale;
+    return this;
   }
 
   /** Adds every row of the block. */
@@ -59,8 +72,8 @@ public final class EvaluationAccumulator implements Serializable {
           confusion[truth * classes + predicted]++;
         } else {
           for (int j = 0; j < Math.min(outputs, tw); j++) {
-            double t = ws.target[r * tw + j];
-            double e = out[r * outputs + j] - t;
+            double t = (double) ws.target[r * tw + j] * targetScale + targetShift;
+            double e = ((double) out[r * outputs + j] * targetScale + targetShift) - t;
             sumSquaredError += e * e;
             sumAbsoluteError += Math.abs(e);
             sumTarget += t;

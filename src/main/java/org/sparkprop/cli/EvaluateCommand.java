@@ -1,0 +1,27 @@
+package org.sparkprop.cli;
+
+import java.util.concurrent.Callable;
+import org.sparkprop.spark.EvaluateJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = {"Evaluate a trained model on labelled data, on Spark: accuracy, per-class precision, recall and F1,",
+        "confusion matrix and log-loss (classification); MSE, MAE and R2 (regression). Printed, and written as JSON."})
+final class EvaluateCommand implements Callable<Integer> {
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--format", paramLabel = "csv|libsvm|parquet|idx", description = "Format of --data (default: the model's training format).")
+  String format;
+
+  @Option(names = "--output", paramLabel = "FILE", description = "Write the metrics JSON here (any Hadoop URI); default: print it.")
+  String output;
+
+  @Override
+  public Integer call() throws Exception {
+    EvaluateJob.run(data.request(Formats.input(format)), output, System.out);
+    return 0;
+  }
+}

@@ -1,0 +1,27 @@
+package org.sparkprop.data;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * How rows were read for training, saved with the model so that evaluation and prediction read
+ * new data the same way: the format and its settings, the number of features and, where the
+ * input names them (a CSV header, Parquet columns), the feature names in order.
+ *
+ * @param format csv, libsvm, parquet, idx, playground, synthetic or dataframe
+ * @param featureNames the names of the features in order, or null when the input has none
+ */
+public record InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
+                          String labelColumn, String featuresColumn, String idColumn) implements Serializable {
+  public InputSchema {
+    featureNames = featureNames == null ? null : List.copyOf(featureNames);
+  }
+
+  public InputSchema withFormat(String newFormat) {
+    return new InputSchema(newFormat, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn);
+  }
+
+  public InputSchema withFeatures(int n, List<String> names) {
+    return new InputSchema(format, n, names, header, delimiter, labelColumn, featuresColumn, idColumn);
+  }
+}

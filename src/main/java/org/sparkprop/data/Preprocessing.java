@@ -1,0 +1,28 @@
+package org.sparkprop.data;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Everything done to input rows between the file and the network, fitted on the training data
+ * and saved with the model: feature scaling, the target's standardisation (regression), and the
+ * label mapping (classification; null for regression).
+ */
+public record Preprocessing(FeatureScaling features, TargetScaling target, LabelMapping labels) implements Serializable {
+  public Preprocessing {
+    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(target, "target");
+  }
+
+  public boolean classification() {
+    return labels != null;
+  }
+
+  /** Scales the features, and the targets of a regression, of a freshly packed block in place. */
+  public void applyTo(PackedBlock block) {
+    features.apply(block.x, 0, block.rows);
+    if (labels == null && !target.identity()) {
+      for (int i = 0; i < block.y.length; i++) block.y[i] = target.apply(block.y[i]);
+    }
+  }
+}
