@@ -197,14 +197,14 @@ public final class DecisionBoundary {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
     FontMetrics fm = g.getFontMetrics();
     g.setColor(Color.DARK_GRAY);
-    double step1 = niceStep((x1Max - x1Min) / 6);
+    double step1 = niceStep((x1Max - x1Min) / 8);
     for (double v = Math.ceil(x1Min / step1) * step1; v <= x1Max; v += step1) {
       int px = (int) Math.round(left + (v - x1Min) / (x1Max - x1Min) * size);
       String s = tick(v, step1);
       g.drawLine(px, top + size, px, top + size + 3);
       g.drawString(s, px - fm.stringWidth(s) / 2, top + size + 4 + fm.getAscent());
     }
-    double step2 = niceStep((x2Max - x2Min) / 6);
+    double step2 = niceStep((x2Max - x2Min) / 8);
     for (double v = Math.ceil(x2Min / step2) * step2; v <= x2Max; v += step2) {
       int py = (int) Math.round(top + (x2Max - v) / (x2Max - x2Min) * size);
       String s = tick(v, step2);

@@ -1,5 +1,7 @@
 package org.sparkprop.report;
 
+import org.sparkprop.data.Playground;
+
 /**
  * How a point (x1, x2) of a two-dimensional picture becomes one input row of the network: the two
  * coordinates themselves, plus any features derived from them (the Playground's x1², sin x1 ...).
@@ -12,6 +14,21 @@ public interface InputPlane {
 
   /** Writes the input row of (x1, x2) into row[offset .. offset + inputs()). */
   void fill(double x1, double x2, float[] row, int offset);
+
+  /** A Playground data set: x1, x2 and the derived features it was generated with. */
+  static InputPlane playground(Playground source) {
+    return new InputPlane() {
+      @Override
+      public int inputs() {
+        return source.features();
+      }
+
+      @Override
+      public void fill(double x1, double x2, float[] row, int offset) {
+        source.inputsAt(x1, x2, row, offset);
+      }
+    };
+  }
 
   /** Data whose only two features are the coordinates. */
   static InputPlane twoFeatures() {

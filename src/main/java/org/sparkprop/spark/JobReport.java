@@ -58,17 +58,7 @@ final class JobReport {
         && cfg.data().effectiveScaling() == TrainConfig.Scaling.NONE) {
       RowSource source = DataSets.generator(cfg);
       if (source instanceof Playground playground && playground.features() == train.features()) {
-        return new InputPlane() {
-          @Override
-          public int inputs() {
-            return playground.features();
-          }
-
-          @Override
-          public void fill(double x1, double x2, float[] row, int offset) {
-            playground.inputsAt(x1, x2, row, offset);
-          }
-        };
+        return InputPlane.playground(playground);
       }
     }
     return train.features() == 2 ? InputPlane.twoFeatures() : null;
