@@ -8,7 +8,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
@@ -48,6 +50,7 @@ public final class DecisionBoundary {
   private final double targetLow;    // regression: the target range mapped onto orange..blue
   private final double targetHigh;
   private final Workspace ws;
+  private final Map<Long, BufferedImage> dots = new HashMap<>();
 
   public DecisionBoundary(NetworkSpec spec, InputPlane plane, int classes, PackedBlock train, PackedBlock test) {
     if (plane.inputs() != spec.inputs()) {
@@ -173,24 +176,50 @@ public final class DecisionBoundary {
     double y = block.y[r * block.targetWidth];
     if (classes > 2) return PALETTE[(int) y % PALETTE.length];
     if (classes == 2) return y >= 0.5 ? BLUE : ORANGE;
-    return diverging(2 * (y - targetLow) / (targetHigh - targetLow) - 1);
+    // 64 shades are plenty for a dot, and keep the number of distinct dots small.
+    double v = 2 * (y - targetLow) / (targetHigh - targetLow) - 1;
+    return diverging(Math.round(v * 32) / 32.0);
   }
 
   private void drawPoints(Graphics2D g, PackedBlock block, int left, int top, int size, Color rim) {
     if (block == null) return;
     double radius = size >= 300 ? 3.2 : 2.2;
-    g.setStroke(new BasicStroke(size >= 300 ? 1f : 0.7f));
+    float stroke = size >= 300 ? 1f : 0.7f;
     for (int r = 0; r < block.rows; r++) {
       double x1 = block.x[r * block.features];
       double x2 = block.x[r * block.features + 1];
       double px = left + (x1 - x1Min) / (x1Max - x1Min) * size;
       double py = top + (x2Max - x2) / (x2Max - x2Min) * size;
-      Ellipse2D dot = new Ellipse2D.Double(px - radius, py - radius, 2 * radius, 2 * radius);
-      g.setColor(pointColour(block, r));
-      g.fill(dot);
-      g.setColor(rim);
-      g.draw(dot);
+      BufferedImage dot = dot(pointColour(block, r), rim, radius, stroke);
+      int half = dot.getWidth() / 2;
+      g.drawImage(dot, (int) Math.round(px) - half, (int) Math.round(py) - half, null);
     }
+  }
+
+  /**
+   * One anti-aliased dot, drawn once per colour and reused: stamping an image is an order of
+   * magnitude cheaper than filling and stroking an anti-aliased shape per point.
+   */
+  private BufferedImage dot(Color fill, Color rim, double radius, float stroke) {
+    long key = ((long) fill.getRGB() << 32) ^ (rim.getRGB() & 0xFFFFFFFFL) ^ Double.doubleToLongBits(radius) * 31;
+    return dots.computeIfAbsent(key, k -> {
+      int side = (int) Math.ceil(2 * radius + 2 * stroke) + 2;
+      BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_ARGB);
+      Graphics2D g = img.createGraphics();
+      try {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setStroke(new BasicStroke(stroke));
+        double c = side / 2.0;
+        Ellipse2D shape = new Ellipse2D.Double(c - radius, c - radius, 2 * radius, 2 * radius);
+        g.setColor(fill);
+        g.fill(shape);
+        g.setColor(rim);
+        g.draw(shape);
+      } finally {
+        g.dispose();
+      }
+      return img;
+    });
   }
 
   private void drawTicks(Graphics2D g, int left, int top, int size) {

@@ -13,9 +13,9 @@ import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.TrainingState;
 
 /**
- * A progress bar per epoch on an interactive terminal (me.tongfei:progressbar): rounds done of
- * the epoch, percentage, elapsed time and ETA, with the current loss and samples per second
- * beside it; when the epoch ends the bar is finished and the epoch's summary line printed below.
+ * A progress bar per epoch on an interactive terminal (me.tongfei:progressbar): percentage,
+ * rounds done of the epoch, elapsed time and ETA, with the current loss and samples per second
+ * beside it, e.g. {@code epoch 3/40  53% │█████▎    │ 17/32 (0:00:01 / 0:00:00) loss 0.4123  2.1k samples/s}; when the epoch ends the bar is finished and the epoch's summary line printed below.
  * The library redraws the bar from its own thread every {@value #REDRAW_MILLIS} ms, so a fast
  * round loop pays only for a few field updates per round.
  */
@@ -52,8 +52,8 @@ public final class ProgressBarConsole implements ProgressDisplay {
     barRows += e.rows();
     double seconds = (System.nanoTime() - barStartNanos) / 1e9;
     bar.stepTo(e.batch() + 1);
-    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %,.0f samples/s", e.loss(),
-        seconds > 0 ? barRows / seconds : 0));
+    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %s samples/s", e.loss(),
+        compact(seconds > 0 ? barRows / seconds : 0)));
   }
 
   @Override
@@ -83,11 +83,17 @@ public final class ProgressBarConsole implements ProgressDisplay {
         .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs))
         .setInitialMax(roundsPerEpoch)
         .startsFrom(firstBatch, Duration.ZERO)
-        .setUnit(" rounds", 1)
         .setStyle(ProgressBarStyle.UNICODE_BLOCK)
         .setUpdateIntervalMillis(REDRAW_MILLIS)
         .setConsumer(consumer)
         .build();
+  }
+
+  /** 950, 12.3k, 4.56M: short enough to leave the bar room on an 80-column terminal. */
+  static String compact(double rate) {
+    if (rate < 1e4) return String.format(Locale.ROOT, "%.0f", rate);
+    if (rate < 1e6) return String.format(Locale.ROOT, "%.1fk", rate / 1e3);
+    return String.format(Locale.ROOT, "%.2fM", rate / 1e6);
   }
 
   private void finishBar() {

@@ -79,6 +79,7 @@ public final class TrainingReport implements TrainingListener {
   private final DecisionBoundary boundary; // null when the data is not 2-D
   private int totalEpochs;
   private int pictureEvery = 1;
+  private long drawingNanos;      // time spent in this listener and in finish(), for the user to see
 
   public TrainingReport(Inputs inputs, ReportFiles files) {
     this.in = inputs;
@@ -101,6 +102,15 @@ public final class TrainingReport implements TrainingListener {
 
   @Override
   public void onEpoch(EpochEvent e) {
+    long begin = System.nanoTime();
+    try {
+      recordEpoch(e);
+    } finally {
+      drawingNanos += System.nanoTime() - begin;
+    }
+  }
+
+  private void recordEpoch(EpochEvent e) {
     int epoch = e.epoch() + 1;
     Map<String, Double> sample = in.trainSample() == null || in.trainSample().rows == 0 ? Map.of()
         : LocalTrainer.evaluate(in.spec(), e.params(), in.trainSample(), in.classes()).metrics();
@@ -121,6 +131,11 @@ public final class TrainingReport implements TrainingListener {
     return Collections.unmodifiableList(epochs);
   }
 
+  /** Seconds spent measuring and drawing, during training and in {@link #finish}. */
+  public double drawingSeconds() {
+    return drawingNanos / 1e9;
+  }
+
   /** Figures that could not be drawn, with the reason. */
   public List<String> problems() {
     return Collections.unmodifiableList(problems);
@@ -135,6 +150,15 @@ public final class TrainingReport implements TrainingListener {
    * @return the names of the files written, index.html last
    */
   public List<String> finish(JsonNode summary, EvaluationAccumulator testStats, float[] params) {
+    long begin = System.nanoTime();
+    try {
+      return draw(summary, testStats, params);
+    } finally {
+      drawingNanos += System.nanoTime() - begin;
+    }
+  }
+
+  private List<String> draw(JsonNode summary, EvaluationAccumulator testStats, float[] params) {
     List<String> written = new ArrayList<>();
     for (ReportPage.Figure f : epochPictures) written.add(f.file());
     List<ReportPage.Figure> boundaryFigures = new ArrayList<>();

@@ -143,9 +143,10 @@ public final class TrainingJob {
         out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
       }
       ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
-      report.finish(summary, testStats, result.params());
+      int reportFiles = report.finish(summary, testStats, result.params()).size();
       printFinal(console, result, testMetrics, outputDir);
-      console.println("report: " + new Path(outputDir, "report/index.html"));
+      console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
+          reportFiles, report.drawingSeconds());
       return summary;
     } finally {
       data.unpersist();
