@@ -245,6 +245,19 @@ public final class Playground implements RowSource {
     y[yOffset] = (float) label;
   }
 
+  /**
+   * The input row of the point (x1, x2) of the plane, extra features included, exactly as
+   * {@link #fill} builds it for a generated point: what a picture of the decision boundary feeds
+   * the network for each pixel.
+   */
+  public void inputsAt(double x1, double x2, float[] x, int xOffset) {
+    x[xOffset] = (float) x1;
+    x[xOffset + 1] = (float) x2;
+    for (int e = 0; e < extras.length; e++) {
+      x[xOffset + 2 + e] = (float) extraFeature(extras[e], x1, x2);
+    }
+  }
+
   @Override
   public String describe() {
     StringBuilder sb = new StringBuilder("playground ").append(kind.label).append(", ")

@@ -3,6 +3,7 @@ package org.sparkprop.report;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingOptions;
@@ -17,7 +18,7 @@ import org.sparkprop.train.TrainingState;
  */
 public final class BatchSizeAdvisor implements TrainingListener {
   private static final int SAMPLE_ROUNDS = 12;
-  private final PrintStream out;
+  private final Consumer<String> out;
   private final long[] compute = new long[SAMPLE_ROUNDS];
   private final long[] fixed = new long[SAMPLE_ROUNDS];
   private int seen;
@@ -25,7 +26,12 @@ public final class BatchSizeAdvisor implements TrainingListener {
   private boolean done;
 
   public BatchSizeAdvisor(PrintStream out) {
-    this.out = out;
+    this(out::println);
+  }
+
+  /** Advice goes to {@code lines}, e.g. {@link ProgressDisplay#message} so it does not break a progress bar. */
+  public BatchSizeAdvisor(Consumer<String> lines) {
+    this.out = lines;
   }
 
   @Override
@@ -57,7 +63,8 @@ public final class BatchSizeAdvisor implements TrainingListener {
     long suggested = c > 0 ? Math.round(batchSize * 4 * f / c) : 0;
     String verdict = busy >= 0.7 ? "the executors are busy"
         : String.format(Locale.ROOT, "the fixed cost dominates; a global batch of about %,d would make compute 80%% of a round", suggested);
-    out.printf(Locale.ROOT, "round time: compute %.1f ms, fixed cost %.1f ms (compute %.0f%%): %s%n", c, f, busy * 100, verdict);
+    out.accept(String.format(Locale.ROOT, "round time: compute %.1f ms, fixed cost %.1f ms (compute %.0f%%): %s", c, f,
+        busy * 100, verdict));
   }
 
   private static double median(long[] values, int n) {

@@ -4,15 +4,15 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import org.sparkprop.train.GlobalBatches;
-import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingState;
 
 /**
- * Progress on the driver's console: a line every N rounds (rounds done of the epoch, samples per
- * second, current loss, time left in the epoch) and one summary line per epoch.
+ * Progress as plain lines, for logs that are not a terminal: a line every N rounds (rounds done of
+ * the epoch, samples per second, current loss, time left in the epoch) and one summary line per
+ * epoch.
  */
-public final class ConsoleProgress implements TrainingListener {
+public final class ConsoleProgress implements ProgressDisplay {
   private final PrintStream out;
   private final int everyRounds;
   private long roundsPerEpoch;
@@ -51,6 +51,19 @@ public final class ConsoleProgress implements TrainingListener {
 
   @Override
   public void onEpoch(EpochEvent e) {
+    out.println(epochLine(e, epochs));
+    epochStartNanos = System.nanoTime();
+    epochRows = 0;
+    epochRounds = 0;
+  }
+
+  @Override
+  public void message(String line) {
+    out.println(line);
+  }
+
+  /** The one line printed per epoch: training loss, evaluation metrics, seconds. */
+  static String epochLine(EpochEvent e, int epochs) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f", e.epoch() + 1,
         epochs, e.trainLoss()));
     if (e.validation() != null) {
@@ -59,10 +72,7 @@ public final class ConsoleProgress implements TrainingListener {
       }
     }
     sb.append(String.format(Locale.ROOT, "  (%.1f s)", e.seconds()));
-    out.println(sb);
-    epochStartNanos = System.nanoTime();
-    epochRows = 0;
-    epochRounds = 0;
+    return sb.toString();
   }
 
   static String duration(double seconds) {

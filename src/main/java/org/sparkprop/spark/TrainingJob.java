@@ -28,8 +28,9 @@ import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.optim.OptimizerSettings;
 import org.sparkprop.optim.ScheduleSettings;
 import org.sparkprop.report.BatchSizeAdvisor;
-import org.sparkprop.report.ConsoleProgress;
 import org.sparkprop.report.MetricsLog;
+import org.sparkprop.report.ProgressDisplay;
+import org.sparkprop.report.TrainingReport;
 import org.sparkprop.train.EvaluationAccumulator;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.Trainer;
@@ -41,8 +42,8 @@ import org.sparkprop.train.WeightsDigest;
 /**
  * The {@code train} command's work on the driver: start Spark, pack and cache the data, build the
  * network, run the synchronous round loop (resuming from the newest checkpoint if asked), evaluate
- * on the test set, and write {@code summary.json}, {@code metrics.jsonl} and the model into the
- * output directory (any Hadoop file-system URI).
+ * on the test set, and write {@code summary.json}, {@code metrics.jsonl}, the model and the report
+ * folder into the output directory (any Hadoop file-system URI).
  */
 public final class TrainingJob {
   /** Rows per forward/backward chunk inside a task: large enough for efficient GEMM, small enough for cache. */
@@ -103,12 +104,15 @@ public final class TrainingJob {
 
       FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
       fs.mkdirs(new Path(outputDir));
+      TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
+      ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds());
       TrainingResult result;
       try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
            MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {
-        trainer.addListener(new ConsoleProgress(console, cfg.train().logEveryRounds()))
-            .addListener(new BatchSizeAdvisor(console))
-            .addListener(metrics);
+        trainer.addListener(progress)
+            .addListener(new BatchSizeAdvisor(progress::message))
+            .addListener(metrics)
+            .addListener(report);
         result = trainer.run(start);
       }
 
@@ -144,7 +148,10 @@ public final class TrainingJob {
         out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
       }
       ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
+      int reportFiles = report.finish(summary, testStats, result.params()).size();
       printFinal(console, result, testMetrics, outputDir);
+      console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
+          reportFiles, report.drawingSeconds());
       return summary;
     } finally {
       data.unpersist();

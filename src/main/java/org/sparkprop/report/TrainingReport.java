@@ -1,0 +1,292 @@
+package org.sparkprop.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.nn.DenseNetwork;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.nn.Workspace;
+import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.GlobalBatches;
+import org.sparkprop.train.LocalTrainer;
+import org.sparkprop.train.TrainingListener;
+import org.sparkprop.train.TrainingOptions;
+import org.sparkprop.train.TrainingState;
+
+/**
+ * The report folder of a run ({@code DIR/report/}): records what it needs while training runs and
+ * draws it at the end; for two-dimensional data it also draws the decision boundary after each
+ * epoch, so a crashed run keeps the pictures up to its last epoch.
+ *
+ * <p>Order of use: add to the {@code Trainer} as a listener, run, then {@link #finish}. Everything
+ * is computed on the driver from small samples of rows (the Spark layer provides them), never
+ * with a Spark job. A figure that cannot be drawn (no fonts on a server, say) is listed on the
+ * page and logged; it never fails the training run.
+ */
+public final class TrainingReport implements TrainingListener {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingReport.class);
+  /** At most this many per-epoch pictures; longer runs draw every k-th epoch (and the last). */
+  static final int MAX_EPOCH_PICTURES = 100;
+  static final int EPOCH_PICTURE_SIZE = 200;
+  static final int FINAL_PICTURE_SIZE = 420;
+
+  /**
+   * What the report draws on.
+   *
+   * @param spec           the network
+   * @param classes        0 for regression
+   * @param trainSample    a sample of training rows (points of the pictures, training metrics per epoch)
+   * @param testSample     a sample of test rows, or null when there is no test set
+   * @param evaluationName what the per-epoch evaluation runs on ("validation" or "test"), or null for none
+   * @param plane          how a point of the plane becomes an input row, or null when the data is not 2-D
+   */
+  public record Inputs(NetworkSpec spec, int classes, PackedBlock trainSample, PackedBlock testSample,
+                       String evaluationName, InputPlane plane) {
+  }
+
+  /** One epoch as the report shows it. Metrics maps are empty when not measured. */
+  public record EpochRecord(int epoch, double trainLoss, Map<String, Double> trainSample,
+                            Map<String, Double> evaluation, double seconds) {
+    double trainSample(String metric) {
+      return trainSample.getOrDefault(metric, Double.NaN);
+    }
+
+    double evaluation(String metric) {
+      return evaluation.getOrDefault(metric, Double.NaN);
+    }
+  }
+
+  private final Inputs in;
+  private final ReportFiles files;
+  private final RoundTimeline timeline = new RoundTimeline(256);
+  private final List<EpochRecord> epochs = new ArrayList<>();
+  private final List<ReportPage.Figure> epochPictures = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
+  private final DecisionBoundary boundary; // null when the data is not 2-D
+  private int totalEpochs;
+  private int pictureEvery = 1;
+  private long drawingNanos;      // time spent in this listener and in finish(), for the user to see
+
+  public TrainingReport(Inputs inputs, ReportFiles files) {
+    this.in = inputs;
+    this.files = files;
+    this.boundary = inputs.plane() == null ? null : attempt("decision boundary",
+        () -> new DecisionBoundary(inputs.spec(), inputs.plane(), inputs.classes(), inputs.trainSample(),
+            inputs.testSample()));
+  }
+
+  @Override
+  public void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
+    totalEpochs = options.epochs();
+    pictureEvery = Math.max(1, (totalEpochs + MAX_EPOCH_PICTURES - 1) / MAX_EPOCH_PICTURES);
+  }
+
+  @Override
+  public void onRound(RoundEvent e) {
+    timeline.add(e.round(), e.broadcastNanos(), e.computeNanos(), e.aggregateNanos(), e.updateNanos(), e.otherNanos());
+  }
+
+  @Override
+  public void onEpoch(EpochEvent e) {
+    long begin = System.nanoTime();
+    try {
+      recordEpoch(e);
+    } finally {
+      drawingNanos += System.nanoTime() - begin;
+    }
+  }
+
+  private void recordEpoch(EpochEvent e) {
+    int epoch = e.epoch() + 1;
+    Map<String, Double> sample = in.trainSample() == null || in.trainSample().rows == 0 ? Map.of()
+        : LocalTrainer.evaluate(in.spec(), e.params(), in.trainSample(), in.classes()).metrics();
+    epochs.add(new EpochRecord(epoch, e.trainLoss(), sample,
+        e.validation() == null ? Map.of() : e.validation(), e.seconds()));
+    if (boundary != null && (epoch % pictureEvery == 0 || epoch == totalEpochs)) {
+      String name = String.format(Locale.ROOT, "boundary-epoch-%03d.png", epoch);
+      boolean written = attempt("decision boundary of epoch " + epoch, () -> {
+        write(name, boundary.render(e.params(), EPOCH_PICTURE_SIZE, false, false, "epoch " + epoch));
+        return true;
+      }) != null;
+      if (written) epochPictures.add(new ReportPage.Figure(name, "epoch " + epoch, EPOCH_PICTURE_SIZE * 3 / 4));
+    }
+  }
+
+  /** The epochs recorded so far. */
+  public List<EpochRecord> epochs() {
+    return Collections.unmodifiableList(epochs);
+  }
+
+  /** Seconds spent measuring and drawing, during training and in {@link #finish}. */
+  public double drawingSeconds() {
+    return drawingNanos / 1e9;
+  }
+
+  /** Figures that could not be drawn, with the reason. */
+  public List<String> problems() {
+    return Collections.unmodifiableList(problems);
+  }
+
+  /**
+   * Draws the final figures and writes {@code index.html}.
+   *
+   * @param summary   the run's summary (the page's table); its {@code config} object is shown too
+   * @param testStats statistics of the final weights on the whole test set, or null without one
+   * @param params    the final weights
+   * @return the names of the files written, index.html last
+   */
+  public List<String> finish(JsonNode summary, EvaluationAccumulator testStats, float[] params) {
+    long begin = System.nanoTime();
+    try {
+      return draw(summary, testStats, params);
+    } finally {
+      drawingNanos += System.nanoTime() - begin;
+    }
+  }
+
+  private List<String> draw(JsonNode summary, EvaluationAccumulator testStats, float[] params) {
+    List<String> written = new ArrayList<>();
+    for (ReportPage.Figure f : epochPictures) written.add(f.file());
+    List<ReportPage.Figure> boundaryFigures = new ArrayList<>();
+    List<ReportPage.Figure> curves = new ArrayList<>();
+    List<ReportPage.Figure> results = new ArrayList<>();
+    List<ReportPage.Figure> time = new ArrayList<>();
+    String eval = in.evaluationName();
+    String sampleName = in.trainSample() == null ? "training sample"
+        : String.format(Locale.ROOT, "training sample (%,d rows, end of epoch)", in.trainSample().rows);
+
+    if (boundary != null) {
+      String caption = "final" + testCaption(testStats);
+      figure("boundary.png", "decision boundary after training; training points with a white rim"
+              + (in.testSample() != null ? ", test points with a dark rim" : ""), boundaryFigures, written,
+          () -> boundary.render(params, FINAL_PICTURE_SIZE, true, true, caption));
+    }
+    figure("loss.png", "loss per epoch", curves, written, () -> Charts.perEpoch("Loss", "loss", epochs, true,
+        new Charts.Curve("train (mean over the epoch's rounds)", DecisionBoundary.BLUE, EpochRecord::trainLoss),
+        new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation("loss"))));
+    String metric = in.classes() > 0 ? "accuracy" : "r2";
+    figure(metric + ".png", (in.classes() > 0 ? "accuracy" : "R²") + " per epoch", curves, written,
+        () -> Charts.perEpoch(in.classes() > 0 ? "Accuracy" : "R²", in.classes() > 0 ? "accuracy" : "R²", epochs, false,
+            new Charts.Curve(sampleName, DecisionBoundary.BLUE, r -> r.trainSample(metric)),
+            new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation(metric))));
+    if (in.classes() > 0) {
+      figure("confusion.png", "confusion matrix", results, written, () -> {
+        if (testStats != null) {
+          return Charts.confusion(testStats.confusionMatrix(),
+              String.format(Locale.ROOT, "Confusion matrix, test set (%,d rows)", testStats.count()));
+        }
+        if (in.trainSample() == null || in.trainSample().rows == 0) return null;
+        EvaluationAccumulator s = LocalTrainer.evaluate(in.spec(), params, in.trainSample(), in.classes());
+        return Charts.confusion(s.confusionMatrix(),
+            String.format(Locale.ROOT, "Confusion matrix, training sample (%,d rows)", s.count()));
+      });
+    } else {
+      figure("predicted-vs-true.png", "predicted against true values", results, written, () -> {
+        PackedBlock rows = in.testSample() != null && in.testSample().rows > 0 ? in.testSample() : in.trainSample();
+        if (rows == null || rows.rows == 0) return null;
+        float[] predicted = predictFirstOutput(params, rows);
+        String of = rows == in.testSample() ? "test" : "training";
+        return Charts.predictedVsTrue(firstTarget(rows), predicted, rows.rows,
+            String.format(Locale.ROOT, "Predicted vs true, %s sample", of));
+      });
+    }
+    figure("round-time.png", "time per round by part", time, written, () -> Charts.roundTime(timeline));
+
+    List<ReportPage.Section> sections = List.of(
+        new ReportPage.Section("Decision boundary", null, boundaryFigures, false),
+        new ReportPage.Section("Decision boundary after each epoch",
+            pictureEvery == 1 ? null : "every " + pictureEvery + " epochs", epochPictures, true),
+        new ReportPage.Section("Training curves", "train accuracy and R² are measured on a sample of training rows"
+            + " with the weights at the end of each epoch; the train loss is the mean over the epoch's rounds", curves, false),
+        new ReportPage.Section(in.classes() > 0 ? "Classification" : "Regression", null, results, false),
+        new ReportPage.Section("Where the time goes", "broadcast of the weights, computation in the tasks,"
+            + " aggregation of the gradients, the optimizer step on the driver, and the rest (scheduling, task launch)",
+            time, false));
+    String html = ReportPage.html("Sparkprop report", summary, sections, problems);
+    try (OutputStream out = files.create("index.html")) {
+      out.write(html.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot write the report page index.html", ex);
+    }
+    written.add("index.html");
+    return written;
+  }
+
+  private static String testCaption(EvaluationAccumulator testStats) {
+    if (testStats == null) return "";
+    Map<String, Double> m = testStats.metrics();
+    if (m.containsKey("accuracy")) return String.format(Locale.ROOT, ", test accuracy %.1f%%", 100 * m.get("accuracy"));
+    if (m.containsKey("r2")) return String.format(Locale.ROOT, ", test R² %.3f", m.get("r2"));
+    return "";
+  }
+
+  private void figure(String file, String caption, List<ReportPage.Figure> into, List<String> written,
+                      Supplier<BufferedImage> draw) {
+    BufferedImage image = attempt(caption, draw);
+    if (image == null) return;
+    if (attempt(caption, () -> {
+      write(file, image);
+      return true;
+    }) != null) {
+      into.add(new ReportPage.Figure(file, caption, Math.min(image.getWidth(), 720)));
+      written.add(file);
+    }
+  }
+
+  private void write(String name, BufferedImage image) {
+    try (OutputStream out = files.create(name)) {
+      if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this Java runtime");
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot write " + name + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /** Runs one drawing step; a failure is recorded and logged, and gives null. */
+  private <T> T attempt(String what, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException | LinkageError | java.awt.AWTError ex) {
+      String problem = what + ": " + ex;
+      problems.add(problem);
+      LOG.warn("report: could not draw the {}", problem);
+      LOG.debug("report failure", ex);
+      return null;
+    }
+  }
+
+  private float[] predictFirstOutput(float[] params, PackedBlock rows) {
+    DenseNetwork network = new DenseNetwork(in.spec(), Kernels.gemm());
+    int chunk = LocalTrainer.CHUNK_ROWS;
+    Workspace ws = new Workspace(in.spec(), rows.targetWidth, chunk);
+    int outputs = in.spec().outputs();
+    float[] predicted = new float[rows.rows]; // (rows): first output of each row
+    for (int start = 0; start < rows.rows; start += chunk) {
+      int n = Math.min(chunk, rows.rows - start);
+      System.arraycopy(rows.x, start * rows.features, ws.input, 0, n * rows.features);
+      network.forward(params, n, ws);
+      float[] out = ws.output();
+      for (int r = 0; r < n; r++) predicted[start + r] = out[r * outputs];
+    }
+    return predicted;
+  }
+
+  private static float[] firstTarget(PackedBlock rows) {
+    float[] t = new float[rows.rows];
+    for (int r = 0; r < rows.rows; r++) t[r] = rows.y[r * rows.targetWidth];
+    return t;
+  }
+}

@@ -1,0 +1,96 @@
+package org.sparkprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line in process: configuration problems are reported before Spark starts, with
+ * exit code 2 and one line per problem, and the help lists every option.
+ */
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream realOut;
+  private PrintStream realErr;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeEach
+  void capture() {
+    realOut = System.out;
+    realErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(realOut);
+    System.setErr(realErr);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aMistypedKeyFailsBeforeSparkStartsWithASuggestion() {
+    int code = Main.execute("train", "--config", "conf/spiral.conf", "--set", "train.batchSiz=32",
+        "--output", tmp.resolve("out").toString());
+    assertEquals(2, code);
+    assertTrue(err().contains("unknown key 'train.batchSiz' in --set train.batchSiz=32; did you mean 'train.batchSize'?"), err());
+    assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "no Spark context may be started for a bad configuration");
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing is written for a bad configuration");
+  }
+
+  @Test
+  void aBadValueNamesKeyValueAndRangeAndEveryProblemIsListed() throws Exception {
+    Path job = tmp.resolve("job.conf");
+    Files.writeString(job, "train {\n  learningRate = -0.1\n  epochs = 0\n}\nmodel.activation = relux\n");
+    int code = Main.execute("train", "--config", job.toString(), "--output", tmp.resolve("out").toString());
+    assertEquals(2, code);
+    String e = err();
+    assertTrue(e.contains("train.learningRate"), e);
+    assertTrue(e.contains("-0.1"), e);
+    assertTrue(e.contains("train.epochs"), e);
+    assertTrue(e.contains("relux") && e.contains("relu"), e);
+    assertTrue(e.contains(job.toString()), "the file is named: " + e);
+    assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty());
+  }
+
+  @Test
+  void aMissingJobFileIsNamed() {
+    int code = Main.execute("train", "--config", tmp.resolve("nope.conf").toString(), "--output", tmp.toString());
+    assertEquals(2, code);
+    assertTrue(err().contains("nope.conf"), err());
+  }
+
+  @Test
+  void trainHelpListsEveryOption() {
+    assertEquals(0, Main.execute("train", "--help"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String option : new String[] {"--config", "--set", "--output", "--resume", "--verbose"}) {
+      assertTrue(help.contains(option), option + " missing from:\n" + help);
+    }
+  }
+
+  @Test
+  void withoutOutputTheUsageErrorSaysWhatIsMissing() {
+    int code = Main.execute("train", "--config", "conf/spiral.conf");
+    assertEquals(2, code);
+    assertTrue(err().contains("--output"), err());
+  }
+}

@@ -1,0 +1,100 @@
+# Shared by the launch scripts in submit-scripts/: where the project and its build are, checks
+# for java and mvn, building what a script needs when it is missing or older than the sources,
+# and printing the command a script runs. Sourced, not run.
+#
+# Environment:
+#   SPARKPROP_BUILD_DIR   the build directory (default: <project>/target), as -Dsparkprop.buildDir
+
+sp_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+sp_build="${SPARKPROP_BUILD_DIR:-$sp_root/target}"
+sp_script="$(basename "$0")"
+
+sp_die() {
+  echo "$sp_script: $*" >&2
+  exit 1
+}
+
+sp_say() {
+  echo "$sp_script: $*" >&2
+}
+
+sp_require_java() {
+  command -v java >/dev/null 2>&1 \
+    || sp_die "java not found on PATH: install a Java 17 JDK (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless) or put its bin/ on PATH"
+}
+
+sp_require_mvn() {
+  command -v mvn >/dev/null 2>&1 \
+    || sp_die "mvn not found on PATH, and it is needed to $1: install Apache Maven 3.8+ (Debian/Ubuntu: apt-get install maven) or put its bin/ on PATH"
+}
+
+# Prints a command the way a shell would read it back, prefixed with the script's name.
+sp_show() {
+  local out="$sp_script:" word
+  for word in "$@"; do out+=" $(printf '%q' "$word")"; done
+  echo "$out" >&2
+}
+
+# Runs Maven on the project with the script's build directory.
+sp_mvn() {
+  sp_require_mvn "$1"
+  shift
+  local cmd=(mvn -q -B -f "$sp_root/pom.xml" "-Dsparkprop.buildDir=$sp_build" "$@")
+  sp_show "${cmd[@]}"
+  "${cmd[@]}" >&2 || sp_die "the Maven build failed (command above)"
+}
+
+# The JVM options Java 17 needs for Spark (the pom's sparkprop.jvmOptions), one per word.
+sp_jvm_options() {
+  sed -n 's:.*<sparkprop.jvmOptions>\(.*\)</sparkprop.jvmOptions>.*:\1:p' "$sp_root/pom.xml"
+}
+
+sp_version() {
+  sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$sp_root/pom.xml"
+}
+
+# True when a file is missing or older than the pom, the sources or conf/.
+sp_stale() {
+  [[ ! -e "$1" || "$sp_root/pom.xml" -nt "$1" \
+    || -n "$(find "$sp_root/src/main" "$sp_root/conf" -newer "$1" -print -quit 2>/dev/null)" ]]
+}
+
+# Compiled classes and the Maven class path (Spark included) in $sp_build/classpath.txt.
+sp_ensure_classes() {
+  if [[ ! -d "$sp_build/classes/org/sparkprop" ]] || sp_stale "$sp_build/classpath.txt"; then
+    sp_say "building sparkprop (the first build downloads Spark's jars into ~/.m2 once)"
+    sp_mvn "build sparkprop" -DskipTests process-classes
+  fi
+}
+
+# The shaded application jar for clusters (our code plus the libraries Spark does not ship).
+sp_cluster_jar() {
+  echo "$sp_build/sparkprop-$(sp_version)-cluster.jar"
+}
+
+sp_ensure_cluster_jar() {
+  local jar
+  jar="$(sp_cluster_jar)"
+  if sp_stale "$jar"; then
+    sp_say "building the application jar $(basename "$jar")"
+    sp_mvn "build the application jar" -DskipTests package
+  fi
+  [[ -f "$jar" ]] || sp_die "the build did not produce $jar"
+}
+
+# A Spark home made of Spark's own jars as Maven resolves them (no Spark download): jars/ from
+# `mvn dependency:copy-dependencies` of the provided-scope Spark modules, and conf/ with the
+# project's quiet log4j2 settings. Prints its path.
+sp_ensure_spark_home() {
+  local home="$sp_build/spark-home"
+  if [[ ! -f "$home/.complete" || "$sp_root/pom.xml" -nt "$home/.complete" ]]; then
+    sp_say "assembling a Spark home from the Maven-resolved Spark jars in $home (about 320 MB, once)"
+    rm -rf "$home"
+    mkdir -p "$home/conf"
+    sp_mvn "collect Spark's jars" dependency:copy-dependencies -DincludeScope=provided \
+      "-DoutputDirectory=$home/jars"
+    cp "$sp_root/conf/log4j2.properties" "$home/conf/"
+    touch "$home/.complete"
+  fi
+  echo "$home"
+}
