@@ -153,7 +153,7 @@ public final class StandaloneCluster implements AutoCloseable {
    * exit. The worker JVM stays up until {@link #stopWorker}.
    */
   public void decommission(Worker w) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-PWR", Long.toString(w.pid())).inheritIO().start();
+    Process kill = new ProcessBuilder("bash", "-c", "kill -PWR " + w.pid()).inheritIO().start();
     if (kill.waitFor() != 0) throw new IOException("kill -PWR " + w.pid() + " failed");
   }
 
@@ -236,6 +236,18 @@ public final class StandaloneCluster implements AutoCloseable {
     sb.append(Logs.tail(dir.resolve("master.log"), 15, "master"));
     for (Worker w : workers) sb.append(Logs.tail(w.log(), 10, w.name()));
     return sb.toString();
+  }
+
+  /** Every live JVM of the cluster: the master, the workers and their executors. */
+  public List<ProcessHandle> processes() {
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(master.toHandle());
+    all.addAll(master.descendants().toList());
+    for (Worker w : workers) {
+      all.add(w.process().toHandle());
+      all.addAll(w.process().descendants().toList());
+    }
+    return all.stream().filter(ProcessHandle::isAlive).toList();
   }
 
   /** Kills every JVM of the cluster and deletes the copies of the application jar in the work dirs. */
