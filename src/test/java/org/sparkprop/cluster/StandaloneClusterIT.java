@@ -1,0 +1,426 @@
+package org.sparkprop.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.sparkprop.io.Checkpoint;
+import org.sparkprop.io.CheckpointStore;
+import org.sparkprop.io.ModelStore;
+import org.sparkprop.io.SavedModel;
+import org.sparkprop.testing.CrashingFileSystem;
+import org.sparkprop.testing.DriverLauncher;
+import org.sparkprop.testing.DriverProcess;
+import org.sparkprop.testing.MiniHdfs;
+import org.sparkprop.testing.SparkHome;
+import org.sparkprop.testing.StandaloneCluster;
+import org.sparkprop.train.WeightsDigest;
+
+/**
+ * The train command on a real Spark standalone cluster (one master, two one-core workers, each a
+ * separate JVM; every driver a separate {@code SparkSubmit} JVM) under faults: the final
+ * weights' SHA-256 must equal that of the same job in local mode, whatever happens to the
+ * executors, the driver or the cluster's membership. One cluster serves the class; each test
+ * starts from two idle workers.
+ *
+ * <p>The jobs are small on purpose (480 training rows, 2-8-2 network, 4 partitions): what is
+ * tested is the distributed machinery, and CI runs on two cores. Progress is printed every round
+ * so a test can act at a chosen round. Recovery times are printed as {@code [cluster-it]} lines
+ * (target/failsafe-reports/*-output.txt).
+ */
+class StandaloneClusterIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration RUN = Duration.ofMinutes(6);
+  private static final Duration SETTLE = Duration.ofMinutes(3);
+  private static final int PARTITIONS = 4;
+  /** 480 training rows / global batch 24 = 20 rounds per epoch. */
+  private static final int ROUNDS_PER_EPOCH = 20;
+  private static final int SHORT_EPOCHS = 3;
+  private static final int LONG_EPOCHS = 10;
+
+  private static Path root;
+  private static StandaloneCluster cluster;
+  private static String shortReference;
+  private static String longReference;
+  private Path dir;
+
+  @BeforeAll
+  static void startClusterAndComputeLocalReferences() throws Exception {
+    root = SparkHome.buildDir().resolve("cluster-it").resolve("standalone-" + System.currentTimeMillis());
+    cluster = StandaloneCluster.start(root.resolve("cluster"), 2, Map.of());
+    // The local-mode references run while the workers start: same jar, same SparkSubmit, master local[2].
+    Path refs = root.resolve("local-reference");
+    try (DriverProcess shortRun = localRun(refs, "short", SHORT_EPOCHS);
+         DriverProcess longRun = localRun(refs, "long", LONG_EPOCHS)) {
+      shortRun.awaitSuccess(RUN);
+      longRun.awaitSuccess(RUN);
+    }
+    shortReference = weightsSha256(refs.resolve("short"));
+    longReference = weightsSha256(refs.resolve("long"));
+    assertNotEquals(shortReference, longReference);
+    log("local-mode references: %s (%d rounds), %s (%d rounds)", shortReference, SHORT_EPOCHS * ROUNDS_PER_EPOCH,
+        longReference, LONG_EPOCHS * ROUNDS_PER_EPOCH);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster == null) return;
+    List<ProcessHandle> jvms = cluster.processes();
+    cluster.close();
+    assertEquals(List.of(), jvms.stream().filter(ProcessHandle::isAlive).toList(), "cluster JVMs left running");
+  }
+
+  @BeforeEach
+  void idleCluster(TestInfo test) throws IOException {
+    dir = Files.createDirectories(root.resolve(test.getTestMethod().orElseThrow().getName()));
+    cluster.awaitAliveWorkers(2, SETTLE);
+  }
+
+  /** The job of every test; only the number of epochs varies. */
+  static List<String> job(int epochs, String... more) {
+    List<String> args = new ArrayList<>(List.of("train",
+        "--set", "data.format=playground", "--set", "data.playground.name=circle",
+        "--set", "data.playground.rows=600", "--set", "data.playground.noise=0.1",
+        "--set", "model.hidden=8", "--set", "model.activation=tanh",
+        "--set", "train.optimizer=momentum", "--set", "train.learningRate=0.05",
+        "--set", "train.batchSize=24", "--set", "train.epochs=" + epochs, "--set", "train.seed=5",
+        "--set", "spark.partitions=" + PARTITIONS, "--set", "train.logEveryRounds=1"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  private static DriverProcess localRun(Path refs, String name, int epochs) throws IOException {
+    return DriverLauncher.submit(SparkHome.create(refs.resolve("spark-home")), "local[2]")
+        .args(job(epochs, "--output", refs.resolve(name).toString()))
+        .logsTo(refs, name).start();
+  }
+
+  private DriverLauncher onCluster(StandaloneCluster c, String name) {
+    return DriverLauncher.submit(c.sparkHome(), c.masterUrl())
+        .conf("spark.executor.memory", "512m")
+        .logsTo(dir, name);
+  }
+
+  @Test
+  void twoWorkerClusterGivesTheSameWeightsAsLocalMode() throws Exception {
+    Path out = dir.resolve("out");
+    try (DriverProcess driver = onCluster(cluster, "driver").args(job(SHORT_EPOCHS, "--output", out.toString())).start()) {
+      String app = cluster.awaitActiveApplication(RUN);
+      driver.awaitSuccess(RUN);
+      JsonNode summary = summary(out);
+      assertEquals(cluster.masterUrl(), summary.path("sparkMaster").asText());
+      assertEquals(PARTITIONS, summary.path("partitions").asInt());
+      assertEquals(SHORT_EPOCHS * ROUNDS_PER_EPOCH, summary.path("rounds").asInt());
+      assertEquals(shortReference, summary.path("weightsSha256").asText());
+      // Both executor JVMs did training work, not just one of them.
+      for (StandaloneCluster.Worker w : cluster.workers()) {
+        assertEquals(1, w.executorsLaunched(app), w.name());
+        assertTrue(executorLogs(w, app).contains("Running task"), w.name() + " ran no task");
+      }
+    }
+  }
+
+  @Test
+  void executorKilledMidTrainingJobFinishesWithTheSameWeights() throws Exception {
+    Path out = dir.resolve("out");
+    int total = SHORT_EPOCHS * ROUNDS_PER_EPOCH;
+    try (DriverProcess driver = onCluster(cluster, "driver").args(job(SHORT_EPOCHS, "--output", out.toString())).start()) {
+      String app = cluster.awaitActiveApplication(RUN);
+      driver.awaitRound(15, RUN);
+      awaitWhileTraining(driver, "two live executors", () -> cluster.executors(app).size() == 2);
+      ProcessHandle victim = cluster.executors(app).get(0);
+      long killedAtRound = driver.lastRound();
+      long killNanos = System.nanoTime();
+      assertTrue(victim.destroyForcibly(), "SIGKILL to executor " + victim.pid());
+      victim.onExit().get();
+      // The master relaunches an executor for the application; the driver meanwhile reruns the lost tasks.
+      double relaunchSeconds = Double.NaN;
+      while (driver.isAlive()) {
+        if (Double.isNaN(relaunchSeconds) && cluster.executorsLaunched(app) >= 3 && cluster.executors(app).size() == 2) {
+          relaunchSeconds = (System.nanoTime() - killNanos) / 1e9;
+        }
+        Thread.sleep(100);
+      }
+      driver.awaitSuccess(RUN);
+      assertTrue(killedAtRound < total - 10, "the kill came too late to be mid-training: round " + killedAtRound);
+      assertTrue(driver.stderr().contains("Lost executor"), "the driver should have seen the executor die\n" + driver.tails());
+      JsonNode summary = summary(out);
+      assertEquals(total, summary.path("rounds").asInt());
+      assertEquals(shortReference, summary.path("weightsSha256").asText());
+      log("executor loss: executor pid %d killed at round %d/%d; replacement executor JVM started %.1f s later; %s",
+          victim.pid(), killedAtRound, total, relaunchSeconds, roundTimesAround(driver.rounds(), killedAtRound));
+    }
+  }
+
+  @Test
+  void driverKilledMidTrainingResumeFromCheckpointsGivesTheSameWeights() throws Exception {
+    int total = SHORT_EPOCHS * ROUNDS_PER_EPOCH;
+    Path ckpt = dir.resolve("ckpt");
+    String[] checkpoints = {"--set", "checkpoint.dir=" + ckpt.toUri(), "--set", "checkpoint.everyRounds=10"};
+    long lastCheckpoint;
+    long killNanos;
+    try (DriverProcess first = onCluster(cluster, "driver-killed")
+        .args(job(SHORT_EPOCHS, "--output", dir.resolve("out-killed").toString())).args(checkpoints).start()) {
+      cluster.await(RUN, "a checkpoint of round 20", () -> Files.exists(ckpt.resolve(CheckpointStore.nameFor(20))));
+      assertTrue(first.isAlive(), "the driver should still be training\n" + first.tails());
+      first.kill();
+      killNanos = System.nanoTime();
+      assertEquals(137, first.process().exitValue(), "SIGKILL");
+      lastCheckpoint = newestCheckpointRound(ckpt);
+      log("driver loss: driver pid %d killed after round %d; newest checkpoint: round %d", first.pid(),
+          first.lastRound(), lastCheckpoint);
+      assertTrue(lastCheckpoint >= 20 && lastCheckpoint < total, "checkpoint round " + lastCheckpoint);
+    }
+    assertFalse(Files.exists(dir.resolve("out-killed").resolve("summary.json")));
+
+    Path out = dir.resolve("out");
+    try (DriverProcess resumed = onCluster(cluster, "driver-resumed")
+        .args(job(SHORT_EPOCHS, "--output", out.toString(), "--resume")).args(checkpoints).start()) {
+      resumed.awaitRound(lastCheckpoint + 1, RUN);
+      double toFirstRound = (System.nanoTime() - killNanos) / 1e9;
+      resumed.awaitSuccess(RUN);
+      double toEnd = (System.nanoTime() - killNanos) / 1e9;
+      assertTrue(resumed.stdout().contains("resuming from " + CheckpointStore.nameFor(lastCheckpoint)), resumed.tails());
+      assertEquals(lastCheckpoint + 1, resumed.rounds().get(0).round(), "the resumed run starts after the checkpoint");
+      JsonNode summary = summary(out);
+      assertEquals(total, summary.path("rounds").asInt());
+      assertEquals(shortReference, summary.path("weightsSha256").asText());
+      log("driver loss: new driver (--resume) ran round %d %.1f s after the kill, finished %.1f s after it",
+          lastCheckpoint + 1, toFirstRound, toEnd);
+    }
+  }
+
+  @Test
+  void checkpointWriteInterruptedByADriverCrashLeavesThePreviousOneAndIsIgnoredOnResume() throws Exception {
+    Path ckpt = dir.resolve("ckpt");
+    String crashAt = "_tmp-" + CheckpointStore.nameFor(30);
+    int afterBytes = 100;
+    Path testClasses = Path.of(CrashingFileSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    try (DriverProcess crashing = onCluster(cluster, "driver-crashing")
+        .driverClasspath(testClasses)
+        .conf("spark.hadoop.fs." + CrashingFileSystem.SCHEME + ".impl", CrashingFileSystem.class.getName())
+        .conf("spark.hadoop." + CrashingFileSystem.FILE_PREFIX, crashAt)
+        .conf("spark.hadoop." + CrashingFileSystem.AFTER_BYTES, Integer.toString(afterBytes))
+        .args(job(SHORT_EPOCHS, "--output", dir.resolve("out-crashed").toString(),
+            "--set", "checkpoint.dir=" + CrashingFileSystem.SCHEME + "://" + ckpt.toAbsolutePath(),
+            "--set", "checkpoint.everyRounds=10"))
+        .start()) {
+      assertEquals(CrashingFileSystem.EXIT_CODE, crashing.awaitExit(RUN), crashing.tails());
+      assertTrue(crashing.stderr().contains("crashfs: halting the JVM after " + afterBytes + " bytes"), crashing.tails());
+    }
+    // What the crash left: the checkpoints of rounds 10 and 20, and a partial temporary file of round 30.
+    List<Path> partial = list(ckpt, crashAt);
+    assertEquals(1, partial.size(), "one partial write of round 30: " + list(ckpt, ""));
+    assertEquals(afterBytes, Files.size(partial.get(0)));
+    CheckpointStore store = new CheckpointStore(ckpt.toUri().toString(), new Configuration(), 3);
+    assertEquals(List.of(CheckpointStore.nameFor(20), CheckpointStore.nameFor(10)), store.list());
+    Checkpoint previous = store.latest().orElseThrow();
+    assertEquals(20, previous.round());
+
+    Path out = dir.resolve("out");
+    try (DriverProcess resumed = onCluster(cluster, "driver-resumed")
+        .args(job(SHORT_EPOCHS, "--output", out.toString(), "--resume",
+            "--set", "checkpoint.dir=" + ckpt.toUri(), "--set", "checkpoint.everyRounds=10"))
+        .start()) {
+      resumed.awaitSuccess(RUN);
+      assertTrue(resumed.stdout().contains("resuming from " + CheckpointStore.nameFor(20)), resumed.tails());
+      assertEquals(21, resumed.rounds().get(0).round());
+    }
+    assertEquals(shortReference, weightsSha256(out));
+    assertEquals(List.of(), list(ckpt, "_tmp-"), "the next save removes the leftover");
+    assertEquals(SHORT_EPOCHS * ROUNDS_PER_EPOCH, store.latest().orElseThrow().round());
+  }
+
+  @Test
+  void hdfsHoldsCheckpointsModelAndSummary() throws Exception {
+    try (MiniHdfs hdfs = MiniHdfs.start(dir.resolve("hdfs"))) {
+      String base = hdfs.uri() + "/runs/hdfs-test";
+      try (DriverProcess driver = onCluster(cluster, "driver")
+          .args(job(SHORT_EPOCHS, "--output", base + "/out",
+              "--set", "checkpoint.dir=" + base + "/ckpt", "--set", "checkpoint.everyRounds=25"))
+          .start()) {
+        driver.awaitSuccess(RUN);
+      }
+      Configuration conf = hdfs.configuration();
+      FileSystem fs = hdfs.fileSystem();
+      JsonNode summary;
+      try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(base + "/out/summary.json"))) {
+        summary = JSON.readTree(in);
+      }
+      assertEquals(shortReference, summary.path("weightsSha256").asText());
+      assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(base + "/out/metrics.jsonl")).getLen() > 0);
+      SavedModel model = ModelStore.load(base + "/out/model", conf);
+      assertEquals(shortReference, WeightsDigest.sha256(model.weights()));
+      // Rounds 25 and 50, and the end of each epoch (20, 40, 60): the newest three are kept.
+      CheckpointStore store = new CheckpointStore(base + "/ckpt", conf, 3);
+      assertEquals(List.of(CheckpointStore.nameFor(60), CheckpointStore.nameFor(50), CheckpointStore.nameFor(40)),
+          store.list());
+      assertEquals(shortReference, WeightsDigest.sha256(store.latest().orElseThrow().weights()));
+    }
+  }
+
+  @Test
+  void securedClusterGivesTheSameWeightsAndRefusesADriverWithoutTheSecret() throws Exception {
+    byte[] key = new byte[16];
+    ThreadLocalRandom.current().nextBytes(key);
+    String secret = HexFormat.of().formatHex(key);
+    Map<String, String> security = new LinkedHashMap<>();
+    security.put("spark.authenticate", "true");
+    security.put("spark.authenticate.secret", secret);
+    security.put("spark.network.crypto.enabled", "true");
+    try (StandaloneCluster secured = StandaloneCluster.start(dir.resolve("secured-cluster"), 2, security)) {
+      secured.awaitAliveWorkers(2, SETTLE);
+      Path out = dir.resolve("out");
+      // The refused driver's registration attempts take about a minute to give up: run it alongside.
+      try (DriverProcess outsider = onCluster(secured, "driver-without-secret")
+               .args(job(SHORT_EPOCHS, "--output", dir.resolve("out-refused").toString())).start();
+           DriverProcess member = onCluster(secured, "driver-with-secret").conf(security)
+               .args(job(SHORT_EPOCHS, "--output", out.toString())).start()) {
+        member.awaitSuccess(RUN);
+        assertEquals(shortReference, weightsSha256(out));
+        assertNotEquals(0, outsider.awaitExit(RUN), outsider.tails());
+        assertTrue(outsider.stderr().contains("All masters are unresponsive"), outsider.tails());
+        assertEquals(0, outsider.rounds().size());
+        assertFalse(Files.exists(dir.resolve("out-refused").resolve("summary.json")));
+      }
+      assertEquals(1, secured.registeredApplications().size(), "only the driver with the secret registered");
+      List<ProcessHandle> jvms = secured.processes();
+      assertTrue(jvms.size() >= 3, "a master and two workers at least: " + jvms);
+      secured.close();
+      assertEquals(List.of(), jvms.stream().filter(ProcessHandle::isAlive).toList(), "cluster JVMs left running");
+    }
+  }
+
+  @Test
+  void executorsRemovedAndAddedBetweenRoundsLeaveTheWeightsUnchanged() throws Exception {
+    int total = LONG_EPOCHS * ROUNDS_PER_EPOCH;
+    Map<String, String> dynamic = new LinkedHashMap<>();
+    dynamic.put("spark.dynamicAllocation.enabled", "true");
+    // Standalone has no external shuffle service here; the job has no shuffle anyway.
+    dynamic.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
+    // A target of two executors whatever the backlog: a round's four short tasks do not queue long
+    // enough for the backlog rule to ask for an executor again once one has gone (measured: the
+    // target fell to one between rounds), so the minimum asks for the replacement instead.
+    dynamic.put("spark.dynamicAllocation.minExecutors", "2");
+    dynamic.put("spark.dynamicAllocation.maxExecutors", "2");
+    dynamic.put("spark.executor.cores", "1");
+    // A decommissioned executor hands its cached partitions to the others before it exits.
+    dynamic.put("spark.decommission.enabled", "true");
+    dynamic.put("spark.storage.decommission.enabled", "true");
+    dynamic.put("spark.storage.decommission.rddBlocks.enabled", "true");
+    Path out = dir.resolve("out");
+    StandaloneCluster.Worker leaving = cluster.workers().get(0);
+    try (DriverProcess driver = onCluster(cluster, "driver").conf(dynamic)
+        .args(job(LONG_EPOCHS, "--output", out.toString())).start()) {
+      String app = cluster.awaitActiveApplication(RUN);
+      awaitWhileTraining(driver, "two executors", () -> cluster.executors(app).size() == 2);
+      driver.awaitRound(20, RUN);
+
+      // A third worker joins mid-training; it stays idle (two executors at most) until one leaves.
+      StandaloneCluster.Worker joining = cluster.addWorker();
+      awaitWhileTraining(driver, "the third worker", () -> cluster.state().path("aliveworkers").asInt() == 3);
+      assertEquals(0, joining.executorsLaunched(app));
+
+      cluster.decommission(leaving);
+      long decommissionedAt = driver.lastRound();
+      long decommissionNanos = System.nanoTime();
+      awaitWhileTraining(driver, "the decommissioned worker's executor to leave", () -> leaving.executors(app).isEmpty());
+      long removedAt = driver.lastRound();
+      double removalSeconds = (System.nanoTime() - decommissionNanos) / 1e9;
+      awaitWhileTraining(driver, "an executor on the new worker", () -> joining.executors(app).size() == 1);
+      long addedAt = driver.lastRound();
+      double joinSeconds = (System.nanoTime() - decommissionNanos) / 1e9;
+      driver.awaitSuccess(RUN);
+      assertTrue(addedAt < total, "the replacement executor came only after the last round");
+
+      log("executors removed and added: decommission at round %d, executor gone by round %d (%.1f s, blocks"
+          + " migrated), replacement executor on the new worker up by round %d (%.1f s after the decommission)"
+          + " of %d rounds", decommissionedAt, removedAt, removalSeconds, addedAt, joinSeconds, total);
+      assertTrue(leaving.logText().lines().anyMatch(l -> l.contains("Executor " + app + "/")
+              && l.contains("finished with state EXITED message Command exited with code 0")),
+          "the decommissioned executor should have exited cleanly\n" + leaving.logText());
+      assertEquals(1, leaving.executorsLaunched(app), "a decommissioned worker takes no new executor");
+      JsonNode summary = summary(out);
+      assertEquals(total, summary.path("rounds").asInt());
+      assertEquals(longReference, summary.path("weightsSha256").asText());
+    } finally {
+      cluster.stopWorker(leaving);
+      if (cluster.workers().size() < 2) cluster.addWorker();
+    }
+  }
+
+  /** Waits for {@code condition} while the driver trains; fails at once if the driver has exited. */
+  private static void awaitWhileTraining(DriverProcess driver, String what, java.util.function.BooleanSupplier condition) {
+    cluster.await(RUN, what + " while the driver trains", () -> {
+      if (condition.getAsBoolean()) return true;
+      if (!driver.isAlive()) throw new AssertionError("the driver exited before " + what + "\n" + driver.tails());
+      return false;
+    });
+  }
+
+  // ---- helpers ----
+
+  private static JsonNode summary(Path out) throws IOException {
+    Path file = out.resolve("summary.json");
+    assertTrue(Files.exists(file), "no " + file);
+    return JSON.readTree(file.toFile());
+  }
+
+  private static String weightsSha256(Path out) throws IOException {
+    return summary(out).path("weightsSha256").asText();
+  }
+
+  private static long newestCheckpointRound(Path ckpt) throws IOException {
+    return new CheckpointStore(ckpt.toUri().toString(), new Configuration(), 3).latest().orElseThrow().round();
+  }
+
+  private static List<Path> list(Path dir, String prefix) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+    }
+  }
+
+  private static String executorLogs(StandaloneCluster.Worker w, String app) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    try (Stream<Path> s = Files.walk(w.workDir().resolve(app))) {
+      for (Path p : s.filter(p -> p.getFileName().toString().equals("stderr")).toList()) sb.append(Files.readString(p));
+    }
+    return sb.toString();
+  }
+
+  /** Median round time before {@code round} and the slowest of the three rounds after it. */
+  private static String roundTimesAround(List<DriverProcess.Round> rounds, long round) {
+    double[] before = rounds.stream().filter(r -> r.round() <= round).mapToDouble(DriverProcess.Round::millis).sorted().toArray();
+    double after = rounds.stream().filter(r -> r.round() > round && r.round() <= round + 3)
+        .mapToDouble(DriverProcess.Round::millis).max().orElse(Double.NaN);
+    return String.format(Locale.ROOT, "slowest of the next 3 rounds %.0f ms (median round before the kill %.0f ms)",
+        after, before.length == 0 ? Double.NaN : before[before.length / 2]);
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.println("[cluster-it] " + String.format(Locale.ROOT, format, args));
+  }
+}
