@@ -178,7 +178,8 @@ public final class SparkpropParamSet implements Serializable {
         "Partitions whose gradients are merged per node of the fixed-order tree aggregation; >= 2.", 2,
         "partitions per merge");
     checkpointDir = bind(new Param<>(owner, "checkpointDir",
-        "Directory URI (any Hadoop file system) where checkpoints of the fit are written; empty for none.",
+        "Directory URI (any Hadoop file system) where checkpoints of the fit are written; empty for none. "
+            + "Fits that run at the same time (a CrossValidator's) must not share one directory.",
         Check.anyString("checkpointDir")), "checkpoint.dir", REFERENCE.get("checkpoint.dir"));
     checkpointEveryRounds = bindInt(owner, "checkpointEveryRounds", "checkpoint.everyRounds",
         "Write a checkpoint every this many rounds; 0 only at the end of each epoch.", 0, "rounds");
