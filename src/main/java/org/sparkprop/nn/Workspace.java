@@ -41,4 +41,12 @@ public final class Workspace {
   public float[] output() {
     return a[a.length - 1];
   }
+
+  /**
+   * Output pre-activations (capacity, outputs) of the last forward pass: the logits of a softmax
+   * or sigmoid output, which predictions report as raw scores.
+   */
+  public float[] outputPreActivation() {
+    return z[z.length - 1];
+  }
 }

@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -17,9 +16,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BadRowReport;
-import org.sparkprop.data.TargetScaling;
-import org.sparkprop.io.Checkpoint;
-import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.loss.Loss;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.Activation;
@@ -32,11 +28,9 @@ import org.sparkprop.report.MetricsLog;
 import org.sparkprop.report.ProgressDisplay;
 import org.sparkprop.report.TrainingReport;
 import org.sparkprop.train.EvaluationAccumulator;
-import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.Trainer;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingResult;
-import org.sparkprop.train.TrainingState;
 import org.sparkprop.train.WeightsDigest;
 
 /**
@@ -74,33 +68,16 @@ public final class TrainingJob {
       console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
           payload == 0 ? 0 : (double) cachedBytes / payload);
 
-      TrainingOptions options = options(cfg);
-      CheckpointStore store = cfg.checkpoint().enabled()
-          ? new CheckpointStore(cfg.checkpoint().dir(), hadoop, cfg.checkpoint().keep()) : null;
-      TrainingState start = null;
-      if (resume) {
-        if (store == null) throw new IllegalArgumentException("--resume needs checkpoint.dir");
-        Optional<Checkpoint> latest = store.latest();
-        if (latest.isPresent()) {
-          start = TrainingCheckpoints.toState(latest.get(), spec, cfg, data.preprocessing());
-          console.printf(Locale.ROOT, "resuming from %s: epoch %d, round %,d%n", store.list().get(0),
-              start.epoch() + 1, start.round());
-        } else {
-          console.println("no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch");
-        }
-      }
-      SparkGradientSource source = new SparkGradientSource(sc, data.train(), spec, cfg.train().batchSize(),
-          cfg.train().seed(), CHUNK_ROWS, cfg.spark().treeFanIn());
       PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
-      TargetScaling target = data.preprocessing().target();
-      Evaluator evaluator = evalSet == null ? null : new SparkEvaluator(sc, evalSet, spec, CHUNK_ROWS, target);
-      TrainingCheckpoints.Sink sink = store == null ? null
-          : new TrainingCheckpoints.Sink(store, cfg, spec, data.preprocessing());
-      Trainer trainer = new Trainer(source, options, evaluator, sink).monitorEvaluation(data.validation() != null);
-      if (start == null) {
-        float[] params = initializer(cfg).initialise(spec, cfg.train().seed());
-        start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
+      PackedTraining.Prepared prepared = PackedTraining.prepare(sc, cfg, spec, data.train(), evalSet,
+          data.validation() != null, data.preprocessing(), resume);
+      if (resume) {
+        console.println(prepared.resumedFrom().isEmpty()
+            ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
+            : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
+                prepared.start().epoch() + 1, prepared.start().round()));
       }
+      Trainer trainer = prepared.trainer();
 
       FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
       fs.mkdirs(new Path(outputDir));
@@ -113,13 +90,13 @@ public final class TrainingJob {
             .addListener(new BatchSizeAdvisor(progress::message))
             .addListener(metrics)
             .addListener(report);
-        result = trainer.run(start);
+        result = prepared.run().result();
       }
 
       ObjectNode testMetrics = JSON.createObjectNode();
       EvaluationAccumulator testStats = null;
       if (data.test() != null) {
-        testStats = new SparkEvaluator(sc, data.test(), spec, CHUNK_ROWS, target).evaluate(result.params());
+        testStats = new SparkEvaluator(sc, data.test(), spec, CHUNK_ROWS, data.preprocessing().target()).evaluate(result.params());
         for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
         if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
       }

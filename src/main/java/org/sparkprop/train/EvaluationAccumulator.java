@@ -85,7 +85,11 @@ public final class EvaluationAccumulator implements Serializable {
     }
   }
 
-  static int predictClass(float[] out, int offset, int outputs) {
+  /**
+   * The class predicted from one row of outputs starting at {@code offset}: the rule behind the
+   * reported accuracy, shared with everything else that predicts a class.
+   */
+  public static int predictClass(float[] out, int offset, int outputs) {
     if (outputs == 1) return out[offset] >= 0.5f ? 1 : 0;
     int best = 0;
     for (int j = 1; j < outputs; j++) if (out[offset + j] > out[offset + best]) best = j;

@@ -1,0 +1,107 @@
+package org.sparkprop.spark.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.spark.PackedTraining;
+import org.sparkprop.spark.SparkEvaluator;
+import org.sparkprop.spark.TrainingJob;
+import org.sparkprop.train.TrainingListener;
+import org.sparkprop.train.TrainingResult;
+import org.sparkprop.train.WeightsDigest;
+
+/**
+ * The {@code fit} of both estimators: params to a validated {@link TrainConfig}, the DataFrame
+ * packed and cached, the distributed loop of the {@code train} command ({@link PackedTraining}),
+ * final metrics, and the cache dropped again.
+ */
+final class Fitting {
+  private static final Logger LOG = LoggerFactory.getLogger(Fitting.class);
+
+  private Fitting() {
+  }
+
+  static TrainedNetwork fit(SparkpropParams estimator, Dataset<?> dataset, String featuresCol, String labelCol) {
+    SparkpropParamSet params = estimator.sparkpropParamSet();
+    TrainConfig cfg = params.toConfig(estimator);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
+    DataFramePacking.Packed data = DataFramePacking.pack(dataset, featuresCol, labelCol, params.task(), partitions,
+        cfg.data().validationFraction(), cfg.train().seed(), StorageLevel.fromString(cfg.spark().storageLevel()));
+    try {
+      LOG.info("{} {}: fitting on {}", estimator.getClass().getSimpleName(), estimator.uid(),
+          data.train().description());
+      History history = new History(cfg.train().logEveryRounds());
+      PackedTraining.Outcome outcome = PackedTraining.run(sc, cfg, data.train(), data.validation(),
+          params.resume(estimator), List.of(history));
+      TrainingResult result = outcome.result();
+      float[] weights = result.params();
+      Map<String, Double> trainingMetrics = new SparkEvaluator(sc, data.train(), outcome.spec(),
+          TrainingJob.CHUNK_ROWS).evaluate(weights).metrics();
+      Map<String, Double> validationMetrics = data.validation() == null ? Map.of()
+          : new SparkEvaluator(sc, data.validation(), outcome.spec(), TrainingJob.CHUNK_ROWS).evaluate(weights).metrics();
+      SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
+          result.rounds(), result.stoppedEarly(), outcome.resumed(), history.losses(), history.validation,
+          trainingMetrics, validationMetrics, data.train().rows(),
+          data.validation() == null ? 0 : data.validation().rows(), data.train().partitions(),
+          result.samplesPerSecond(), result.loopSeconds(), result.meanSplitMs(), WeightsDigest.sha256(weights));
+      LOG.info("{} {}: {} epochs, {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
+          result.epochs(), result.rounds(), trainingMetrics,
+          validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
+      return new TrainedNetwork(outcome.spec(), weights, data.classes(), summary, provenance(cfg, params));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /** The configuration keys the params stand for, with their values: how the model was made. */
+  private static Map<String, Object> provenance(TrainConfig cfg, SparkpropParamSet params) {
+    Map<String, Object> out = new TreeMap<>();
+    for (Map.Entry<String, Object> e : cfg.resolved().entrySet()) {
+      if (params.isBound(e.getKey())) out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  /** Records the loss and validation metrics of every epoch, and logs progress. */
+  private static final class History implements TrainingListener {
+    private final int logEveryRounds;
+    private final List<Double> losses = new ArrayList<>();
+    private final List<Map<String, Double>> validation = new ArrayList<>();
+
+    History(int logEveryRounds) {
+      this.logEveryRounds = logEveryRounds;
+    }
+
+    @Override
+    public void onRound(RoundEvent e) {
+      if ((e.round() + 1) % logEveryRounds == 0) {
+        LOG.info(String.format(Locale.ROOT, "epoch %d, round %,d: loss %.5f, learning rate %.3g", e.epoch() + 1,
+            e.round() + 1, e.loss(), e.learningRate()));
+      }
+    }
+
+    @Override
+    public void onEpoch(EpochEvent e) {
+      losses.add(e.trainLoss());
+      if (e.validation() != null) validation.add(e.validation());
+      LOG.debug("epoch {}: training loss {}, validation {}", e.epoch() + 1, e.trainLoss(), e.validation());
+    }
+
+    double[] losses() {
+      return losses.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package org.sparkprop.spark.ml;
+
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.sparkprop.nn.Workspace;
+
+/**
+ * A network fitted by {@link SparkpropClassifier}. {@code transform} appends, like Spark's own
+ * probabilistic classifiers, {@code rawPredictionCol}, {@code probabilityCol} and
+ * {@code predictionCol} (each left out when its name is set to ""), computed lazily in chunks of
+ * rows with the weights broadcast once per model; {@code thresholds} re-weigh the classes as in
+ * Spark. What the raw scores and probabilities are for each output layer is described in
+ * {@link OutputReading}; without thresholds the prediction follows the rule of the accuracy the fit
+ * reported. The training params the model was fitted with stay readable ({@link SparkpropParams}),
+ * and {@link #summary()} tells how the fit went.
+ */
+public final class SparkpropClassificationModel
+    extends ProbabilisticClassificationModel<Vector, SparkpropClassificationModel>
+    implements SparkpropParams, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private String uid; // set by the first uid() call, which Spark's constructor makes (see PendingUid)
+  private final SparkpropParamSet params;
+  private final TrainedNetwork network;
+  private final OutputReading reading;
+
+  SparkpropClassificationModel(String uid, TrainedNetwork network) {
+    this(PendingUid.stash(uid), network);
+  }
+
+  private SparkpropClassificationModel(PendingUid.Token token, TrainedNetwork network) {
+    super();
+    uid();
+    if (network.classes() < 2) {
+      throw new IllegalArgumentException("a classification model needs at least 2 classes, got " + network.classes());
+    }
+    this.network = network;
+    this.params = new SparkpropParamSet(this, Task.CLASSIFICATION);
+    this.reading = new OutputReading(network.spec(), network.classes());
+  }
+
+  @Override
+  public String uid() {
+    if (uid == null) uid = PendingUid.take();
+    return uid;
+  }
+
+  @Override
+  public SparkpropParamSet sparkpropParamSet() {
+    return params;
+  }
+
+  @Override
+  public int numClasses() {
+    return network.classes();
+  }
+
+  @Override
+  public int numFeatures() {
+    return network.spec().inputs();
+  }
+
+  /** How the fit went; restored with the model when it is loaded. */
+  public SparkpropTrainingSummary summary() {
+    return network.summary();
+  }
+
+  public boolean hasSummary() {
+    return true;
+  }
+
+  /** The architecture, e.g. "2-8-2 (tanh hidden, softmax output, cross_entropy loss, 42 parameters)". */
+  public String network() {
+    return network.spec().describe();
+  }
+
+  /** A copy of the flat weights: per layer from the input, W (out, in) row-major, then b (out). */
+  public float[] weights() {
+    return network.weightsShared().clone();
+  }
+
+  @Override
+  public Vector predictRaw(Vector features) {
+    Workspace ws = BatchPredictor.forwardOne(network.spec(), network.weightsShared(), features, getFeaturesCol());
+    return Vectors.dense(reading.raw(ws, 0));
+  }
+
+  @Override
+  public Vector raw2probabilityInPlace(Vector rawPrediction) {
+    DenseVector dense = rawPrediction instanceof DenseVector d ? d : rawPrediction.toDense();
+    reading.probabilityInPlace(dense.values());
+    return dense;
+  }
+
+  @Override
+  public double raw2prediction(Vector rawPrediction) {
+    if (isDefined(thresholds())) return super.raw2prediction(rawPrediction);
+    return reading.predictedClassFromRaw(rawPrediction.toArray());
+  }
+
+  @Override
+  public double predict(Vector features) {
+    if (isDefined(thresholds())) return super.predict(features);
+    Workspace ws = BatchPredictor.forwardOne(network.spec(), network.weightsShared(), features, getFeaturesCol());
+    return reading.predictedClass(ws, 0);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType schema = transformSchema(dataset.schema());
+    double[] thresholds = null;
+    if (isDefined(thresholds())) {
+      thresholds = getThresholds();
+      if (thresholds.length != numClasses()) {
+        throw new IllegalArgumentException("thresholds has " + thresholds.length + " values but the model has "
+            + numClasses() + " classes: give one threshold per class");
+      }
+    }
+    return new ModelTransform(schema)
+        .add(BatchPredictor.Output.RAW_PREDICTION, getRawPredictionCol())
+        .add(BatchPredictor.Output.PROBABILITY, getProbabilityCol())
+        .add(BatchPredictor.Output.PREDICTION, getPredictionCol())
+        .apply(dataset, "SparkpropClassificationModel " + uid(), getFeaturesCol(), network, reading, thresholds);
+  }
+
+  @Override
+  public SparkpropClassificationModel copy(ParamMap extra) {
+    SparkpropClassificationModel copied = new SparkpropClassificationModel(uid(), network);
+    if (hasParent()) copied.setParent(parent());
+    return copyValues(copied, extra);
+  }
+
+  /**
+   * Spark's own: javac sees two inherited declarations whose generic return types differ only in
+   * a type argument (Scala's tuples are covariant, Java's generics are not); this override with
+   * the erased type reconciles them.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  @Override
+  public scala.Tuple3 findSummaryModel() {
+    return super.findSummaryModel();
+  }
+
+  @Override
+  public MLWriter write() {
+    return new ModelIO.Writer(this, network, Task.CLASSIFICATION);
+  }
+
+  public static MLReader<SparkpropClassificationModel> read() {
+    return new ModelIO.Reader<>(SparkpropClassificationModel.class, Task.CLASSIFICATION,
+        SparkpropClassificationModel::new);
+  }
+
+  public static SparkpropClassificationModel load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public String toString() {
+    return "SparkpropClassificationModel: uid=" + uid() + ", network=" + network() + ", numClasses=" + numClasses();
+  }
+}

@@ -1,0 +1,91 @@
+package org.sparkprop.spark.ml;
+
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Spark ML classifier that trains a feed-forward network by Sparkprop's synchronous
+ * data-parallel SGD: the same distributed loop as the {@code train} command, with every training
+ * option of the command line as a param (see {@link SparkpropParams}). Labels are class indices
+ * 0, 1, ..., k-1 in {@code labelCol} (as {@code StringIndexer} makes them), features a vector
+ * column; the fitted {@link SparkpropClassificationModel} adds {@code rawPrediction},
+ * {@code probability} and {@code prediction}, honours {@code thresholds}, and saves and loads like
+ * Spark's own models, also inside a {@code PipelineModel}. Works with {@code ParamGridBuilder},
+ * {@code CrossValidator} and {@code TrainValidationSplit}.
+ *
+ * <pre>
+ * SparkpropClassifier classifier = new SparkpropClassifier()
+ *     .setHiddenLayers(32, 16).setActivation("relu").setOptimizer("adam").setLearningRate(0.01)
+ *     .setBatchSize(128).setEpochs(20).setSeed(7);
+ * SparkpropClassificationModel model = classifier.fit(training);
+ * model.transform(test).select("prediction", "probability").show();
+ * </pre>
+ *
+ * <p>With the same rows (in the same order), params and {@code partitions}, {@code fit} gives
+ * bit-identical weights to the command line and to itself, whatever the number of executors.
+ */
+public final class SparkpropClassifier
+    extends ProbabilisticClassifier<Vector, SparkpropClassifier, SparkpropClassificationModel>
+    implements SparkpropParamSetters<SparkpropClassifier>, DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  private String uid; // set by the first uid() call, which Spark's constructor makes (see PendingUid)
+  private final SparkpropParamSet params;
+
+  public SparkpropClassifier() {
+    this(Identifiable$.MODULE$.randomUID("sparkpropClassifier"));
+  }
+
+  public SparkpropClassifier(String uid) {
+    this(PendingUid.stash(uid));
+  }
+
+  private SparkpropClassifier(PendingUid.Token token) {
+    super();
+    uid();
+    params = new SparkpropParamSet(this, Task.CLASSIFICATION);
+  }
+
+  @Override
+  public String uid() {
+    if (uid == null) uid = PendingUid.take();
+    return uid;
+  }
+
+  @Override
+  public SparkpropParamSet sparkpropParamSet() {
+    return params;
+  }
+
+  @Override
+  public SparkpropClassifier copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  /** Also checks the rules between params (e.g. lrMin against learningRate), before any Spark job. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    params.toConfig(this);
+    return super.transformSchema(schema);
+  }
+
+  @Override
+  public SparkpropClassificationModel train(Dataset<?> dataset) {
+    return new SparkpropClassificationModel(uid(), Fitting.fit(this, dataset, getFeaturesCol(), getLabelCol()));
+  }
+
+  public static MLReader<SparkpropClassifier> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static SparkpropClassifier load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,298 @@
+package org.sparkprop.spark.ml;
+
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The training params shared by Sparkprop's estimators and models: one per training key of the
+ * command line's configuration, with the same name stem, default, range and meaning (see
+ * {@code conf/reference.conf}; {@code explainParams()} prints every param's documentation and
+ * default). Models carry the values their estimator was fitted with.
+ *
+ * <p>Spark finds params by reflection on public no-argument methods returning a {@link Param};
+ * these default methods are such methods on every implementing class, so Spark's own machinery
+ * ({@code copy}, {@code ParamMap}, {@code ParamGridBuilder}, persistence) handles them like
+ * built-in params.
+ */
+public interface SparkpropParams extends Params {
+
+  /** The param objects of this instance; use the named accessors below. */
+  SparkpropParamSet sparkpropParamSet();
+
+  default IntArrayParam hiddenLayers() {
+    return sparkpropParamSet().hiddenLayers;
+  }
+
+  default Param<String> activation() {
+    return sparkpropParamSet().activation;
+  }
+
+  default Param<String> outputActivation() {
+    return sparkpropParamSet().outputActivation;
+  }
+
+  default Param<String> loss() {
+    return sparkpropParamSet().loss;
+  }
+
+  default Param<String> weightInit() {
+    return sparkpropParamSet().weightInit;
+  }
+
+  default Param<String> optimizer() {
+    return sparkpropParamSet().optimizer;
+  }
+
+  default DoubleParam learningRate() {
+    return sparkpropParamSet().learningRate;
+  }
+
+  default IntParam batchSize() {
+    return sparkpropParamSet().batchSize;
+  }
+
+  default IntParam epochs() {
+    return sparkpropParamSet().epochs;
+  }
+
+  default LongParam seed() {
+    return sparkpropParamSet().seed;
+  }
+
+  default DoubleParam momentum() {
+    return sparkpropParamSet().momentum;
+  }
+
+  default DoubleParam beta1() {
+    return sparkpropParamSet().beta1;
+  }
+
+  default DoubleParam beta2() {
+    return sparkpropParamSet().beta2;
+  }
+
+  default DoubleParam epsilon() {
+    return sparkpropParamSet().epsilon;
+  }
+
+  default DoubleParam weightDecay() {
+    return sparkpropParamSet().weightDecay;
+  }
+
+  default DoubleParam l2() {
+    return sparkpropParamSet().l2;
+  }
+
+  default Param<String> lrSchedule() {
+    return sparkpropParamSet().lrSchedule;
+  }
+
+  default IntParam lrStepRounds() {
+    return sparkpropParamSet().lrStepRounds;
+  }
+
+  default DoubleParam lrStepFactor() {
+    return sparkpropParamSet().lrStepFactor;
+  }
+
+  default DoubleParam lrMin() {
+    return sparkpropParamSet().lrMin;
+  }
+
+  default IntParam warmupRounds() {
+    return sparkpropParamSet().warmupRounds;
+  }
+
+  default DoubleParam clipNorm() {
+    return sparkpropParamSet().clipNorm;
+  }
+
+  default IntParam earlyStoppingPatience() {
+    return sparkpropParamSet().earlyStoppingPatience;
+  }
+
+  default Param<String> earlyStoppingMetric() {
+    return sparkpropParamSet().earlyStoppingMetric;
+  }
+
+  default DoubleParam validationFraction() {
+    return sparkpropParamSet().validationFraction;
+  }
+
+  default LongParam maxRounds() {
+    return sparkpropParamSet().maxRounds;
+  }
+
+  default IntParam logEveryRounds() {
+    return sparkpropParamSet().logEveryRounds;
+  }
+
+  default IntParam partitions() {
+    return sparkpropParamSet().partitions;
+  }
+
+  default Param<String> storageLevel() {
+    return sparkpropParamSet().storageLevel;
+  }
+
+  default IntParam treeFanIn() {
+    return sparkpropParamSet().treeFanIn;
+  }
+
+  default Param<String> checkpointDir() {
+    return sparkpropParamSet().checkpointDir;
+  }
+
+  default IntParam checkpointEveryRounds() {
+    return sparkpropParamSet().checkpointEveryRounds;
+  }
+
+  default IntParam checkpointKeep() {
+    return sparkpropParamSet().checkpointKeep;
+  }
+
+  default BooleanParam resumeFromCheckpoint() {
+    return sparkpropParamSet().resumeFromCheckpoint;
+  }
+
+  default int[] getHiddenLayers() {
+    return getOrDefault(hiddenLayers()).clone();
+  }
+
+  default String getActivation() {
+    return getOrDefault(activation());
+  }
+
+  default String getOutputActivation() {
+    return getOrDefault(outputActivation());
+  }
+
+  default String getLoss() {
+    return getOrDefault(loss());
+  }
+
+  default String getWeightInit() {
+    return getOrDefault(weightInit());
+  }
+
+  default String getOptimizer() {
+    return getOrDefault(optimizer());
+  }
+
+  default double getLearningRate() {
+    return (Double) getOrDefault(learningRate());
+  }
+
+  default int getBatchSize() {
+    return (Integer) getOrDefault(batchSize());
+  }
+
+  default int getEpochs() {
+    return (Integer) getOrDefault(epochs());
+  }
+
+  default long getSeed() {
+    return (Long) getOrDefault(seed());
+  }
+
+  default double getMomentum() {
+    return (Double) getOrDefault(momentum());
+  }
+
+  default double getBeta1() {
+    return (Double) getOrDefault(beta1());
+  }
+
+  default double getBeta2() {
+    return (Double) getOrDefault(beta2());
+  }
+
+  default double getEpsilon() {
+    return (Double) getOrDefault(epsilon());
+  }
+
+  default double getWeightDecay() {
+    return (Double) getOrDefault(weightDecay());
+  }
+
+  default double getL2() {
+    return (Double) getOrDefault(l2());
+  }
+
+  default String getLrSchedule() {
+    return getOrDefault(lrSchedule());
+  }
+
+  default int getLrStepRounds() {
+    return (Integer) getOrDefault(lrStepRounds());
+  }
+
+  default double getLrStepFactor() {
+    return (Double) getOrDefault(lrStepFactor());
+  }
+
+  default double getLrMin() {
+    return (Double) getOrDefault(lrMin());
+  }
+
+  default int getWarmupRounds() {
+    return (Integer) getOrDefault(warmupRounds());
+  }
+
+  default double getClipNorm() {
+    return (Double) getOrDefault(clipNorm());
+  }
+
+  default int getEarlyStoppingPatience() {
+    return (Integer) getOrDefault(earlyStoppingPatience());
+  }
+
+  default String getEarlyStoppingMetric() {
+    return getOrDefault(earlyStoppingMetric());
+  }
+
+  default double getValidationFraction() {
+    return (Double) getOrDefault(validationFraction());
+  }
+
+  default long getMaxRounds() {
+    return (Long) getOrDefault(maxRounds());
+  }
+
+  default int getLogEveryRounds() {
+    return (Integer) getOrDefault(logEveryRounds());
+  }
+
+  default int getPartitions() {
+    return (Integer) getOrDefault(partitions());
+  }
+
+  default String getStorageLevel() {
+    return getOrDefault(storageLevel());
+  }
+
+  default int getTreeFanIn() {
+    return (Integer) getOrDefault(treeFanIn());
+  }
+
+  default String getCheckpointDir() {
+    return getOrDefault(checkpointDir());
+  }
+
+  default int getCheckpointEveryRounds() {
+    return (Integer) getOrDefault(checkpointEveryRounds());
+  }
+
+  default int getCheckpointKeep() {
+    return (Integer) getOrDefault(checkpointKeep());
+  }
+
+  default boolean getResumeFromCheckpoint() {
+    return (Boolean) getOrDefault(resumeFromCheckpoint());
+  }
+}

@@ -1,0 +1,88 @@
+package org.sparkprop.spark.ml;
+
+import org.apache.spark.ml.regression.Regressor;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Spark ML regressor that trains a feed-forward network by Sparkprop's synchronous
+ * data-parallel SGD: the same distributed loop as the {@code train} command, with every training
+ * option of the command line as a param (see {@link SparkpropParams}; the loss defaults to mse).
+ * The label is a number in {@code labelCol}, features a vector column; the fitted
+ * {@link SparkpropRegressionModel} adds {@code prediction} and saves and loads like Spark's own
+ * models, also inside a {@code PipelineModel}. Works with {@code ParamGridBuilder},
+ * {@code CrossValidator}, {@code TrainValidationSplit} and {@code RegressionEvaluator}.
+ *
+ * <pre>
+ * SparkpropRegressionModel model = new SparkpropRegressor()
+ *     .setHiddenLayers(16).setActivation("tanh").setLearningRate(0.01).setEpochs(30)
+ *     .fit(training);
+ * </pre>
+ *
+ * <p>With the same rows (in the same order), params and {@code partitions}, {@code fit} gives
+ * bit-identical weights to the command line and to itself, whatever the number of executors.
+ */
+public final class SparkpropRegressor
+    extends Regressor<Vector, SparkpropRegressor, SparkpropRegressionModel>
+    implements SparkpropParamSetters<SparkpropRegressor>, DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  private String uid; // set by the first uid() call, which Spark's constructor makes (see PendingUid)
+  private final SparkpropParamSet params;
+
+  public SparkpropRegressor() {
+    this(Identifiable$.MODULE$.randomUID("sparkpropRegressor"));
+  }
+
+  public SparkpropRegressor(String uid) {
+    this(PendingUid.stash(uid));
+  }
+
+  private SparkpropRegressor(PendingUid.Token token) {
+    super();
+    uid();
+    params = new SparkpropParamSet(this, Task.REGRESSION);
+  }
+
+  @Override
+  public String uid() {
+    if (uid == null) uid = PendingUid.take();
+    return uid;
+  }
+
+  @Override
+  public SparkpropParamSet sparkpropParamSet() {
+    return params;
+  }
+
+  @Override
+  public SparkpropRegressor copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  /** Also checks the rules between params (e.g. lrMin against learningRate), before any Spark job. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    params.toConfig(this);
+    return super.transformSchema(schema);
+  }
+
+  @Override
+  public SparkpropRegressionModel train(Dataset<?> dataset) {
+    return new SparkpropRegressionModel(uid(), Fitting.fit(this, dataset, getFeaturesCol(), getLabelCol()));
+  }
+
+  public static MLReader<SparkpropRegressor> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static SparkpropRegressor load(String path) {
+    return read().load(path);
+  }
+}

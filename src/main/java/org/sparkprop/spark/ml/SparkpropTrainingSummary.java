@@ -1,0 +1,147 @@
+package org.sparkprop.spark.ml;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a model was fitted: the loss per epoch, the validation metrics per epoch (when
+ * {@code validationFraction > 0}), the final metrics on the training and validation rows, and the
+ * run's size and speed. Saved with the model and restored on load. Immutable.
+ *
+ * <p>Metrics are those of the command line's {@code summary.json}: {@code loss}, then
+ * {@code accuracy} for classification or {@code mse}, {@code mae}, {@code r2} for regression.
+ */
+public final class SparkpropTrainingSummary implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String network;
+  private final int epochs;
+  private final long rounds;
+  private final boolean stoppedEarly;
+  private final boolean resumed;
+  private final double[] lossHistory;
+  private final List<Map<String, Double>> validationHistory;
+  private final Map<String, Double> trainingMetrics;
+  private final Map<String, Double> validationMetrics;
+  private final long trainingRows;
+  private final long validationRows;
+  private final int partitions;
+  private final double samplesPerSecond;
+  private final double loopSeconds;
+  private final Map<String, Double> meanRoundMs;
+  private final String weightsSha256;
+
+  SparkpropTrainingSummary(String network, int epochs, long rounds, boolean stoppedEarly, boolean resumed,
+                           double[] lossHistory, List<Map<String, Double>> validationHistory,
+                           Map<String, Double> trainingMetrics, Map<String, Double> validationMetrics,
+                           long trainingRows, long validationRows, int partitions, double samplesPerSecond,
+                           double loopSeconds, Map<String, Double> meanRoundMs, String weightsSha256) {
+    this.network = network;
+    this.epochs = epochs;
+    this.rounds = rounds;
+    this.stoppedEarly = stoppedEarly;
+    this.resumed = resumed;
+    this.lossHistory = lossHistory.clone();
+    List<Map<String, Double>> history = new ArrayList<>();
+    for (Map<String, Double> m : validationHistory) history.add(Collections.unmodifiableMap(new LinkedHashMap<>(m)));
+    this.validationHistory = Collections.unmodifiableList(history);
+    this.trainingMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(trainingMetrics));
+    this.validationMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(validationMetrics));
+    this.trainingRows = trainingRows;
+    this.validationRows = validationRows;
+    this.partitions = partitions;
+    this.samplesPerSecond = samplesPerSecond;
+    this.loopSeconds = loopSeconds;
+    this.meanRoundMs = Collections.unmodifiableMap(new LinkedHashMap<>(meanRoundMs));
+    this.weightsSha256 = weightsSha256;
+  }
+
+  /** The architecture, e.g. "2-16-16-2 (relu hidden, softmax output, cross_entropy loss, 354 parameters)". */
+  public String network() {
+    return network;
+  }
+
+  /** Epochs completed, counting those before a resume. */
+  public int epochs() {
+    return epochs;
+  }
+
+  /** Rounds (optimizer steps) completed, counting those before a resume. */
+  public long rounds() {
+    return rounds;
+  }
+
+  public boolean stoppedEarly() {
+    return stoppedEarly;
+  }
+
+  /** Whether the fit continued from a checkpoint. */
+  public boolean resumed() {
+    return resumed;
+  }
+
+  /** Mean training loss of each epoch this fit ran, in order (epochs before a resume are not included). */
+  public double[] lossHistory() {
+    return lossHistory.clone();
+  }
+
+  /** Validation metrics after each epoch this fit ran; empty without validation rows. */
+  public List<Map<String, Double>> validationHistory() {
+    return validationHistory;
+  }
+
+  /** Metrics of the final weights on the training rows. */
+  public Map<String, Double> trainingMetrics() {
+    return trainingMetrics;
+  }
+
+  /** Metrics of the final weights on the validation rows; empty without validation rows. */
+  public Map<String, Double> validationMetrics() {
+    return validationMetrics;
+  }
+
+  public long trainingRows() {
+    return trainingRows;
+  }
+
+  public long validationRows() {
+    return validationRows;
+  }
+
+  /** Partitions the training rows were packed into. */
+  public int partitions() {
+    return partitions;
+  }
+
+  /** Training rows processed per second of the round loop. */
+  public double samplesPerSecond() {
+    return samplesPerSecond;
+  }
+
+  public double loopSeconds() {
+    return loopSeconds;
+  }
+
+  /** Mean milliseconds per round spent in broadcast, compute, aggregate, update and other. */
+  public Map<String, Double> meanRoundMs() {
+    return meanRoundMs;
+  }
+
+  /**
+   * SHA-256 of the final float32 weights (little-endian), as in the command line's
+   * {@code summary.json}: equal digests mean bit-identical weights.
+   */
+  public String weightsSha256() {
+    return weightsSha256;
+  }
+
+  @Override
+  public String toString() {
+    return "SparkpropTrainingSummary(" + network + ", " + epochs + " epochs, " + rounds + " rounds, training "
+        + trainingMetrics + (validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics) + ")";
+  }
+}
