@@ -70,7 +70,7 @@ public final class PackedTraining {
     }
     SparkGradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
         cfg.train().seed(), TrainingJob.CHUNK_ROWS, cfg.spark().treeFanIn());
-    TargetScaling target = preprocessing == null ? null : preprocessing.target();
+    TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
     Evaluator evaluator = evaluation == null ? null
         : new SparkEvaluator(sc, evaluation, spec, TrainingJob.CHUNK_ROWS, target);
     TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing);
