@@ -56,5 +56,16 @@ class FashionMnistTest {
     // classes' mean brightness only reaches about 50%. 80% shows it learnt, with room for seed noise.
     double accuracy = summary.path("testMetrics").path("accuracy").asDouble();
     assertTrue(accuracy > 0.80, "test accuracy " + accuracy);
+
+    // The evaluate command on the saved model and the test files: the same figure, plus per-class metrics.
+    ByteArrayOutputStream report = new ByteArrayOutputStream();
+    ObjectNode metrics = EvaluateJob.run(new ModelData(tmp.resolve("fashion/model").toString(),
+            DIR.resolve("t10k-images-idx3-ubyte.gz").toString(), null, DIR.resolve("t10k-labels-idx1-ubyte.gz").toString(),
+            null, null, null, null, null, false, 0, "local[2]", 2), tmp.resolve("fashion/eval.json").toString(),
+        new PrintStream(report, true, StandardCharsets.UTF_8));
+    assertEquals(accuracy, metrics.path("accuracy").asDouble());
+    assertEquals(10, metrics.path("perClass").size());
+    assertEquals(10_000, metrics.path("rows").asInt());
+    System.out.println(report.toString(StandardCharsets.UTF_8)); // the figures, for the test report
   }
 }
