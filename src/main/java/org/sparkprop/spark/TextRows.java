@@ -71,8 +71,10 @@ final class TextRows {
     return null;
   }
 
+  /** Without a Windows line end, and without the byte-order mark some tools put before the first line. */
   static String stripCr(String line) {
-    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    String s = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    return s.startsWith("\uFEFF") ? s.substring(1) : s;
   }
 
   private static final class Cursor implements RowCursor {

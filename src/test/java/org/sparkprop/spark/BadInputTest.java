@@ -163,16 +163,18 @@ class BadInputTest {
       new StructField("label", DataTypes.StringType, true, Metadata.empty()),
       new StructField("features", DataTypes.createArrayType(DataTypes.DoubleType, true), true, Metadata.empty())});
 
-  static Path parquet(String name, Object[]... rows) {
+  /** All cases in one Spark write, one directory per case (Hive-style partitions "case=NAME"). */
+  static Path parquetCases(Object[]... rows) {
     List<Row> list = new ArrayList<>();
     for (Object[] r : rows) list.add(RowFactory.create(r));
-    Path dir = tmp.resolve("parquet-" + name);
-    spark.createDataFrame(list, ARRAY_SCHEMA).coalesce(1).write().parquet(dir.toString());
+    StructType schema = ARRAY_SCHEMA.add("case", DataTypes.StringType);
+    Path dir = tmp.resolve("parquet-cases");
+    spark.createDataFrame(list, schema).repartition(1).write().partitionBy("case").parquet(dir.toString());
     return dir;
   }
 
-  static Object[] row(String label, Double... x) {
-    return new Object[] {label, x == null ? null : Arrays.asList(x)};
+  static Object[] row(String caseName, String label, Double... x) {
+    return new Object[] {label, x == null ? null : Arrays.asList(x), caseName};
   }
 
   static String partFile(Path dir) throws IOException {
@@ -183,23 +185,31 @@ class BadInputTest {
 
   @Test
   void parquetCorpus() throws IOException {
-    Path good = parquet("good", row("0", 1.0, 2.0), row("1", 2.0, 1.0), row("0", 0.5, 0.5), row("1", 3.0, 1.0));
-    Path wrongSize = parquet("size", row("0", 1.0, 2.0), row("1", 2.0, 1.0), row("0", 0.5, 0.5, 7.0), row("1", 3.0, 1.0));
+    Path cases = parquetCases(
+        row("good", "0", 1.0, 2.0), row("good", "1", 2.0, 1.0), row("good", "0", 0.5, 0.5), row("good", "1", 3.0, 1.0),
+        row("size", "0", 1.0, 2.0), row("size", "1", 2.0, 1.0), row("size", "0", 0.5, 0.5, 7.0), row("size", "1", 3.0, 1.0),
+        row("nan", "0", 1.0, 2.0), row("nan", "1", Double.NaN, 1.0), row("nan", "0", 0.5, 0.5),
+        row("null", "0", 1.0, 2.0), row("null", "1", 2.0, 1.0), row("null", "0", (Double[]) null),
+        row("text", "1.5", 1.0, 2.0), row("text", "abc", 2.0, 1.0),
+        row("unknown", "0", 1.0, 2.0), row("unknown", "7", 2.0, 1.0));
+    Path good = cases.resolve("case=good");
+    Path wrongSize = cases.resolve("case=size");
     assertMessage(failure("data.format=parquet", "data.train=" + wrongSize.toUri()), partFile(wrongSize)
         + ", row 2 (0-based): the row has 3 features; expected 2 (as in the first row, column 'features')");
-    Path nan = parquet("nan", row("0", 1.0, 2.0), row("1", Double.NaN, 1.0), row("0", 0.5, 0.5));
+    Path nan = cases.resolve("case=nan");
     assertMessage(failure("data.format=parquet", "data.train=" + nan.toUri()), partFile(nan)
         + ", row 1 (0-based): feature 0 is NaN; expected a finite number");
-    Path nulls = parquet("null", row("0", 1.0, 2.0), row("1", 2.0, 1.0), row("0", (Double[]) null));
+    Path nulls = cases.resolve("case=null");
     assertMessage(failure("data.format=parquet", "data.train=" + nulls.toUri()), partFile(nulls)
         + ", row 2 (0-based): the features are null");
-    Path text = parquet("text", row("1.5", 1.0, 2.0), row("abc", 2.0, 1.0));
+    Path text = cases.resolve("case=text");
     assertMessage(failure("data.format=parquet", "data.train=" + text.toUri(), "model.loss=mse"), partFile(text)
         + ", row 1 (0-based): the label holds 'abc'; expected a number (regression target");
-    Path unknown = parquet("unknown", row("0", 1.0, 2.0), row("7", 2.0, 1.0));
+    Path unknown = cases.resolve("case=unknown");
     assertMessage(failure("data.format=parquet", "data.train=" + good.toUri(), "data.test=" + unknown.toUri()),
         "bad input in data.test", partFile(unknown) + ", row 1 (0-based): label '7' is not one of the classes seen in training (0, 1)");
-    Path empty = parquet("empty");
+    Path empty = tmp.resolve("parquet-empty");
+    spark.createDataFrame(List.of(), ARRAY_SCHEMA).write().parquet(empty.toString());
     assertMessage(failure("data.format=parquet", "data.train=" + empty.toUri()), "holds no rows");
     Path notParquet = tmp.resolve("not-parquet/part-00000.parquet");
     Files.createDirectories(notParquet.getParent());

@@ -130,7 +130,7 @@ class EvaluatePredictTest {
     Path out = tmp.resolve("plane");
     ObjectNode summary = train(out, "data.format=csv", "data.train=" + data.toUri(), "data.test=" + data.toUri(),
         "data.idColumn=key", "data.labelColumn=y", "data.scaleTarget=true", "model.loss=mse", "model.hidden=", "train.optimizer=adam",
-        "train.learningRate=0.05", "train.batchSize=40", "train.epochs=40", "train.seed=2", "spark.partitions=2");
+        "train.learningRate=0.1", "train.batchSize=100", "train.epochs=20", "train.seed=2", "spark.partitions=2");
     TrainedModel model = TrainedModel.load(out.resolve("model").toString(), new Configuration());
     assertEquals(100, model.preprocessing().target().shift(), 1, "the target's mean is about 100");
     assertTrue(model.preprocessing().target().scale() > 1, "and it has a spread");
