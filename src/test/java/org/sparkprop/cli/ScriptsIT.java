@@ -243,6 +243,8 @@ class ScriptsIT {
       JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
       assertEquals(master, summary.path("sparkMaster").asText());
       assertEquals(1, summary.path("epochs").asInt());
+      // The charts are drawn with XChart, which only the shaded cluster jar brings to this driver.
+      assertTrue(Files.size(out.resolve("report/confusion.png")) > 0 && Files.exists(out.resolve("report/index.html")));
       // One executor JVM per worker ran tasks: each worker's work directory holds its logs.
       for (int w = 1; w <= 2; w++) {
         try (Stream<Path> apps = Files.list(clusterDir.resolve("work/worker-" + w))) {
