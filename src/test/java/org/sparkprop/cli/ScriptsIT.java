@@ -160,7 +160,8 @@ class ScriptsIT {
   void localShTrainsTheQuickStartJobAndWritesSummaryAndReport() throws Exception {
     Path out = tmp.resolve("spiral");
     Result r = run(Map.of("SPARKPROP_DRIVER_MEMORY", "1g"), Duration.ofMinutes(5), "local.sh", "train",
-        "--config", "conf/spiral.conf", "--set", "train.epochs=2", "--verbose", "--output", out.toString());
+        "--config", "conf/spiral.conf", "--set", "train.epochs=2", "--set", "train.logEveryRounds=10", "--verbose",
+        "--output", out.toString());
     assertEquals(0, r.code(), tail(r.err()));
     assertTrue(r.err().contains("local.sh: java -Xmx1g"), "the command is printed");
     assertTrue(r.out().contains("sparkprop: resolved configuration\n"), r.out());
@@ -170,6 +171,23 @@ class ScriptsIT {
     JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
     assertEquals(2, summary.path("epochs").asInt());
     assertEquals("local[2]", summary.path("sparkMaster").asText());
+    // The resolved configuration, --set included, is kept in the summary, the metrics and the model.
+    List<JsonNode> metrics = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) metrics.add(JSON.readTree(line));
+    JsonNode model = JSON.readTree(out.resolve("model/metadata.json").toFile());
+    for (JsonNode config : List.of(summary.path("config"), metrics.get(0).path("config"), model.path("trainingConfig"))) {
+      assertEquals(2, config.path("train.epochs").asInt(), config.toString());
+      assertEquals("spiral", config.path("data.playground.name").asText(), config.toString());
+    }
+    // 64 rounds logged every 10th: rounds 10 .. 60, each with its time split; then the two epochs.
+    assertEquals(6, metrics.stream().filter(m -> m.path("type").asText().equals("round")).count());
+    JsonNode round = metrics.stream().filter(m -> m.path("type").asText().equals("round")).findFirst().orElseThrow();
+    for (String part : new String[] {"broadcast", "compute", "aggregate", "update", "other"}) {
+      assertTrue(round.path("ms").path(part).asDouble(-1) >= 0, part + " in " + round);
+    }
+    assertTrue(round.path("learningRate").asDouble() > 0 && round.has("loss"), round.toString());
+    assertEquals(2, metrics.stream().filter(m -> m.path("type").asText().equals("epoch")).count());
+    assertTrue(r.out().contains("  epoch 2/2  round 18/32  loss "), "plain progress lines off a terminal:\n" + r.out());
     for (String f : new String[] {"index.html", "boundary.png", "boundary-epoch-002.png", "loss.png", "accuracy.png",
         "confusion.png", "round-time.png"}) {
       assertTrue(Files.size(out.resolve("report").resolve(f)) > 0, f);
@@ -225,6 +243,8 @@ class ScriptsIT {
       JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
       assertEquals(master, summary.path("sparkMaster").asText());
       assertEquals(1, summary.path("epochs").asInt());
+      // The charts are drawn with XChart, which only the shaded cluster jar brings to this driver.
+      assertTrue(Files.size(out.resolve("report/confusion.png")) > 0 && Files.exists(out.resolve("report/index.html")));
       // One executor JVM per worker ran tasks: each worker's work directory holds its logs.
       for (int w = 1; w <= 2; w++) {
         try (Stream<Path> apps = Files.list(clusterDir.resolve("work/worker-" + w))) {
