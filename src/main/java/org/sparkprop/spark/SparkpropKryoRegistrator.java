@@ -8,10 +8,11 @@ import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.ScanStats;
 import org.sparkprop.train.EvaluationAccumulator;
 import org.sparkprop.train.GradientAccumulator;
+import scala.reflect.ClassTag$;
 
 /**
  * Registers every class Sparkprop sends through Kryo (broadcasts, task results, cached blocks
- * spilled to disk, shuffled tree nodes), so runs can use {@code spark.kryo.registrationRequired}.
+ * spilled to disk, shuffled tree nodes, block copies between executors), so runs can use {@code spark.kryo.registrationRequired}.
  */
 public final class SparkpropKryoRegistrator implements KryoRegistrator {
   /** Schema types a Parquet read or write may carry in task results (Spark registers only some itself). */
@@ -84,5 +85,10 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         // Spark ML is not on the class path (or this Spark lacks the class): nothing of it to ship.
       }
     }
+    // Copying a cached block to another executor (replicated storage levels, migration off a
+    // decommissioned executor) sends its class tag through Kryo: AnyRef for the Java RDD API,
+    // a class tag for Scala-side RDDs of our blocks.
+    kryo.register(ClassTag$.MODULE$.AnyRef().getClass());
+    kryo.register(ClassTag$.MODULE$.apply(PackedBlock.class).getClass());
   }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
 import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.io.ModelStore;
@@ -51,6 +52,7 @@ import org.sparkprop.train.WeightsDigest;
  * so a test can act at a chosen round. Recovery times are printed as {@code [cluster-it]} lines
  * (target/failsafe-reports/*-output.txt).
  */
+@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES) // a hang fails its test, never the CI run
 class StandaloneClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RUN = Duration.ofMinutes(6);
@@ -59,7 +61,7 @@ class StandaloneClusterIT {
   /** 480 training rows / global batch 24 = 20 rounds per epoch. */
   private static final int ROUNDS_PER_EPOCH = 20;
   private static final int SHORT_EPOCHS = 3;
-  private static final int LONG_EPOCHS = 10;
+  private static final int LONG_EPOCHS = 15;
 
   private static Path root;
   private static StandaloneCluster cluster;
@@ -336,11 +338,10 @@ class StandaloneClusterIT {
     try (DriverProcess driver = onCluster(cluster, "driver").conf(dynamic)
         .args(job(LONG_EPOCHS, "--output", out.toString())).start()) {
       String app = cluster.awaitActiveApplication(RUN);
+      // A third worker joins while the job starts; it stays idle (two executors at most) until one leaves.
+      StandaloneCluster.Worker joining = cluster.addWorker();
       awaitWhileTraining(driver, "two executors", () -> cluster.executors(app).size() == 2);
       driver.awaitRound(20, RUN);
-
-      // A third worker joins mid-training; it stays idle (two executors at most) until one leaves.
-      StandaloneCluster.Worker joining = cluster.addWorker();
       awaitWhileTraining(driver, "the third worker", () -> cluster.state().path("aliveworkers").asInt() == 3);
       assertEquals(0, joining.executorsLaunched(app));
 
@@ -363,6 +364,9 @@ class StandaloneClusterIT {
               && l.contains("finished with state EXITED message Command exited with code 0")),
           "the decommissioned executor should have exited cleanly\n" + leaving.logText());
       assertEquals(1, leaving.executorsLaunched(app), "a decommissioned worker takes no new executor");
+      String leavingLog = executorLogs(leaving, app);
+      assertTrue(leavingLog.contains("Decommission executor"), leavingLog);
+      assertFalse(leavingLog.contains("Failed to migrate"), "the cached blocks should have moved\n" + leavingLog);
       JsonNode summary = summary(out);
       assertEquals(total, summary.path("rounds").asInt());
       assertEquals(longReference, summary.path("weightsSha256").asText());
@@ -375,9 +379,8 @@ class StandaloneClusterIT {
   /** Waits for {@code condition} while the driver trains; fails at once if the driver has exited. */
   private static void awaitWhileTraining(DriverProcess driver, String what, java.util.function.BooleanSupplier condition) {
     cluster.await(RUN, what + " while the driver trains", () -> {
-      if (condition.getAsBoolean()) return true;
       if (!driver.isAlive()) throw new AssertionError("the driver exited before " + what + "\n" + driver.tails());
-      return false;
+      return condition.getAsBoolean();
     });
   }
 
