@@ -48,10 +48,14 @@ public final class RoundCostBench {
       RoundRecorder loop = new RoundRecorder();
       Samples floorRounds = new Samples();
       Samples leanRounds = new Samples();
+      TaskTimes tasks = new TaskTimes();
       for (int b = -1; b < blocks; b++) {
         RoundRecorder rec = b < 0 ? new RoundRecorder() : loop;
         Trainer trainer = new Trainer(source, BenchSpark.sgd(blockRounds), null, null).addListener(rec);
+        if (b >= 0) sc.sc().addSparkListener(tasks);
         trainer.run(TrainingState.initial(init, trainer.newOptimizer(p).snapshot()));
+        TaskCpu.drain(sc.sc());
+        sc.sc().removeSparkListener(tasks);
         for (int r = 0; r < blockRounds; r++) {
           long t = floor.round();
           if (b >= 0) floorRounds.add(t);
@@ -77,6 +81,7 @@ public final class RoundCostBench {
       m.put("ratioToFloor", Bench.round(loop.total.median() / floorRounds.median(), 3));
       m.put("overFloorMs", Bench.round(loop.total.medianMs() - floorRounds.medianMs(), 2));
       m.put("splitMedianMs", loop.splitMedianMs());
+      m.put("loopTaskMedians", tasks.medians());
       m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
       return m;
     } finally {
