@@ -123,6 +123,10 @@ class StandaloneClusterIT {
   private DriverLauncher onCluster(StandaloneCluster c, String name) {
     return DriverLauncher.submit(c.sparkHome(), c.masterUrl())
         .conf("spark.executor.memory", "512m")
+        // Executors are declared lost after this long without a heartbeat (120 s by default); a
+        // killed executor is noticed at once by its dropped connection, so this only prevents
+        // false losses on an overloaded machine.
+        .conf("spark.network.timeout", "300s")
         .logsTo(dir, name);
   }
 
@@ -343,7 +347,8 @@ class StandaloneClusterIT {
       awaitWhileTraining(driver, "two executors", () -> cluster.executors(app).size() == 2);
       driver.awaitRound(20, RUN);
       awaitWhileTraining(driver, "the third worker", () -> cluster.state().path("aliveworkers").asInt() == 3);
-      assertEquals(0, joining.executorsLaunched(app));
+      assertEquals(0, joining.executorsLaunched(app), "the third worker should be idle until an executor leaves\n"
+          + cluster.logTails());
 
       cluster.decommission(leaving);
       long decommissionedAt = driver.lastRound();

@@ -86,6 +86,10 @@ public final class StandaloneCluster implements AutoCloseable {
     this.daemonConf = new LinkedHashMap<>(daemonConf);
     this.daemonConf.putIfAbsent("spark.master.rest.enabled", "false");
     this.daemonConf.putIfAbsent("spark.decommission.enabled", "true");
+    // A worker that misses heartbeats for this long is declared lost. 60 s by default, which a
+    // heavily shared CI machine has exceeded; a killed worker is noticed at once anyway (its
+    // connection drops), so a long timeout only guards against false losses.
+    this.daemonConf.putIfAbsent("spark.worker.timeout", "300");
     Path log = dir.resolve("master.log");
     ProcessBuilder pb = home.java("512m", systemProperties(), List.of(), "org.apache.spark.deploy.master.Master",
         List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0"));
