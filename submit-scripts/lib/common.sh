@@ -46,7 +46,8 @@ sp_mvn() {
 
 # The JVM options Java 17 needs for Spark (the pom's sparkprop.jvmOptions), one per word.
 sp_jvm_options() {
-  sed -n 's:.*<sparkprop.jvmOptions>\(.*\)</sparkprop.jvmOptions>.*:\1:p' "$sp_root/pom.xml"
+  # The property's definition, not the places that pass it on as ${sparkprop.jvmOptions}.
+  sed -n 's:.*<sparkprop.jvmOptions>\([^$]*\)</sparkprop.jvmOptions>.*:\1:p' "$sp_root/pom.xml" | head -n 1
 }
 
 sp_version() {
