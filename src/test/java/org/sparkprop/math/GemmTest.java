@@ -30,7 +30,9 @@ class GemmTest {
   static List<Case> cases() {
     SplittableRandom rnd = new SplittableRandom(42);
     int[][] shapes = { // {m, n, k}
-        {1, 1, 1}, {3, 5, 7}, {17, 9, 33}, {64, 31, 130}, {10, 128, 2}};
+        {1, 1, 1}, {3, 5, 7}, {17, 9, 33}, {64, 31, 130}, {10, 128, 2},
+        // one-row shapes, which OpenBlasGemm computes in Java (SkinnyGemm): m = 1 and k = 1
+        {1, 40, 37}, {23, 41, 1}, {1, 3, 131}};
     List<Case> out = new ArrayList<>();
     for (boolean ta : new boolean[] {false, true}) {
       for (boolean tb : new boolean[] {false, true}) {
@@ -52,7 +54,7 @@ class GemmTest {
   void matchesReferenceForAllTransposesShapesAndScalars(String name, Gemm gemm) {
     List<Case> cases = cases();
     for (Case t : cases) GemmReference.check(t, t.run(gemm), name);
-    assertEquals(4 * 5 * 2 * 3 * 2, cases.size());
+    assertEquals(4 * 8 * 2 * 3 * 2, cases.size());
   }
 
   @ParameterizedTest(name = "{0}")
