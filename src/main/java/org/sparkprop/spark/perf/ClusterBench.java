@@ -22,8 +22,11 @@ import org.sparkprop.perf.Machine;
  * a: job scheduling and the driver's own work; b: per task (launch, task binary, result message);
  * c: per parameter once (broadcast write, merge setup, optimizer step); d: per parameter per task
  * (each executor's broadcast fetch, each result's transfer, deserialisation and merge on the
- * driver). Four measurements (E = 1, 2 at two sizes of P) determine the four costs; E = 4 checks
- * them. Beyond {@code spark.treeFanIn} (64) partitions the driver receives one result per group of
+ * driver). Four measurements (E = 1, 2 at two sizes of P) determine the four costs (a cost that
+ * comes out negative, which only noise can make it, is dropped and the rest refitted); E = 4 checks
+ * them. On a machine with fewer cores than executors, executor-side work that a real cluster runs
+ * in parallel queues for the cores and lands in b and d: predictions from such a fit are upper
+ * bounds. Beyond {@code spark.treeFanIn} (64) partitions the driver receives one result per group of
  * 64, so the E P term counts min(E, 64) + E/64 results, and a shuffle stage adds one more job's a.
  * A round with batch B adds compute B / E x (seconds per row on one core).
  */
@@ -69,8 +72,18 @@ public final class ClusterBench {
     List<double[]> fitOn = new ArrayList<>();
     List<double[]> check = new ArrayList<>();
     for (double[] p : points) (p[0] <= 2 ? fitOn : check).add(p);
-    double[] coef = leastSquares(fitOn);
+    boolean[] active = {true, true, true, true};
+    double[] coef = leastSquares(fitOn, active);
+    List<String> dropped = new ArrayList<>();
+    String[] names = {"a", "b", "c", "d"};
+    // Every cost is non-negative; a negative fit is noise in four timings: drop that term, refit.
+    for (int worst = mostNegative(coef); worst >= 0; worst = mostNegative(coef)) {
+      active[worst] = false;
+      dropped.add(names[worst]);
+      coef = leastSquares(fitOn, active);
+    }
     Map<String, Object> model = new LinkedHashMap<>();
+    model.put("termsDroppedAsNegative", dropped);
     model.put("aMs", Bench.round(coef[0], 2));
     model.put("bMsPerTask", Bench.round(coef[1], 2));
     model.put("cMsPerMillionParams", Bench.round(coef[2] * 1e6, 2));
@@ -115,16 +128,38 @@ public final class ClusterBench {
 
   /** Least-squares fit of ms = a + b E + c P + d E P (normal equations, 4 x 4). */
   static double[] leastSquares(List<double[]> points) {
+    return leastSquares(points, new boolean[] {true, true, true, true});
+  }
+
+  /** The same with some terms held at zero (inactive). */
+  static double[] leastSquares(List<double[]> points, boolean[] active) {
     double[][] ata = new double[4][4];
     double[] atb = new double[4];
     for (double[] p : points) {
       double[] x = {1, p[0], p[1], p[0] * p[1]};
       for (int i = 0; i < 4; i++) {
+        if (!active[i]) continue;
         atb[i] += x[i] * p[2];
-        for (int j = 0; j < 4; j++) ata[i][j] += x[i] * x[j];
+        for (int j = 0; j < 4; j++) if (active[j]) ata[i][j] += x[i] * x[j];
       }
     }
+    for (int i = 0; i < 4; i++) {
+      if (!active[i]) ata[i][i] = 1; // row i reads 1 x coef_i = 0
+    }
     return solve(ata, atb);
+  }
+
+  private static int mostNegative(double[] coef) {
+    int worst = -1;
+    for (int i = 0; i < coef.length; i++) {
+      if (coef[i] < 0 && (worst < 0 || coef[i] * scaleOf(i) < coef[worst] * scaleOf(worst))) worst = i;
+    }
+    return worst;
+  }
+
+  /** Typical size of term i's regressor (E ~ 2, P ~ 10^6), to compare coefficients in milliseconds. */
+  private static double scaleOf(int term) {
+    return new double[] {1, 2, 1e6, 2e6}[term];
   }
 
   private static double[] solve(double[][] a, double[] b) {

@@ -23,6 +23,19 @@ class ClusterModelTest {
   }
 
   @Test
+  void aTermHeldAtZeroIsLeftOutOfTheFit() {
+    List<double[]> points = new java.util.ArrayList<>();
+    for (double e : new double[] {1, 2, 4}) {
+      for (double p : new double[] {1e5, 1e6}) points.add(new double[] {e, p, 30 + 2 * e + 1e-5 * e * p});
+    }
+    double[] fit = ClusterBench.leastSquares(points, new boolean[] {true, true, false, true});
+    assertEquals(0, fit[2]);
+    assertEquals(30, fit[0], 1e-6);
+    assertEquals(2, fit[1], 1e-6);
+    assertEquals(1e-5, fit[3], 1e-12);
+  }
+
+  @Test
   void beyondTheFanInTheDriverSeesOneResultPerGroupPlusATreeStage() {
     double[] c = {10, 1, 0, 1e-6};
     // 256 executors: 4 groups of 64; per-task costs for all 256 tasks, the E P term for 64 + 4
