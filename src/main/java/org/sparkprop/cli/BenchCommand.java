@@ -226,7 +226,7 @@ final class BenchCommand implements Callable<Integer> {
   private Map<String, Object> scale() {
     long[] sizes = scaleRows != null ? scaleRows : quick ? new long[] {10_000, 100_000} : new long[] {100_000, 1_000_000, 10_000_000};
     int[] net = {scaleFeatures, 64, 64, 10};
-    Map<String, Object> epochs = ScaleBench.epochs(spark(), sizes, net, 8192, parts(), 64);
+    Map<String, Object> epochs = ScaleBench.epochs(spark(), sizes, net, 8192, parts(), 64, quick ? 50 : 3000);
     long rounds = flatRounds != null ? flatRounds : quick ? 400 : 10_000;
     Map<String, Object> flat = ScaleBench.flatRounds(spark(), 100_000, net, 256, parts(), rounds, 64);
     Map<String, Object> m = new LinkedHashMap<>();
@@ -235,10 +235,16 @@ final class BenchCommand implements Callable<Integer> {
     double worst = 0;
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> runs = (List<Map<String, Object>>) epochs.get("epochs");
-    for (Map<String, Object> r : runs) worst = Math.max(worst, Math.abs((double) r.get("perRowVsSmallest") - 1));
+    double worstRound = 0;
+    for (Map<String, Object> r : runs) {
+      worst = Math.max(worst, Math.abs((double) r.get("perRowVsSmallest") - 1));
+      worstRound = Math.max(worstRound, Math.abs((double) r.get("roundMedianVsSmallest") - 1));
+    }
     m.put("worstPerRowDeviation", Math.round(worst * 1000) / 1000.0);
-    m.put("target", "epoch time per row within 15% across sizes; last-100 rounds within 10% of rounds 101-200");
-    m.put("met", worst <= 0.15 && Math.abs((double) flat.get("lateVsEarly") - 1) <= 0.10);
+    m.put("worstRoundMedianDeviation", Math.round(worstRound * 1000) / 1000.0);
+    m.put("target", "epoch time per row within 15% across sizes; last-100 rounds within 10% of rounds 101-200"
+        + " (rounds only get faster as the JIT warms up: lateVsMiddle tests that nothing accumulates)");
+    m.put("met", worst <= 0.15 && (double) flat.get("lateVsEarly") <= 1.10);
     return m;
   }
 

@@ -30,11 +30,16 @@ public final class ScaleBench {
   }
 
   public static Map<String, Object> epochs(JavaSparkContext sc, long[] sizes, int[] widths, int batch, int partitions,
-                                           int fanIn) {
+                                           int fanIn, long warmupRounds) {
     NetworkSpec spec = BenchSpark.mlp(widths);
     double loadStart = Machine.loadAverage();
     List<Map<String, Object>> runs = new ArrayList<>();
+    // The driver's Spark code paths (scheduler, task launch, result handling) run a few times per
+    // round, so the JIT needs thousands of rounds to compile them: round time falls ~3x over the
+    // first 10,000 rounds (see flatRounds). Warm up first, or the first size measured pays for it.
+    double warmupSeconds = warmUp(sc, spec, widths, partitions, warmupRounds, fanIn);
     double referenceNanosPerRow = Double.NaN;
+    double referenceRoundNanos = Double.NaN;
     for (long n : sizes) {
       long g0 = System.nanoTime();
       PackedDataset data = PackedDataset.generate(sc, new SyntheticTeacher(n, widths[0], widths[widths.length - 1], 13),
@@ -43,18 +48,28 @@ public final class ScaleBench {
       try {
         SparkGradientSource source = new SparkGradientSource(sc, data, spec, batch, 17, TrainingJob.CHUNK_ROWS, fanIn);
         float[] init = Initializer.HE.initialise(spec, 17);
-        Trainer warm = new Trainer(source, BenchSpark.sgd(3), null, null);
+        // Warm-up long enough for the JIT and the first broadcasts, whatever the size measured next.
+        Trainer warm = new Trainer(source, BenchSpark.sgd(20), null, null);
         warm.run(TrainingState.initial(init, warm.newOptimizer(init.length).snapshot()));
-        Trainer trainer = new Trainer(source, BenchSpark.sgd(source.batches().batchesPerEpoch()), null, null);
+        RoundRecorder rec = new RoundRecorder();
+        Trainer trainer = new Trainer(source, BenchSpark.sgd(source.batches().batchesPerEpoch()), null, null)
+            .addListener(rec);
         TrainingResult r = trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
         double nanosPerRow = r.loopSeconds() * 1e9 / n;
         if (Double.isNaN(referenceNanosPerRow)) referenceNanosPerRow = nanosPerRow;
+        double medianRoundNanos = rec.total.median();
+        if (Double.isNaN(referenceRoundNanos)) referenceRoundNanos = medianRoundNanos;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", n);
         m.put("rounds", r.rounds());
         m.put("epochSeconds", Bench.round(r.loopSeconds(), 2));
         m.put("microsPerRow", Bench.round(nanosPerRow / 1e3, 3));
         m.put("perRowVsSmallest", Bench.round(nanosPerRow / referenceNanosPerRow, 3));
+        // Linear in N means as many more rounds as rows, each costing the same: the median round
+        // compares that per-round cost across sizes without the few slow rounds a shared machine adds.
+        m.put("roundMedianMs", Bench.round(medianRoundNanos / 1e6, 2));
+        m.put("roundMedianVsSmallest", Bench.round(medianRoundNanos / referenceRoundNanos, 3));
+        m.put("loadAverageAfter", Machine.loadAverage());
         m.put("cachedBytes", data.cachedBytes());
         m.put("generateSeconds", Bench.round(generate, 2));
         runs.add(m);
@@ -66,14 +81,33 @@ public final class ScaleBench {
     m.put("network", BenchSpark.widths(spec));
     m.put("batch", batch);
     m.put("partitions", partitions);
+    m.put("warmupRounds", warmupRounds);
+    m.put("warmupSeconds", Bench.round(warmupSeconds, 1));
     m.put("epochs", runs);
     m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
     return m;
   }
 
+  private static double warmUp(JavaSparkContext sc, NetworkSpec spec, int[] widths, int partitions, long rounds,
+                               int fanIn) {
+    if (rounds <= 0) return 0;
+    long t0 = System.nanoTime();
+    PackedDataset data = PackedDataset.generate(sc, new SyntheticTeacher(10_000, widths[0], widths[widths.length - 1], 29),
+        partitions, StorageLevel.MEMORY_ONLY());
+    try {
+      SparkGradientSource source = new SparkGradientSource(sc, data, spec, 256, 31, TrainingJob.CHUNK_ROWS, fanIn);
+      float[] init = Initializer.HE.initialise(spec, 31);
+      Trainer warm = new Trainer(source, BenchSpark.sgd(rounds), null, null);
+      warm.run(TrainingState.initial(init, warm.newOptimizer(init.length).snapshot()));
+    } finally {
+      data.unpersist();
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
   /**
-   * Runs {@code rounds} rounds and compares the median round time of rounds 101-200 with that of
-   * the last 100, and the driver's heap after a full GC at round 100 and at the end.
+   * Runs {@code rounds} rounds and compares the median round time of rounds 101-200, and of the
+   * 100 rounds from the middle on, with that of the last 100, and the driver's heap after a full GC at round 100 and at the end.
    */
   public static Map<String, Object> flatRounds(JavaSparkContext sc, long rows, int[] widths, int batch, int partitions,
                                                long rounds, int fanIn) {
@@ -86,12 +120,14 @@ public final class ScaleBench {
       float[] init = Initializer.HE.initialise(spec, 23);
       Samples early = new Samples();
       Samples late = new Samples();
+      Samples middle = new Samples();
       long[] heap = new long[2];
       TrainingListener probe = new TrainingListener() {
         @Override
         public void onRound(RoundEvent e) {
           long r = e.round(); // 1-based count of completed rounds
           if (r > 100 && r <= 200) early.add(e.totalNanos());
+          if (r > rounds / 2 && r <= rounds / 2 + 100) middle.add(e.totalNanos());
           if (r > rounds - 100) late.add(e.totalNanos());
           if (r == 100) heap[0] = heapAfterGc();
         }
@@ -110,6 +146,9 @@ public final class ScaleBench {
       m.put("rounds101to200MedianMs", Bench.round(early.medianMs(), 2));
       m.put("last100MedianMs", Bench.round(late.medianMs(), 2));
       m.put("lateVsEarly", Bench.round(late.median() / early.median(), 3));
+      m.put("middle100MedianMs", Bench.round(middle.medianMs(), 2));
+      // Once the JIT has compiled the driver's code paths, the test of "nothing accumulates".
+      m.put("lateVsMiddle", Bench.round(late.median() / middle.median(), 3));
       m.put("driverHeapAfterGcMiB", new double[] {Bench.round(heap[0] / 1048576.0, 1), Bench.round(heap[1] / 1048576.0, 1)});
       m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
       return m;
