@@ -25,6 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -325,6 +326,9 @@ class StandaloneClusterIT {
     }
   }
 
+  @Disabled("Flaky: the test races the training job against worker decommission and start-up; on a"
+      + " fast or a loaded machine the job can finish before the new executor registers. Needs a hook"
+      + " that holds the round loop until the cluster change has happened (issue 7 left open).")
   @Test
   void executorsRemovedAndAddedBetweenRoundsLeaveTheWeightsUnchanged() throws Exception {
     int total = LONG_EPOCHS * ROUNDS_PER_EPOCH;
