@@ -28,6 +28,7 @@ import org.sparkprop.report.MetricsLog;
 import org.sparkprop.report.ProgressDisplay;
 import org.sparkprop.report.TrainingReport;
 import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.LocalTrainer;
 import org.sparkprop.train.Trainer;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingResult;
@@ -40,8 +41,11 @@ import org.sparkprop.train.WeightsDigest;
  * folder into the output directory (any Hadoop file-system URI).
  */
 public final class TrainingJob {
-  /** Rows per forward/backward chunk inside a task: large enough for efficient GEMM, small enough for cache. */
-  public static final int CHUNK_ROWS = 1024;
+  /**
+   * Rows per forward/backward chunk inside a task. The same value as the single-JVM trainer's, so
+   * that one partition sums its gradient in exactly the reference trainer's order.
+   */
+  public static final int CHUNK_ROWS = LocalTrainer.CHUNK_ROWS;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private TrainingJob() {
