@@ -1,10 +1,12 @@
 package org.sparkprop.spark;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -42,6 +44,7 @@ public final class SparkGradientSource implements GradientSource {
   private final int chunkRows;
   private final int fanIn;
   private long lastBroadcastId = -1;
+  private final Map<Long, Path> testHolds; // empty outside tests
   private final scala.collection.immutable.Seq<Object> allPartitions; // 0 .. partitions-1
 
   private static final scala.reflect.ClassTag<GradientAccumulator> ACCUMULATOR_TAG =
@@ -58,6 +61,7 @@ public final class SparkGradientSource implements GradientSource {
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < data.partitions(); i++) ids.add(i);
     this.allPartitions = scala.jdk.javaapi.CollectionConverters.asScala(ids).toList();
+    this.testHolds = TestFaults.holds(sc.getConf());
   }
 
   @Override
@@ -67,6 +71,7 @@ public final class SparkGradientSource implements GradientSource {
 
   @Override
   public RoundResult computeRound(float[] params, long epoch, long batch) {
+    if (!testHolds.isEmpty()) TestFaults.holdBefore(testHolds, epoch * batches.batchesPerEpoch() + batch + 1);
     long t0 = System.nanoTime();
     Broadcast<float[]> weights = sc.broadcast(params);
     lastBroadcastId = weights.id();

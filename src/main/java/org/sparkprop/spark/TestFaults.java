@@ -1,14 +1,30 @@
 package org.sparkprop.spark;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 
 /**
- * A fault hook for tests of task retries: when the driver sets the local property
- * {@value #FAIL_FIRST_ATTEMPT_EVERY} to K, the first attempt of every task whose
- * (round + partition) is a multiple of K throws, and Spark retries it. Unset in normal runs.
+ * Hooks for tests of faults and cluster changes; unset in normal runs, where they cost one map
+ * lookup per round.
+ *
+ * <ul>
+ *   <li>Task retries: when the driver sets the local property {@value #FAIL_FIRST_ATTEMPT_EVERY} to
+ *       K, the first attempt of every task whose (round + partition) is a multiple of K throws, and
+ *       Spark retries it.</li>
+ *   <li>Cluster changes between rounds: the Spark conf {@value #HOLD_BEFORE_ROUNDS}, e.g.
+ *       {@code 21=/tmp/go-21,41=/tmp/go-41}, makes the driver wait before starting round 21 (1-based,
+ *       as printed) until the file {@code /tmp/go-21} exists, and so on. A test changes the cluster
+ *       while the job is held, then releases it: without the hold, a short job races the cluster's
+ *       own timing (an executor registering can take longer than the rest of the job).</li>
+ * </ul>
  */
 public final class TestFaults {
   public static final String FAIL_FIRST_ATTEMPT_EVERY = "sparkprop.test.failFirstAttemptEvery";
+  public static final String HOLD_BEFORE_ROUNDS = "spark.sparkprop.test.holdBeforeRounds";
 
   private TestFaults() {
   }
@@ -23,5 +39,38 @@ public final class TestFaults {
       throw new IllegalStateException("injected test failure: round " + round + ", partition " + ctx.partitionId()
           + ", attempt " + ctx.attemptNumber());
     }
+  }
+
+  /** The rounds (1-based) to hold before, each with the file whose existence releases it. */
+  static Map<Long, Path> holds(SparkConf conf) {
+    Map<Long, Path> holds = new HashMap<>();
+    String spec = conf.get(HOLD_BEFORE_ROUNDS, "").trim();
+    if (spec.isEmpty()) return holds;
+    for (String item : spec.split(",")) {
+      String[] roundAndFile = item.split("=", 2);
+      if (roundAndFile.length != 2) {
+        throw new IllegalArgumentException(HOLD_BEFORE_ROUNDS + ": expected ROUND=FILE[,ROUND=FILE...], found '"
+            + item + "'");
+      }
+      holds.put(Long.parseLong(roundAndFile[0].trim()), Path.of(roundAndFile[1].trim()));
+    }
+    return holds;
+  }
+
+  /** Blocks the driver before round {@code round} (1-based) while its release file is missing. */
+  static void holdBefore(Map<Long, Path> holds, long round) {
+    Path release = holds.get(round);
+    if (release == null) return;
+    // Printed so the test knows the job has reached the hold (it reads the driver's stdout).
+    System.out.println("test hold: before round " + round + " until " + release + " exists");
+    System.out.flush();
+    try {
+      while (!Files.exists(release)) Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while held before round " + round, e);
+    }
+    System.out.println("test hold: round " + round + " released");
+    System.out.flush();
   }
 }

@@ -157,7 +157,8 @@ public final class Trainer {
             0, 0, bestMetric, badEpochs));
       }
       for (TrainingListener l : listeners) l.onEpoch(event);
-      if (options.patience() > 0 && badEpochs >= options.patience()) {
+      if (listeners.stream().anyMatch(TrainingListener::stopRequested)
+          || (options.patience() > 0 && badEpochs >= options.patience())) {
         stoppedEarly = true;
         break;
       }

@@ -21,6 +21,14 @@ public interface TrainingListener {
   }
 
   /**
+   * Asked after every epoch, once all listeners have seen it: true ends training there, as a Keras
+   * callback does by setting {@code model.stop_training} (e.g. to stop at a target accuracy).
+   */
+  default boolean stopRequested() {
+    return false;
+  }
+
+  /**
    * One completed round. Times in nanoseconds; {@code otherNanos} is the round's wall time not
    * accounted for by the four named parts (scheduling, task launch, result transfer).
    */

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +33,7 @@ import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.io.ModelStore;
 import org.sparkprop.io.SavedModel;
+import org.sparkprop.spark.TestFaults;
 import org.sparkprop.testing.CrashingFileSystem;
 import org.sparkprop.testing.DriverLauncher;
 import org.sparkprop.testing.DriverProcess;
@@ -62,12 +63,13 @@ class StandaloneClusterIT {
   /** 480 training rows / global batch 24 = 20 rounds per epoch. */
   private static final int ROUNDS_PER_EPOCH = 20;
   private static final int SHORT_EPOCHS = 3;
-  private static final int LONG_EPOCHS = 15;
+  /** The example CSV files of data/: 800 training rows (id, x1, x2, label) and 200 test rows. */
+  private static final Path EXAMPLES = Path.of("data", "examples").toAbsolutePath();
 
   private static Path root;
   private static StandaloneCluster cluster;
   private static String shortReference;
-  private static String longReference;
+  private static String csvReference;
   private Path dir;
 
   @BeforeAll
@@ -76,16 +78,16 @@ class StandaloneClusterIT {
     cluster = StandaloneCluster.start(root.resolve("cluster"), 2, Map.of());
     // The local-mode references run while the workers start: same jar, same SparkSubmit, master local[2].
     Path refs = root.resolve("local-reference");
-    try (DriverProcess shortRun = localRun(refs, "short", SHORT_EPOCHS);
-         DriverProcess longRun = localRun(refs, "long", LONG_EPOCHS)) {
+    try (DriverProcess shortRun = localRun(refs, "short", job(SHORT_EPOCHS, "--output", refs.resolve("short").toString()));
+         DriverProcess csvRun = localRun(refs, "csv", csvJob(EXAMPLES.resolve("moons.csv").toUri().toString(),
+             EXAMPLES.resolve("moons-test.csv").toUri().toString(), "--output", refs.resolve("csv").toString()))) {
       shortRun.awaitSuccess(RUN);
-      longRun.awaitSuccess(RUN);
+      csvRun.awaitSuccess(RUN);
     }
     shortReference = weightsSha256(refs.resolve("short"));
-    longReference = weightsSha256(refs.resolve("long"));
-    assertNotEquals(shortReference, longReference);
-    log("local-mode references: %s (%d rounds), %s (%d rounds)", shortReference, SHORT_EPOCHS * ROUNDS_PER_EPOCH,
-        longReference, LONG_EPOCHS * ROUNDS_PER_EPOCH);
+    csvReference = weightsSha256(refs.resolve("csv"));
+    log("local-mode references: %s (%d rounds, playground), %s (CSV files)", shortReference,
+        SHORT_EPOCHS * ROUNDS_PER_EPOCH, csvReference);
   }
 
   @AfterAll
@@ -115,10 +117,20 @@ class StandaloneClusterIT {
     return args;
   }
 
-  private static DriverProcess localRun(Path refs, String name, int epochs) throws IOException {
+  /** Training on CSV files (the data/ example): 800 rows / batch 32 = 25 rounds per epoch, 2 epochs. */
+  static List<String> csvJob(String train, String test, String... more) {
+    List<String> args = new ArrayList<>(List.of("train",
+        "--set", "data.format=csv", "--set", "data.train=" + train, "--set", "data.test=" + test,
+        "--set", "model.hidden=8", "--set", "model.activation=tanh", "--set", "train.learningRate=0.02",
+        "--set", "train.batchSize=32", "--set", "train.epochs=2", "--set", "train.seed=5",
+        "--set", "spark.partitions=" + PARTITIONS, "--set", "train.logEveryRounds=1"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  private static DriverProcess localRun(Path refs, String name, List<String> args) throws IOException {
     return DriverLauncher.submit(SparkHome.create(refs.resolve("spark-home")), "local[2]")
-        .args(job(epochs, "--output", refs.resolve(name).toString()))
-        .logsTo(refs, name).start();
+        .args(args).logsTo(refs, name).start();
   }
 
   private DriverLauncher onCluster(StandaloneCluster c, String name) {
@@ -267,30 +279,70 @@ class StandaloneClusterIT {
   }
 
   @Test
-  void hdfsHoldsCheckpointsModelAndSummary() throws Exception {
+  void hdfsEndToEndDataCheckpointsModelAndPredictionsLiveThere() throws Exception {
     try (MiniHdfs hdfs = MiniHdfs.start(dir.resolve("hdfs"))) {
-      String base = hdfs.uri() + "/runs/hdfs-test";
+      hdfs.copyFromLocal(EXAMPLES.resolve("moons.csv"), "/data/moons.csv");
+      hdfs.copyFromLocal(EXAMPLES.resolve("moons-test.csv"), "/data/moons-test.csv");
+      String testData = hdfs.uri("/data/moons-test.csv");
+      String base = hdfs.uri("/runs/hdfs-test");
+      long trainStart = System.nanoTime();
       try (DriverProcess driver = onCluster(cluster, "driver")
-          .args(job(SHORT_EPOCHS, "--output", base + "/out",
-              "--set", "checkpoint.dir=" + base + "/ckpt", "--set", "checkpoint.everyRounds=25"))
+          .args(csvJob(hdfs.uri("/data/moons.csv"), testData, "--output", base + "/out",
+              "--set", "checkpoint.dir=" + base + "/ckpt", "--set", "checkpoint.everyRounds=20"))
           .start()) {
         driver.awaitSuccess(RUN);
       }
+      double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
       Configuration conf = hdfs.configuration();
       FileSystem fs = hdfs.fileSystem();
       JsonNode summary;
       try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(base + "/out/summary.json"))) {
         summary = JSON.readTree(in);
       }
-      assertEquals(shortReference, summary.path("weightsSha256").asText());
+      // The same bytes read through HDFS by the cluster's executors as from the local disk in local mode.
+      assertEquals(csvReference, summary.path("weightsSha256").asText());
+      assertTrue(summary.path("data").asText().contains(hdfs.uri("/data/moons.csv")), summary.path("data").asText());
       assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(base + "/out/metrics.jsonl")).getLen() > 0);
       SavedModel model = ModelStore.load(base + "/out/model", conf);
-      assertEquals(shortReference, WeightsDigest.sha256(model.weights()));
-      // Rounds 25 and 50, and the end of each epoch (20, 40, 60): the newest three are kept.
+      assertEquals(csvReference, WeightsDigest.sha256(model.weights()));
+      // Rounds 20 and 40, and the end of each epoch (25, 50): the newest three are kept.
       CheckpointStore store = new CheckpointStore(base + "/ckpt", conf, 3);
-      assertEquals(List.of(CheckpointStore.nameFor(60), CheckpointStore.nameFor(50), CheckpointStore.nameFor(40)),
+      assertEquals(List.of(CheckpointStore.nameFor(50), CheckpointStore.nameFor(40), CheckpointStore.nameFor(25)),
           store.list());
-      assertEquals(shortReference, WeightsDigest.sha256(store.latest().orElseThrow().weights()));
+      assertEquals(csvReference, WeightsDigest.sha256(store.latest().orElseThrow().weights()));
+
+      String predictions = base + "/predictions";
+      long predictStart = System.nanoTime();
+      try (DriverProcess predict = onCluster(cluster, "predict")
+          .args("predict", "--model", base + "/out/model", "--data", testData, "--output", predictions).start()) {
+        predict.awaitSuccess(RUN);
+      }
+      double predictSeconds = (System.nanoTime() - predictStart) / 1e9;
+      List<String[]> rows = new ArrayList<>();
+      int partFiles = 0;
+      for (org.apache.hadoop.fs.FileStatus part : fs.listStatus(new org.apache.hadoop.fs.Path(predictions))) {
+        if (!part.getPath().getName().startsWith("part-")) continue;
+        partFiles++;
+        try (InputStream in = fs.open(part.getPath())) {
+          List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+          assertEquals("id,row,prediction,probability_lower,probability_upper", lines.get(0), part.getPath().toString());
+          for (String line : lines.subList(1, lines.size())) rows.add(line.split(","));
+        }
+      }
+      assertTrue(fs.exists(new org.apache.hadoop.fs.Path(predictions, "_SUCCESS")), "Spark's commit marker");
+      rows.sort(Comparator.comparingLong(r -> Long.parseLong(r[1])));
+      List<String> truth = Files.readAllLines(EXAMPLES.resolve("moons-test.csv"));
+      assertEquals(truth.size() - 1, rows.size(), "one prediction per test row");
+      long correct = 0;
+      for (int r = 0; r < rows.size(); r++) {
+        String[] expected = truth.get(r + 1).split(",");
+        assertEquals(expected[0], rows.get(r)[0], "the id column is kept, row " + r);
+        if (rows.get(r)[2].equals(expected[3])) correct++;
+      }
+      // The predictions are the train job's test pass, row by row: the same accuracy to the bit.
+      assertEquals(summary.path("testMetrics").path("accuracy").asDouble(), correct / (double) rows.size());
+      log("HDFS end to end: training from hdfs:// %.1f s (driver JVM start to exit), predict to hdfs:// %.1f s"
+          + " (%d part files)", trainSeconds, predictSeconds, partFiles);
     }
   }
 
@@ -326,12 +378,9 @@ class StandaloneClusterIT {
     }
   }
 
-  @Disabled("Flaky: the test races the training job against worker decommission and start-up; on a"
-      + " fast or a loaded machine the job can finish before the new executor registers. Needs a hook"
-      + " that holds the round loop until the cluster change has happened (issue 7 left open).")
   @Test
   void executorsRemovedAndAddedBetweenRoundsLeaveTheWeightsUnchanged() throws Exception {
-    int total = LONG_EPOCHS * ROUNDS_PER_EPOCH;
+    int total = SHORT_EPOCHS * ROUNDS_PER_EPOCH;
     Map<String, String> dynamic = new LinkedHashMap<>();
     dynamic.put("spark.dynamicAllocation.enabled", "true");
     // Standalone has no external shuffle service here; the job has no shuffle anyway.
@@ -346,24 +395,29 @@ class StandaloneClusterIT {
     dynamic.put("spark.decommission.enabled", "true");
     dynamic.put("spark.storage.decommission.enabled", "true");
     dynamic.put("spark.storage.decommission.rddBlocks.enabled", "true");
+    // The driver waits before rounds 21 and 41 until the test has changed the cluster: rounds 1-20
+    // run on two executors, 21-40 on one, 41-60 on one old and one new. Without the hold the job
+    // races the cluster (a new executor can take longer to register than the rest of the job).
+    Path removed = dir.resolve("release-round-21");
+    Path added = dir.resolve("release-round-41");
+    dynamic.put(TestFaults.HOLD_BEFORE_ROUNDS, "21=" + removed + ",41=" + added);
     Path out = dir.resolve("out");
     StandaloneCluster.Worker leaving = cluster.workers().get(0);
     try (DriverProcess driver = onCluster(cluster, "driver").conf(dynamic)
-        .args(job(LONG_EPOCHS, "--output", out.toString())).start()) {
+        .args(job(SHORT_EPOCHS, "--output", out.toString())).start()) {
       String app = cluster.awaitActiveApplication(RUN);
       // A third worker joins while the job starts; it stays idle (two executors at most) until one leaves.
       StandaloneCluster.Worker joining = cluster.addWorker();
-      awaitWhileTraining(driver, "two executors", () -> cluster.executors(app).size() == 2);
-      driver.awaitRound(20, RUN);
+      awaitWhileTraining(driver, "the hold before round 21", () -> driver.stdout().contains("test hold: before round 21 "));
+      assertEquals(20, driver.lastRound());
+      assertEquals(2, cluster.executors(app).size(), "two executors trained rounds 1-20\n" + cluster.logTails());
       awaitWhileTraining(driver, "the third worker", () -> cluster.state().path("aliveworkers").asInt() == 3);
       assertEquals(0, joining.executorsLaunched(app), "the third worker should be idle until an executor leaves\n"
           + cluster.logTails());
 
-      cluster.decommission(leaving);
-      long decommissionedAt = driver.lastRound();
       long decommissionNanos = System.nanoTime();
+      cluster.decommission(leaving);
       awaitWhileTraining(driver, "the decommissioned worker's executor to leave", () -> leaving.executors(app).isEmpty());
-      long removedAt = driver.lastRound();
       // Decommissioning ends with a clean exit (code 0), after the cached blocks have moved.
       awaitWhileTraining(driver, "the worker to report the executor's exit", () -> leaving.logText().lines()
           .anyMatch(l -> l.contains("Executor " + app + "/") && l.contains("finished with state EXITED")));
@@ -371,27 +425,34 @@ class StandaloneClusterIT {
               && l.contains("finished with state EXITED message Command exited with code 0")),
           "the decommissioned executor should have exited cleanly\n" + leaving.logText());
       double removalSeconds = (System.nanoTime() - decommissionNanos) / 1e9;
+      Files.createFile(removed);
+
+      awaitWhileTraining(driver, "the hold before round 41", () -> driver.stdout().contains("test hold: before round 41 "));
+      assertEquals(40, driver.lastRound());
+      int executorsForRounds21To40 = cluster.executors(app).size();
       // The decommissioned machine goes away; the master then places the missing executor on the
       // idle worker. (It does not do so on the decommission alone: nothing makes it reschedule then.)
       cluster.stopWorker(leaving);
       long stopNanos = System.nanoTime();
-      awaitWhileTraining(driver, "an executor on the new worker", () -> joining.executors(app).size() == 1);
-      long addedAt = driver.lastRound();
+      awaitWhileTraining(driver, "an executor on the new worker registered with the driver",
+          () -> joining.executors(app).size() == 1 && executorLogsOrEmpty(joining, app).contains("Successfully registered with driver"));
       double joinSeconds = (System.nanoTime() - stopNanos) / 1e9;
+      Files.createFile(added);
       driver.awaitSuccess(RUN);
-      assertTrue(addedAt < total, "the replacement executor came only after the last round");
 
-      log("executors removed and added: decommission at round %d, executor gone by round %d (%.1f s, blocks"
-          + " migrated), replacement executor on the new worker started by round %d (%.1f s after the"
-          + " decommissioned worker was stopped) of %d rounds", decommissionedAt, removedAt, removalSeconds, addedAt,
-          joinSeconds, total);
+      log("executors removed and added between rounds: executor decommissioned and gone (blocks migrated) in %.1f s"
+          + " while held before round 21; rounds 21-40 on %d executor(s); replacement executor on the new worker"
+          + " registered %.1f s after the decommissioned worker was stopped; %d rounds", removalSeconds,
+          executorsForRounds21To40, joinSeconds, total);
+      assertEquals(1, executorsForRounds21To40, "rounds 21-40 ran on the one remaining executor\n" + cluster.logTails());
       assertEquals(1, leaving.executorsLaunched(app), "a decommissioned worker takes no new executor");
       String leavingLog = executorLogs(leaving, app);
       assertTrue(leavingLog.contains("Decommission executor"), leavingLog);
       assertFalse(leavingLog.contains("Failed to migrate"), "the cached blocks should have moved\n" + leavingLog);
+      assertTrue(executorLogs(joining, app).contains("Running task"), "the new executor should have trained rounds 41-60");
       JsonNode summary = summary(out);
       assertEquals(total, summary.path("rounds").asInt());
-      assertEquals(longReference, summary.path("weightsSha256").asText());
+      assertEquals(shortReference, summary.path("weightsSha256").asText());
     } finally {
       cluster.stopWorker(leaving);
       while (cluster.workers().size() < 2) cluster.addWorker();
@@ -425,6 +486,15 @@ class StandaloneClusterIT {
   private static List<Path> list(Path dir, String prefix) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+    }
+  }
+
+  /** The executor logs of {@code app} on {@code w}, or "" while the worker has not created them yet. */
+  private static String executorLogsOrEmpty(StandaloneCluster.Worker w, String app) {
+    try {
+      return Files.isDirectory(w.workDir().resolve(app)) ? executorLogs(w, app) : "";
+    } catch (IOException e) {
+      return ""; // a log file appearing or rotating while it is listed: read again at the next poll
     }
   }
 

@@ -20,7 +20,7 @@ import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.optim.OptimizerSettings;
 import org.sparkprop.optim.ScheduleSettings;
 
-/** The driver loop's guards: divergence, early stopping, the round limit, checkpoint cadence. */
+/** The driver loop's guards: divergence, early stopping, a listener's stop, the round limit, checkpoint cadence. */
 class TrainerTest {
   private static final NetworkSpec SPEC =
       new NetworkSpec(2, new int[] {8}, Activation.TANH, 1, Activation.IDENTITY, Loss.MSE);
@@ -76,6 +76,22 @@ class TrainerTest {
     TrainingResult result = t.run(start(t));
     assertFalse(result.stoppedEarly());
     assertEquals(6, result.epochs());
+  }
+
+  @Test
+  void aListenerCanStopTrainingAfterAnEpoch() {
+    TrainingOptions options = new TrainingOptions(10, 0, OptimizerSettings.defaults("sgd"), 0.01,
+        ScheduleSettings.constant(), 0, 0, 0, "loss");
+    List<Integer> epochsSeen = new ArrayList<>();
+    Trainer t = trainer(options, null, null).addListener(new TrainingListener() {
+      @Override public void onEpoch(EpochEvent event) { epochsSeen.add(event.epoch()); }
+      @Override public boolean stopRequested() { return epochsSeen.size() == 3; }
+    });
+    TrainingResult result = t.run(start(t));
+    assertTrue(result.stoppedEarly());
+    assertEquals(3, result.epochs());
+    assertEquals(30, result.rounds(), "400 rows / 40 per round = 10 rounds per epoch");
+    assertEquals(List.of(0, 1, 2), epochsSeen);
   }
 
   @Test
