@@ -22,6 +22,7 @@ import org.sparkprop.perf.KernelBench;
 import org.sparkprop.perf.Machine;
 import org.sparkprop.spark.perf.BenchSpark;
 import org.sparkprop.spark.perf.ClusterBench;
+import org.sparkprop.spark.perf.FmnistBench;
 import org.sparkprop.spark.perf.MllibBench;
 import org.sparkprop.spark.perf.RoundCostBench;
 import org.sparkprop.spark.perf.ScaleBench;
@@ -104,6 +105,21 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--fmnist-dir", description = "Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
   Path fmnistDir = Path.of("/usr/share/datasets/fashion-mnist");
+
+  @Option(names = "--fmnist-target", description = "Test accuracy both trainers race to (default: ${DEFAULT-VALUE}).")
+  double fmnistTarget = 0.85;
+
+  @Option(names = "--fmnist-batch", description = "Sparkprop's global batch on Fashion-MNIST (default: ${DEFAULT-VALUE}).")
+  int fmnistBatch = 1024;
+
+  @Option(names = "--fmnist-learning-rate", description = "Sparkprop's Adam learning rate on Fashion-MNIST (default: ${DEFAULT-VALUE}).")
+  double fmnistLearningRate = 0.003;
+
+  @Option(names = "--fmnist-max-epochs", description = "Sparkprop gives up after this many epochs (default 10; --quick 1).")
+  Integer fmnistMaxEpochs;
+
+  @Option(names = "--fmnist-mllib-iterations", split = ",", description = "L-BFGS iteration counts, one MLlib run each; they bracket MLlib's time to the target (default 50,100; --quick 2).")
+  int[] fmnistMllibIterations;
 
   @Option(names = "--cluster-executors", split = ",", description = "Executor JVMs of the cluster workload (default: ${DEFAULT-VALUE}; the first two fit the model, the rest check it).")
   int[] clusterExecutors = {1, 2, 4};
@@ -258,15 +274,19 @@ final class BenchCommand implements Callable<Integer> {
     return m;
   }
 
-  private Map<String, Object> fmnist() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("dir", fmnistDir.toString());
-    if (!Files.isDirectory(fmnistDir)) {
-      m.put("status", "skipped: no Fashion-MNIST IDX files in " + fmnistDir + " (give --fmnist-dir)");
-    } else {
-      m.put("status", "pending: the time-to-85% run for both trainers is not written yet (IDX reading is in data-io)");
+  private Map<String, Object> fmnist() throws Exception {
+    if (!Files.isRegularFile(fmnistDir.resolve("train-images-idx3-ubyte.gz"))) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dir", fmnistDir.toString());
+      m.put("status", "skipped: no Fashion-MNIST IDX files in " + fmnistDir
+          + " (apt-get install dataset-fashion-mnist, or give --fmnist-dir)");
+      return m;
     }
-    return m;
+    int[] iterations = fmnistMllibIterations != null ? fmnistMllibIterations : quick ? new int[] {2} : new int[] {50, 100};
+    int maxEpochs = fmnistMaxEpochs != null ? fmnistMaxEpochs : quick ? 1 : 10;
+    String core = mllibCoretype == null ? null : mllibCoretype.equals("none") ? "" : mllibCoretype;
+    return FmnistBench.run(master, partitions > 0 ? partitions : Machine.cores(), fmnistDir, fmnistBatch,
+        fmnistLearningRate, maxEpochs, fmnistTarget, iterations, mllibHeap, core, mllibBlasThreads);
   }
 
   private Map<String, Object> synVsMllib() {
