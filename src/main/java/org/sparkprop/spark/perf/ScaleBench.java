@@ -69,6 +69,9 @@ public final class ScaleBench {
         // compares that per-round cost across sizes without the few slow rounds a shared machine adds.
         m.put("roundMedianMs", Bench.round(medianRoundNanos / 1e6, 2));
         m.put("roundMedianVsSmallest", Bench.round(medianRoundNanos / referenceRoundNanos, 3));
+        // Compute is the tasks' own time in BlockGradient, summed over the partitions: if it grows
+        // per row with N, the cost is inside the task (row reads); if "other" grows, it is outside.
+        m.put("roundSplitMedianMs", rec.splitMedianMs());
         m.put("loadAverageAfter", Machine.loadAverage());
         m.put("cachedBytes", data.cachedBytes());
         m.put("generateSeconds", Bench.round(generate, 2));
