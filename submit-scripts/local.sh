@@ -41,11 +41,16 @@ sp_require_java
 sp_ensure_classes
 
 jvm_options="$(sp_jvm_options)"
+heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
+# -Xms = -Xmx: this JVM is also the executor and caches the training data in its heap. G1 keeps a
+# heap small while it can; once the cache is ~45% of it, each of Spark's per-round 1-4 MB buffers
+# (humongous objects) starts a concurrent mark cycle, and the rounds slow down by 40% (BENCHMARKS.md,
+# scale). Reserved address space, not resident memory.
 # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
-cmd=(java -Xmx"${SPARKPROP_DRIVER_MEMORY:-4g}" $jvm_options ${JAVA_OPTS:-}
+cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-}
      -cp "$sp_build/classes:$(cat "$sp_build/classpath.txt")" org.sparkprop.cli.Main "$@")
 # The class path is long (every Spark jar in ~/.m2): shown by the file that holds it.
-shown=(java -Xmx"${SPARKPROP_DRIVER_MEMORY:-4g}" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-}
+shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-}
        -cp "$sp_build/classes:<$sp_build/classpath.txt>" org.sparkprop.cli.Main "$@")
 sp_show "${shown[@]}"
 exec "${cmd[@]}"

@@ -27,6 +27,8 @@ final class ChildJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);
+    // The whole heap from the start, for every trainer alike: see submit-scripts/local.sh.
+    cmd.add("-Xms" + heap);
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       // The module options Spark needs, and any -D given to the parent; not its heap or agents.
       if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-XX:+IgnoreUnrecognized")
