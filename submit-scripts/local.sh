@@ -43,9 +43,9 @@ sp_ensure_classes
 jvm_options="$(sp_jvm_options)"
 heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
 # -Xms = -Xmx: this JVM is also the executor and caches the training data in its heap. G1 keeps a
-# heap small while it can; once the cache is ~45% of it, each of Spark's per-round 1-4 MB buffers
-# (humongous objects) starts a concurrent mark cycle, and the rounds slow down by 40% (BENCHMARKS.md,
-# scale). Reserved address space, not resident memory.
+# heap small while it can; once the cache is over ~45% of it, the 4 MB buffer Spark allocates for
+# every broadcast (a humongous object) keeps starting concurrent mark cycles that free nothing, and
+# the rounds slow down by 40% (BENCHMARKS.md, scale). Reserved address space, not resident memory.
 # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
 cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-}
      -cp "$sp_build/classes:$(cat "$sp_build/classpath.txt")" org.sparkprop.cli.Main "$@")

@@ -118,8 +118,8 @@ args=(--master "$master" --deploy-mode "$deploy_mode" --class org.sparkprop.cli.
 [[ -n "$executor_memory" ]] && args+=(--executor-memory "$executor_memory")
 # Executors start with their whole heap (-Xms; Spark itself sets only -Xmx): they cache the
 # training data, and a G1 heap kept small around a large cache runs back-to-back marking cycles,
-# started by Spark's per-round 1-4 MB buffers (BENCHMARKS.md, scale). Left alone when the user
-# sets the executors' Java options.
+# started by the 4 MB buffer of every round's broadcast (BENCHMARKS.md, scale). Left alone when the
+# user sets the executors' Java options.
 if [[ "$executor_memory" =~ ^[0-9]+[kKmMgGtT]?$ ]] \
    && ! printf '%s\n' "${confs[@]+"${confs[@]}"}" | grep -q '^spark.executor.extraJavaOptions='; then
   args+=(--conf "spark.executor.extraJavaOptions=-Xms$executor_memory")
