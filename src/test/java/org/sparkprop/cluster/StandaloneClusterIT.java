@@ -410,7 +410,8 @@ class StandaloneClusterIT {
       StandaloneCluster.Worker joining = cluster.addWorker();
       awaitWhileTraining(driver, "the hold before round 21", () -> driver.stdout().contains("test hold: before round 21 "));
       assertEquals(20, driver.lastRound());
-      assertEquals(2, cluster.executors(app).size(), "two executors trained rounds 1-20\n" + cluster.logTails());
+      // Waited for, not asserted: on a slow machine the second executor may still be starting.
+      awaitWhileTraining(driver, "two executors", () -> cluster.executors(app).size() == 2);
       awaitWhileTraining(driver, "the third worker", () -> cluster.state().path("aliveworkers").asInt() == 3);
       assertEquals(0, joining.executorsLaunched(app), "the third worker should be idle until an executor leaves\n"
           + cluster.logTails());
