@@ -235,8 +235,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> mllib(long rows) throws Exception {
-    String core = mllibCoretype == null ? null : mllibCoretype.equals("none") ? "" : mllibCoretype;
-    return MllibBench.run(master, rows, SYN_NET, quick ? 2 : mllibIterations, parts(), mllibHeap, core, mllibBlasThreads);
+    return MllibBench.run(master, rows, SYN_NET, quick ? 2 : mllibIterations, parts(), mllibHeap, mllibCore(), mllibBlasThreads);
   }
 
   private Map<String, Object> scale() {
@@ -284,9 +283,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     int[] iterations = fmnistMllibIterations != null ? fmnistMllibIterations : quick ? new int[] {2} : new int[] {50, 100};
     int maxEpochs = fmnistMaxEpochs != null ? fmnistMaxEpochs : quick ? 1 : 10;
-    String core = mllibCoretype == null ? null : mllibCoretype.equals("none") ? "" : mllibCoretype;
     return FmnistBench.run(master, partitions > 0 ? partitions : Machine.cores(), fmnistDir, fmnistBatch,
-        fmnistLearningRate, maxEpochs, fmnistTarget, iterations, mllibHeap, core, mllibBlasThreads);
+        fmnistLearningRate, maxEpochs, fmnistTarget, iterations, mllibHeap, mllibCore(), mllibBlasThreads);
+  }
+
+  /** --mllib-coretype as the MLlib workloads take it: null = detect, "" = leave unset. */
+  private String mllibCore() {
+    return mllibCoretype == null ? null : mllibCoretype.equals("none") ? "" : mllibCoretype;
   }
 
   private Map<String, Object> synVsMllib() {

@@ -34,10 +34,7 @@ public final class FmnistBench {
         Integer.toString(maxEpochs), Double.toString(target), "42"));
     m.put("sparkprop", ours);
 
-    Map<String, String> env = new java.util.HashMap<>();
-    String core = mllibCoretype != null ? mllibCoretype : MllibBench.detectedCore();
-    env.put("OPENBLAS_CORETYPE", core != null && !core.isEmpty() ? core : null);
-    if (mllibBlasThreads > 0) env.put("OPENBLAS_NUM_THREADS", Integer.toString(mllibBlasThreads));
+    Map<String, String> env = MllibBench.blasEnvironment(mllibCoretype, mllibBlasThreads);
     List<Map<String, Object>> mllibRuns = new ArrayList<>();
     Double mllibUpper = null; // seconds of the smallest iteration count that reached the target
     Double mllibLower = null; // seconds of the largest iteration count below it

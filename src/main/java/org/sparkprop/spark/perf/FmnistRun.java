@@ -7,13 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.spark.DataSets;
 import org.sparkprop.spark.PackedTraining;
-import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.TrainingJob;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
@@ -54,10 +52,7 @@ public final class FmnistRun {
         "train.optimizer=adam", "train.learningRate=" + learningRate, "train.batchSize=" + batch,
         "train.epochs=" + maxEpochs, "train.seed=" + seed,
         "spark.master=\"" + master + "\"", "spark.partitions=" + partitions));
-    SparkSession session = SparkSessions.create(master, Map.of(
-        "spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1",
-        "spark.ui.enabled", "false", "spark.app.name", "sparkprop-fmnist"));
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    JavaSparkContext sc = BenchSpark.start(master);
     Map<String, Object> out = new LinkedHashMap<>();
     try {
       double sparkReady = sinceJvmStart();
@@ -85,7 +80,7 @@ public final class FmnistRun {
       out.put("testAccuracy", watch.epochs.isEmpty() ? null : watch.epochs.get(watch.epochs.size() - 1).get("accuracy"));
       data.unpersist();
     } finally {
-      session.stop();
+      BenchSpark.stop();
     }
     ChildJvm.printResult(out);
   }

@@ -31,14 +31,24 @@ public final class MllibBench {
     args.add(Integer.toString(maxIter));
     args.add(Integer.toString(partitions));
     args.add("1");
-    Map<String, String> env = new java.util.HashMap<>();
-    String core = coretype != null ? coretype : detectedCore();
-    env.put("OPENBLAS_CORETYPE", core != null && !core.isEmpty() ? core : null);
-    if (blasThreads > 0) env.put("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
+    Map<String, String> env = blasEnvironment(coretype, blasThreads);
     double loadStart = Machine.loadAverage();
     Map<String, Object> m = ChildJvm.run("mllib", MllibRun.class, heap, env, args);
     m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
     return m;
+  }
+
+  /**
+   * The environment of an MLlib child JVM: {@code OPENBLAS_CORETYPE} (null: the core detected
+   * here; empty: unset) and {@code OPENBLAS_NUM_THREADS} (0: unset). A null value removes the
+   * variable from the child's environment.
+   */
+  static Map<String, String> blasEnvironment(String coretype, int blasThreads) {
+    Map<String, String> env = new java.util.HashMap<>();
+    String core = coretype != null ? coretype : detectedCore();
+    env.put("OPENBLAS_CORETYPE", core != null && !core.isEmpty() ? core : null);
+    if (blasThreads > 0) env.put("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
+    return env;
   }
 
   /**

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -50,11 +49,7 @@ public final class MllibFmnistRun {
     int maxIter = Integer.parseInt(args[3]);
     long seed = Long.parseLong(args[4]);
 
-    // MLlib as its users run it: Spark's defaults (Java serialisation), no Sparkprop settings.
-    SparkConf conf = new SparkConf().setMaster(master).setAppName("mllib-fmnist")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1");
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = MllibRun.plainSession(master, "mllib-fmnist");
     Map<String, Object> out = new LinkedHashMap<>();
     try {
       double sparkReady = FmnistRun.sinceJvmStart();

@@ -53,11 +53,7 @@ public final class MllibRun {
     long seed = Long.parseLong(args[7]);
 
     long wall0 = System.nanoTime();
-    // MLlib as its users run it: Spark's defaults (Java serialisation), no Sparkprop settings.
-    SparkConf conf = new SparkConf().setMaster(master).setAppName("mllib-bench")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1");
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = plainSession(master, "mllib-bench");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Map<String, Object> out = new LinkedHashMap<>();
     try {
@@ -123,6 +119,14 @@ public final class MllibRun {
       spark.stop();
     }
     ChildJvm.printResult(out);
+  }
+
+  /** MLlib as its users run it: Spark's defaults (Java serialisation), no Sparkprop settings; loopback, no UI. */
+  static SparkSession plainSession(String master, String appName) {
+    SparkConf conf = new SparkConf().setMaster(master).setAppName(appName)
+        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1");
+    return SparkSession.builder().config(conf).getOrCreate();
   }
 
   /** Rows of partition i of n as (label, dense vector of doubles), the same values Sparkprop trains on. */
