@@ -38,7 +38,19 @@ if [[ $# -eq 0 || "$1" == "--help" || "$1" == "-h" ]]; then
 fi
 
 sp_require_java
-sp_ensure_classes
+main_class=org.sparkprop.cli.Main
+classpath_file="$sp_build/classpath.txt"
+if [[ "$1" == "bench" ]]; then
+  # Benchmarks are built with the tests and run on the test class path: they are not in the jars.
+  shift
+  sp_ensure_bench_classes
+  main_class=org.sparkprop.bench.BenchCommand
+  classpath_file="$sp_build/bench-classpath.txt"
+  extra_classes="$sp_build/test-classes:"
+else
+  sp_ensure_classes
+  extra_classes=""
+fi
 
 jvm_options="$(sp_jvm_options)"
 heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
@@ -48,9 +60,9 @@ heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
 # the rounds slow down by 40% (BENCHMARKS.md, scale). Reserved address space, not resident memory.
 # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
 cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-}
-     -cp "$sp_build/classes:$(cat "$sp_build/classpath.txt")" org.sparkprop.cli.Main "$@")
+     -cp "$extra_classes$sp_build/classes:$(cat "$classpath_file")" "$main_class" "$@")
 # The class path is long (every Spark jar in ~/.m2): shown by the file that holds it.
 shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-}
-       -cp "$sp_build/classes:<$sp_build/classpath.txt>" org.sparkprop.cli.Main "$@")
+       -cp "$extra_classes$sp_build/classes:<$classpath_file>" "$main_class" "$@")
 sp_show "${shown[@]}"
 exec "${cmd[@]}"

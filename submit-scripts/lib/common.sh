@@ -68,6 +68,16 @@ sp_ensure_classes() {
   fi
 }
 
+# Compiled benchmarks (src/bench/java, built with the tests, not shipped in the jars) and their
+# class path in $sp_build/bench-classpath.txt.
+sp_ensure_bench_classes() {
+  if [[ ! -d "$sp_build/test-classes/org/sparkprop/bench" ]] || sp_stale "$sp_build/bench-classpath.txt" \
+      || [[ -n "$(find "$sp_root/src/bench" -newer "$sp_build/bench-classpath.txt" -print -quit 2>/dev/null)" ]]; then
+    sp_say "building sparkprop and its benchmarks"
+    sp_mvn "build the benchmarks" -DskipTests process-test-classes
+  fi
+}
+
 # The shaded application jar for clusters (our code plus the libraries Spark does not ship).
 sp_cluster_jar() {
   echo "$sp_build/sparkprop-$(sp_version)-cluster.jar"

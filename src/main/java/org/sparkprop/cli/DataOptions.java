@@ -1,6 +1,6 @@
 package org.sparkprop.cli;
 
-import org.sparkprop.spark.ModelData;
+import org.sparkprop.app.ModelData;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,7 +18,8 @@ final class DataOptions {
   @Option(names = "--labels", paramLabel = "URI", description = "The IDX labels file (IDX data only).")
   String labels;
 
-  @Option(names = "--header", arity = "1", paramLabel = "true|false", description = "CSV: whether files start with a header line (default: as in training).")
+  @Option(names = "--header", arity = "1", paramLabel = "true|false",
+      description = "CSV: whether files start with a header line (default: as in training).")
   Boolean header;
 
   @Option(names = "--delimiter", description = "CSV: the column separator (default: as in training).")
@@ -37,7 +38,8 @@ final class DataOptions {
       description = "fail (default): stop at the first bad row; skip: leave bad rows out, up to --max-bad-fraction.")
   String onBadRow;
 
-  @Option(names = "--max-bad-fraction", defaultValue = "0.01", description = "With --on-bad-row skip: the largest fraction of bad rows tolerated (default 0.01).")
+  @Option(names = "--max-bad-fraction", defaultValue = "0.01",
+      description = "With --on-bad-row skip: the largest fraction of bad rows tolerated (default 0.01).")
   double maxBadFraction;
 
   @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when not set by spark-submit (default local[*]).")

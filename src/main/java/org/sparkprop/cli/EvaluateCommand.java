@@ -1,7 +1,7 @@
 package org.sparkprop.cli;
 
 import java.util.concurrent.Callable;
-import org.sparkprop.spark.EvaluateJob;
+import org.sparkprop.app.EvaluateJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package org.sparkprop.cli;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.sparkprop.spark.PredictJob;
+import org.sparkprop.app.PredictJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

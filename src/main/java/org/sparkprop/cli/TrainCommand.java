@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.sparkprop.config.TrainConfig;
-import org.sparkprop.spark.TrainingJob;
+import org.sparkprop.app.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +19,8 @@ final class TrainCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override one key (repeatable). Lists are comma-separated: --set model.hidden=256,128; --set model.hidden= means no hidden layer.")
+      description = "Override one key (repeatable). Lists are comma-separated: --set model.hidden=256,128; "
+          + "--set model.hidden= means no hidden layer.")
   List<String> overrides = new ArrayList<>();
 
   @Option(names = "--output", required = true, description = "Output directory (local path or Hadoop URI).")
@@ -36,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
     // Validate everything before Spark starts: a typo should cost milliseconds, not a cluster start.
     TrainConfig cfg = TrainConfig.load(config, overrides);
     if (verbose) Configurator.setRootLevel(Level.INFO);
-    TrainingJob.run(cfg, output, resume, System.out);
+    TrainJob.run(cfg, output, resume, System.out);
     return 0;
   }
 }

@@ -299,7 +299,9 @@ final class ConfigValidator {
 
   /** The raw value, or null when its section was replaced by a non-object (already reported). */
   private ConfigValue raw(String key) {
-    for (String b : broken) if (key.startsWith(b + ".")) return null;
+    for (String b : broken) {
+      if (key.startsWith(b + ".")) return null;
+    }
     ConfigValue v = lookup(config.root(), ConfigUtil.splitPath(key));
     if (v == null) {
       // The merged config always contains reference.conf, so this is a key the code reads but

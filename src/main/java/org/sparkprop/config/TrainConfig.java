@@ -224,7 +224,9 @@ public final class TrainConfig implements Serializable {
 
     static boolean isIndex(String s) {
       if (s.isEmpty() || s.length() > 9) return false;
-      for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+      }
       return true;
     }
   }

@@ -42,7 +42,7 @@ public final class BadRowReport {
       long position = first.firstPosition();
       if (first.firstUnit() == ParsedRow.Unit.LINE_OF_SPLIT) {
         for (ScanStats s : partitions) {
-          RowCursor.LineSegment seg = s.segment();
+          PartitionReader.LineSegment seg = s.segment();
           if (seg != null && seg.file().equals(first.firstSource()) && seg.start() < first.firstSplitStart()) {
             position += seg.lines();
           }
@@ -79,7 +79,9 @@ public final class BadRowReport {
   /** Counts by {@link RowProblem#key()}, only the reasons that occurred. */
   public Map<String, Long> byReason() {
     Map<String, Long> m = new LinkedHashMap<>();
-    for (RowProblem p : RowProblem.values()) if (bad[p.ordinal()] > 0) m.put(p.key(), bad[p.ordinal()]);
+    for (RowProblem p : RowProblem.values()) {
+      if (bad[p.ordinal()] > 0) m.put(p.key(), bad[p.ordinal()]);
+    }
     return m;
   }
 

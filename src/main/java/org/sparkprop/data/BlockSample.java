@@ -20,7 +20,9 @@ public final class BlockSample {
     int features = block.features;
     int tw = block.targetWidth;
     int kept = 0;
-    for (int r = 0; r < block.rows; r++) if (keep(block.firstIndex + r, fraction, seed)) kept++;
+    for (int r = 0; r < block.rows; r++) {
+      if (keep(block.firstIndex + r, fraction, seed)) kept++;
+    }
     float[] x = new float[kept * features]; // (kept, features)
     float[] y = new float[kept * tw];       // (kept, targetWidth)
     int k = 0;

@@ -42,7 +42,9 @@ public final class CsvLineParser implements Serializable {
   public List<String> featureNames() {
     if (names == null) return null;
     java.util.ArrayList<String> out = new java.util.ArrayList<>();
-    for (int c = 0; c < columns; c++) if (c != labelColumn && c != idColumn) out.add(names.get(c));
+    for (int c = 0; c < columns; c++) {
+      if (c != labelColumn && c != idColumn) out.add(names.get(c));
+    }
     return out;
   }
 

@@ -27,7 +27,9 @@ public final class FeatureScaling implements Serializable {
     }
 
     public static Method parse(String name) {
-      for (Method m : values()) if (m.configName.equals(name.toLowerCase(Locale.ROOT))) return m;
+      for (Method m : values()) {
+        if (m.configName.equals(name.toLowerCase(Locale.ROOT))) return m;
+      }
       throw new IllegalArgumentException("unknown feature scaling '" + name + "'; expected none, standard, minmax or divide_by_255");
     }
 

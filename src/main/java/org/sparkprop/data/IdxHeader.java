@@ -30,7 +30,9 @@ public final class IdxHeader implements Serializable {
     }
 
     static Type of(int code) {
-      for (Type t : values()) if (t.code == code) return t;
+      for (Type t : values()) {
+        if (t.code == code) return t;
+      }
       return null;
     }
   }

@@ -23,7 +23,7 @@ import org.sparkprop.math.CounterRandom;
  * <p>Inputs are x1, x2 (the Playground's x, y), then the requested extra features in the order
  * given. Sines come from {@link StrictMath} so rows are identical on every JVM.
  */
-public final class Playground implements RowSource {
+public final class Playground implements RowGenerator {
   private static final long serialVersionUID = 1L;
 
   private enum Kind {
@@ -165,7 +165,7 @@ public final class Playground implements RowSource {
 
   @Override
   public void fill(long index, float[] x, int xOffset, float[] y, int yOffset) {
-    RowSources.checkIndex(index, rows);
+    RowGenerators.checkIndex(index, rows);
     int cls = (int) (index & 1);
     double a;
     double b;

@@ -31,7 +31,7 @@ public final class ScanStats implements Serializable {
   long segmentLines = -1;
 
   /** Scans every row of {@code cursor}, checking it against {@code rules}, and closes the cursor. */
-  public static ScanStats scan(RowCursor cursor, RowRules rules) throws IOException {
+  public static ScanStats scan(PartitionReader cursor, RowRules rules) throws IOException {
     ScanStats s = new ScanStats();
     boolean collectLabels = rules.labels() == LabelMode.CLASSES && rules.mapping() == null;
     TreeSet<String> labels = new TreeSet<>();
@@ -57,7 +57,7 @@ public final class ScanStats implements Serializable {
           }
         }
       }
-      RowCursor.LineSegment seg = cursor.segment();
+      PartitionReader.LineSegment seg = cursor.segment();
       if (seg != null) {
         s.segmentFile = seg.file();
         s.segmentStart = seg.start();
@@ -123,7 +123,7 @@ public final class ScanStats implements Serializable {
   }
 
   /** The split this partition read, or null for inputs without lines. */
-  public RowCursor.LineSegment segment() {
-    return segmentLines < 0 ? null : new RowCursor.LineSegment(segmentFile, segmentStart, segmentLines);
+  public PartitionReader.LineSegment segment() {
+    return segmentLines < 0 ? null : new PartitionReader.LineSegment(segmentFile, segmentStart, segmentLines);
   }
 }

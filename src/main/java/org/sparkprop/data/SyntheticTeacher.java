@@ -29,7 +29,7 @@ import org.sparkprop.math.CounterRandom;
  * the probe calibration. Building took 0.05 to 0.3 s for up to a few hundred inputs and 0.8 s
  * for 10,000 inputs on the development machine; the teacher holds 128 bytes per input.
  */
-public final class SyntheticTeacher implements RowSource {
+public final class SyntheticTeacher implements RowGenerator {
   private static final long serialVersionUID = 1L;
 
   /** Width of the teacher's hidden layer. */
@@ -120,7 +120,7 @@ public final class SyntheticTeacher implements RowSource {
 
   @Override
   public void fill(long index, float[] x, int xOffset, float[] y, int yOffset) {
-    RowSources.checkIndex(index, rows);
+    RowGenerators.checkIndex(index, rows);
     Teacher t = teacher();
     CounterRandom.gaussians(inputSeed, index, 0, x, xOffset, features);
     float[] scratch = t.scratch.get(); // (HIDDEN + outputs): hidden activations, then outputs
@@ -142,7 +142,7 @@ public final class SyntheticTeacher implements RowSource {
   @Override
   public void fillRows(long firstIndex, int count, float[] x, int xOffset, float[] y,
                        int yOffset) {
-    RowSources.checkRange(firstIndex, count, rows);
+    RowGenerators.checkRange(firstIndex, count, rows);
     Teacher t = teacher();
     Batch b = t.batch.get();
     for (int start = 0; start < count; start += b.capacity) {

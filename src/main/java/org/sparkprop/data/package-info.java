@@ -8,7 +8,7 @@
  * <p>Files are parsed here, row by row into one reused {@link org.sparkprop.data.ParsedRow} per
  * partition: {@link org.sparkprop.data.CsvLineParser}, {@link org.sparkprop.data.LibSvmLineParser},
  * {@link org.sparkprop.data.IdxHeader}; the {@code spark} package only feeds them lines, records
- * or table rows through a {@link org.sparkprop.data.RowCursor}. What is fitted on the training rows
+ * or table rows through a {@link org.sparkprop.data.PartitionReader}. What is fitted on the training rows
  * and saved with a model is a {@link org.sparkprop.data.Preprocessing}: feature scaling, target
  * scaling and the {@link org.sparkprop.data.LabelMapping}. Bad rows are described by a
  * {@link org.sparkprop.data.RowProblem} and reported per input in a

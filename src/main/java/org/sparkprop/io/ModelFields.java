@@ -11,7 +11,7 @@ import org.sparkprop.data.InputSchema;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.TargetScaling;
-import org.sparkprop.loss.Loss;
+import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
 

@@ -13,7 +13,7 @@ final class ModelMetadata {
   static final String PARAMETER_COUNT = "parameterCount";
 
   /** Pretty-printed metadata for {@code model}; rejects a caller field that contradicts ours. */
-  static String render(SavedModel model) {
+  static String render(ModelRecord model) {
     ObjectNode caller = model.metadata();
     long params = model.parameterCount();
     checkAgrees(caller, FORMAT_VERSION, ModelStore.FORMAT_VERSION);

@@ -44,12 +44,12 @@ public final class ModelStore {
    * {@code overwrite}, and even then only if it holds a saved model (or nothing), so that a
    * mistyped path cannot wipe an unrelated directory.
    */
-  public static void save(String dirUri, Configuration conf, SavedModel model, boolean overwrite)
+  public static void save(String dirUri, Configuration conf, ModelRecord model, boolean overwrite)
       throws IOException {
     save(dirUri, conf, model, overwrite, null);
   }
 
-  static void save(String dirUri, Configuration conf, SavedModel model, boolean overwrite,
+  static void save(String dirUri, Configuration conf, ModelRecord model, boolean overwrite,
       WriteFault fault) throws IOException {
     Path given = new Path(dirUri);
     FileSystem fs = given.getFileSystem(conf);
@@ -79,7 +79,7 @@ public final class ModelStore {
   }
 
   /** Loads and verifies a model; the weights must match the declared parameter count. */
-  public static SavedModel load(String dirUri, Configuration conf) throws IOException {
+  public static ModelRecord load(String dirUri, Configuration conf) throws IOException {
     Path given = new Path(dirUri);
     FileSystem fs = given.getFileSystem(conf);
     Path dir = fs.makeQualified(given);
@@ -100,7 +100,7 @@ public final class ModelStore {
           + " declares " + parsed.parameterCount() + " parameters but " + WEIGHTS_FILE
           + " holds " + weights.length + " weights");
     }
-    return new SavedModel(parsed.json().get(ModelMetadata.FORMAT_VERSION).intValue(), text, weights);
+    return new ModelRecord(parsed.json().get(ModelMetadata.FORMAT_VERSION).intValue(), text, weights);
   }
 
   private static void checkReplaceable(FileSystem fs, Path dir, boolean overwrite)

@@ -29,7 +29,9 @@ public enum Initializer {
 
   public static Initializer parse(String name) {
     String key = name.trim().toLowerCase(Locale.ROOT);
-    for (Initializer i : values()) if (i.configName.equals(key)) return i;
+    for (Initializer i : values()) {
+      if (i.configName.equals(key)) return i;
+    }
     throw new IllegalArgumentException("unknown initializer '" + name + "': expected glorot or he");
   }
 

@@ -2,7 +2,6 @@ package org.sparkprop.nn;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import org.sparkprop.loss.Loss;
 
 /**
  * The architecture of a dense feed-forward network: input width, hidden widths with one shared

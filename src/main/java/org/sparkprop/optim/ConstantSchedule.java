@@ -5,7 +5,7 @@ record ConstantSchedule(double baseRate) implements LearningRateSchedule {
 
   @Override
   public double rate(long round) {
-    Checks.requireRound(round);
+    SettingChecks.requireRound(round);
     return baseRate;
   }
 }

@@ -10,7 +10,7 @@ record CosineSchedule(double baseRate, double minRate, long totalRounds)
 
   @Override
   public double rate(long round) {
-    Checks.requireRound(round);
+    SettingChecks.requireRound(round);
     double progress = (double) Math.min(round, totalRounds) / totalRounds;
     return minRate + (baseRate - minRate) * (1 + Math.cos(Math.PI * progress)) / 2;
   }

@@ -31,10 +31,10 @@ public final class Optimizers {
       throw new IllegalArgumentException(
           "unknown optimizer kind '" + kind + "'; accepted: " + String.join(", ", KINDS));
     }
-    Checks.require(parameterCount >= 0, "parameterCount", parameterCount, "[0, Integer.MAX_VALUE]");
-    Checks.require(isNonNegative(settings.l2()), "l2", settings.l2(), "[0, infinity)");
+    SettingChecks.require(parameterCount >= 0, "parameterCount", parameterCount, "[0, Integer.MAX_VALUE]");
+    SettingChecks.require(isNonNegative(settings.l2()), "l2", settings.l2(), "[0, infinity)");
     if (!kind.equals(ADAMW)) {
-      Checks.require(settings.weightDecay() == 0.0, "weightDecay", settings.weightDecay(),
+      SettingChecks.require(settings.weightDecay() == 0.0, "weightDecay", settings.weightDecay(),
           "{0} for optimizer '" + kind + "' (decoupled weight decay exists only for adamw; "
               + "use l2 for a coupled penalty)");
     }
@@ -44,7 +44,7 @@ public final class Optimizers {
       case NESTEROV -> new NesterovOptimizer(parameterCount, settings.l2(), checkedMomentum(settings));
       case ADAM -> new AdamOptimizer(parameterCount, settings.l2(), checkedAdam(settings));
       case ADAMW -> {
-        Checks.require(isNonNegative(settings.weightDecay()), "weightDecay", settings.weightDecay(),
+        SettingChecks.require(isNonNegative(settings.weightDecay()), "weightDecay", settings.weightDecay(),
             "[0, infinity)");
         yield new AdamWOptimizer(
             parameterCount, settings.l2(), checkedAdam(settings), settings.weightDecay());
@@ -54,14 +54,14 @@ public final class Optimizers {
   }
 
   private static double checkedMomentum(OptimizerSettings settings) {
-    Checks.require(isFraction(settings.momentum()), "momentum", settings.momentum(), "[0, 1)");
+    SettingChecks.require(isFraction(settings.momentum()), "momentum", settings.momentum(), "[0, 1)");
     return settings.momentum();
   }
 
   private static AdamHyperParameters checkedAdam(OptimizerSettings settings) {
-    Checks.require(isFraction(settings.beta1()), "beta1", settings.beta1(), "[0, 1)");
-    Checks.require(isFraction(settings.beta2()), "beta2", settings.beta2(), "[0, 1)");
-    Checks.require(settings.epsilon() > 0 && Double.isFinite(settings.epsilon()), "epsilon",
+    SettingChecks.require(isFraction(settings.beta1()), "beta1", settings.beta1(), "[0, 1)");
+    SettingChecks.require(isFraction(settings.beta2()), "beta2", settings.beta2(), "[0, 1)");
+    SettingChecks.require(settings.epsilon() > 0 && Double.isFinite(settings.epsilon()), "epsilon",
         settings.epsilon(), "(0, infinity)");
     return new AdamHyperParameters(settings.beta1(), settings.beta2(), settings.epsilon());
   }

@@ -31,23 +31,23 @@ public final class Schedules {
       throw new IllegalArgumentException(
           "unknown schedule kind '" + kind + "'; accepted: " + String.join(", ", KINDS));
     }
-    Checks.require(baseRate > 0 && Double.isFinite(baseRate), "baseRate", baseRate,
+    SettingChecks.require(baseRate > 0 && Double.isFinite(baseRate), "baseRate", baseRate,
         "(0, infinity)");
-    Checks.require(settings.warmupRounds() >= 0, "warmupRounds", settings.warmupRounds(),
+    SettingChecks.require(settings.warmupRounds() >= 0, "warmupRounds", settings.warmupRounds(),
         "[0, Long.MAX_VALUE]");
     LearningRateSchedule schedule = switch (kind) {
       case CONSTANT -> new ConstantSchedule(baseRate);
       case STEP -> {
-        Checks.require(settings.stepRounds() >= 1, "stepRounds", settings.stepRounds(),
+        SettingChecks.require(settings.stepRounds() >= 1, "stepRounds", settings.stepRounds(),
             "[1, Long.MAX_VALUE] for a step schedule");
-        Checks.require(settings.stepFactor() > 0 && settings.stepFactor() <= 1, "stepFactor",
+        SettingChecks.require(settings.stepFactor() > 0 && settings.stepFactor() <= 1, "stepFactor",
             settings.stepFactor(), "(0, 1] for a step schedule");
         yield new StepSchedule(baseRate, settings.stepRounds(), settings.stepFactor());
       }
       case COSINE -> {
-        Checks.require(totalRounds >= 1, "totalRounds", totalRounds,
+        SettingChecks.require(totalRounds >= 1, "totalRounds", totalRounds,
             "[1, Long.MAX_VALUE] for a cosine schedule");
-        Checks.require(settings.minRate() >= 0 && settings.minRate() <= baseRate, "minRate",
+        SettingChecks.require(settings.minRate() >= 0 && settings.minRate() <= baseRate, "minRate",
             settings.minRate(), "[0, baseRate = " + baseRate + "] for a cosine schedule");
         yield new CosineSchedule(baseRate, settings.minRate(), totalRounds);
       }

@@ -6,7 +6,7 @@ record StepSchedule(double baseRate, long stepRounds, double stepFactor)
 
   @Override
   public double rate(long round) {
-    Checks.requireRound(round);
+    SettingChecks.requireRound(round);
     return baseRate * Math.pow(stepFactor, round / stepRounds);
   }
 }

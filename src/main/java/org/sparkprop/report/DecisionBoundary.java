@@ -157,7 +157,9 @@ public final class DecisionBoundary {
   Color colourOf(float[] out, int offset, int outputs) {
     if (classes > 2 && outputs > 1) {
       int best = 0;
-      for (int j = 1; j < outputs; j++) if (out[offset + j] > out[offset + best]) best = j;
+      for (int j = 1; j < outputs; j++) {
+        if (out[offset + j] > out[offset + best]) best = j;
+      }
       // Softmax confidence 1/classes .. 1 mapped onto pale .. full colour.
       double confidence = (out[offset + best] - 1.0 / outputs) / (1 - 1.0 / outputs);
       return blend(NEUTRAL, PALETTE[best % PALETTE.length], clamp(confidence, 0, 1));
@@ -256,7 +258,9 @@ public final class DecisionBoundary {
   /** 1, 2 or 5 times a power of ten, at least {@code rough}. */
   static double niceStep(double rough) {
     double power = Math.pow(10, Math.floor(Math.log10(rough)));
-    for (double m : new double[] {1, 2, 5, 10}) if (m * power >= rough) return m * power;
+    for (double m : new double[] {1, 2, 5, 10}) {
+      if (m * power >= rough) return m * power;
+    }
     return 10 * power;
   }
 

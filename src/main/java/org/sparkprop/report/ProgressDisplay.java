@@ -22,6 +22,6 @@ public interface ProgressDisplay extends TrainingListener {
     boolean terminal = out == System.out && System.console() != null
         && !"dumb".equals(System.getenv("TERM"))
         && !"plain".equalsIgnoreCase(System.getProperty("sparkprop.progress", ""));
-    return terminal ? new ProgressBarConsole(out, 0) : new ConsoleProgress(out, everyRounds);
+    return terminal ? new TerminalProgressBar(out, 0) : new PlainProgress(out, everyRounds);
   }
 }

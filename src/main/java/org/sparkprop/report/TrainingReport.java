@@ -32,7 +32,7 @@ import org.sparkprop.train.TrainingState;
  * draws it at the end; for two-dimensional data it also draws the decision boundary after each
  * epoch, so a crashed run keeps the pictures up to its last epoch.
  *
- * <p>Order of use: add to the {@code Trainer} as a listener, run, then {@link #finish}. Everything
+ * <p>Order of use: add to the {@code TrainingLoop} as a listener, run, then {@link #finish}. Everything
  * is computed on the driver from small samples of rows (the Spark layer provides them), never
  * with a Spark job. A figure that cannot be drawn (no fonts on a server, say) is listed on the
  * page and logged; it never fails the training run.

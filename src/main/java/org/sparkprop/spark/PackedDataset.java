@@ -6,12 +6,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.PackedBlock;
-import org.sparkprop.data.RowSource;
-import org.sparkprop.data.RowSources;
+import org.sparkprop.data.RowGenerator;
+import org.sparkprop.data.RowGenerators;
 
 /**
  * A data set packed once into one dense float32 block per partition and cached through Spark, so
@@ -39,7 +36,7 @@ public final class PackedDataset {
    * Generates the rows of a source on the executors (the driver only sends index ranges), packs
    * and caches them, and materialises the cache.
    */
-  public static PackedDataset generate(JavaSparkContext sc, RowSource source, int partitions, StorageLevel level) {
+  public static PackedDataset generate(JavaSparkContext sc, RowGenerator source, int partitions, StorageLevel level) {
     long n = source.rows();
     if (n <= 0) throw new IllegalArgumentException("the data source " + source.describe() + " has no rows");
     int p = (int) Math.max(1, Math.min(partitions, n));
@@ -48,26 +45,9 @@ public final class PackedDataset {
     JavaRDD<PackedBlock> blocks = sc.parallelize(ids, p).map(i -> {
       long first = n * i / p;
       long end = n * (i + 1) / p;
-      return RowSources.pack(source, first, Math.toIntExact(end - first));
+      return RowGenerators.pack(source, first, Math.toIntExact(end - first));
     });
     return cache(blocks, n, source.features(), source.targetWidth(), source.classes(), source.describe(), level);
-  }
-
-  /**
-   * Packs any Spark table for training or evaluation: features from {@code featuresCol} (an ML
-   * vector or an array of numbers; if the table has no such column, every numeric column but the
-   * label), the label from {@code labelCol}. With a {@code mapping} the labels are class names
-   * (numbers are canonicalised: 1.0 is class "1"; Spark ML's 0.0 .. k-1 labels fit
-   * {@link LabelMapping#indices}), and a label outside it is an error; without one (null) the label
-   * is a regression value. No scaling; a bad row (null, NaN, wrong vector size, unknown label)
-   * stops with a message naming its partition and row. The result has exactly
-   * {@code min(partitions, rows)} partitions of contiguous global row indices, cached at
-   * {@code level} and materialised. For fitted scaling and label mapping, skipping of bad rows
-   * and a validation split, use {@link FrameData#fit} and {@link FrameData#apply}.
-   */
-  public static PackedDataset fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, LabelMapping mapping,
-                                            int partitions, StorageLevel level) {
-    return FrameData.fit(df, FrameData.Options.plain(featuresCol, labelCol, mapping, partitions, level), null).data();
   }
 
   /** Caches already packed blocks (in partition order of contiguous row ranges) and materialises them. */

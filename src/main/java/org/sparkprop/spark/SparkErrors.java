@@ -17,7 +17,7 @@ public final class SparkErrors {
    * Runs a Spark action that reads {@code what}; a {@link DataException} from a task comes out as
    * itself, any other task failure as a DataException naming the input and the task's own error.
    */
-  static <T> T reading(String what, Supplier<T> action) {
+  public static <T> T reading(String what, Supplier<T> action) {
     try {
       return action.get();
     } catch (Exception e) { // SparkException is checked, yet Spark's Java API throws it undeclared

@@ -6,6 +6,7 @@ import org.apache.spark.serializer.KryoRegistrator;
 import org.sparkprop.data.FeatureStats;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.ScanStats;
+import org.sparkprop.data.StagedCounts;
 import org.sparkprop.train.EvaluationAccumulator;
 import org.sparkprop.train.GradientAccumulator;
 import scala.reflect.ClassTag$;
@@ -64,8 +65,8 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
     // Loading data: per-partition scan results, staging counts and feature statistics.
     kryo.register(ScanStats.class);
     kryo.register(ScanStats[].class);
-    kryo.register(RowLoader.StagedCounts.class);
-    kryo.register(RowLoader.StagedCounts[].class);
+    kryo.register(StagedCounts.class);
+    kryo.register(StagedCounts[].class);
     kryo.register(FeatureStats.class);
     kryo.register(String[].class);
     // Spark SQL ships a table's schema in task results (e.g. of a Parquet write); ML vectors have their own type.

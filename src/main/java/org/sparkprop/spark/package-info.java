@@ -1,14 +1,12 @@
 /**
- * The distributed layer: data packed and cached per partition, one Spark job per round
- * (broadcast, per-partition gradients, merge in partition order), distributed evaluation, Kryo
- * registration, Spark settings, and the train, evaluate and predict jobs that tie configuration,
- * data, loop, checkpoints, models and outputs together.
+ * The distributed engine and nothing else: training data packed once into float32 blocks and
+ * cached per partition ({@link org.sparkprop.spark.PackedDataset}), one Spark job per round that
+ * broadcasts the weights, lets every partition compute the gradient of its rows of the global
+ * batch and merges the results in partition order ({@link org.sparkprop.spark.SparkGradientSource}),
+ * the distributed trainer that runs the shared loop on it ({@link org.sparkprop.spark.SparkTrainer}),
+ * distributed evaluation, Spark sessions with Sparkprop's settings, and Kryo registration.
  *
- * <p>Reading data: {@link org.sparkprop.spark.RowInputs} opens any supported format as one lazily
- * opened row cursor per partition (only metadata is read on the driver), and
- * {@link org.sparkprop.spark.RowLoader} turns any such input into balanced, cached, scaled
- * partitions of contiguous global row indices: scan (counts and bad rows), stage (pack, fit the
- * scaling), distribute. {@link org.sparkprop.spark.PackedDataset#fromDataFrame} and
- * {@link org.sparkprop.spark.FrameData} are the API entries for any {@code Dataset<Row>}.
+ * <p>Reading files and DataFrames into packed partitions lives in {@code spark.input}; the Spark ML
+ * estimators in {@code spark.ml}; the jobs that use all of it in {@code org.sparkprop.app}.
  */
 package org.sparkprop.spark;

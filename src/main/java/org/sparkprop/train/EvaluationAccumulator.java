@@ -92,7 +92,9 @@ public final class EvaluationAccumulator implements Serializable {
   public static int predictClass(float[] out, int offset, int outputs) {
     if (outputs == 1) return out[offset] >= 0.5f ? 1 : 0;
     int best = 0;
-    for (int j = 1; j < outputs; j++) if (out[offset + j] > out[offset + best]) best = j;
+    for (int j = 1; j < outputs; j++) {
+      if (out[offset + j] > out[offset + best]) best = j;
+    }
     return best;
   }
 
@@ -119,7 +121,9 @@ public final class EvaluationAccumulator implements Serializable {
   /** (classes, classes) confusion matrix, row = true class. */
   public long[][] confusionMatrix() {
     long[][] m = new long[classes][classes];
-    for (int t = 0; t < classes; t++) for (int p = 0; p < classes; p++) m[t][p] = confusion[t * classes + p];
+    for (int t = 0; t < classes; t++) {
+      for (int p = 0; p < classes; p++) m[t][p] = confusion[t * classes + p];
+    }
     return m;
   }
 

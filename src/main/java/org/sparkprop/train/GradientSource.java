@@ -3,7 +3,7 @@ package org.sparkprop.train;
 /**
  * Where a round's gradient comes from: the only thing that differs between the single-JVM
  * reference trainer ({@link LocalGradientSource}) and the Spark trainer. The driver-side loop in
- * {@link Trainer} (optimizer, schedule, checkpoints, early stopping) is shared by both.
+ * {@link TrainingLoop} (optimizer, schedule, checkpoints, early stopping) is shared by both.
  *
  * <p>Order of use: {@link #batches()} once; {@link #computeRound} once per round with the current
  * parameters; {@link #close()} at the end.

@@ -30,7 +30,7 @@ public final class LocalTrainer {
     DenseNetwork network = new DenseNetwork(spec, gemm);
     float[] params = Initializer.defaultFor(spec.hiddenActivation()).initialise(spec, seed);
     try (LocalGradientSource source = new LocalGradientSource(network, data, batchSize, seed, CHUNK_ROWS)) {
-      Trainer trainer = new Trainer(source, options, validation, null);
+      TrainingLoop trainer = new TrainingLoop(source, options, validation, null);
       for (TrainingListener l : listeners) trainer.addListener(l);
       return trainer.run(TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot()));
     }

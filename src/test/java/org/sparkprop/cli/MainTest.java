@@ -52,7 +52,8 @@ class MainTest {
         "--output", tmp.resolve("out").toString());
     assertEquals(2, code);
     assertTrue(err().contains("unknown key 'train.batchSiz' in --set train.batchSiz=32; did you mean 'train.batchSize'?"), err());
-    assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "no Spark context may be started for a bad configuration");
+    assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(),
+        "no Spark context may be started for a bad configuration");
     assertFalse(Files.exists(tmp.resolve("out")), "nothing is written for a bad configuration");
   }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.io.ModelStore;
-import org.sparkprop.io.SavedModel;
+import org.sparkprop.io.ModelRecord;
 import org.sparkprop.spark.TestFaults;
 import org.sparkprop.testing.CrashingFileSystem;
 import org.sparkprop.testing.DriverLauncher;
@@ -303,7 +303,7 @@ class StandaloneClusterIT {
       assertEquals(csvReference, summary.path("weightsSha256").asText());
       assertTrue(summary.path("data").asText().contains(hdfs.uri("/data/moons.csv")), summary.path("data").asText());
       assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(base + "/out/metrics.jsonl")).getLen() > 0);
-      SavedModel model = ModelStore.load(base + "/out/model", conf);
+      ModelRecord model = ModelStore.load(base + "/out/model", conf);
       assertEquals(csvReference, WeightsDigest.sha256(model.weights()));
       // Rounds 20 and 40, and the end of each epoch (25, 50): the newest three are kept.
       CheckpointStore store = new CheckpointStore(base + "/ckpt", conf, 3);
@@ -347,6 +347,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the cluster is closed inside its try block to assert that its JVMs are gone
   void securedClusterGivesTheSameWeightsAndRefusesADriverWithoutTheSecret() throws Exception {
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);

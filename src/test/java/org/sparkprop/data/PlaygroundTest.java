@@ -46,7 +46,7 @@ class PlaygroundTest {
   void extraFeaturesAreComputedFromX1AndX2InTheOrderGiven() {
     Playground p = new Playground("plane", 100, 0.3, 5,
         List.of("sinx2", "x1x2", "x1sq", "x2sq", "sinx1"));
-    PackedBlock b = RowSources.pack(p, 0, 100);
+    PackedBlock b = RowGenerators.pack(p, 0, 100);
     for (int i = 0; i < 100; i++) {
       double x1 = b.x[i * 7];
       double x2 = b.x[i * 7 + 1];
@@ -58,7 +58,7 @@ class PlaygroundTest {
       assertEquals(Math.sin(x1), b.x[i * 7 + 6], 1e-6);
     }
     // Extras do not change x1, x2 or the label.
-    PackedBlock plain = RowSources.pack(new Playground("plane", 100, 0.3, 5), 0, 100);
+    PackedBlock plain = RowGenerators.pack(new Playground("plane", 100, 0.3, 5), 0, 100);
     for (int i = 0; i < 100; i++) {
       assertEquals(plain.x[2 * i], b.x[7 * i]);
       assertEquals(plain.x[2 * i + 1], b.x[7 * i + 1]);
@@ -69,7 +69,7 @@ class PlaygroundTest {
   @Test
   void withoutNoiseTheBalancedSetsLabelRowIByItsParity() {
     for (String name : List.of("circle", "gauss", "spiral")) {
-      PackedBlock b = RowSources.pack(new Playground(name, N, 0, 9), 0, N);
+      PackedBlock b = RowGenerators.pack(new Playground(name, N, 0, 9), 0, N);
       for (int i = 0; i < N; i++) {
         assertEquals(i % 2, b.y[i], name + " row " + i);
       }
@@ -80,7 +80,7 @@ class PlaygroundTest {
   void labelsAreClassIndicesAndClassesAreBalanced() {
     for (String name : List.of("circle", "xor", "gauss", "spiral")) {
       for (double noise : new double[] {0, 0.1, 0.5}) {
-        PackedBlock b = RowSources.pack(new Playground(name, N, noise, 4), 0, N);
+        PackedBlock b = RowGenerators.pack(new Playground(name, N, noise, 4), 0, N);
         int ones = 0;
         for (float label : b.y) {
           assertTrue(label == 0 || label == 1, name + " label " + label);
@@ -108,8 +108,8 @@ class PlaygroundTest {
     // generating region, and some labels disagree with it.
     int flippedCircle = 0;
     int flippedXor = 0;
-    PackedBlock circle = RowSources.pack(new Playground("circle", N, 0.2, 8), 0, N);
-    PackedBlock xor = RowSources.pack(new Playground("xor", N, 0.2, 8), 0, N);
+    PackedBlock circle = RowGenerators.pack(new Playground("circle", N, 0.2, 8), 0, N);
+    PackedBlock xor = RowGenerators.pack(new Playground("xor", N, 0.2, 8), 0, N);
     for (int i = 0; i < N; i++) {
       double r = Math.hypot(circle.x[2 * i], circle.x[2 * i + 1]);
       if (i % 2 == 1) {
@@ -126,7 +126,7 @@ class PlaygroundTest {
     }
     assertTrue(flippedCircle > 0 && flippedCircle < N / 5, "circle flips " + flippedCircle);
     assertTrue(flippedXor > 0 && flippedXor < N / 5, "xor flips " + flippedXor);
-    PackedBlock clean = RowSources.pack(new Playground("xor", N, 0, 8), 0, N);
+    PackedBlock clean = RowGenerators.pack(new Playground("xor", N, 0, 8), 0, N);
     for (int i = 0; i < N; i++) {
       assertEquals(clean.x[2 * i] * clean.x[2 * i + 1] >= 0 ? 1f : 0f, clean.y[i]);
     }
@@ -150,7 +150,7 @@ class PlaygroundTest {
       assertTrue(multi[2] >= -1 && multi[3] <= 1 && multi[2] < -0.9 && multi[3] > 0.9,
           "multigauss labels reach both signs " + Arrays.toString(multi));
     }
-    PackedBlock plane = RowSources.pack(new Playground("plane", N, 0, 2), 0, N);
+    PackedBlock plane = RowGenerators.pack(new Playground("plane", N, 0, 2), 0, N);
     for (int i = 0; i < N; i++) {
       assertEquals((plane.x[2 * i] + plane.x[2 * i + 1]) / 10.0, plane.y[i], 1e-6);
     }
@@ -159,7 +159,7 @@ class PlaygroundTest {
   @Test
   void gaussClustersHaveThePlaygroundCentresAndVariance() {
     for (double noise : new double[] {0, 0.5}) {
-      PackedBlock b = RowSources.pack(new Playground("gauss", 2 * N, noise, 6), 0, 2 * N);
+      PackedBlock b = RowGenerators.pack(new Playground("gauss", 2 * N, noise, 6), 0, 2 * N);
       double variance = 0.5 + 7 * noise; // d3 scale [0, 0.5] -> [0.5, 4]
       for (int cls = 0; cls < 2; cls++) {
         double centre = cls == 1 ? 2 : -2;
@@ -219,9 +219,9 @@ class PlaygroundTest {
 
   @Test
   void spiralIsNotLinearlySeparableButGaussIs() {
-    double spiral = bestLinearAccuracy(RowSources.pack(new Playground("spiral", 2000, 0, 3),
+    double spiral = bestLinearAccuracy(RowGenerators.pack(new Playground("spiral", 2000, 0, 3),
         0, 2000));
-    double gauss = bestLinearAccuracy(RowSources.pack(new Playground("gauss", 2000, 0, 3),
+    double gauss = bestLinearAccuracy(RowGenerators.pack(new Playground("gauss", 2000, 0, 3),
         0, 2000));
     // Any straight line misclassifies more than a third of the spiral; the same search
     // separates the two Gaussians, so it is not the search that fails.
@@ -269,7 +269,7 @@ class PlaygroundTest {
 
   /** min x1/x2 over all inputs, max, min label, max label. */
   private static float[] range(Playground p) {
-    PackedBlock b = RowSources.pack(p, 0, (int) p.rows());
+    PackedBlock b = RowGenerators.pack(p, 0, (int) p.rows());
     float[] r = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE};
     for (float v : b.x) {
       r[0] = Math.min(r[0], v);

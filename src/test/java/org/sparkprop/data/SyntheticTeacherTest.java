@@ -65,7 +65,7 @@ class SyntheticTeacherTest {
   @Test
   void inputsAreStandardNormalAndLabelsAreAFunctionOfThem() {
     SyntheticTeacher t = new SyntheticTeacher(5000, 16, 10, 8);
-    PackedBlock b = RowSources.pack(t, 0, 5000);
+    PackedBlock b = RowGenerators.pack(t, 0, 5000);
     double sum = 0;
     double sumSq = 0;
     for (float v : b.x) {
@@ -103,7 +103,7 @@ class SyntheticTeacherTest {
   @Test
   void regressionTargetsAreStandardisedTeacherOutputPlusNoise() {
     int rows = 20_000;
-    PackedBlock b = RowSources.pack(new SyntheticTeacher(rows, 32, 0, 12), 0, rows);
+    PackedBlock b = RowGenerators.pack(new SyntheticTeacher(rows, 32, 0, 12), 0, rows);
     double sum = 0;
     double sumSq = 0;
     for (float v : b.y) {
@@ -159,7 +159,7 @@ class SyntheticTeacherTest {
         results.add(pool.submit(() -> {
           start.await();
           if (!rowByRow) {
-            return RowSources.pack(shared, 0, 3000);
+            return RowGenerators.pack(shared, 0, 3000);
           }
           float[] x = new float[3000 * 40];
           float[] y = new float[3000];
@@ -170,12 +170,12 @@ class SyntheticTeacherTest {
         }));
       }
       start.countDown();
-      PackedBlock expected = RowSources.pack(new SyntheticTeacher(3000, 40, 5, 987_654_321L),
+      PackedBlock expected = RowGenerators.pack(new SyntheticTeacher(3000, 40, 5, 987_654_321L),
           0, 3000);
       for (Future<PackedBlock> result : results) {
         PackedBlock b = result.get();
-        RowSourcesTest.assertBitwiseEqual(expected.x, b.x, "x");
-        RowSourcesTest.assertBitwiseEqual(expected.y, b.y, "y");
+        RowGeneratorsTest.assertBitwiseEqual(expected.x, b.x, "x");
+        RowGeneratorsTest.assertBitwiseEqual(expected.y, b.y, "y");
       }
     } finally {
       pool.shutdownNow();
@@ -229,7 +229,7 @@ class SyntheticTeacherTest {
   }
 
   private static int[] classCounts(SyntheticTeacher t) {
-    PackedBlock b = RowSources.pack(t, 0, (int) t.rows());
+    PackedBlock b = RowGenerators.pack(t, 0, (int) t.rows());
     int[] counts = new int[t.classes()];
     for (float label : b.y) {
       counts[(int) label]++;

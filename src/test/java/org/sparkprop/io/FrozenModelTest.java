@@ -41,7 +41,7 @@ class FrozenModelTest {
 
   @Test
   void versionOneModelLoadsAndReproducesItsRecordedPredictions() throws IOException {
-    TrainedModel model = TrainedModel.load(resource("v1-moons").toUri().toString(), TestFiles.conf());
+    LoadedModel model = LoadedModel.load(resource("v1-moons").toUri().toString(), TestFiles.conf());
     assertEquals(1, model.formatVersion());
     NetworkSpec spec = model.spec();
     assertEquals("2-4-2 (tanh hidden, softmax output, cross_entropy loss, 22 parameters)", spec.describe());
@@ -89,7 +89,7 @@ class FrozenModelTest {
 
   private String loadFailure(java.util.function.Consumer<ObjectNode> edit) throws IOException {
     String uri = damaged(edit);
-    CorruptFileException e = assertThrows(CorruptFileException.class, () -> TrainedModel.load(uri, TestFiles.conf()));
+    CorruptFileException e = assertThrows(CorruptFileException.class, () -> LoadedModel.load(uri, TestFiles.conf()));
     assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
     return e.getMessage();
   }
@@ -115,17 +115,17 @@ class FrozenModelTest {
   @Test
   void unknownFormatVersionIsRefusedWithTheVersionsNamed() throws IOException {
     String uri = damaged(m -> m.put("formatVersion", 2));
-    CorruptFileException e = assertThrows(CorruptFileException.class, () -> TrainedModel.load(uri, TestFiles.conf()));
+    CorruptFileException e = assertThrows(CorruptFileException.class, () -> LoadedModel.load(uri, TestFiles.conf()));
     assertInstanceOf(UnsupportedVersionException.class, e);
     assertTrue(e.getMessage().contains("has model format version 2; this build reads version 1"), e.getMessage());
   }
 
   @Test
   void floatsInTheMetadataSurviveBitForBit() throws IOException {
-    TrainedModel model = TrainedModel.load(resource("v1-moons").toUri().toString(), TestFiles.conf());
+    LoadedModel model = LoadedModel.load(resource("v1-moons").toUri().toString(), TestFiles.conf());
     Path dir = tmp.resolve("resaved");
     model.save(dir.toUri().toString(), TestFiles.conf(), false);
-    TrainedModel again = TrainedModel.load(dir.toUri().toString(), TestFiles.conf());
+    LoadedModel again = LoadedModel.load(dir.toUri().toString(), TestFiles.conf());
     assertEquals(model.preprocessing(), again.preprocessing());
     assertArrayEquals(model.weights(), again.weights());
   }

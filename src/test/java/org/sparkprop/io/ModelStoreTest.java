@@ -63,9 +63,9 @@ class ModelStoreTest {
   void roundTrip() throws IOException {
     float[] w = TensorFileTest.awkwardFloats();
     ObjectNode meta = metadata("first");
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(meta, w), false);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(meta, w), false);
 
-    SavedModel loaded = ModelStore.load(uri(), TestFiles.conf());
+    ModelRecord loaded = ModelStore.load(uri(), TestFiles.conf());
     assertEquals(1, loaded.formatVersion());
     TensorFileTest.assertBitIdentical(w, loaded.weights());
     ObjectNode read = loaded.metadata();
@@ -85,21 +85,21 @@ class ModelStoreTest {
   @Test
   void roundTripFromJsonText() throws IOException {
     String meta = "{\"architecture\":{\"type\":\"mlp\"},\"parameterCount\":3}";
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(meta, new float[] {1f, 2f, 3f}), false);
-    SavedModel loaded = ModelStore.load(uri(), TestFiles.conf());
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(meta, new float[] {1f, 2f, 3f}), false);
+    ModelRecord loaded = ModelStore.load(uri(), TestFiles.conf());
     assertEquals("mlp", loaded.metadata().path("architecture").path("type").asText());
     // A loaded model's metadata can be saved again as it is.
     ModelStore.save(TestFiles.uri(tmp.resolve("copy")), TestFiles.conf(),
-        new SavedModel(loaded.metadataJson(), loaded.weights()), false);
+        new ModelRecord(loaded.metadataJson(), loaded.weights()), false);
     assertEquals(loaded.metadataJson(),
         ModelStore.load(TestFiles.uri(tmp.resolve("copy")), TestFiles.conf()).metadataJson());
   }
 
   @Test
   void refusesToOverwriteUnlessAsked() throws IOException {
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("first"), weights(10, 1f)), false);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("first"), weights(10, 1f)), false);
     FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class, () ->
-        ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("second"), weights(5, 2f)), false));
+        ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("second"), weights(5, 2f)), false));
     assertTrue(e.getMessage().contains(TestFiles.hadoopName(dir()) + " already exists"), e.getMessage());
     assertEquals("first", ModelStore.load(uri(), TestFiles.conf()).metadata().get("tag").asText());
     assertEquals(List.of("mnist"), siblings());
@@ -107,11 +107,11 @@ class ModelStoreTest {
 
   @Test
   void overwriteReplacesTheWholeModel() throws IOException {
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("first"), weights(10, 1f)), false);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("first"), weights(10, 1f)), false);
     Files.writeString(dir().resolve("stray.txt"), "from the old model");
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("second"), weights(5, 2f)), true);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("second"), weights(5, 2f)), true);
 
-    SavedModel loaded = ModelStore.load(uri(), TestFiles.conf());
+    ModelRecord loaded = ModelStore.load(uri(), TestFiles.conf());
     assertEquals("second", loaded.metadata().get("tag").asText());
     TensorFileTest.assertBitIdentical(weights(5, 2f), loaded.weights());
     assertTrue(Files.notExists(dir().resolve("stray.txt")), "replaced, not merged");
@@ -120,8 +120,8 @@ class ModelStoreTest {
 
   @Test
   void interruptedOverwriteLeavesTheOldModel() throws IOException {
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("first"), weights(10, 1f)), false);
-    SavedModel second = new SavedModel(metadata("second"), weights(1000, 2f));
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("first"), weights(10, 1f)), false);
+    ModelRecord second = new ModelRecord(metadata("second"), weights(1000, 2f));
 
     IOException e = assertThrows(IOException.class, () ->
         ModelStore.save(uri(), TestFiles.conf(), second, true, WriteFault.ioErrorAfter(100)));
@@ -141,20 +141,20 @@ class ModelStoreTest {
     Files.createDirectories(dir());
     Files.writeString(dir().resolve("thesis.tex"), "years of work");
     FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class, () ->
-        ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("x"), weights(3, 1f)), true));
+        ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("x"), weights(3, 1f)), true));
     assertTrue(e.getMessage().contains("is not a saved model"), e.getMessage());
     assertTrue(Files.exists(dir().resolve("thesis.tex")));
 
     Path file = tmp.resolve("models").resolve("plain-file");
     Files.writeString(file, "data");
     assertThrows(FileAlreadyExistsException.class, () -> ModelStore.save(TestFiles.uri(file),
-        TestFiles.conf(), new SavedModel(metadata("x"), weights(3, 1f)), true));
+        TestFiles.conf(), new ModelRecord(metadata("x"), weights(3, 1f)), true));
     assertEquals("data", Files.readString(file));
   }
 
   @Test
   void parameterCountMismatch() throws IOException {
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("x"), weights(10, 1f)), false);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("x"), weights(10, 1f)), false);
     Path meta = dir().resolve("metadata.json");
     TestFiles.replaceContent(meta, Files.readString(meta)
         .replace("\"parameterCount\" : 10", "\"parameterCount\" : 11").getBytes());
@@ -169,16 +169,16 @@ class ModelStoreTest {
   void callerMetadataMustAgreeWithTheWeights() {
     ObjectNode meta = metadata("x").put("parameterCount", 99);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-        ModelStore.save(uri(), TestFiles.conf(), new SavedModel(meta, weights(10, 1f)), false));
+        ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(meta, weights(10, 1f)), false));
     assertTrue(e.getMessage().contains("parameterCount is 99 but ModelStore writes 10"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new SavedModel("[1, 2]", new float[1]));
-    assertThrows(IllegalArgumentException.class, () -> new SavedModel("{\"a\":1,\"a\":2}", new float[1]));
+    assertThrows(IllegalArgumentException.class, () -> new ModelRecord("[1, 2]", new float[1]));
+    assertThrows(IllegalArgumentException.class, () -> new ModelRecord("{\"a\":1,\"a\":2}", new float[1]));
     assertTrue(Files.notExists(dir()));
   }
 
   @Test
   void damagedOrForeignMetadataIsNamed() throws IOException {
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("x"), weights(4, 1f)), false);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("x"), weights(4, 1f)), false);
     Path meta = dir().resolve("metadata.json");
     String name = TestFiles.hadoopName(meta);
     String good = Files.readString(meta);
@@ -204,7 +204,7 @@ class ModelStoreTest {
 
   @Test
   void damagedWeightsAreNamed() throws IOException {
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("x"), weights(64, 1f)), false);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("x"), weights(64, 1f)), false);
     Path w = dir().resolve("weights.bin");
     TestFiles.flipBit(w, 8 * (Files.size(w) - 20));
     CorruptFileException e = assertThrows(CorruptFileException.class, () -> ModelStore.load(uri(), TestFiles.conf()));
@@ -213,7 +213,7 @@ class ModelStoreTest {
 
   @Test
   void metadataDamageCaughtByHadoopsOwnChecksumIsNamed() throws IOException {
-    ModelStore.save(uri(), TestFiles.conf(), new SavedModel(metadata("x"), weights(4, 1f)), false);
+    ModelStore.save(uri(), TestFiles.conf(), new ModelRecord(metadata("x"), weights(4, 1f)), false);
     Path meta = dir().resolve("metadata.json");
     Files.writeString(meta, Files.readString(meta).replace("cross-entropy", "cross-entropz"));
     CorruptFileException e = assertThrows(CorruptFileException.class, () -> ModelStore.load(uri(), TestFiles.conf()));
@@ -229,7 +229,7 @@ class ModelStoreTest {
 
   @Test
   void metadataAccessorReturnsAFreshCopy() {
-    SavedModel m = new SavedModel(metadata("x"), weights(2, 1f));
+    ModelRecord m = new ModelRecord(metadata("x"), weights(2, 1f));
     m.metadata().put("tag", "changed");
     JsonNode tag = m.metadata().get("tag");
     assertEquals("x", tag.asText());

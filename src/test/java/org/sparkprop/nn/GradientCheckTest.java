@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sparkprop.loss.Loss;
 import org.sparkprop.math.Gemm;
 import org.sparkprop.math.JavaGemm;
 import org.sparkprop.math.Kernels;
@@ -60,9 +59,13 @@ class GradientCheckTest {
     float[] yF = new float[ROWS * tw];
     for (int r = 0; r < ROWS; r++) {
       for (int j = 0; j < tw; j++) {
-        if (tw == 1 && outputs > 1) yF[r] = rng.nextInt(outputs);
-        else if (lossName.equals("bce")) yF[r * tw + j] = rng.nextInt(2);
-        else yF[r * tw + j] = (float) (0.1 + 0.8 * rng.nextDouble());
+        if (tw == 1 && outputs > 1) {
+          yF[r] = rng.nextInt(outputs);
+        } else if (lossName.equals("bce")) {
+          yF[r * tw + j] = rng.nextInt(2);
+        } else {
+          yF[r * tw + j] = (float) (0.1 + 0.8 * rng.nextDouble());
+        }
       }
     }
     double[] p = toDouble(paramsF);

@@ -1,6 +1,5 @@
 package org.sparkprop.nn;
 
-import org.sparkprop.loss.Loss;
 
 /**
  * A small, slow, double-precision network written from the textbook formulas, one example at a

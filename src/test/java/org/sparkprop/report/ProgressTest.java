@@ -44,8 +44,8 @@ class ProgressTest {
 
   @Test
   void outsideATerminalTheDisplayIsPlainLines() {
-    assertInstanceOf(ConsoleProgress.class, ProgressDisplay.forConsole(out, 5));
-    String text = drive(new ConsoleProgress(out, 5));
+    assertInstanceOf(PlainProgress.class, ProgressDisplay.forConsole(out, 5));
+    String text = drive(new PlainProgress(out, 5));
     assertTrue(!text.contains("\r"), "no carriage returns in a log file");
     List<String> lines = Arrays.asList(text.split("\n"));
     assertEquals("training on 320 rows: 2 epochs x 10 rounds of global batch 32", lines.get(0));
@@ -58,7 +58,7 @@ class ProgressTest {
 
   @Test
   void onATerminalEachEpochIsABarRedrawnInPlaceThenASummaryLine() {
-    String text = drive(new ProgressBarConsole(out, 120));
+    String text = drive(new TerminalProgressBar(out, 120));
     assertTrue(text.contains("\r"), "the bar is redrawn on its line");
     // The bar's last drawing of epoch 1: task name, rounds done of total, and our loss and rate.
     String[] drawings = text.split("[\r\n]");

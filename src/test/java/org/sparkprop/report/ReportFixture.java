@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.Playground;
-import org.sparkprop.data.RowSources;
-import org.sparkprop.loss.Loss;
+import org.sparkprop.data.RowGenerators;
+import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.EvaluationAccumulator;
@@ -45,8 +45,8 @@ final class ReportFixture {
   private static Run run(Path dir, Playground source, NetworkSpec spec, int classes, TrainingOptions options) {
     int testRows = 100;
     int trainRows = (int) source.rows() - testRows;
-    PackedBlock train = RowSources.pack(source, 0, trainRows);
-    PackedBlock test = RowSources.pack(source, trainRows, testRows);
+    PackedBlock train = RowGenerators.pack(source, 0, trainRows);
+    PackedBlock test = RowGenerators.pack(source, trainRows, testRows);
     TrainingReport report = new TrainingReport(
         new TrainingReport.Inputs(spec, classes, train, test, "test", InputPlane.playground(source)),
         ReportFiles.directory(dir));

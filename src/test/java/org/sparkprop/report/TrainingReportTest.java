@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.data.PackedBlock;
-import org.sparkprop.loss.Loss;
+import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.GlobalBatches;
@@ -158,7 +158,9 @@ class TrainingReportTest {
   private static boolean uniform(BufferedImage image) {
     int first = image.getRGB(0, 0);
     for (int y = 0; y < image.getHeight(); y += 3) {
-      for (int x = 0; x < image.getWidth(); x += 3) if (image.getRGB(x, y) != first) return false;
+      for (int x = 0; x < image.getWidth(); x += 3) {
+        if (image.getRGB(x, y) != first) return false;
+      }
     }
     return true;
   }

@@ -1,5 +1,6 @@
 package org.sparkprop.spark;
 
+import org.sparkprop.testing.LocalSpark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,10 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.data.PackedBlock;
-import org.sparkprop.data.RowSource;
-import org.sparkprop.data.RowSources;
+import org.sparkprop.data.RowGenerator;
+import org.sparkprop.data.RowGenerators;
 import org.sparkprop.data.SyntheticTeacher;
-import org.sparkprop.loss.Loss;
+import org.sparkprop.nn.Loss;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.DenseNetwork;
@@ -21,14 +22,14 @@ import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.GradientSource;
 import org.sparkprop.train.LocalGradientSource;
-import org.sparkprop.train.Trainer;
+import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.TrainingState;
 
 /** Distributed equals local: the Spark trainer follows the single-JVM trainer's trajectory. */
 class DistributedTrainingTest {
-  private static final RowSource DATA = new SyntheticTeacher(3000, 12, 4, 17);
+  private static final RowGenerator DATA = new SyntheticTeacher(3000, 12, 4, 17);
   private static final NetworkSpec SPEC =
       new NetworkSpec(12, new int[] {16, 8}, Activation.TANH, 4, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
   private static final int BATCH = 100;
@@ -48,12 +49,12 @@ class DistributedTrainingTest {
 
   static TrainingResult run(GradientSource source) {
     float[] init = Initializer.GLOROT.initialise(SPEC, SEED);
-    Trainer trainer = new Trainer(source, OPTIONS, null, null);
+    TrainingLoop trainer = new TrainingLoop(source, OPTIONS, null, null);
     return trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
   }
 
   static float[] local() {
-    PackedBlock all = RowSources.pack(DATA, 0, (int) DATA.rows());
+    PackedBlock all = RowGenerators.pack(DATA, 0, (int) DATA.rows());
     return run(new LocalGradientSource(new DenseNetwork(SPEC, Kernels.gemm()), all, BATCH, SEED, 1024)).params();
   }
 
@@ -106,7 +107,7 @@ class DistributedTrainingTest {
 
   @Test
   void cachedDataCostsAboutItsFloat32Size() {
-    RowSource big = new SyntheticTeacher(20_000, 64, 10, 1);
+    RowGenerator big = new SyntheticTeacher(20_000, 64, 10, 1);
     PackedDataset data = PackedDataset.generate(sc, big, 2, StorageLevel.MEMORY_AND_DISK());
     try {
       long payload = 4L * 20_000 * 64;
@@ -124,7 +125,7 @@ class DistributedTrainingTest {
     // 10^7 rows x (4 features + 1 label) = 200 MB of floats, generated in 8 partitions and not
     // cached: the driver only sends index ranges, so its heap after GC must not grow by anything
     // near the data's size (local mode shares the JVM, so transient task memory is collected too).
-    RowSource big = new SyntheticTeacher(10_000_000L, 4, 2, 3);
+    RowGenerator big = new SyntheticTeacher(10_000_000L, 4, 2, 3);
     long before = usedHeapAfterGc();
     PackedDataset data = PackedDataset.generate(sc, big, 8, StorageLevel.NONE());
     long after = usedHeapAfterGc();

@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.Playground;
-import org.sparkprop.data.RowSources;
-import org.sparkprop.loss.Loss;
+import org.sparkprop.data.RowGenerators;
+import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
 
@@ -103,7 +103,7 @@ class LearningTest {
     org.sparkprop.nn.DenseNetwork net = new org.sparkprop.nn.DenseNetwork(spec, new org.sparkprop.math.JavaGemm());
     PackedBlock one = new PackedBlock(0, 1, 2, 1, new float[] {1f, 1f}, new float[] {1f});
     try (LocalGradientSource src = new LocalGradientSource(net, one, 1, 0, 16)) {
-      Trainer trainer = new Trainer(src, TrainingOptions.simple("sgd", 1.0, 1), null, null);
+      TrainingLoop trainer = new TrainingLoop(src, TrainingOptions.simple("sgd", 1.0, 1), null, null);
       float[] out = trainer.run(TrainingState.initial(params, trainer.newOptimizer(3).snapshot())).params();
       assertArrayEquals(new float[] {1.5f, 0f, 1f}, out);
     }
@@ -111,7 +111,7 @@ class LearningTest {
 
   @Test
   void xorReachesNinetyNinePercentWithASmallReluNetwork() {
-    PackedBlock data = RowSources.pack(new Playground("xor", 1000, 0, 21), 0, 1000);
+    PackedBlock data = RowGenerators.pack(new Playground("xor", 1000, 0, 21), 0, 1000);
     NetworkSpec spec = new NetworkSpec(2, new int[] {8, 8}, Activation.RELU, 2, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
     TrainingResult result = LocalTrainer.train(spec, data, 32, 4, TrainingOptions.simple("adam", 0.01, 100), null);
     double accuracy = LocalTrainer.evaluate(spec, result.params(), data, 2).metrics().get("accuracy");
@@ -120,7 +120,7 @@ class LearningTest {
 
   @Test
   void twoSpiralsReachNinetyNinePercentWithASmallReluNetwork() {
-    PackedBlock data = RowSources.pack(new Playground("spiral", 1000, 0, 3), 0, 1000);
+    PackedBlock data = RowGenerators.pack(new Playground("spiral", 1000, 0, 3), 0, 1000);
     NetworkSpec spec = new NetworkSpec(2, new int[] {32, 32}, Activation.RELU, 2, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
     TrainingResult result = LocalTrainer.train(spec, data, 32, 8, TrainingOptions.simple("adam", 0.01, 300), null);
     double accuracy = LocalTrainer.evaluate(spec, result.params(), data, 2).metrics().get("accuracy");
@@ -129,7 +129,7 @@ class LearningTest {
 
   @Test
   void sameSeedGivesBitIdenticalParametersAndAnotherSeedDoesNot() {
-    PackedBlock data = RowSources.pack(new Playground("circle", 600, 0.1, 5), 0, 600);
+    PackedBlock data = RowGenerators.pack(new Playground("circle", 600, 0.1, 5), 0, 600);
     NetworkSpec spec = new NetworkSpec(2, new int[] {8}, Activation.TANH, 1, Activation.SIGMOID, Loss.BCE);
     TrainingOptions options = TrainingOptions.simple("adam", 0.01, 3);
     float[] a = LocalTrainer.train(spec, data, 16, 99, options, null).params();

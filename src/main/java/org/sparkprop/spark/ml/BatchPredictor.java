@@ -1,5 +1,6 @@
 package org.sparkprop.spark.ml;
 
+import org.sparkprop.config.TrainingRecipe;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -15,11 +16,10 @@ import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
-import org.sparkprop.spark.TrainingJob;
 
 /**
  * The prediction columns of a model's {@code transform}, computed per partition: rows are taken
- * in chunks of {@link TrainingJob#CHUNK_ROWS}, their features copied into one float32 matrix and
+ * in chunks of {@link TrainingRecipe#CHUNK_ROWS}, their features copied into one float32 matrix and
  * run forward with one matrix product per layer, then each input row is returned with the
  * requested columns appended. The weights come from a broadcast made once per model; the
  * function itself carries only the network's shape. Lazy like any Dataset operation: nothing runs
@@ -60,8 +60,8 @@ final class BatchPredictor implements MapPartitionsFunction<Row, Row> {
     private final Iterator<Row> input;
     private final float[] params = weights.value();
     private final DenseNetwork network = new DenseNetwork(spec, Kernels.gemm());
-    private final Workspace ws = new Workspace(spec, 1, TrainingJob.CHUNK_ROWS);
-    private final Row[] chunk = new Row[TrainingJob.CHUNK_ROWS];
+    private final Workspace ws = new Workspace(spec, 1, TrainingRecipe.CHUNK_ROWS);
+    private final Row[] chunk = new Row[TrainingRecipe.CHUNK_ROWS];
     private int size;
     private int next;
 

@@ -1,5 +1,6 @@
 package org.sparkprop.spark.ml;
 
+import org.sparkprop.config.TrainingRecipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -13,16 +14,15 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.config.TrainConfig;
-import org.sparkprop.spark.PackedTraining;
+import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.SparkEvaluator;
-import org.sparkprop.spark.TrainingJob;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.WeightsDigest;
 
 /**
  * The {@code fit} of both estimators: params to a validated {@link TrainConfig}, the DataFrame
- * packed and cached, the distributed loop of the {@code train} command ({@link PackedTraining}),
+ * packed and cached, the distributed loop of the {@code train} command ({@link SparkTrainer}),
  * final metrics, and the cache dropped again.
  */
 final class Fitting {
@@ -31,7 +31,7 @@ final class Fitting {
   private Fitting() {
   }
 
-  static TrainedNetwork fit(SparkpropParams estimator, Dataset<?> dataset, String featuresCol, String labelCol) {
+  static FittedNetwork fit(SparkpropParams estimator, Dataset<?> dataset, String featuresCol, String labelCol) {
     SparkpropParamSet params = estimator.sparkpropParamSet();
     TrainConfig cfg = params.toConfig(estimator);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
@@ -42,14 +42,14 @@ final class Fitting {
       LOG.info("{} {}: fitting on {}", estimator.getClass().getSimpleName(), estimator.uid(),
           data.train().description());
       History history = new History(cfg.train().logEveryRounds());
-      PackedTraining.Outcome outcome = PackedTraining.run(sc, cfg, data.train(), data.validation(),
+      SparkTrainer.Outcome outcome = SparkTrainer.run(sc, cfg, data.train(), data.validation(),
           params.resume(estimator), List.of(history));
       TrainingResult result = outcome.result();
       float[] weights = result.params();
       Map<String, Double> trainingMetrics = new SparkEvaluator(sc, data.train(), outcome.spec(),
-          TrainingJob.CHUNK_ROWS).evaluate(weights).metrics();
+          TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
       Map<String, Double> validationMetrics = data.validation() == null ? Map.of()
-          : new SparkEvaluator(sc, data.validation(), outcome.spec(), TrainingJob.CHUNK_ROWS).evaluate(weights).metrics();
+          : new SparkEvaluator(sc, data.validation(), outcome.spec(), TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
       SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
           result.rounds(), result.stoppedEarly(), outcome.resumed(), history.losses(), history.validation,
           trainingMetrics, validationMetrics, data.train().rows(),
@@ -58,7 +58,7 @@ final class Fitting {
       LOG.info("{} {}: {} epochs, {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
           result.epochs(), result.rounds(), trainingMetrics,
           validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
-      return new TrainedNetwork(outcome.spec(), weights, data.classes(), summary, provenance(cfg, params));
+      return new FittedNetwork(outcome.spec(), weights, data.classes(), summary, provenance(cfg, params));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
     } finally {

@@ -23,10 +23,10 @@ final class ModelIO {
 
   static final class Writer extends MLWriter {
     private final Params instance;
-    private final TrainedNetwork network;
+    private final FittedNetwork network;
     private final Task task;
 
-    Writer(Params instance, TrainedNetwork network, Task task) {
+    Writer(Params instance, FittedNetwork network, Task task) {
       this.instance = instance;
       this.network = network;
       this.task = task;
@@ -47,10 +47,10 @@ final class ModelIO {
   static final class Reader<M extends Params> extends MLReader<M> {
     private final Class<M> type;
     private final Task task;
-    private final BiFunction<String, TrainedNetwork, M> factory;
+    private final BiFunction<String, FittedNetwork, M> factory;
 
     /** @param factory makes a model from its uid and network */
-    Reader(Class<M> type, Task task, BiFunction<String, TrainedNetwork, M> factory) {
+    Reader(Class<M> type, Task task, BiFunction<String, FittedNetwork, M> factory) {
       this.type = type;
       this.task = task;
       this.factory = factory;
@@ -59,7 +59,7 @@ final class ModelIO {
     @Override
     public M load(String path) {
       DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), type.getName());
-      TrainedNetwork network;
+      FittedNetwork network;
       try {
         network = ModelPayload.load(path, task, sparkSession().sparkContext().hadoopConfiguration());
       } catch (IOException e) {

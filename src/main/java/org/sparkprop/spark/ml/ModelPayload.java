@@ -14,8 +14,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.sparkprop.io.CorruptFileException;
 import org.sparkprop.io.ModelStore;
-import org.sparkprop.io.SavedModel;
-import org.sparkprop.loss.Loss;
+import org.sparkprop.io.ModelRecord;
+import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.WeightsDigest;
@@ -38,7 +38,7 @@ final class ModelPayload {
     return new Path(modelPath, DIRECTORY).toString();
   }
 
-  static void save(TrainedNetwork net, Task task, String modelPath, Configuration hadoop) throws IOException {
+  static void save(FittedNetwork net, Task task, String modelPath, Configuration hadoop) throws IOException {
     NetworkSpec spec = net.spec();
     ObjectNode meta = JSON.createObjectNode();
     ObjectNode arch = meta.putObject("architecture");
@@ -70,12 +70,12 @@ final class ModelPayload {
     versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
     versions.put("java", System.getProperty("java.version"));
     meta.set("summary", summary(s));
-    ModelStore.save(location(modelPath), hadoop, new SavedModel(meta, net.weightsShared()), false);
+    ModelStore.save(location(modelPath), hadoop, new ModelRecord(meta, net.weightsShared()), false);
   }
 
-  static TrainedNetwork load(String modelPath, Task expected, Configuration hadoop) throws IOException {
+  static FittedNetwork load(String modelPath, Task expected, Configuration hadoop) throws IOException {
     String dir = location(modelPath);
-    SavedModel saved = ModelStore.load(dir, hadoop);
+    ModelRecord saved = ModelStore.load(dir, hadoop);
     ObjectNode meta = saved.metadata();
     String task = text(meta, "task", dir);
     if (!task.equals(expected.configName())) {
@@ -108,7 +108,7 @@ final class ModelPayload {
     for (Map.Entry<String, JsonNode> e : cfg.properties()) {
       config.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
     }
-    return new TrainedNetwork(spec, weights, required(meta, "classes", dir).asInt(), summary(meta.path("summary"), spec),
+    return new FittedNetwork(spec, weights, required(meta, "classes", dir).asInt(), summary(meta.path("summary"), spec),
         config);
   }
 

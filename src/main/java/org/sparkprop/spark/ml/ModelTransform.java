@@ -36,7 +36,7 @@ final class ModelTransform {
     return this;
   }
 
-  Dataset<Row> apply(Dataset<?> dataset, String model, String featuresCol, TrainedNetwork network,
+  Dataset<Row> apply(Dataset<?> dataset, String model, String featuresCol, FittedNetwork network,
                      OutputReading reading, double[] thresholds) {
     Dataset<Row> input = dataset.toDF();
     if (outputs.isEmpty()) {

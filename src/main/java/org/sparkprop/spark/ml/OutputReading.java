@@ -90,7 +90,9 @@ final class OutputReading implements Serializable {
       return a >= 0.5 ? 1 : 0;
     }
     int best = 0;
-    for (int j = 1; j < raw.length; j++) if (raw[j] > raw[best]) best = j;
+    for (int j = 1; j < raw.length; j++) {
+      if (raw[j] > raw[best]) best = j;
+    }
     return best;
   }
 

@@ -30,14 +30,14 @@ public final class SparkpropClassificationModel
 
   private String uid; // set by the first uid() call, which Spark's constructor makes (see PendingUid)
   private final SparkpropParamSet params;
-  private final TrainedNetwork network;
+  private final FittedNetwork network;
   private final OutputReading reading;
 
-  SparkpropClassificationModel(String uid, TrainedNetwork network) {
+  SparkpropClassificationModel(String uid, FittedNetwork network) {
     this(PendingUid.stash(uid), network);
   }
 
-  private SparkpropClassificationModel(PendingUid.Token token, TrainedNetwork network) {
+  private SparkpropClassificationModel(PendingUid.Token token, FittedNetwork network) {
     super();
     uid();
     if (network.classes() < 2) {

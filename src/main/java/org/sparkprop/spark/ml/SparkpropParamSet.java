@@ -26,7 +26,7 @@ import org.sparkprop.config.TrainConfig;
  * them and turns their values into the {@link TrainConfig} the trainer runs from, so that the
  * estimators and the {@code train} command train from one validated description.
  *
- * <p>Single values are checked when set ({@link Check}); rules between params (e.g. {@code lrMin}
+ * <p>Single values are checked when set ({@link ParamCheck}); rules between params (e.g. {@code lrMin}
  * above {@code learningRate}, a bce loss with a softmax output) are checked by the configuration
  * validator when the estimator validates its schema, before any Spark job runs.
  */
@@ -87,7 +87,7 @@ public final class SparkpropParamSet implements Serializable {
         "Widths of the hidden layers, input side first; empty for no hidden layer (a linear model, or a "
             + "single-layer perceptron with outputActivation step). The input width comes from the features, "
             + "the output width from the number of classes (1 for regression and for 2 classes without softmax).",
-        Check.widths("hiddenLayers")), "model.hidden",
+        ParamCheck.widths("hiddenLayers")), "model.hidden",
         ((List<?>) REFERENCE.get("model.hidden")).stream().mapToInt(x -> ((Number) x).intValue()).toArray());
     activation = bindString(owner, "activation", "model.activation",
         "Activation of every hidden layer; leaky_relu has slope 0.01 below zero, step (Heaviside) is refused "
@@ -173,14 +173,14 @@ public final class SparkpropParamSet implements Serializable {
     storageLevel = bind(new Param<>(owner, "storageLevel",
         "How the packed training data is cached between rounds: a Spark storage level name such as "
             + "MEMORY_AND_DISK, MEMORY_ONLY, MEMORY_AND_DISK_SER or DISK_ONLY.",
-        Check.storageLevel("storageLevel")), "spark.storageLevel", REFERENCE.get("spark.storageLevel"));
+        ParamCheck.storageLevel("storageLevel")), "spark.storageLevel", REFERENCE.get("spark.storageLevel"));
     treeFanIn = bindInt(owner, "treeFanIn", "spark.treeFanIn",
         "Partitions whose gradients are merged per node of the fixed-order tree aggregation; >= 2.", 2,
         "partitions per merge");
     checkpointDir = bind(new Param<>(owner, "checkpointDir",
         "Directory URI (any Hadoop file system) where checkpoints of the fit are written; empty for none. "
             + "Fits that run at the same time (a CrossValidator's) must not share one directory.",
-        Check.anyString("checkpointDir")), "checkpoint.dir", REFERENCE.get("checkpoint.dir"));
+        ParamCheck.anyString("checkpointDir")), "checkpoint.dir", REFERENCE.get("checkpoint.dir"));
     checkpointEveryRounds = bindInt(owner, "checkpointEveryRounds", "checkpoint.everyRounds",
         "Write a checkpoint every this many rounds; 0 only at the end of each epoch.", 0, "rounds");
     checkpointKeep = bindInt(owner, "checkpointKeep", "checkpoint.keep",
@@ -218,13 +218,17 @@ public final class SparkpropParamSet implements Serializable {
 
   /** Whether a configuration key has a param here. */
   boolean isBound(String configKey) {
-    for (Binding b : bindings) if (b.key.equals(configKey)) return true;
+    for (Binding b : bindings) {
+      if (b.key.equals(configKey)) return true;
+    }
     return false;
   }
 
   /** The configuration key a param stands for, or null. */
   String configKey(Param<?> param) {
-    for (Binding b : bindings) if (b.param.name().equals(param.name())) return b.key;
+    for (Binding b : bindings) {
+      if (b.param.name().equals(param.name())) return b.key;
+    }
     return null;
   }
 
@@ -254,24 +258,24 @@ public final class SparkpropParamSet implements Serializable {
   private Param<String> bindString(Params owner, String name, String key, String doc, List<String> accepted,
                                    Object defaultValue) {
     return bind(new Param<>(owner, name, doc + " One of: " + String.join(", ", accepted) + ".",
-        Check.oneOf(name, accepted)), key, defaultValue);
+        ParamCheck.oneOf(name, accepted)), key, defaultValue);
   }
 
   private DoubleParam bindDouble(Params owner, String name, String key, String doc, double low, boolean lowIncluded,
                                  double high, boolean highIncluded, String range) {
-    DoubleParam p = new DoubleParam(owner, name, doc, Check.number(name, low, lowIncluded, high, highIncluded, range));
+    DoubleParam p = new DoubleParam(owner, name, doc, ParamCheck.number(name, low, lowIncluded, high, highIncluded, range));
     bindings.add(new Binding(p, key, ((Number) REFERENCE.get(key)).doubleValue()));
     return p;
   }
 
   private IntParam bindInt(Params owner, String name, String key, String doc, int min, String meaning) {
-    IntParam p = new IntParam(owner, name, doc, Check.intAtLeast(name, min, meaning));
+    IntParam p = new IntParam(owner, name, doc, ParamCheck.intAtLeast(name, min, meaning));
     bindings.add(new Binding(p, key, ((Number) REFERENCE.get(key)).intValue()));
     return p;
   }
 
   private LongParam bindLong(Params owner, String name, String key, String doc, long min, String meaning) {
-    LongParam p = new LongParam(owner, name, doc, Check.longAtLeast(name, min, meaning));
+    LongParam p = new LongParam(owner, name, doc, ParamCheck.longAtLeast(name, min, meaning));
     bindings.add(new Binding(p, key, ((Number) REFERENCE.get(key)).longValue()));
     return p;
   }

@@ -23,14 +23,14 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
 
   private String uid; // set by the first uid() call, which Spark's constructor makes (see PendingUid)
   private final SparkpropParamSet params;
-  private final TrainedNetwork network;
+  private final FittedNetwork network;
   private final OutputReading reading;
 
-  SparkpropRegressionModel(String uid, TrainedNetwork network) {
+  SparkpropRegressionModel(String uid, FittedNetwork network) {
     this(PendingUid.stash(uid), network);
   }
 
-  private SparkpropRegressionModel(PendingUid.Token token, TrainedNetwork network) {
+  private SparkpropRegressionModel(PendingUid.Token token, FittedNetwork network) {
     super();
     uid();
     if (network.classes() != 0 || network.spec().outputs() != 1) {

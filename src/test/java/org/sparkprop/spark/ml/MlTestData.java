@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.Playground;
-import org.sparkprop.data.RowSources;
+import org.sparkprop.data.RowGenerators;
 import org.sparkprop.spark.SparkSessions;
 
 /** Spark sessions and small DataFrames for the Spark ML tests. */
@@ -41,7 +41,7 @@ final class MlTestData {
    * columns id, x1, x2, label, in row order: raw inputs for a VectorAssembler.
    */
   static Dataset<Row> columns(SparkSession spark, String name, int rows, double noise, long seed) {
-    PackedBlock b = RowSources.pack(new Playground(name, rows, noise, seed), 0, rows);
+    PackedBlock b = RowGenerators.pack(new Playground(name, rows, noise, seed), 0, rows);
     List<Row> out = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) out.add(RowFactory.create((long) i, (double) b.x[2 * i], (double) b.x[2 * i + 1], (double) b.y[i]));
     StructType schema = new StructType().add("id", DataTypes.LongType).add("x1", DataTypes.DoubleType)
@@ -51,7 +51,7 @@ final class MlTestData {
 
   /** The same rows as columns id, features (a vector), label. */
   static Dataset<Row> vectors(SparkSession spark, String name, int rows, double noise, long seed) {
-    PackedBlock b = RowSources.pack(new Playground(name, rows, noise, seed), 0, rows);
+    PackedBlock b = RowGenerators.pack(new Playground(name, rows, noise, seed), 0, rows);
     List<Row> out = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
       out.add(RowFactory.create((long) i, Vectors.dense(b.x[2 * i], b.x[2 * i + 1]), (double) b.y[i]));

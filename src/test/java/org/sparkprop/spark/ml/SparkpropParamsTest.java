@@ -38,7 +38,9 @@ class SparkpropParamsTest {
 
   static List<Param<?>> bound(SparkpropParams p) {
     List<Param<?>> out = new ArrayList<>();
-    for (Param<?> param : p.params()) if (p.sparkpropParamSet().configKey(param) != null) out.add(param);
+    for (Param<?> param : p.params()) {
+      if (p.sparkpropParamSet().configKey(param) != null) out.add(param);
+    }
     return out;
   }
 
@@ -61,7 +63,9 @@ class SparkpropParamsTest {
         assertTrue(param.doc().length() > 20, param.name() + " needs documentation");
       }
       Set<String> wanted = new TreeSet<>();
-      for (String key : REFERENCE.keySet()) if (appliesToAFit(key)) wanted.add(key);
+      for (String key : REFERENCE.keySet()) {
+        if (appliesToAFit(key)) wanted.add(key);
+      }
       assertEquals(wanted, covered, estimator.getClass().getSimpleName());
       assertTrue(estimator.hasParam("resumeFromCheckpoint"));
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.examples.JavaPipelineExample;
-import org.sparkprop.spark.TrainingJob;
+import org.sparkprop.app.TrainJob;
 
 /**
  * The estimators in Spark ML Pipelines on local[2]: fit, predict, save and reload (identical
@@ -133,7 +133,7 @@ class SparkpropPipelineTest {
         "data.playground.rows=900", "data.playground.noise=0.1", "data.testFraction=0", "model.hidden=8",
         "model.activation=tanh", "train.optimizer=momentum", "train.learningRate=0.05", "train.batchSize=100",
         "train.epochs=2", "train.seed=5", "spark.partitions=3", "train.logEveryRounds=1000"));
-    ObjectNode cli = TrainingJob.run(cfg, tmp.resolve("cli").toString(), false,
+    ObjectNode cli = TrainJob.run(cfg, tmp.resolve("cli").toString(), false,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     // The same rows as a DataFrame in 2 input partitions, repacked into 3.
     Dataset<Row> data = MlTestData.vectors(spark, "circle", 900, 0.1, 5);

@@ -60,7 +60,9 @@ class SparkpropTuningTest {
     double[] metrics = fitted.avgMetrics();
     assertEquals(4, metrics.length);
     int best = 0;
-    for (int i = 1; i < metrics.length; i++) if (metrics[i] > metrics[best]) best = i;
+    for (int i = 1; i < metrics.length; i++) {
+      if (metrics[i] > metrics[best]) best = i;
+    }
     SparkpropClassificationModel chosen = assertInstanceOf(SparkpropClassificationModel.class, fitted.bestModel());
     assertArrayEquals(grid[best].apply(classifier.hiddenLayers()), chosen.getHiddenLayers());
     assertEquals((Double) grid[best].apply(classifier.learningRate()), chosen.getLearningRate());

@@ -1,0 +1,352 @@
+package org.sparkprop.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.bench.spark.BenchSpark;
+import org.sparkprop.bench.spark.ClusterBench;
+import org.sparkprop.bench.spark.FmnistBench;
+import org.sparkprop.bench.spark.MllibBench;
+import org.sparkprop.bench.spark.RoundCostBench;
+import org.sparkprop.bench.spark.ScaleBench;
+import org.sparkprop.bench.spark.SynBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bench WORKLOAD...}: runs the named benchmark workloads and prints one JSON line each. Every
+ * figure that is compared with another is measured in the same run, because the machines are shared
+ * and noisy; every line carries the machine's load average.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Run benchmark workloads and print one JSON line each.",
+        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, cluster, all (= every one of them).",
+        "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
+public final class BenchCommand implements Callable<Integer> {
+  private static final List<String> ALL = List.of("kernel", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster");
+  private static final int[] SYN_NET = {256, 512, 256, 10};
+  private static final int[] NET_265K = {256, 512, 256, 10};
+  private static final int[] NET_1M = {256, 1024, 720, 10};
+
+  /** {@code submit-scripts/local.sh bench ...} runs this on the test class path (benchmarks are not in the shipped jars). */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchCommand()).execute(args));
+  }
+
+  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist, cluster or all")
+  List<String> workloads;
+
+  @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).")
+  String master = "local[2]";
+
+  @Option(names = "--partitions", description = "Partitions of the cached data (0: Spark's default parallelism, one per core).")
+  int partitions;
+
+  @Option(names = "--quick", description = "Small sizes: checks that every workload runs, in a minute or two; figures are not meaningful.")
+  boolean quick;
+
+  @Option(names = "--output", description = "Also append the JSON lines to this file.")
+  Path output;
+
+  @Option(names = "--syn-rows", description = "Rows of the syn workload (default 1,000,000; --quick 50,000).")
+  Long synRows;
+
+  @Option(names = "--syn-batches", split = ",", description = "Global batch sizes of the syn workload (default: ${DEFAULT-VALUE}).")
+  int[] synBatches = {1024, 8192};
+
+  @Option(names = "--syn-rounds", description = "Rounds measured per batch size (0: one epoch; default: ${DEFAULT-VALUE}).")
+  long synRounds;
+
+  @Option(names = "--round-blocks", description = "Measured blocks of the round workload (default 6; --quick 2).")
+  Integer roundBlocks;
+
+  @Option(names = "--round-block-rounds", description = "Rounds per block, alternating loop and floor (default: ${DEFAULT-VALUE}).")
+  int roundBlockRounds = 25;
+
+  @Option(names = "--scale-rows", split = ",", description = "Row counts of the scale workload (default 100000,1000000,10000000).")
+  long[] scaleRows;
+
+  @Option(names = "--scale-features", description = "Features of the scale workload (default: ${DEFAULT-VALUE}; 10^7 rows x 32 floats = 1.3 GB).")
+  int scaleFeatures = 32;
+
+  @Option(names = "--flat-rounds", description = "Rounds of the flatness run of the scale workload (default 10,000; --quick 400).")
+  Long flatRounds;
+
+  @Option(names = "--mllib-rows", description = "Rows for MLlib (default: the syn rows).")
+  Long mllibRows;
+
+  @Option(names = "--mllib-iterations", description = "MLlib gd iterations = passes (default: ${DEFAULT-VALUE}; the first also stacks the data).")
+  int mllibIterations = 3;
+
+  @Option(names = "--mllib-heap", description = "Heap of MLlib's JVM (default: ${DEFAULT-VALUE}).")
+  String mllibHeap = "8g";
+
+  @Option(names = "--mllib-coretype",
+      description = "OPENBLAS_CORETYPE for MLlib's system OpenBLAS (default: the core OpenBLAS 0.3.31 detects here; 'none' leaves it unset).")
+  String mllibCoretype;
+
+  @Option(names = "--mllib-blas-threads", description = "OPENBLAS_NUM_THREADS for MLlib (default: ${DEFAULT-VALUE}; 0 leaves it unset).")
+  int mllibBlasThreads = 1;
+
+  @Option(names = "--kernel-seconds", description = "Measuring time per kernel shape (default: ${DEFAULT-VALUE}).")
+  double kernelSeconds = 6;
+
+  @Option(names = "--fmnist-dir", description = "Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
+  Path fmnistDir = Path.of("/usr/share/datasets/fashion-mnist");
+
+  @Option(names = "--fmnist-target", description = "Test accuracy both trainers race to (default: ${DEFAULT-VALUE}).")
+  double fmnistTarget = 0.85;
+
+  @Option(names = "--fmnist-batch", description = "Sparkprop's global batch on Fashion-MNIST (default: ${DEFAULT-VALUE}).")
+  int fmnistBatch = 1024;
+
+  @Option(names = "--fmnist-learning-rate", description = "Sparkprop's Adam learning rate on Fashion-MNIST (default: ${DEFAULT-VALUE}).")
+  double fmnistLearningRate = 0.003;
+
+  @Option(names = "--fmnist-max-epochs", description = "Sparkprop gives up after this many epochs (default 10; --quick 1).")
+  Integer fmnistMaxEpochs;
+
+  @Option(names = "--fmnist-mllib-iterations", split = ",",
+      description = "L-BFGS iteration counts, one MLlib run each; they bracket MLlib's time to the target (default 50,100; --quick 2).")
+  int[] fmnistMllibIterations;
+
+  @Option(names = "--cluster-executors", split = ",",
+      description = "Executor JVMs of the cluster workload (default: ${DEFAULT-VALUE}; the first two fit the model, the rest check it).")
+  int[] clusterExecutors = {1, 2, 4};
+
+  @Option(names = "--spark-home",
+      description = "Spark home for local-cluster executors, made of links to this class path's jars if missing (default: ${DEFAULT-VALUE}).")
+  Path sparkHome = Path.of("target", "spark-home");
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, Map<String, Object>> results = new LinkedHashMap<>();
+  private JavaSparkContext sc;
+
+  @Override
+  public Integer call() throws Exception {
+    Set<String> chosen = new LinkedHashSet<>();
+    for (String w : workloads) {
+      String name = w.trim().toLowerCase(Locale.ROOT);
+      if (name.equals("all")) {
+        chosen.addAll(ALL);
+      } else if (ALL.contains(name)) {
+        chosen.add(name);
+      } else {
+        throw new IllegalArgumentException("unknown workload '" + w + "': expected one of " + ALL + " or all");
+      }
+    }
+    long rows = synRows != null ? synRows : quick ? 50_000 : 1_000_000;
+    try {
+      SynBench.Data synData = null;
+      for (String name : chosen) {
+        Map<String, Object> r;
+        switch (name) {
+          case "kernel":
+            r = kernel();
+            break;
+          case "round":
+            r = round();
+            break;
+          case "syn":
+          case "memory":
+            if (synData == null) synData = SynBench.generate(spark(), rows, SYN_NET[0], SYN_NET[SYN_NET.length - 1], parts());
+            r = name.equals("syn") ? syn(synData) : memory(synData);
+            break;
+          case "mllib":
+            if (synData != null) {
+              synData.packed().unpersist(); // MLlib's JVM needs the memory
+              synData = null;
+            }
+            r = mllib(mllibRows != null ? mllibRows : rows);
+            break;
+          case "scale":
+            r = scale();
+            break;
+          case "fmnist":
+            r = fmnist();
+            break;
+          case "cluster":
+            r = cluster();
+            break;
+          default:
+            throw new IllegalStateException(name);
+        }
+        emit(name, r);
+      }
+      if (results.containsKey("syn") && results.containsKey("mllib")) emit("syn-vs-mllib", synVsMllib());
+    } finally {
+      if (sc != null) BenchSpark.stop();
+    }
+    return 0;
+  }
+
+  private JavaSparkContext spark() {
+    if (sc == null) sc = BenchSpark.start(master);
+    return sc;
+  }
+
+  private int parts() {
+    return partitions > 0 ? partitions : spark().defaultParallelism();
+  }
+
+  private Map<String, Object> kernel() {
+    double seconds = quick ? 1 : kernelSeconds;
+    Map<String, Object> a = KernelBench.measure(new int[] {784, 256, 128, 10}, 256, seconds);
+    Map<String, Object> b = KernelBench.measure(new int[] {256, 512, 256, 10}, 1024, seconds);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("blas", Kernels.description());
+    m.put("shapes", List.of(a, b));
+    double worst = Math.min((double) a.get("ratio"), (double) b.get("ratio"));
+    m.put("target", "ratio >= 0.7 (network vs bare sgemm, same products, same run)");
+    m.put("met", worst >= 0.7);
+    return m;
+  }
+
+  private Map<String, Object> round() {
+    int blocks = roundBlocks != null ? roundBlocks : quick ? 2 : 6;
+    int blockRounds = quick ? 5 : roundBlockRounds;
+    Map<String, Object> small = RoundCostBench.measure(spark(), NET_265K, parts(), blocks, blockRounds, 64);
+    Map<String, Object> large = RoundCostBench.measure(spark(), NET_1M, parts(), blocks, blockRounds, 64);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("master", spark().master());
+    m.put("runs", List.of(small, large));
+    m.put("target", "265k: round <= 1.25 x floor; 1M: round <= floor + 10 ms");
+    m.put("met", (double) small.get("ratioToFloor") <= 1.25 && (double) large.get("overFloorMs") <= 10);
+    return m;
+  }
+
+  private Map<String, Object> syn(SynBench.Data data) {
+    Map<String, Object> m = SynBench.throughput(spark(), data, SYN_NET, synBatches, quick ? 20 : synRounds, 64);
+    m.put("master", spark().master());
+    m.put("blas", Kernels.description());
+    return m;
+  }
+
+  private Map<String, Object> memory(SynBench.Data data) {
+    Map<String, Object> m = SynBench.memory(data);
+    m.put("target", "cached bytes <= 1.1 x 4 x rows x features");
+    m.put("met", (double) m.get("ratioToFeatures") <= 1.1);
+    return m;
+  }
+
+  private Map<String, Object> mllib(long rows) throws Exception {
+    return MllibBench.run(master, rows, SYN_NET, quick ? 2 : mllibIterations, parts(), mllibHeap, mllibCore(), mllibBlasThreads);
+  }
+
+  private Map<String, Object> scale() {
+    long[] sizes = scaleRows != null ? scaleRows : quick ? new long[] {10_000, 100_000} : new long[] {100_000, 1_000_000, 10_000_000};
+    int[] net = {scaleFeatures, 64, 64, 10};
+    Map<String, Object> epochs = ScaleBench.epochs(spark(), sizes, net, 8192, parts(), 64, quick ? 50 : 3000);
+    long rounds = flatRounds != null ? flatRounds : quick ? 400 : 10_000;
+    Map<String, Object> flat = ScaleBench.flatRounds(spark(), 100_000, net, 256, parts(), rounds, 64);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("epochs", epochs);
+    m.put("flat", flat);
+    double worst = 0;
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> runs = (List<Map<String, Object>>) epochs.get("epochs");
+    double worstRound = 0;
+    for (Map<String, Object> r : runs) {
+      worst = Math.max(worst, Math.abs((double) r.get("perRowVsSmallest") - 1));
+      worstRound = Math.max(worstRound, Math.abs((double) r.get("roundMedianVsSmallest") - 1));
+    }
+    m.put("worstPerRowDeviation", Math.round(worst * 1000) / 1000.0);
+    m.put("worstRoundMedianDeviation", Math.round(worstRound * 1000) / 1000.0);
+    m.put("target", "epoch time per row within 15% across sizes; last-100 rounds within 10% of rounds 101-200"
+        + " (rounds only get faster as the JIT warms up: lateVsMiddle tests that nothing accumulates)");
+    m.put("met", worst <= 0.15 && (double) flat.get("lateVsEarly") <= 1.10);
+    return m;
+  }
+
+  private Map<String, Object> cluster() throws Exception {
+    // Compute per row on one core for the syn network, from the kernel measured here and now.
+    Map<String, Object> k = KernelBench.measure(SYN_NET, 1024, quick ? 1 : 3);
+    double microsPerRow = (double) k.get("networkMs") * 1e3 / 1024;
+    Map<String, Object> m = ClusterBench.run(sparkHome, NET_265K, NET_1M, quick ? 1 : 4, quick ? 5 : 20,
+        Math.round(microsPerRow * 100) / 100.0, clusterExecutors);
+    m.put("note", "executor JVMs share this machine's " + Machine.cores() + " cores: beyond that, measured rounds include CPU contention");
+    return m;
+  }
+
+  private Map<String, Object> fmnist() throws Exception {
+    if (!Files.isRegularFile(fmnistDir.resolve("train-images-idx3-ubyte.gz"))) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dir", fmnistDir.toString());
+      m.put("status", "skipped: no Fashion-MNIST IDX files in " + fmnistDir
+          + " (apt-get install dataset-fashion-mnist, or give --fmnist-dir)");
+      return m;
+    }
+    int[] iterations = fmnistMllibIterations != null ? fmnistMllibIterations : quick ? new int[] {2} : new int[] {50, 100};
+    int maxEpochs = fmnistMaxEpochs != null ? fmnistMaxEpochs : quick ? 1 : 10;
+    return FmnistBench.run(master, partitions > 0 ? partitions : Machine.cores(), fmnistDir, fmnistBatch,
+        fmnistLearningRate, maxEpochs, fmnistTarget, iterations, mllibHeap, mllibCore(), mllibBlasThreads);
+  }
+
+  /** --mllib-coretype as the MLlib workloads take it: null = detect, "" = leave unset. */
+  private String mllibCore() {
+    return mllibCoretype == null ? null : mllibCoretype.equals("none") ? "" : mllibCoretype;
+  }
+
+  private Map<String, Object> synVsMllib() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    double mllibRate = ((Number) results.get("mllib").get("rowsPerSecond")).doubleValue();
+    double mllibPerCpu = ((Number) results.get("mllib").get("rowsPerTaskCpuSecond")).doubleValue();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> runs = (List<Map<String, Object>>) results.get("syn").get("runs");
+    List<Map<String, Object>> ratios = new ArrayList<>();
+    boolean met = false;
+    for (Map<String, Object> r : runs) {
+      double rate = ((Number) r.get("rowsPerSecond")).doubleValue();
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("batch", r.get("batch"));
+      x.put("rowsPerSecond", Math.round(rate));
+      x.put("vsMllib", Math.round(rate / mllibRate * 100) / 100.0);
+      double perCpu = ((Number) r.get("rowsPerTaskCpuSecond")).doubleValue();
+      x.put("rowsPerTaskCpuSecond", Math.round(perCpu));
+      x.put("perCpuVsMllib", Math.round(perCpu / mllibPerCpu * 100) / 100.0);
+      ratios.add(x);
+      if (((Number) r.get("batch")).intValue() == 8192) met = rate >= 2 * mllibRate && rate >= 100_000;
+    }
+    m.put("mllibRowsPerSecond", Math.round(mllibRate));
+    m.put("mllibRowsPerTaskCpuSecond", Math.round(mllibPerCpu));
+    m.put("sparkprop", ratios);
+    m.put("target", "batch 8192: >= 2 x MLlib rows/s and >= 100,000 rows/s");
+    m.put("met", met);
+    return m;
+  }
+
+  private void emit(String name, Map<String, Object> figures) throws IOException {
+    results.put(name, figures);
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("workload", name);
+    line.put("time", Instant.now().toString());
+    line.put("machine", Machine.describe());
+    line.put("loadAverageNow", Machine.loadAverage());
+    line.putAll(figures);
+    String text = json.writeValueAsString(line);
+    System.out.println(text);
+    System.out.flush();
+    if (output != null) {
+      try (OutputStream out = Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package org.sparkprop.bench.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a workload's main class in a child JVM on this JVM's class path and module options, with
+ * its own heap and environment, and reads back the one line {@code RESULT {json}} it prints; its
+ * other output goes to standard error, prefixed with a tag.
+ */
+final class ChildJvm {
+  static final String RESULT_PREFIX = "RESULT ";
+
+  private ChildJvm() {
+  }
+
+  static Map<String, Object> run(String tag, Class<?> main, String heap, Map<String, String> env, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + heap);
+    // The whole heap from the start, for every trainer alike: see submit-scripts/local.sh.
+    cmd.add("-Xms" + heap);
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      // The module options Spark needs, and any -D given to the parent; not its heap or agents.
+      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-XX:+IgnoreUnrecognized")
+          || (arg.startsWith("-D") && !arg.startsWith("-Dsun.java.command"))) {
+        cmd.add(arg);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    env.forEach((k, v) -> {
+      if (v == null) pb.environment().remove(k);
+      else pb.environment().put(k, v);
+    });
+    Process p = pb.start();
+    String result = null;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.startsWith(RESULT_PREFIX)) result = line.substring(RESULT_PREFIX.length());
+        else System.err.println(tag + ": " + line);
+      }
+    }
+    int exit = p.waitFor();
+    if (exit != 0 || result == null) {
+      throw new IllegalStateException("the " + tag + " child JVM exited with " + exit + " and no result; its output is above");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = new LinkedHashMap<>(new ObjectMapper().readValue(result, Map.class));
+    return m;
+  }
+
+  /** Prints the result line a child's parent reads. */
+  static void printResult(Map<String, Object> result) throws IOException {
+    System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(result));
+    System.out.flush();
+  }
+}

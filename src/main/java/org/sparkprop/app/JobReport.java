@@ -1,0 +1,68 @@
+package org.sparkprop.app;
+
+import org.sparkprop.spark.PackedDataset;
+import org.sparkprop.spark.input.DataSets;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.BlockSample;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.Playground;
+import org.sparkprop.data.RowGenerator;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.report.InputPlane;
+import org.sparkprop.report.ReportFiles;
+import org.sparkprop.report.TrainingReport;
+
+/**
+ * Connects a train job to its report folder {@code DIR/report/}: takes small seeded samples of the
+ * training and test rows from the cached partitions (one short Spark job each, before training
+ * starts; the drawing itself runs on the driver), decides whether the data has a plane to draw,
+ * and writes through the output directory's Hadoop file system.
+ */
+final class JobReport {
+  /** Rows kept for the pictures and the per-epoch training metrics. */
+  static final int TRAIN_SAMPLE_ROWS = 2000;
+  static final int TEST_SAMPLE_ROWS = 1000;
+  private static final long SAMPLE_SEED = 0x5EED_0F_5A4BL;
+
+  private JobReport() {
+  }
+
+  static TrainingReport create(TrainConfig cfg, DataSets data, NetworkSpec spec, FileSystem fs, Path reportDir) {
+    PackedBlock train = sample(data.train(), TRAIN_SAMPLE_ROWS);
+    PackedBlock test = data.test() == null ? null : sample(data.test(), TEST_SAMPLE_ROWS);
+    String evaluation = data.validation() != null ? "validation" : data.test() != null ? "test" : null;
+    TrainingReport.Inputs inputs = new TrainingReport.Inputs(spec, data.classes(), train, test, evaluation,
+        plane(cfg, data.train()));
+    // No .crc file beside every picture on a local disk: checksums protect data, not a web page.
+    FileSystem target = fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+    ReportFiles files = name -> target.create(new Path(reportDir, name), true);
+    return new TrainingReport(inputs, files);
+  }
+
+  /** About {@code maxRows} rows (all when there are fewer), the same whatever the partitioning. */
+  static PackedBlock sample(PackedDataset set, int maxRows) {
+    double fraction = Math.min(1.0, (double) maxRows / set.rows());
+    long seed = SAMPLE_SEED;
+    List<PackedBlock> parts = set.blocks().map(b -> BlockSample.of(b, fraction, seed)).collect();
+    return BlockSample.concat(parts, set.features(), set.targetWidth());
+  }
+
+  /**
+   * The plane to draw: the Playground's own (x1, x2 and its derived features) for its unscaled
+   * generated data, else the two features of any two-feature data set, else none.
+   */
+  static InputPlane plane(TrainConfig cfg, PackedDataset train) {
+    if (cfg.data().format() == TrainConfig.DataFormat.PLAYGROUND
+        && cfg.data().effectiveScaling() == TrainConfig.Scaling.NONE) {
+      RowGenerator source = DataSets.generator(cfg);
+      if (source instanceof Playground playground && playground.features() == train.features()) {
+        return InputPlane.playground(playground);
+      }
+    }
+    return train.features() == 2 ? InputPlane.twoFeatures() : null;
+  }
+}

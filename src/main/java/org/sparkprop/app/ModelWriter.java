@@ -1,0 +1,45 @@
+package org.sparkprop.app;
+
+import org.sparkprop.spark.input.DataSets;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.io.LoadedModel;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.train.TrainingResult;
+import org.sparkprop.train.WeightsDigest;
+
+/** Writes a trained network as a model directory with everything a later reader needs (see {@link LoadedModel}). */
+final class ModelWriter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ModelWriter() {
+  }
+
+  static void write(String dirUri, Configuration hadoop, NetworkSpec spec, TrainConfig cfg, TrainingResult result,
+                    ObjectNode testMetrics, DataSets data) throws IOException {
+    ObjectNode provenance = JSON.createObjectNode();
+    provenance.put("dataSource", data.description());
+    provenance.put("seed", cfg.train().seed());
+    provenance.set("trainingConfig", JSON.valueToTree(cfg.resolved()));
+    provenance.set("finalMetrics", testMetrics);
+    provenance.put("trainLoss", result.trainLoss());
+    provenance.put("epochs", result.epochs());
+    provenance.put("rounds", result.rounds());
+    provenance.put("weightsSha256", WeightsDigest.sha256(result.params()));
+    provenance.set("versions", versions());
+    ObjectNode meta = LoadedModel.metadata(spec, data.preprocessing(), data.input(), provenance);
+    new LoadedModel(spec, result.params(), data.preprocessing(), data.input(), meta).save(dirUri, hadoop, true);
+  }
+
+  static ObjectNode versions() {
+    ObjectNode versions = JSON.createObjectNode();
+    String own = ModelWriter.class.getPackage().getImplementationVersion();
+    versions.put("sparkprop", own == null ? "development" : own);
+    versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    versions.put("java", System.getProperty("java.version"));
+    return versions;
+  }
+}

@@ -1,0 +1,160 @@
+package org.sparkprop.app;
+
+import org.sparkprop.config.TrainingRecipe;
+import org.sparkprop.spark.PackedDataset;
+import org.sparkprop.spark.SparkEvaluator;
+import org.sparkprop.spark.SparkSessions;
+import org.sparkprop.spark.SparkTrainer;
+import org.sparkprop.spark.input.DataSets;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.BadRowReport;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.report.BatchSizeAdvisor;
+import org.sparkprop.report.MetricsLog;
+import org.sparkprop.report.ProgressDisplay;
+import org.sparkprop.report.TrainingReport;
+import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.TrainingLoop;
+import org.sparkprop.train.TrainingResult;
+import org.sparkprop.train.WeightsDigest;
+
+/**
+ * The {@code train} command's work on the driver: start Spark, pack and cache the data, build the
+ * network, run the synchronous round loop (resuming from the newest checkpoint if asked), evaluate
+ * on the test set, and write {@code summary.json}, {@code metrics.jsonl}, the model and the report
+ * folder into the output directory (any Hadoop file-system URI).
+ */
+public final class TrainJob {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private TrainJob() {
+  }
+
+  /** Runs the job and returns the summary it wrote. */
+  public static ObjectNode run(TrainConfig cfg, String outputDir, boolean resume, PrintStream console) throws IOException {
+    long wallStart = System.nanoTime();
+    console.println("sparkprop: resolved configuration\n" + cfg.render());
+    SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf());
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    Configuration hadoop = sc.hadoopConfiguration();
+    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
+    console.printf(Locale.ROOT, "spark %s, master %s, %d partitions; BLAS: %s%n", sc.version(), sc.master(),
+        partitions, Kernels.description());
+
+    DataSets data = DataSets.load(cfg, sc, partitions, console);
+    try {
+      console.println("data: " + data.description());
+      NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
+      console.println("network: " + spec.describe());
+      long cachedBytes = data.train().cachedBytes();
+      long payload = 4L * data.train().rows() * (data.train().features() + data.train().targetWidth());
+      console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
+          payload == 0 ? 0 : (double) cachedBytes / payload);
+
+      PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
+      SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
+          data.validation() != null, data.preprocessing(), resume);
+      if (resume) {
+        console.println(prepared.resumedFrom().isEmpty()
+            ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
+            : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
+                prepared.start().epoch() + 1, prepared.start().round()));
+      }
+      TrainingLoop trainer = prepared.trainer();
+
+      FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
+      fs.mkdirs(new Path(outputDir));
+      TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
+      ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds());
+      TrainingResult result;
+      try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
+           MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {
+        trainer.addListener(progress)
+            .addListener(new BatchSizeAdvisor(progress::message))
+            .addListener(metrics)
+            .addListener(report);
+        result = prepared.run().result();
+      }
+
+      ObjectNode testMetrics = JSON.createObjectNode();
+      EvaluationAccumulator testStats = null;
+      if (data.test() != null) {
+        testStats = new SparkEvaluator(sc, data.test(), spec, TrainingRecipe.CHUNK_ROWS, data.preprocessing().target()).evaluate(result.params());
+        for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
+        if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
+      }
+      ObjectNode summary = JSON.createObjectNode();
+      summary.set("config", JSON.valueToTree(cfg.resolved()));
+      summary.put("network", spec.describe());
+      summary.put("data", data.description());
+      summary.set("badRows", badRows(data));
+      summary.put("sparkMaster", sc.master());
+      summary.put("partitions", data.train().partitions());
+      summary.put("blas", Kernels.description());
+      summary.put("epochs", result.epochs());
+      summary.put("rounds", result.rounds());
+      summary.put("stoppedEarly", result.stoppedEarly());
+      summary.put("trainLoss", result.trainLoss());
+      summary.set("testMetrics", testMetrics);
+      summary.put("samplesPerSecond", result.samplesPerSecond());
+      summary.put("loopSeconds", result.loopSeconds());
+      summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+      summary.put("cachedBytes", cachedBytes);
+      summary.put("cachedBytesPerFloat32Payload", payload == 0 ? 0 : (double) cachedBytes / payload);
+      summary.set("roundSplitMs", JSON.valueToTree(result.meanSplitMs()));
+      summary.put("parameterCount", spec.parameterCount());
+      summary.put("weightsSha256", WeightsDigest.sha256(result.params()));
+      try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
+        out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
+      }
+      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
+      int reportFiles = report.finish(summary, testStats, result.params()).size();
+      printFinal(console, result, testMetrics, outputDir);
+      console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
+          reportFiles, report.drawingSeconds());
+      return summary;
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /** Per input, the rows read and the bad rows skipped by reason (empty objects when none were bad). */
+  private static ObjectNode badRows(DataSets data) {
+    ObjectNode all = JSON.createObjectNode();
+    for (Map.Entry<String, BadRowReport> e : data.badRows().entrySet()) {
+      BadRowReport r = e.getValue();
+      ObjectNode o = all.putObject(e.getKey());
+      o.put("input", r.input());
+      o.put("rows", r.rows());
+      o.put("skipped", r.badRows());
+      o.set("byReason", JSON.valueToTree(r.byReason()));
+      if (r.firstBadRow() != null) o.put("first", r.firstBadRow());
+    }
+    return all;
+  }
+
+  private static void printFinal(PrintStream console, TrainingResult result, ObjectNode testMetrics, String outputDir) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "done: %d epochs, %,d rounds, train loss %.4f",
+        result.epochs(), result.rounds(), result.trainLoss()));
+    testMetrics.properties().forEach(e -> {
+      if (e.getValue().isNumber()) sb.append(String.format(Locale.ROOT, ", test %s %.4f", e.getKey(), e.getValue().asDouble()));
+    });
+    sb.append(String.format(Locale.ROOT, ", %,.0f samples/s; wrote %s/summary.json", result.samplesPerSecond(), outputDir));
+    console.println(sb);
+  }
+}

@@ -1,0 +1,107 @@
+package org.sparkprop.spark;
+
+import org.sparkprop.config.TrainingRecipe;
+import org.sparkprop.io.TrainingCheckpoints;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.Preprocessing;
+import org.sparkprop.data.TargetScaling;
+import org.sparkprop.io.Checkpoint;
+import org.sparkprop.io.CheckpointStore;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.train.Evaluator;
+import org.sparkprop.train.TrainingLoop;
+import org.sparkprop.train.TrainingListener;
+import org.sparkprop.train.TrainingResult;
+import org.sparkprop.train.TrainingState;
+
+/**
+ * Trains a network on data that is already packed and cached, as a {@link TrainConfig} describes:
+ * the network, the options, the initial weights, checkpoints and resumption come from the same
+ * recipe as the {@code train} command's ({@link TrainingRecipe}, {@link TrainingCheckpoints}), and
+ * the loop is the same
+ * {@link SparkGradientSource} and {@link TrainingLoop}. Given the same rows in the same partitions and
+ * the same configuration, the weights are therefore bit-identical to the command's: both the
+ * {@code train} command and the Spark ML estimators start their loop here.
+ */
+public final class SparkTrainer {
+
+  /** The trained network and how the run went. */
+  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed) {
+  }
+
+  /**
+   * A loop ready to run: the trainer (add listeners before {@link #run}), where it starts, and the
+   * checkpoint it resumes from (empty when it starts afresh).
+   */
+  public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom) {
+    public Outcome run() {
+      return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty());
+    }
+  }
+
+  private SparkTrainer() {
+  }
+
+  /**
+   * @param evaluation    evaluated after every epoch; null for none
+   * @param evaluationIsValidation whether early stopping may watch {@code evaluation} (not a test set)
+   * @param preprocessing saved in checkpoints and checked on resume; null when the caller's
+   *                      pipeline does its own (Spark ML)
+   * @param resume        continue from the newest checkpoint in {@code checkpoint.dir}, if there is one
+   */
+  public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
+                                 PackedDataset evaluation, boolean evaluationIsValidation,
+                                 Preprocessing preprocessing, boolean resume) throws IOException {
+    CheckpointStore store = cfg.checkpoint().enabled()
+        ? new CheckpointStore(cfg.checkpoint().dir(), sc.hadoopConfiguration(), cfg.checkpoint().keep()) : null;
+    TrainingState start = null;
+    String resumedFrom = "";
+    if (resume) {
+      if (store == null) {
+        throw new IllegalArgumentException("resuming needs a checkpoint directory (checkpoint.dir)");
+      }
+      Optional<Checkpoint> latest = store.latest();
+      if (latest.isPresent()) {
+        start = TrainingCheckpoints.toState(latest.get(), spec, cfg, preprocessing);
+        resumedFrom = store.list().get(0);
+      }
+    }
+    SparkGradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
+        cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn());
+    TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
+    Evaluator evaluator = evaluation == null ? null
+        : new SparkEvaluator(sc, evaluation, spec, TrainingRecipe.CHUNK_ROWS, target);
+    TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing);
+    TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
+        .monitorEvaluation(evaluationIsValidation);
+    if (start == null) {
+      float[] params = TrainingRecipe.of(cfg).initializer().initialise(spec, cfg.train().seed());
+      start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
+    }
+    return new Prepared(spec, trainer, start, resumedFrom);
+  }
+
+  /** The network {@code recipe} asks for, sized by the packed training data. */
+  public static NetworkSpec network(TrainingRecipe recipe, PackedDataset train) {
+    return recipe.network(train.features(), train.classes(), train.targetWidth());
+  }
+
+  /**
+   * Trains on a training set with an optional validation set, without preprocessing of its own.
+   *
+   * @param validation  evaluated after every epoch and watched by early stopping; null for none
+   * @param resume      continue from the newest checkpoint in {@code checkpoint.dir}, if there is one
+   * @param listeners   observers of the loop, added in order
+   */
+  public static Outcome run(JavaSparkContext sc, TrainConfig cfg, PackedDataset train, PackedDataset validation,
+                            boolean resume, List<TrainingListener> listeners) throws IOException {
+    Prepared prepared = prepare(sc, cfg, network(TrainingRecipe.of(cfg), train), train, validation, validation != null,
+        null, resume);
+    for (TrainingListener l : listeners) prepared.trainer().addListener(l);
+    return prepared.run();
+  }
+}

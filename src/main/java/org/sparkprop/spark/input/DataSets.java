@@ -1,0 +1,167 @@
+package org.sparkprop.spark.input;
+
+import org.sparkprop.spark.PackedDataset;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.BadRowReport;
+import org.sparkprop.data.DataException;
+import org.sparkprop.data.FeatureScaling;
+import org.sparkprop.data.InputSchema;
+import org.sparkprop.data.LabelMapping;
+import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.Playground;
+import org.sparkprop.data.Preprocessing;
+import org.sparkprop.data.GeneratedRange;
+import org.sparkprop.data.RowGenerator;
+import org.sparkprop.data.SyntheticTeacher;
+import org.sparkprop.data.TargetScaling;
+import org.sparkprop.data.ValidationSplit;
+
+/**
+ * The training, validation and test sets a job's configuration describes, packed and cached, with
+ * the preprocessing fitted on the training rows, how the input was read, and the bad rows skipped
+ * per input. Validation and test are null when the configuration has none.
+ */
+public record DataSets(PackedDataset train, PackedDataset validation, PackedDataset test, String description,
+                       Preprocessing preprocessing, InputSchema input, Map<String, BadRowReport> badRows) {
+
+  /** @param badRows by input: "train", "test" */
+  public DataSets {
+    badRows = Collections.unmodifiableMap(new LinkedHashMap<>(badRows));
+  }
+
+  public static DataSets load(TrainConfig cfg, JavaSparkContext sc, int partitions) {
+    return load(cfg, sc, partitions, System.out);
+  }
+
+  /** Loads the sets; lines about skipped bad rows go to {@code console}. */
+  public static DataSets load(TrainConfig cfg, JavaSparkContext sc, int partitions, PrintStream console) {
+    TrainConfig.Data data = cfg.data();
+    StorageLevel level = StorageLevel.fromString(cfg.spark().storageLevel());
+    if (data.format().generated()) return generated(cfg, generator(cfg), sc, partitions, level);
+    SparkSession spark = SparkSession.builder().getOrCreate(); // the session around sc
+    return fromFiles(cfg, spark, partitions, level, console);
+  }
+
+  /** Classes when the loss or output needs them, else a regression target. */
+  public static LabelMode labelMode(TrainConfig cfg) {
+    TrainConfig.Model m = cfg.model();
+    boolean classes = m.loss() == TrainConfig.Loss.CROSS_ENTROPY || m.loss() == TrainConfig.Loss.BCE
+        || m.effectiveOutput() == TrainConfig.OutputActivation.STEP;
+    return classes ? LabelMode.CLASSES : LabelMode.VALUES;
+  }
+
+  /** How the configuration says files are read. */
+  public static InputSchema settings(TrainConfig.Data data) {
+    return new InputSchema(data.format().configName(), data.features(), null, data.header(), data.delimiter(),
+        data.labelColumn(), data.featuresColumn(), data.idColumn());
+  }
+
+  private static DataSets fromFiles(TrainConfig cfg, SparkSession spark, int partitions, StorageLevel level,
+                                    PrintStream console) {
+    TrainConfig.Data data = cfg.data();
+    LabelMode mode = labelMode(cfg);
+    boolean skip = data.onBadRow() == TrainConfig.BadRowPolicy.SKIP;
+    FeatureScaling.Method scaling = FeatureScaling.Method.parse(data.effectiveScaling().configName());
+    OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
+        settings(data), mode, partitions);
+    InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
+        new ValidationSplit(cfg.train().seed(), data.validationFraction()), partitions, level);
+    InputLoader.Result train = InputLoader.load(trainInput, trainPlan, console);
+    Map<String, BadRowReport> reports = new LinkedHashMap<>();
+    reports.put("train", train.badRows());
+    InputSchema schema = trainInput.schema().withFeatures(train.width(), trainInput.schema().featureNames());
+    InputLoader.Result test = null;
+    try {
+      if (data.hasTest()) {
+        OpenedInput testInput = expecting(InputOpener.open(spark, "data.test", data.test(), "data.testLabels",
+            data.testLabels(), settings(data), mode, partitions), train.width(), train.preprocessing().labels(),
+            "the training data");
+        InputLoader.Plan testPlan = new InputLoader.Plan(skip, data.maxBadFraction(), train.preprocessing(), scaling, false,
+            ValidationSplit.none(), partitions, level);
+        test = InputLoader.load(testInput, testPlan, console);
+        reports.put("test", test.badRows());
+      }
+    } catch (RuntimeException e) {
+      train.main().unpersist();
+      if (train.validation() != null) train.validation().unpersist();
+      throw e;
+    }
+    Preprocessing prep = train.preprocessing();
+    String description = String.format(Locale.ROOT, "%s %s: %,d training, %,d validation, %,d test rows, %d features, %s; %s scaling",
+        data.format().configName(), data.train(), train.main().rows(), train.validation() == null ? 0 : train.validation().rows(),
+        test == null ? 0 : test.main().rows(), train.width(),
+        prep.classification() ? prep.labels().classes() + " classes" : "regression target"
+            + (prep.target().identity() ? "" : " (standardised)"), prep.features().method().configName());
+    return new DataSets(train.main(), train.validation(), test == null ? null : test.main(), description, prep, schema, reports);
+  }
+
+  /**
+   * The input with the training data's width and classes as rules: a row wider than the training
+   * rows, or a label the training rows do not have, is a bad row.
+   */
+  public static OpenedInput expecting(OpenedInput input, int width, LabelMapping mapping, String origin) {
+    int found = input.schema().features();
+    boolean fixedWidth = !"libsvm".equals(input.schema().format());
+    if (fixedWidth && found > 0 && found != width) {
+      throw new DataException(input.name() + " has " + found + " features per row but " + origin + " has " + width
+          + (input.schema().featureNames() != null ? " (its feature columns: " + input.schema().featureNames() + ")" : ""));
+    }
+    return input.withRules(input.rules().withMapping(mapping).withWidth(width, "as in " + origin),
+        input.schema().withFeatures(width, input.schema().featureNames()));
+  }
+
+  public static RowGenerator generator(TrainConfig cfg) {
+    TrainConfig.Data data = cfg.data();
+    if (data.format() == TrainConfig.DataFormat.SYNTHETIC) {
+      TrainConfig.Synthetic s = data.synthetic();
+      return new SyntheticTeacher(s.rows(), s.features(), s.classes(), s.seed());
+    }
+    TrainConfig.Playground p = data.playground();
+    List<String> extras = new ArrayList<>();
+    for (TrainConfig.ExtraFeature f : p.extraFeatures()) extras.add(f.configName());
+    return new Playground(p.name().configName(), p.rows(), p.noise(), cfg.train().seed(), extras);
+  }
+
+  /** Splits generated rows by index range: training first, then validation, then test. */
+  private static DataSets generated(TrainConfig cfg, RowGenerator all, JavaSparkContext sc, int partitions, StorageLevel level) {
+    long n = all.rows();
+    long test = Math.round(n * cfg.data().testFraction());
+    long validation = Math.round((n - test) * cfg.data().validationFraction());
+    long train = n - test - validation;
+    if (train <= 0) {
+      throw new IllegalArgumentException("data.testFraction + data.validationFraction leave no training rows of " + n);
+    }
+    PackedDataset trainSet = PackedDataset.generate(sc, new GeneratedRange(all, 0, train), partitions, level);
+    PackedDataset validationSet = validation == 0 ? null
+        : PackedDataset.generate(sc, new GeneratedRange(all, train, validation), partitions, level);
+    PackedDataset testSet = test == 0 ? null
+        : PackedDataset.generate(sc, new GeneratedRange(all, train + validation, test), partitions, level);
+    String description = all.describe() + String.format(Locale.ROOT, ": %,d training, %,d validation, %,d test rows",
+        train, validation, test);
+    Preprocessing prep = new Preprocessing(FeatureScaling.unfitted(FeatureScaling.Method.NONE, all.features()),
+        TargetScaling.IDENTITY, all.classes() > 0 ? LabelMapping.indices(all.classes()) : null);
+    InputSchema schema = new InputSchema(cfg.data().format().configName(), all.features(), null, false, ",",
+        cfg.data().labelColumn(), cfg.data().featuresColumn(), cfg.data().idColumn());
+    return new DataSets(trainSet, validationSet, testSet, description, prep, schema, Map.of());
+  }
+
+  public int classes() {
+    return train.classes();
+  }
+
+  public void unpersist() {
+    train.unpersist();
+    if (validation != null) validation.unpersist();
+    if (test != null) test.unpersist();
+  }
+}

@@ -1,0 +1,96 @@
+package org.sparkprop.spark.input;
+
+import org.sparkprop.spark.PackedDataset;
+import java.io.PrintStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.data.BadRowReport;
+import org.sparkprop.data.FeatureScaling;
+import org.sparkprop.data.InputSchema;
+import org.sparkprop.data.LabelMapping;
+import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.Preprocessing;
+import org.sparkprop.data.ValidationSplit;
+
+/**
+ * A Spark table loaded for training or evaluation through the same pipeline as files (see
+ * {@link InputLoader}): packed, scaled, split, with its fitted preprocessing and its bad-row report.
+ *
+ * @param validation null without a validation split
+ */
+public record FrameData(PackedDataset data, PackedDataset validation, Preprocessing preprocessing, BadRowReport badRows,
+                        InputSchema schema) {
+
+  /**
+   * How to read the table.
+   *
+   * @param idCol a column never used as a feature (may be null)
+   * @param labels CLASSES or VALUES
+   * @param classes for CLASSES: the class names by index, or null to fit them on the rows (sorted,
+   *     numbers by value)
+   * @param scaling fitted on the (training) rows
+   * @param scaleTarget standardise a regression target
+   */
+  public record Options(String featuresCol, String labelCol, String idCol, LabelMode labels, LabelMapping classes,
+                        FeatureScaling.Method scaling, boolean scaleTarget, boolean skipBadRows, double maxBadFraction,
+                        ValidationSplit split, int partitions, StorageLevel level) {
+    /** Fail-fast, no scaling, no split: the plainest load. */
+    public static Options plain(String featuresCol, String labelCol, LabelMapping classes, int partitions, StorageLevel level) {
+      return new Options(featuresCol, labelCol, null, classes == null ? LabelMode.VALUES : LabelMode.CLASSES, classes,
+          FeatureScaling.Method.NONE, false, false, 0, ValidationSplit.none(), partitions, level);
+    }
+  }
+
+  /** Loads {@code df}, fitting scaling (and classes, unless given) on its training rows. */
+  public static FrameData fit(Dataset<Row> df, Options o, PrintStream console) {
+    return load(df, o, null, console);
+  }
+
+  /**
+   * Loads {@code df} with a model's preprocessing: rows are scaled with it and must have its width
+   * and classes; {@code o.scaling}, {@code o.classes} and {@code o.split} are not used.
+   */
+  public static FrameData apply(Dataset<Row> df, Options o, Preprocessing given, PrintStream console) {
+    return load(df, o, given, console);
+  }
+
+  private static FrameData load(Dataset<Row> df, Options o, Preprocessing given, PrintStream console) {
+    if (o.labels() == LabelMode.NONE) throw new IllegalArgumentException("training and evaluation need labels");
+    InputSchema settings = new InputSchema("dataframe", 0, null, false, ",", o.labelCol(), o.featuresCol(), o.idCol());
+    OpenedInput input = InputOpener.table(df, "the DataFrame", settings, o.labels(), false);
+    InputLoader.Plan plan;
+    if (given != null) {
+      input = DataSets.expecting(input, given.features().features(), given.labels(), "the model");
+      plan = new InputLoader.Plan(o.skipBadRows(), o.maxBadFraction(), given, o.scaling(), false, ValidationSplit.none(),
+          o.partitions(), o.level());
+    } else {
+      if (o.classes() != null) {
+        input = input.withRules(input.rules().withMapping(o.classes()), input.schema());
+      }
+      plan = new InputLoader.Plan(o.skipBadRows(), o.maxBadFraction(), null, o.scaling(), o.scaleTarget(), o.split(),
+          o.partitions(), o.level());
+    }
+    PrintStream out = console == null ? new PrintStream(PrintStream.nullOutputStream()) : console;
+    InputLoader.Result r = InputLoader.load(input, plan, out);
+    return new FrameData(r.main(), r.validation(), r.preprocessing(), r.badRows(),
+        input.schema().withFeatures(r.width(), input.schema().featureNames()));
+  }
+
+  /**
+   * Packs any Spark table for training or evaluation: features from {@code featuresCol} (an ML
+   * vector or an array of numbers; if the table has no such column, every numeric column but the
+   * label), the label from {@code labelCol}. With a {@code mapping} the labels are class names
+   * (numbers are canonicalised: 1.0 is class "1"; Spark ML's 0.0 .. k-1 labels fit
+   * {@link LabelMapping#indices}), and a label outside it is an error; without one (null) the label
+   * is a regression value. No scaling; a bad row (null, NaN, wrong vector size, unknown label)
+   * stops with a message naming its partition and row. The result has exactly
+   * {@code min(partitions, rows)} partitions of contiguous global row indices, cached at
+   * {@code level} and materialised. For fitted scaling and label mapping, skipping of bad rows
+   * and a validation split, use {@link #fit} and {@link #apply}.
+   */
+  public static PackedDataset packed(Dataset<Row> df, String featuresCol, String labelCol, LabelMapping mapping,
+                                            int partitions, StorageLevel level) {
+    return fit(df, FrameData.Options.plain(featuresCol, labelCol, mapping, partitions, level), null).data();
+  }
+}

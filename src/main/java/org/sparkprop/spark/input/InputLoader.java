@@ -1,0 +1,267 @@
+package org.sparkprop.spark.input;
+
+import org.sparkprop.spark.PackedDataset;
+import org.sparkprop.spark.SparkErrors;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.data.BadRowReport;
+import org.sparkprop.data.DataException;
+import org.sparkprop.data.FeatureScaling;
+import org.sparkprop.data.FeatureStats;
+import org.sparkprop.data.LabelMapping;
+import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.Preprocessing;
+import org.sparkprop.data.BlockPacking;
+import org.sparkprop.data.RowRules;
+import org.sparkprop.data.ScanStats;
+import org.sparkprop.data.StagedCounts;
+import org.sparkprop.data.TargetScaling;
+import org.sparkprop.data.ValidationSplit;
+import scala.Tuple2;
+
+/**
+ * Loads any {@link OpenedInput} into packed, cached partitions, in the same steps for every format:
+ * <ol>
+ *   <li>scan: every partition parses its rows and returns counts only (good rows, bad rows by
+ *       reason, the first bad row, the distinct labels); the driver decides: stop with the first bad
+ *       row's message, or skip bad rows within data.maxBadFraction; fit the label mapping;
+ *   <li>stage: every partition parses again and packs its good rows into one float32 block whose
+ *       first global index is the prefix sum of the counts before it (so indices follow the
+ *       input's order whatever the partitioning); the blocks are cached and, in the same job,
+ *       give the per-partition statistics that feature scaling is fitted from (training rows only);
+ *   <li>distribute: the training (and validation) rows are scaled and regrouped into exactly
+ *       {@code partitions} balanced blocks of contiguous global indices, by a one-time shuffle of
+ *       slices unless the staged blocks already have that shape.
+ * </ol>
+ * Nothing but counts, labels and statistics reaches the driver.
+ */
+public final class InputLoader {
+  private InputLoader() {
+  }
+
+  /**
+   * How to load.
+   *
+   * @param given the preprocessing to apply (test, evaluation data); null to fit it on these rows
+   * @param scaling the feature scaling to fit when {@code given} is null
+   */
+  public record Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
+              boolean scaleTarget, ValidationSplit split, int partitions, StorageLevel level) {
+  }
+
+  /** The loaded sets; {@code validation} is null without a validation split. */
+  public record Result(PackedDataset main, PackedDataset validation, Preprocessing preprocessing, BadRowReport badRows,
+                int width) {
+  }
+
+  /** What the scan found: the report, and per partition its good rows and their first global index. */
+  public record Scanned(BadRowReport report, RowRules rules, int width, int[] counts, long[] starts, long rows) {
+  }
+
+  /**
+   * The first step alone: scans every row, applies the bad-row policy (throwing the first bad row's
+   * message, or printing what is skipped), fits the classes if they are not known, and fixes the width.
+   */
+  public static Scanned scan(OpenedInput input, Plan plan, PrintStream console) {
+    String name = input.name();
+    RowRules scanRules = input.rules();
+    List<ScanStats> scans = SparkErrors.reading(name, () -> input.cursors().map(c -> ScanStats.scan(c, scanRules)).collect());
+    BadRowReport report = BadRowReport.of(name, scans);
+    checkBadRows(report, plan);
+    if (report.badRows() > 0) console.println(report.skippedLine());
+    if (report.goodRows() == 0) {
+      throw new DataException(name + " holds no rows" + (report.badRows() > 0
+          ? " that can be used: all " + report.badRows() + " are bad (" + report.reasons() + ")"
+          : ": its files are empty (or hold only a header)"));
+    }
+
+    RowRules rules = scanRules;
+    if (rules.labels() == LabelMode.CLASSES && rules.mapping() == null) rules = rules.withMapping(fitLabels(name, scans));
+    int width = rules.width() > 0 ? rules.width() : scans.stream().mapToInt(ScanStats::maxWidth).max().orElse(0);
+    if (width == 0) throw new DataException(name + ": no row has a feature; expected at least one feature per row");
+
+    int partitionCount = scans.size();
+    int[] counts = new int[partitionCount];
+    long[] starts = new long[partitionCount];
+    long next = 0;
+    for (int p = 0; p < partitionCount; p++) {
+      long good = scans.get(p).goodRows();
+      if (good > Integer.MAX_VALUE) throw new DataException(name + ": partition " + p + " has more than 2^31 rows; use more partitions");
+      counts[p] = (int) good;
+      starts[p] = next;
+      next += good;
+    }
+    return new Scanned(report, rules, width, counts, starts, next);
+  }
+
+  public static Result load(OpenedInput input, Plan plan, PrintStream console) {
+    String name = input.name();
+    Scanned scanned = scan(input, plan, console);
+    BadRowReport report = scanned.report();
+    RowRules rules = scanned.rules();
+    int width = scanned.width();
+    int[] counts = scanned.counts();
+    long[] starts = scanned.starts();
+    long next = scanned.rows();
+
+    ValidationSplit split = plan.split();
+    Preprocessing given = plan.given();
+    boolean scaleWhilePacking = given != null && !split.active();
+    boolean fit = given == null;
+    RowRules packRules = rules;
+    int w = width;
+    JavaRDD<PackedBlock> staged = input.cursors().mapPartitionsWithIndex((p, it) -> {
+      PackedBlock b = BlockPacking.pack(it.next(), packRules, starts[p], counts[p], w, name);
+      if (scaleWhilePacking) given.applyTo(b);
+      return Collections.singletonList(b).iterator();
+    }, true);
+    staged.setName("sparkprop staged " + name);
+    staged.persist(plan.level());
+    boolean stagedKept = false;
+    try {
+      List<StagedCounts> staging = SparkErrors.reading(name, () -> staged.map(b -> {
+        StagedCounts c = new StagedCounts();
+        c.validationRows = BlockPacking.count(b, split::isValidation);
+        c.trainRows = b.rows - c.validationRows;
+        if (fit) c.stats = FeatureStats.of(b, i -> !split.isValidation(i));
+        return c;
+      }).collect());
+
+      Preprocessing prep = given;
+      if (fit) {
+        FeatureStats total = new FeatureStats(width);
+        for (StagedCounts c : staging) total.merge(c.stats); // partition order: reproducible
+        boolean classes = rules.labels() == LabelMode.CLASSES;
+        prep = new Preprocessing(FeatureScaling.fit(plan.scaling(), total),
+            !classes && plan.scaleTarget() ? TargetScaling.fit(total) : TargetScaling.IDENTITY,
+            classes ? rules.mapping() : null);
+      }
+      Preprocessing toApply = scaleWhilePacking ? null : prep;
+      int classes = prep.classification() ? prep.labels().classes() : 0;
+      int[] trainCounts = staging.stream().mapToInt(c -> c.trainRows).toArray();
+      Distributed main = distribute(staged, split, false, trainCounts, toApply, plan.partitions(), width, plan.level(),
+          classes, name);
+      stagedKept = main.reusesStaged;
+      PackedDataset validation = null;
+      if (split.active()) {
+        int[] validationCounts = staging.stream().mapToInt(c -> c.validationRows).toArray();
+        long held = java.util.Arrays.stream(validationCounts).asLongStream().sum();
+        if (held == 0 || held == next) {
+          throw new DataException(String.format(Locale.ROOT, "data.validationFraction = %s of the %,d rows of %s leaves %s",
+              split.fraction(), next, name, held == 0 ? "no validation row" : "no training row"));
+        }
+        validation = distribute(staged, split, true, validationCounts, toApply, plan.partitions(), width, plan.level(),
+            classes, name + " (validation rows)").dataset;
+      }
+      return new Result(main.dataset, validation, prep, report, width);
+    } finally {
+      if (!stagedKept) staged.unpersist(false);
+    }
+  }
+
+  private static void checkBadRows(BadRowReport report, Plan plan) {
+    if (report.badRows() == 0) return;
+    if (!plan.skipBadRows()) {
+      throw new DataException("bad input in " + report.input() + ": " + report.firstBadRow()
+          + (report.badRows() > 1 ? String.format(Locale.ROOT, " (%,d bad rows in all: %s)", report.badRows(), report.reasons()) : "")
+          + ". Fix the input, or set data.onBadRow = skip to leave bad rows out (up to data.maxBadFraction of them)");
+    }
+    if (report.badFraction() > plan.maxBadFraction()) {
+      throw new DataException(String.format(Locale.ROOT, "%s: %,d of %,d rows (%.2f%%) are bad, more than"
+              + " data.maxBadFraction = %s allows: %s; first: %s", report.input(), report.badRows(), report.rows(),
+          100 * report.badFraction(), plan.maxBadFraction(), report.reasons(), report.firstBadRow()));
+    }
+  }
+
+  private static LabelMapping fitLabels(String name, List<ScanStats> scans) {
+    TreeSet<String> all = new TreeSet<>();
+    for (ScanStats s : scans) {
+      if (!s.tooManyLabels()) all.addAll(List.of(s.labels()));
+      if (s.tooManyLabels() || all.size() > LabelMapping.MAX_CLASSES) {
+        throw new DataException(name + ": the label column holds more than " + LabelMapping.MAX_CLASSES
+            + " distinct values; is it a regression target? Then use model.loss = mse or mae");
+      }
+    }
+    LabelMapping mapping = LabelMapping.fit(all);
+    if (mapping.classes() < 2) {
+      throw new DataException(name + ": every row has the label " + mapping.name(0)
+          + "; classification needs at least 2 classes (is data.labelColumn the right column?)");
+    }
+    return mapping;
+  }
+
+  private record Distributed(PackedDataset dataset, boolean reusesStaged) {
+  }
+
+  /**
+   * The rows of the staged blocks on one side of the split, scaled, as {@code partitions}
+   * balanced blocks: target block q holds global rows [n q / P, n (q + 1) / P) of that side.
+   */
+  private static Distributed distribute(JavaRDD<PackedBlock> staged, ValidationSplit split, boolean validationSide,
+                                        int[] counts, Preprocessing prep, int partitions, int width,
+                                        StorageLevel level, int classes, String description) {
+    long total = 0;
+    long[] newStarts = new long[counts.length];
+    for (int p = 0; p < counts.length; p++) {
+      newStarts[p] = total;
+      total += counts[p];
+    }
+    long n = total;
+    int targets = (int) Math.max(1, Math.min(partitions, n));
+    boolean aligned = staged.getNumPartitions() == targets;
+    for (int p = 0; aligned && p < counts.length; p++) {
+      aligned = newStarts[p] == n * p / targets && counts[p] == n * (p + 1) / targets - n * p / targets;
+    }
+    boolean selectAll = !split.active();
+    if (aligned && selectAll && prep == null) {
+      return new Distributed(PackedDataset.cache(staged, n, width, 1, classes, description, level), true);
+    }
+    JavaRDD<PackedBlock> selected = staged.mapPartitionsWithIndex((p, it) -> {
+      PackedBlock b = it.next();
+      PackedBlock s = BlockPacking.select(b, i -> split.isValidation(i) == validationSide, newStarts[p]);
+      if (prep != null) prep.applyTo(s);
+      return Collections.singletonList(s).iterator();
+    }, true);
+    JavaRDD<PackedBlock> blocks;
+    if (aligned) {
+      blocks = selected;
+    } else {
+      blocks = selected.flatMapToPair(b -> slices(b, n, targets).iterator())
+          .partitionBy(new HashPartitioner(targets))
+          .mapPartitionsWithIndex((q, it) -> {
+            List<PackedBlock> parts = new ArrayList<>();
+            it.forEachRemaining(t -> parts.add(t._2));
+            parts.sort(Comparator.comparingLong(b -> b.firstIndex));
+            long first = n * q / targets;
+            int rows = (int) (n * (q + 1) / targets - first);
+            return Collections.singletonList(BlockPacking.concat(parts, first, rows, width, 1)).iterator();
+          }, true);
+    }
+    return new Distributed(PackedDataset.cache(blocks, n, width, 1, classes, description, level), false);
+  }
+
+  /** The pieces of {@code b} that belong to each target block, keyed by the target's index. */
+  private static List<Tuple2<Integer, PackedBlock>> slices(PackedBlock b, long n, int targets) {
+    List<Tuple2<Integer, PackedBlock>> out = new ArrayList<>();
+    long row = b.firstIndex;
+    long end = b.endIndex();
+    while (row < end) {
+      int q = (int) (row * targets / n); // about right; integer rounding may leave it one off
+      while (n * (q + 1) / targets <= row) q++;
+      while (q > 0 && n * q / targets > row) q--;
+      long qEnd = Math.min(end, n * (q + 1) / targets);
+      out.add(new Tuple2<>(q, BlockPacking.slice(b, (int) (row - b.firstIndex), (int) (qEnd - row))));
+      row = qEnd;
+    }
+    return out;
+  }
+}

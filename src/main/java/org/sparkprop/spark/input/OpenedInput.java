@@ -1,0 +1,21 @@
+package org.sparkprop.spark.input;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.types.DataType;
+import org.sparkprop.data.InputSchema;
+import org.sparkprop.data.PartitionReader;
+import org.sparkprop.data.RowRules;
+
+/**
+ * One input as a format's reader offers it to {@link InputLoader}: one lazily opened
+ * {@link PartitionReader} per partition (never cached, never collected: each pass over the input opens
+ * the files again on the executors), the rules its rows must pass, and its schema.
+ *
+ * @param name how the input is named in messages, e.g. "data.train = 'hdfs://nn/x/*.csv'"
+ * @param idType the type of the input's id column, or null when it has none
+ */
+public record OpenedInput(String name, JavaRDD<PartitionReader> cursors, RowRules rules, InputSchema schema, DataType idType) {
+  OpenedInput withRules(RowRules newRules, InputSchema newSchema) {
+    return new OpenedInput(name, cursors, newRules, newSchema, idType);
+  }
+}

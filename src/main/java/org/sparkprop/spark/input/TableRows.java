@@ -1,0 +1,229 @@
+package org.sparkprop.spark.input;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkprop.data.DataException;
+import org.sparkprop.data.LabelMapping;
+import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.LabelValues;
+import org.sparkprop.data.ParsedRow;
+import org.sparkprop.data.PartitionReader;
+import org.sparkprop.data.RowProblem;
+
+/**
+ * A Spark table (a Parquet input, or any {@code Dataset<Row>} from the API) as rows: features from
+ * one column holding an ML vector or an array of numbers, or else from every numeric column but
+ * the label and the id; the label from a numeric, string or boolean column. Rows read from files
+ * are named by file and row in messages (Spark's hidden {@code _metadata} column), others by
+ * partition and row.
+ */
+final class TableRows {
+  static final String FEATURES = "__sparkprop_features";
+  static final String LABEL = "__sparkprop_label";
+  static final String ID = "__sparkprop_id";
+  static final String FILE = "__sparkprop_file";
+  static final String ROW = "__sparkprop_row";
+
+  private TableRows() {
+  }
+
+  /** The columns chosen from a table's schema, checked on the driver. */
+  record Layout(Dataset<Row> selected, int width, List<String> featureNames, boolean hasLabel, boolean hasId,
+                DataType idType, boolean located, String featuresDescription) {
+  }
+
+  /**
+   * @param what how the table is named in messages
+   * @param located whether the table was read from files (then its rows are named by file and row)
+   */
+  static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, String idColumn,
+                       LabelMode mode, boolean located) {
+    StructType schema = df.schema();
+    List<String> names = List.of(schema.fieldNames());
+    boolean hasLabel = labelColumn != null && names.contains(labelColumn);
+    if (mode != LabelMode.NONE && !hasLabel) {
+      throw new DataException(what + " has no label column '" + labelColumn + "'; its columns are " + names
+          + " (set data.labelColumn)");
+    }
+    boolean hasId = idColumn != null && !idColumn.isEmpty() && names.contains(idColumn);
+    List<Column> cols = new ArrayList<>();
+    List<String> featureNames;
+    String description;
+    int width;
+    if (featuresColumn != null && names.contains(featuresColumn)) {
+      DataType type = schema.apply(featuresColumn).dataType();
+      if (type instanceof VectorUDT) {
+        cols.add(col(featuresColumn).as(FEATURES));
+      } else if (type instanceof ArrayType a && a.elementType() instanceof NumericType) {
+        cols.add(col(featuresColumn).cast(DataTypes.createArrayType(DataTypes.DoubleType)).as(FEATURES));
+      } else {
+        throw new DataException(what + ": column '" + featuresColumn + "' is of type " + type.simpleString()
+            + "; expected an ML vector or an array of numbers (or leave data.featuresColumn out of the table to use"
+            + " every numeric column)");
+      }
+      featureNames = null;
+      width = -1; // from the first row
+      description = "column '" + featuresColumn + "'";
+    } else {
+      List<Column> numeric = new ArrayList<>();
+      featureNames = new ArrayList<>();
+      for (StructField f : schema.fields()) {
+        if (f.name().equals(labelColumn) || f.name().equals(idColumn)) continue;
+        if (f.dataType() instanceof NumericType) {
+          numeric.add(col("`" + f.name() + "`").cast(DataTypes.DoubleType));
+          featureNames.add(f.name());
+        }
+      }
+      if (numeric.isEmpty()) {
+        throw new DataException(what + " has no column '" + featuresColumn + "' and no numeric column besides the label"
+            + " and id to use as features; its columns are " + schema.simpleString());
+      }
+      cols.add(array(numeric.toArray(new Column[0])).as(FEATURES));
+      width = numeric.size();
+      description = "the numeric columns " + featureNames;
+    }
+    cols.add(hasLabel ? col("`" + labelColumn + "`").as(LABEL) : org.apache.spark.sql.functions.lit(null).as(LABEL));
+    cols.add(hasId ? col("`" + idColumn + "`").as(ID) : org.apache.spark.sql.functions.lit(null).as(ID));
+    if (located) {
+      cols.add(col("_metadata.file_path").as(FILE));
+      cols.add(col("_metadata.row_index").as(ROW));
+    }
+    Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
+    if (width < 0) width = firstWidth(selected, what, featuresColumn);
+    DataType idType = hasId ? schema.apply(idColumn).dataType() : DataTypes.StringType;
+    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description);
+  }
+
+  /** The width of the first row's vector: reads one row, which the driver may (it is metadata, not data). */
+  private static int firstWidth(Dataset<Row> selected, String what, String featuresColumn) {
+    List<Row> first = selected.select(FEATURES).where(col(FEATURES).isNotNull()).limit(1).collectAsList();
+    if (first.isEmpty()) return 0; // no rows: reported as an empty input
+    Object v = first.get(0).get(0);
+    int w = v instanceof Vector vec ? vec.size() : first.get(0).getList(0).size();
+    if (w == 0) throw new DataException(what + ": the first row's '" + featuresColumn + "' holds no values");
+    return w;
+  }
+
+  static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode, String what) {
+    boolean located = layout.located();
+    return layout.selected().javaRDD().mapPartitions(rows ->
+        Collections.<PartitionReader>singletonList(new Cursor(rows, mode, located, what, TaskContext.getPartitionId())).iterator());
+  }
+
+  private static final class Cursor implements PartitionReader {
+    private final Iterator<Row> rows;
+    private final LabelMode mode;
+    private final boolean located;
+    private final String where;
+    private final ParsedRow row = new ParsedRow();
+    private long ordinal;
+
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, String what, int partition) {
+      this.rows = rows;
+      this.mode = mode;
+      this.located = located;
+      this.where = what + ", partition " + partition;
+    }
+
+    @Override
+    public boolean next() {
+      if (!rows.hasNext()) return false;
+      Row r = rows.next();
+      if (located) row.reset(r.getString(3), ParsedRow.Unit.ROW_OF_FILE, 0, r.isNullAt(4) ? ordinal : r.getLong(4));
+      else row.reset(where, ParsedRow.Unit.ROW_OF_PARTITION, 0, ordinal);
+      ordinal++;
+      readFeatures(r);
+      readLabel(r);
+      row.setId(r.isNullAt(2) ? null : r.get(2));
+      return true;
+    }
+
+    private void readFeatures(Row r) {
+      if (r.isNullAt(0)) {
+        row.fail(RowProblem.MISSING_VALUE, "the features are null");
+        return;
+      }
+      Object v = r.get(0);
+      if (v instanceof DenseVector d) {
+        double[] values = d.values();
+        float[] x = row.featuresFor(values.length);
+        for (int j = 0; j < values.length; j++) x[j] = checked((float) values[j], j);
+        row.setWidth(values.length);
+      } else if (v instanceof SparseVector s) {
+        float[] x = row.featuresFor(s.size());
+        java.util.Arrays.fill(x, 0, s.size(), 0f);
+        int[] idx = s.indices();
+        double[] values = s.values();
+        for (int k = 0; k < idx.length; k++) x[idx[k]] = checked((float) values[k], idx[k]);
+        row.setWidth(s.size());
+      } else {
+        List<Object> values = r.getList(0);
+        float[] x = row.featuresFor(values.size());
+        for (int j = 0; j < values.size(); j++) {
+          Object e = values.get(j);
+          if (e == null) {
+            row.fail(RowProblem.MISSING_VALUE, "feature " + j + " is null; expected a number");
+            x[j] = 0;
+          } else {
+            x[j] = checked(((Number) e).floatValue(), j);
+          }
+        }
+        row.setWidth(values.size());
+      }
+    }
+
+    private float checked(float v, int j) {
+      if (!Float.isFinite(v)) row.fail(RowProblem.NOT_FINITE, "feature " + j + " is " + v + "; expected a finite number");
+      return v;
+    }
+
+    private void readLabel(Row r) {
+      if (mode == LabelMode.NONE) return;
+      if (r.isNullAt(1)) {
+        row.fail(RowProblem.MISSING_VALUE, "the label is null");
+        return;
+      }
+      Object v = r.get(1);
+      if (mode == LabelMode.CLASSES) {
+        String name = v instanceof Number n ? LabelMapping.canonical(n.doubleValue()) : LabelMapping.canonical(v.toString());
+        if (name == null) row.fail(RowProblem.MISSING_VALUE, "the label is empty");
+        row.setLabel(name);
+      } else if (v instanceof Number n) {
+        float t = n.floatValue();
+        if (!Float.isFinite(t)) row.fail(RowProblem.NOT_FINITE, "the label is " + t + "; expected a finite number");
+        row.setTarget(t);
+      } else {
+        row.setTarget(LabelValues.parse(v.toString(), "the label", row));
+      }
+    }
+
+    @Override
+    public ParsedRow row() {
+      return row;
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+}

@@ -1,9 +1,0 @@
-/**
- * The Spark workloads of the {@code bench} command: the round loop's fixed cost next to Spark's
- * own broadcast-and-aggregate floor, end-to-end throughput on synthetic data, Spark MLlib's MLP on
- * the same data (in a child JVM, so its native BLAS gets its own environment), scaling in rows and
- * rounds, and cached memory. Every workload returns its figures as a map that the command prints
- * as one JSON line; timings that are compared are taken in the same run, interleaved where they can
- * be, because the machines are shared.
- */
-package org.sparkprop.spark.perf;

@@ -1,0 +1,101 @@
+package org.sparkprop.app;
+
+import org.sparkprop.testing.LocalSpark;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.config.TrainConfig;
+
+/**
+ * The example jobs in conf/: every file loads and validates, the generated-data ones train, and
+ * the three course models learn what they are there to show. One local[2] session for the class
+ * (the jobs' own spark.master is then not used).
+ */
+class ExampleConfigsTest {
+  private static JavaSparkContext sc;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void startSpark() {
+    sc = LocalSpark.start("local[2]");
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    LocalSpark.stop(sc);
+  }
+
+  private static List<Path> examples() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of("conf"))) {
+      return files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+    }
+  }
+
+  private ObjectNode train(String file, String... overrides) throws Exception {
+    TrainConfig cfg = TrainConfig.load(Path.of(file), List.of(overrides));
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    Path out = tmp.resolve(Path.of(file).getFileName().toString().replace(".conf", ""));
+    return TrainJob.run(cfg, out.toString(), false, new PrintStream(console, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void everyExampleLoadsAndTheGeneratedOnesTrainAFewRounds() throws Exception {
+    List<Path> files = examples();
+    assertTrue(files.size() >= 6, "expected spiral, the three course models, the large job and reference.conf: " + files);
+    List<String> trained = new ArrayList<>();
+    for (Path f : files) {
+      TrainConfig cfg = TrainConfig.load(f, List.of()); // throws, naming the key, if an example has gone stale
+      TrainConfig.DataFormat format = cfg.data().format();
+      if (!format.generated()) continue;
+      // Scaled down so every generated example runs its real pipeline in seconds: few rows, 3 rounds.
+      ObjectNode summary = train(f.toString(), "data.synthetic.rows=3000", "data.playground.rows=600",
+          "train.maxRounds=3", "spark.partitions=2");
+      assertEquals(3, summary.path("rounds").asLong(), f.toString());
+      assertTrue(Double.isFinite(summary.path("trainLoss").asDouble()), f.toString());
+      trained.add(f.getFileName().toString());
+    }
+    assertTrue(trained.containsAll(List.of("spiral.conf", "linear-regression.conf", "logistic-regression.conf",
+        "perceptron.conf", "synthetic-large.conf")), trained.toString());
+  }
+
+  @Test
+  void linearRegressionFitsThePlane() throws Exception {
+    ObjectNode s = train("conf/linear-regression.conf");
+    assertEquals("[]", s.path("config").path("model.hidden").toString());
+    // y = (x1 + x2) / 10 with input noise 0.1: the best linear fit explains ~99% of the variance.
+    assertTrue(s.path("testMetrics").path("r2").asDouble() > 0.97, s.path("testMetrics").toString());
+  }
+
+  @Test
+  void logisticRegressionSeparatesTheCircleWithSquaredFeatures() throws Exception {
+    ObjectNode s = train("conf/logistic-regression.conf");
+    // x1, x2, x1^2, x2^2 into one sigmoid unit.
+    assertTrue(s.path("network").asText().startsWith("4-1 (sigmoid output, bce loss"), s.path("network").asText());
+    assertTrue(s.path("testMetrics").path("accuracy").asDouble() >= 0.95, s.path("testMetrics").toString());
+  }
+
+  @Test
+  void thePerceptronSeparatesTwoGaussianClouds() throws Exception {
+    ObjectNode s = train("conf/perceptron.conf");
+    assertTrue(s.path("network").asText().contains("step output"), s.path("network").asText());
+    assertTrue(s.path("testMetrics").path("accuracy").asDouble() >= 0.97, s.path("testMetrics").toString());
+    assertFalse(s.path("config").path("model.hidden").elements().hasNext());
+  }
+}

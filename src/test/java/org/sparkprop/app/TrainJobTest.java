@@ -1,0 +1,145 @@
+package org.sparkprop.app;
+
+import org.sparkprop.spark.SparkSessions;
+import org.sparkprop.spark.TestFaults;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.Success$;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.config.TrainConfig;
+
+/** The train job end to end on Spark local mode: summary, quick start, resume and reproducibility. */
+class TrainJobTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  @AfterEach
+  void stopSpark() {
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  static TrainConfig config(String file, String... overrides) {
+    return TrainConfig.load(file == null ? null : Path.of(file), List.of(overrides));
+  }
+
+  ObjectNode run(TrainConfig cfg, String output, boolean resume) throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ObjectNode summary = TrainJob.run(cfg, output, resume, new PrintStream(console, true, StandardCharsets.UTF_8));
+    stopSpark();
+    return summary;
+  }
+
+  /** A small classification job: 1,200 circle rows, a few rounds per epoch. */
+  static List<String> small(String... more) {
+    List<String> o = new ArrayList<>(List.of("data.format=playground", "data.playground.name=circle",
+        "data.playground.rows=1200", "data.playground.noise=0.1", "model.hidden=8", "model.activation=tanh",
+        "train.optimizer=momentum", "train.learningRate=0.05", "train.batchSize=100", "train.epochs=2",
+        "train.seed=5", "spark.partitions=4", "train.logEveryRounds=1000"));
+    o.addAll(List.of(more));
+    return o;
+  }
+
+  @Test
+  void quickStartJobReachesNinetyNinePercentAndWritesTheSummary() throws Exception {
+    Path out = tmp.resolve("spiral");
+    ObjectNode summary = run(config("conf/spiral.conf"), out.toString(), false);
+    JsonNode written = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals(JSON.readTree(JSON.writeValueAsString(summary)), written);
+    for (String field : new String[] {"config", "epochs", "rounds", "trainLoss", "testMetrics", "samplesPerSecond",
+        "wallSeconds", "cachedBytes", "roundSplitMs", "weightsSha256"}) {
+      assertTrue(written.has(field), "summary.json lacks " + field);
+    }
+    for (String part : new String[] {"broadcast", "compute", "aggregate", "update", "other"}) {
+      assertTrue(written.path("roundSplitMs").path(part).asDouble(-1) >= 0, "roundSplitMs." + part);
+    }
+    assertTrue(written.path("testMetrics").path("accuracy").asDouble() >= 0.99, written.path("testMetrics").toString());
+    assertEquals(40, written.path("epochs").asInt());
+    assertEquals(40 * 32, written.path("rounds").asInt()); // 2,000 training rows / 64 = 31.25 -> 32 rounds per epoch
+    assertEquals("local[2]", written.path("config").path("spark.master").asText());
+    assertTrue(written.path("samplesPerSecond").asDouble() > 0);
+    assertTrue(written.path("cachedBytes").asLong() > 0);
+    assertEquals(64, written.path("weightsSha256").asText().length());
+    assertTrue(Files.readAllLines(out.resolve("metrics.jsonl")).size() > 40, "one line per epoch at least");
+    assertTrue(Files.exists(out.resolve("model").resolve("metadata.json")));
+  }
+
+  @Test
+  void resumingAfterTheFirstEpochGivesBitIdenticalWeights() throws Exception {
+    String uninterrupted = run(TrainConfig.load(null, small()), tmp.resolve("a").toString(), false)
+        .path("weightsSha256").asText();
+    String ckpt = tmp.resolve("ckpt").toUri().toString();
+    ObjectNode first = run(TrainConfig.load(null, small("train.epochs=1", "checkpoint.dir=" + ckpt)),
+        tmp.resolve("b1").toString(), false);
+    assertNotEquals(uninterrupted, first.path("weightsSha256").asText());
+    ObjectNode resumed = run(TrainConfig.load(null, small("checkpoint.dir=" + ckpt)), tmp.resolve("b2").toString(), true);
+    assertEquals(2, resumed.path("epochs").asInt());
+    assertEquals(uninterrupted, resumed.path("weightsSha256").asText());
+  }
+
+  @Test
+  void resumingInTheMiddleOfAnEpochGivesBitIdenticalWeights() throws Exception {
+    String uninterrupted = run(TrainConfig.load(null, small("train.optimizer=adam", "train.learningRate=0.01")),
+        tmp.resolve("a").toString(), false).path("weightsSha256").asText();
+    String ckpt = tmp.resolve("ckpt").toUri().toString();
+    // Stop after 15 rounds (epoch 2 of 2, 12 rounds per epoch), with a checkpoint every 5 rounds.
+    run(TrainConfig.load(null, small("train.optimizer=adam", "train.learningRate=0.01", "train.maxRounds=15",
+        "checkpoint.dir=" + ckpt, "checkpoint.everyRounds=5")), tmp.resolve("b1").toString(), false);
+    ObjectNode resumed = run(TrainConfig.load(null, small("train.optimizer=adam", "train.learningRate=0.01",
+        "checkpoint.dir=" + ckpt, "checkpoint.everyRounds=5")), tmp.resolve("b2").toString(), true);
+    assertEquals(uninterrupted, resumed.path("weightsSha256").asText());
+  }
+
+  @Test
+  void sameConfigGivesTheSameBitsOnOneTwoAndFourThreadsAndWithTaskRetries() throws Exception {
+    List<String> hashes = new ArrayList<>();
+    for (String master : new String[] {"local[1]", "local[2]", "local[4]"}) {
+      hashes.add(run(TrainConfig.load(null, small("spark.master=" + master)), tmp.resolve(master).toString(), false)
+          .path("weightsSha256").asText());
+    }
+    // local[2,3]: two threads, up to three attempts per task; the hook fails the first attempt of
+    // every task whose (round + partition) is a multiple of 5.
+    SparkSession session = SparkSessions.create("local[2,3]", java.util.Map.of("spark.ui.enabled", "false"));
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    AtomicInteger failedTasks = new AtomicInteger();
+    sc.sc().addSparkListener(new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.reason() != Success$.MODULE$) failedTasks.incrementAndGet();
+      }
+    });
+    sc.setLocalProperty(TestFaults.FAIL_FIRST_ATTEMPT_EVERY, "5");
+    String retried = TrainJob.run(TrainConfig.load(null, small("spark.master=local[2,3]")),
+        tmp.resolve("retried").toString(), false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .path("weightsSha256").asText();
+    sc.setLocalProperty(TestFaults.FAIL_FIRST_ATTEMPT_EVERY, null);
+    hashes.add(retried);
+    assertTrue(failedTasks.get() >= 5, "the hook should have failed several tasks, saw " + failedTasks.get());
+    assertEquals(1, hashes.stream().distinct().count(), hashes.toString());
+  }
+}

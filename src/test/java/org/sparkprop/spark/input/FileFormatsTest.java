@@ -1,0 +1,269 @@
+package org.sparkprop.spark.input;
+
+import org.sparkprop.spark.PackedDataset;
+import org.sparkprop.testing.DataFixtures;
+import org.sparkprop.testing.LocalSpark;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.LabelMapping;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.ValidationSplit;
+
+/**
+ * Every file format, and a DataFrame from the API, read back exactly: the same 600 known rows
+ * written as CSV (part files with header, glob without header), gzipped LibSVM, Parquet (vector
+ * column; plain numeric columns), IDX (plain and gzipped) come out as the same packed float32
+ * rows, in input order, in balanced partitions of contiguous global indices.
+ */
+class FileFormatsTest {
+  static JavaSparkContext sc;
+  static SparkSession spark;
+  static final DataFixtures DATA = new DataFixtures(600, 3);
+
+  @TempDir
+  static Path tmp;
+
+  @BeforeAll
+  static void start() {
+    sc = LocalSpark.start("local[2]");
+    spark = SparkSession.active();
+  }
+
+  @AfterAll
+  static void stop() {
+    LocalSpark.stop(sc);
+  }
+
+  static DataSets load(String... overrides) {
+    List<String> o = new ArrayList<>(List.of("data.scaling=none", "model.loss=cross_entropy", "spark.partitions=4"));
+    o.addAll(List.of(overrides));
+    return DataSets.load(TrainConfig.load(null, o), sc, TrainConfig.load(null, o).spark().partitions(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
+  /** The fixture's rows came back exactly, in order, in {@code partitions} balanced blocks. */
+  static void assertFixture(DataSets d, int partitions) {
+    try {
+      assertEquals(DATA.rows, d.train().rows());
+      assertEquals(DATA.features, d.train().features());
+      assertEquals(3, d.train().classes());
+      assertArrayEquals(DATA.x, DataFixtures.features(d.train()));
+      assertEquals(partitions, d.train().partitions());
+      for (PackedBlock b : DataFixtures.inOrder(d.train())) {
+        assertEquals(DATA.rows / partitions, b.rows, "balanced blocks");
+      }
+    } finally {
+      d.unpersist();
+    }
+  }
+
+  @Test
+  void csvPartFilesWithHeaderIdColumnAndStringClasses() throws Exception {
+    Path dir = tmp.resolve("csv-parts");
+    DATA.writeCsvParts(dir, 3, true);
+    DataSets d = load("data.format=csv", "data.train=" + dir.toUri());
+    assertEquals(List.of("cat", "dog", "eel"), d.preprocessing().labels().names());
+    assertEquals(List.of("f1", "f2", "f3"), d.input().featureNames(), "the id column is not a feature");
+    assertArrayEquals(DATA.labelsAsFloats(), DataFixtures.targets(d.train()));
+    assertFixture(d, 4);
+  }
+
+  @Test
+  void csvGlobWithoutHeaderLabelByIndex() throws Exception {
+    Path dir = tmp.resolve("csv-noheader");
+    Files.createDirectories(dir);
+    for (int p = 0; p < 2; p++) {
+      List<String> lines = new ArrayList<>();
+      for (int r = DATA.rows * p / 2; r < DATA.rows * (p + 1) / 2; r++) {
+        StringBuilder sb = new StringBuilder(Integer.toString(DATA.label[r]));
+        for (int j = 0; j < DATA.features; j++) sb.append(';').append(DataFixtures.num(DATA.x[r * DATA.features + j]));
+        lines.add(sb.toString());
+      }
+      Files.write(dir.resolve("half-" + p + ".txt"), lines);
+    }
+    Files.writeString(dir.resolve("notes.md"), "not data");
+    DataSets d = load("data.format=csv", "data.train=" + dir.toUri() + "/half-*.txt", "data.header=false",
+        "data.delimiter=;", "data.labelColumn=0", "spark.partitions=3");
+    assertArrayEquals(DATA.labelsAsFloats(), DataFixtures.targets(d.train()));
+    assertNull(d.input().featureNames());
+    assertFixture(d, 3);
+  }
+
+  @Test
+  void gzippedLibsvmWithInferredWidth() throws Exception {
+    Path file = tmp.resolve("libsvm/train.libsvm.gz");
+    DATA.writeLibsvmGz(file);
+    DataSets d = load("data.format=libsvm", "data.train=" + file.toUri(), "data.features=0");
+    assertArrayEquals(DATA.labelsAsFloats(), DataFixtures.targets(d.train()));
+    assertFixture(d, 4);
+  }
+
+  @Test
+  void parquetWithAVectorColumnAndWithNumericColumns() throws Exception {
+    List<Row> vectorRows = new ArrayList<>();
+    List<Row> columnRows = new ArrayList<>();
+    for (int r = 0; r < DATA.rows; r++) {
+      double[] v = new double[DATA.features];
+      for (int j = 0; j < DATA.features; j++) v[j] = DATA.x[r * DATA.features + j];
+      vectorRows.add(RowFactory.create((double) DATA.label[r], Vectors.dense(v), (long) r));
+      columnRows.add(RowFactory.create(DataFixtures.NAMES[DATA.label[r]], v[0], (float) v[1], v[2]));
+    }
+    StructType vectorSchema = new StructType(new StructField[] {
+        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+        new StructField("features", new VectorUDT(), false, Metadata.empty()),
+        new StructField("id", DataTypes.LongType, false, Metadata.empty())});
+    StructType columnSchema = new StructType(new StructField[] {
+        new StructField("kind", DataTypes.StringType, false, Metadata.empty()),
+        new StructField("a", DataTypes.DoubleType, false, Metadata.empty()),
+        new StructField("b", DataTypes.FloatType, false, Metadata.empty()),
+        new StructField("c", DataTypes.DoubleType, false, Metadata.empty())});
+    // One partition per written file keeps the input order equal to the fixture's order.
+    Path vectors = tmp.resolve("parquet-vector");
+    spark.createDataFrame(vectorRows, vectorSchema).coalesce(1).write().parquet(vectors.toString());
+    Path columns = tmp.resolve("parquet-columns");
+    spark.createDataFrame(columnRows, columnSchema).coalesce(1).write().parquet(columns.toString());
+
+    DataSets v = load("data.format=parquet", "data.train=" + vectors.toUri());
+    assertArrayEquals(DATA.labelsAsFloats(), DataFixtures.targets(v.train()));
+    assertFixture(v, 4);
+    DataSets c = load("data.format=parquet", "data.train=" + columns.toUri(), "data.labelColumn=kind");
+    assertEquals(List.of("a", "b", "c"), c.input().featureNames());
+    assertEquals(List.of("cat", "dog", "eel"), c.preprocessing().labels().names());
+    assertFixture(c, 4);
+  }
+
+  @Test
+  void idxPlainAndGzipped() throws Exception {
+    for (boolean gzip : new boolean[] {false, true}) {
+      String ext = gzip ? ".gz" : "";
+      Path images = tmp.resolve("idx/images-idx2-float" + ext);
+      Path labels = tmp.resolve("idx/labels-idx1-ubyte" + ext);
+      DATA.writeIdx(images, labels, gzip);
+      DataSets d = load("data.format=idx", "data.train=" + images.toUri(), "data.trainLabels=" + labels.toUri(),
+          "spark.partitions=3");
+      assertArrayEquals(DATA.labelsAsFloats(), DataFixtures.targets(d.train()));
+      assertFixture(d, 3);
+    }
+  }
+
+  @Test
+  void anyDataFrameThroughThePublicApi() {
+    List<Row> rows = new ArrayList<>();
+    for (int r = 0; r < DATA.rows; r++) {
+      double[] v = new double[DATA.features];
+      for (int j = 0; j < DATA.features; j++) v[j] = DATA.x[r * DATA.features + j];
+      rows.add(RowFactory.create((double) DATA.label[r], Vectors.dense(v)));
+    }
+    StructType schema = new StructType(new StructField[] {
+        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+        new StructField("features", new VectorUDT(), false, Metadata.empty())});
+    Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(1);
+    PackedDataset p = FrameData.packed(df, "features", "label", LabelMapping.indices(3), 5,
+        StorageLevel.MEMORY_ONLY());
+    try {
+      assertEquals(5, p.partitions());
+      assertArrayEquals(DATA.x, DataFixtures.features(p));
+      assertArrayEquals(DATA.labelsAsFloats(), DataFixtures.targets(p));
+    } finally {
+      p.unpersist();
+    }
+  }
+
+  @Test
+  void validationRowsDoNotDependOnThePartitioning() throws Exception {
+    Path file = tmp.resolve("split/train.csv");
+    DATA.writeCsv(file, true);
+    float[][] validation = new float[2][];
+    int i = 0;
+    for (String partitions : new String[] {"1", "3"}) {
+      DataSets d = load("data.format=csv", "data.train=" + file.toUri(), "data.validationFraction=0.25",
+          "train.seed=11", "spark.partitions=" + partitions);
+      try {
+        validation[i++] = DataFixtures.features(d.validation());
+        assertEquals(DATA.rows, d.train().rows() + d.validation().rows());
+        // 600 draws at p = 0.25: mean 150, standard deviation 10.6; 100..200 is more than 4.7 of them.
+        assertTrue(d.validation().rows() > 100 && d.validation().rows() < 200, "held out " + d.validation().rows());
+      } finally {
+        d.unpersist();
+      }
+    }
+    assertArrayEquals(validation[0], validation[1]);
+    ValidationSplit split = new ValidationSplit(11, 0.25);
+    List<Float> expected = new ArrayList<>();
+    for (int r = 0; r < DATA.rows; r++) {
+      if (split.isValidation(r)) {
+        for (int j = 0; j < DATA.features; j++) expected.add(DATA.x[r * DATA.features + j]);
+      }
+    }
+    float[] e = new float[expected.size()];
+    for (int k = 0; k < e.length; k++) e[k] = expected.get(k);
+    assertArrayEquals(e, validation[0], "the held-out rows are the ones ValidationSplit names, in input order");
+  }
+
+  @Test
+  void standardScalingIsFittedOnTheTrainingRowsOnlyAndAppliedToEverySplit() throws Exception {
+    Path file = tmp.resolve("scaling/train.csv");
+    DATA.writeCsv(file, true);
+    Path test = tmp.resolve("scaling/test.csv");
+    DATA.writeCsv(test, true);
+    DataSets d = load("data.format=csv", "data.train=" + file.toUri(), "data.test=" + test.toUri(),
+        "data.validationFraction=0.2", "data.scaling=standard", "train.seed=3");
+    try {
+      ValidationSplit split = new ValidationSplit(3, 0.2);
+      float[] shift = d.preprocessing().features().shift();
+      float[] scale = d.preprocessing().features().scale();
+      for (int j = 0; j < DATA.features; j++) {
+        double sum = 0;
+        double sumSq = 0;
+        int n = 0;
+        for (int r = 0; r < DATA.rows; r++) {
+          if (split.isValidation(r)) continue;
+          double v = DATA.x[r * DATA.features + j];
+          sum += v;
+          sumSq += v * v;
+          n++;
+        }
+        double mean = sum / n;
+        double std = Math.sqrt(sumSq / n - mean * mean);
+        // Two exact-in-double ways to the same statistics differ only in the last bits; float32 rounding dominates.
+        assertEquals(mean, shift[j], 1e-6 * Math.max(1, Math.abs(mean)), "mean of feature " + j);
+        assertEquals(std, scale[j], 1e-6 * std, "std of feature " + j);
+      }
+      // The test set (the same rows) is scaled with the training statistics, not its own.
+      float[] scaledTest = DataFixtures.features(d.test());
+      for (int k = 0; k < scaledTest.length; k++) {
+        int j = k % DATA.features;
+        assertEquals((DATA.x[k] - shift[j]) / scale[j], scaledTest[k], 0f, "element " + k);
+      }
+    } finally {
+      d.unpersist();
+    }
+  }
+}

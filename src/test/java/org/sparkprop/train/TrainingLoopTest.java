@@ -1,0 +1,112 @@
+package org.sparkprop.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.Playground;
+import org.sparkprop.data.RowGenerators;
+import org.sparkprop.nn.Loss;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.nn.Activation;
+import org.sparkprop.nn.DenseNetwork;
+import org.sparkprop.nn.Initializer;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.optim.OptimizerSettings;
+import org.sparkprop.optim.ScheduleSettings;
+
+/** The driver loop's guards: divergence, early stopping, a listener's stop, the round limit, checkpoint cadence. */
+class TrainingLoopTest {
+  private static final NetworkSpec SPEC =
+      new NetworkSpec(2, new int[] {8}, Activation.TANH, 1, Activation.IDENTITY, Loss.MSE);
+  private static final PackedBlock DATA = RowGenerators.pack(new Playground("plane", 400, 0, 1), 0, 400);
+
+  private static TrainingLoop trainer(TrainingOptions options, Evaluator validation, CheckpointSink sink) {
+    DenseNetwork net = new DenseNetwork(SPEC, Kernels.gemm());
+    return new TrainingLoop(new LocalGradientSource(net, DATA, 40, 3, 1024), options, validation, sink);
+  }
+
+  private static TrainingState start(TrainingLoop t) {
+    float[] p = Initializer.GLOROT.initialise(SPEC, 3);
+    return TrainingState.initial(p, t.newOptimizer(p.length).snapshot());
+  }
+
+  @Test
+  void divergenceStopsWithTheRoundAndTheLastGoodCheckpoint() {
+    List<TrainingState> saved = new ArrayList<>();
+    CheckpointSink sink = new CheckpointSink() {
+      @Override public void save(TrainingState state) { saved.add(state); }
+      @Override public String lastLocation() { return saved.isEmpty() ? "" : "ckpt-" + saved.get(saved.size() - 1).round(); }
+    };
+    // A learning rate of 1e6 on MSE overshoots by orders of magnitude each step: the loss reaches
+    // Inf/NaN within a few rounds. Checkpoints every 2 rounds give a last good one to name.
+    TrainingOptions options = new TrainingOptions(5, 0, OptimizerSettings.defaults("sgd"), 1e6,
+        ScheduleSettings.constant(), 0, 2, 0, "loss");
+    TrainingLoop t = trainer(options, null, sink);
+    DivergenceException e = assertThrows(DivergenceException.class, () -> t.run(start(t)));
+    assertTrue(e.getMessage().matches("training diverged at round \\d+ \\(epoch 1, batch \\d+\\): .*"), e.getMessage());
+    assertFalse(saved.isEmpty(), "at least one checkpoint before divergence");
+    assertTrue(e.getMessage().contains("Last good checkpoint: ckpt-" + saved.get(saved.size() - 1).round()), e.getMessage());
+  }
+
+  @Test
+  void earlyStoppingEndsTheRunWhenTheValidationLossStopsImproving() {
+    // A learning rate far below float resolution leaves the weights unchanged, so the validation
+    // loss never improves after the first epoch: patience 2 stops after epoch 3 of 50.
+    TrainingOptions options = new TrainingOptions(50, 0, OptimizerSettings.defaults("sgd"), 1e-30,
+        ScheduleSettings.constant(), 0, 0, 2, "loss");
+    Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
+    TrainingLoop t = trainer(options, validation, null);
+    TrainingResult result = t.run(start(t));
+    assertTrue(result.stoppedEarly());
+    assertEquals(3, result.epochs());
+  }
+
+  @Test
+  void earlyStoppingDoesNotStopAnImprovingRun() {
+    TrainingOptions options = new TrainingOptions(6, 0, OptimizerSettings.defaults("adam"), 0.01,
+        ScheduleSettings.constant(), 0, 0, 2, "mse");
+    Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
+    TrainingLoop t = trainer(options, validation, null);
+    TrainingResult result = t.run(start(t));
+    assertFalse(result.stoppedEarly());
+    assertEquals(6, result.epochs());
+  }
+
+  @Test
+  void aListenerCanStopTrainingAfterAnEpoch() {
+    TrainingOptions options = new TrainingOptions(10, 0, OptimizerSettings.defaults("sgd"), 0.01,
+        ScheduleSettings.constant(), 0, 0, 0, "loss");
+    List<Integer> epochsSeen = new ArrayList<>();
+    TrainingLoop t = trainer(options, null, null).addListener(new TrainingListener() {
+      @Override public void onEpoch(EpochEvent event) { epochsSeen.add(event.epoch()); }
+      @Override public boolean stopRequested() { return epochsSeen.size() == 3; }
+    });
+    TrainingResult result = t.run(start(t));
+    assertTrue(result.stoppedEarly());
+    assertEquals(3, result.epochs());
+    assertEquals(30, result.rounds(), "400 rows / 40 per round = 10 rounds per epoch");
+    assertEquals(List.of(0, 1, 2), epochsSeen);
+  }
+
+  @Test
+  void roundLimitAndCheckpointCadenceAreHonoured() {
+    List<Long> savedRounds = new ArrayList<>();
+    CheckpointSink sink = new CheckpointSink() {
+      @Override public void save(TrainingState state) { savedRounds.add(state.round()); }
+      @Override public String lastLocation() { return ""; }
+    };
+    // 400 rows / 40 = 10 rounds per epoch; every 4 rounds inside an epoch plus each epoch end.
+    TrainingOptions options = new TrainingOptions(3, 25, OptimizerSettings.defaults("sgd"), 0.01,
+        ScheduleSettings.constant(), 0, 4, 0, "loss");
+    TrainingLoop t = trainer(options, null, sink);
+    TrainingResult result = t.run(start(t));
+    assertEquals(25, result.rounds());
+    assertEquals(List.of(4L, 8L, 10L, 12L, 16L, 20L, 24L), savedRounds);
+  }
+}
