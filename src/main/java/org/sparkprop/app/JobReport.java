@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BlockSample;
+import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.Playground;
 import org.sparkprop.data.RowGenerator;
@@ -57,7 +58,7 @@ final class JobReport {
    */
   static InputPlane plane(TrainConfig cfg, PackedDataset train) {
     if (cfg.data().format() == TrainConfig.DataFormat.PLAYGROUND
-        && cfg.data().effectiveScaling() == TrainConfig.Scaling.NONE) {
+        && cfg.data().effectiveScaling() == FeatureScaling.Method.NONE) {
       RowGenerator source = DataSets.generator(cfg);
       if (source instanceof Playground playground && playground.features() == train.features()) {
         return InputPlane.playground(playground);

@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -156,20 +155,20 @@ final class ConfigLoader {
           ConfigValueFactory.fromAnyRef(value, origin));
     }
     String joined = ConfigUtil.joinPath(path);
-    Config ref = reference();
-    if (ConfigValidator.isSection(joined)) {
+    if (joined.equals(ConfigValidator.OPEN_SECTION) || ConfigValidator.isSection(joined)) {
       String hint = joined.equals(ConfigValidator.OPEN_SECTION)
           ? "set Spark settings one at a time, e.g. --set spark.conf.spark.executor.memory=4g"
           : "set its keys one at a time, e.g. --set " + ConfigValidator.firstLeafUnder(joined) + "=...";
       problems.add("malformed --set '" + arg + "': '" + joined + "' is a section, not a key; " + hint);
       return merged;
     }
-    if (!ref.hasPath(joined)) {
+    ConfigKey defined = ConfigKeys.reference().find(joined).orElse(null);
+    if (defined == null) {
       problems.add(ConfigValidator.unknownKey(joined, origin));
       return merged;
     }
     ConfigValue v;
-    if (ref.getValue(joined).valueType() == ConfigValueType.LIST) {
+    if (defined.type() instanceof ValueType.WholeList || defined.type() instanceof ValueType.DistinctValues) {
       v = ConfigValueFactory.fromIterable(splitList(value), origin);
     } else {
       v = ConfigValueFactory.fromAnyRef(value, origin);

@@ -10,6 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.sparkprop.data.FeatureScaling;
+import org.sparkprop.data.Playground.ExtraFeature;
+import org.sparkprop.data.Playground.Kind;
+import org.sparkprop.nn.Activation;
+import org.sparkprop.nn.Initializer;
+import org.sparkprop.nn.Loss;
+import org.sparkprop.optim.OptimizerKind;
+import org.sparkprop.optim.ScheduleKind;
+import org.sparkprop.train.StopMetric;
 
 /**
  * The complete, validated training configuration. Instances come only from {@link #load},
@@ -17,8 +26,11 @@ import java.util.TreeMap;
  * a {@code TrainConfig} means every value is in range and every cross-key rule holds.
  *
  * <p>Immutable and serializable, so that sections can be captured in Spark closures. Enumerated
- * values keep {@code AUTO} as the user wrote it (so {@link #resolved()} shows what was asked
- * for); the {@code effective...()} methods give what {@code auto} stands for.
+ * values are the engine's own types ({@link Activation}, {@link Loss}, {@link OptimizerKind}, ...);
+ * only choices with no counterpart in the engine ({@link DataFormat}, {@link BadRowPolicy}) are
+ * declared here. A key that may be {@code auto} keeps it as the user wrote it ({@link AutoOr}, so
+ * {@link #resolved()} shows what was asked for); the {@code effective...()} methods give what
+ * {@code auto} stands for.
  */
 public final class TrainConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -30,8 +42,8 @@ public final class TrainConfig implements Serializable {
   private final Checkpoint checkpoint;
   private final Map<String, Object> resolved;
 
-  TrainConfig(Data data, Model model, Train train, Spark spark, Checkpoint checkpoint,
-              Map<String, Object> resolved) {
+  private TrainConfig(Data data, Model model, Train train, Spark spark, Checkpoint checkpoint,
+                      Map<String, Object> resolved) {
     this.data = data;
     this.model = model;
     this.train = train;
@@ -122,11 +134,11 @@ public final class TrainConfig implements Serializable {
   private String autoMeaning(String key) {
     switch (key) {
       case "model.output":
-        return model.output() == OutputActivation.AUTO ? model.effectiveOutput().configName() : null;
+        return model.output().isAuto() ? model.effectiveOutput().configName() : null;
       case "model.init":
-        return model.init() == Init.AUTO ? model.effectiveInit().configName() : null;
+        return model.init().isAuto() ? model.effectiveInit().configName() : null;
       case "data.scaling":
-        return data.scaling() == Scaling.AUTO ? data.effectiveScaling().configName() : null;
+        return data.scaling().isAuto() ? data.effectiveScaling().configName() : null;
       default:
         return null;
     }
@@ -171,6 +183,39 @@ public final class TrainConfig implements Serializable {
     return sb.append('"').toString();
   }
 
+  /**
+   * The sections from validated values. Adding a key to a section: its entry in
+   * {@code reference.conf}, a component of the section's record, and its value read here.
+   */
+  static TrainConfig of(KeyValues v) {
+    Data data = new Data(v.choice("data.format", DataFormat.class), v.text("data.train"), v.text("data.test"),
+        v.text("data.trainLabels"), v.text("data.testLabels"), v.flag("data.header"), v.text("data.delimiter"),
+        v.text("data.labelColumn"), v.text("data.featuresColumn"), v.text("data.idColumn"), v.integer("data.features"),
+        v.choice("data.onBadRow", BadRowPolicy.class), v.number("data.maxBadFraction"),
+        v.autoChoice("data.scaling", FeatureScaling.Method.class), v.flag("data.scaleTarget"),
+        v.number("data.validationFraction"), v.number("data.testFraction"),
+        new Playground(v.choice("data.playground.name", Kind.class), v.integer("data.playground.rows"),
+            v.number("data.playground.noise"), v.choices("data.playground.extraFeatures", ExtraFeature.class)),
+        new Synthetic(v.longInteger("data.synthetic.rows"), v.integer("data.synthetic.features"),
+            v.integer("data.synthetic.classes"), v.longInteger("data.synthetic.seed")));
+    Model model = new Model(v.integers("model.hidden"), v.choice("model.activation", Activation.class),
+        v.autoChoice("model.output", Activation.class), v.choice("model.loss", Loss.class),
+        v.autoChoice("model.init", Initializer.class));
+    Train train = new Train(v.choice("train.optimizer", OptimizerKind.class), v.number("train.learningRate"),
+        v.integer("train.batchSize"), v.integer("train.epochs"), v.longInteger("train.seed"), v.number("train.momentum"),
+        v.number("train.beta1"), v.number("train.beta2"), v.number("train.epsilon"), v.number("train.weightDecay"),
+        v.number("train.l2"), v.choice("train.lrSchedule", ScheduleKind.class), v.integer("train.lrStepRounds"),
+        v.number("train.lrStepFactor"), v.number("train.lrMin"), v.integer("train.warmupRounds"),
+        v.number("train.clipNorm"), new EarlyStopping(v.integer("train.earlyStopping.patience"),
+            v.choice("train.earlyStopping.metric", StopMetric.class)),
+        v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"));
+    Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.text("spark.storageLevel"),
+        v.integer("spark.treeFanIn"), v.settings("spark.conf"));
+    Checkpoint checkpoint = new Checkpoint(v.text("checkpoint.dir"), v.integer("checkpoint.everyRounds"),
+        v.integer("checkpoint.keep"));
+    return new TrainConfig(data, model, train, spark, checkpoint, v.all());
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TrainConfig other && resolved.equals(other.resolved);
@@ -194,8 +239,8 @@ public final class TrainConfig implements Serializable {
   public record Data(DataFormat format, String train, String test, String trainLabels,
                      String testLabels, boolean header, String delimiter, String labelColumn,
                      String featuresColumn, String idColumn, int features, BadRowPolicy onBadRow,
-                     double maxBadFraction, Scaling scaling, boolean scaleTarget, double validationFraction,
-                     double testFraction, Playground playground, Synthetic synthetic)
+                     double maxBadFraction, AutoOr<FeatureScaling.Method> scaling, boolean scaleTarget,
+                     double validationFraction, double testFraction, Playground playground, Synthetic synthetic)
       implements Serializable {
 
     /** Whether {@code data.test} names a separate test set. */
@@ -208,32 +253,22 @@ public final class TrainConfig implements Serializable {
      * else empty (it is then a column name).
      */
     public OptionalInt labelColumnIndex() {
-      return isIndex(labelColumn) ? OptionalInt.of(Integer.parseInt(labelColumn)) : OptionalInt.empty();
+      return ValueType.Column.isIndex(labelColumn) ? OptionalInt.of(Integer.parseInt(labelColumn)) : OptionalInt.empty();
     }
 
     /** {@link #scaling()} with {@code auto} replaced by what it means for {@link #format()}. */
-    public Scaling effectiveScaling() {
-      if (scaling != Scaling.AUTO) return scaling;
+    public FeatureScaling.Method effectiveScaling() {
       switch (format) {
-        case IDX: return Scaling.DIVIDE_BY_255;
+        case IDX: return scaling.orElse(FeatureScaling.Method.DIVIDE_BY_255);
         case PLAYGROUND:
-        case SYNTHETIC: return Scaling.NONE;
-        default: return Scaling.STANDARD;
+        case SYNTHETIC: return scaling.orElse(FeatureScaling.Method.NONE);
+        default: return scaling.orElse(FeatureScaling.Method.STANDARD);
       }
-    }
-
-    static boolean isIndex(String s) {
-      if (s.isEmpty() || s.length() > 9) return false;
-      for (int i = 0; i < s.length(); i++) {
-        if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
-      }
-      return true;
     }
   }
 
   /** The {@code data.playground.*} keys. */
-  public record Playground(PlaygroundName name, int rows, double noise,
-                           List<ExtraFeature> extraFeatures) implements Serializable {
+  public record Playground(Kind name, int rows, double noise, List<ExtraFeature> extraFeatures) implements Serializable {
     public Playground {
       extraFeatures = List.copyOf(extraFeatures);
     }
@@ -248,8 +283,8 @@ public final class TrainConfig implements Serializable {
   }
 
   /** The {@code model.*} keys. */
-  public record Model(List<Integer> hidden, Activation activation, OutputActivation output,
-                      Loss loss, Init init) implements Serializable {
+  public record Model(List<Integer> hidden, Activation activation, AutoOr<Activation> output,
+                      Loss loss, AutoOr<Initializer> init) implements Serializable {
     public Model {
       hidden = List.copyOf(hidden);
     }
@@ -259,27 +294,21 @@ public final class TrainConfig implements Serializable {
       return hidden.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** {@link #output()} with {@code auto} resolved from the loss; never AUTO. */
-    public OutputActivation effectiveOutput() {
-      if (output != OutputActivation.AUTO) return output;
-      switch (loss) {
-        case CROSS_ENTROPY: return OutputActivation.SOFTMAX;
-        case BCE: return OutputActivation.SIGMOID;
-        default: return OutputActivation.IDENTITY;
-      }
+    /** {@link #output()} with {@code auto} resolved from the loss ({@link Loss#defaultOutput()}). */
+    public Activation effectiveOutput() {
+      return output.orElse(loss.defaultOutput());
     }
 
-    /** {@link #init()} with {@code auto} resolved from the hidden activation; never AUTO. */
-    public Init effectiveInit() {
-      if (init != Init.AUTO) return init;
-      return activation == Activation.RELU || activation == Activation.LEAKY_RELU ? Init.HE : Init.GLOROT;
+    /** {@link #init()} with {@code auto} resolved from the hidden activation ({@link Initializer#defaultFor}). */
+    public Initializer effectiveInit() {
+      return init.orElse(Initializer.defaultFor(activation));
     }
   }
 
   /** The {@code train.*} keys. */
-  public record Train(Optimizer optimizer, double learningRate, int batchSize, int epochs,
+  public record Train(OptimizerKind optimizer, double learningRate, int batchSize, int epochs,
                       long seed, double momentum, double beta1, double beta2, double epsilon,
-                      double weightDecay, double l2, LrSchedule lrSchedule, int lrStepRounds,
+                      double weightDecay, double l2, ScheduleKind lrSchedule, int lrStepRounds,
                       double lrStepFactor, double lrMin, int warmupRounds, double clipNorm,
                       EarlyStopping earlyStopping, int logEveryRounds, long maxRounds)
       implements Serializable {
@@ -314,26 +343,16 @@ public final class TrainConfig implements Serializable {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Closed lists of values. Constant names are the config names in upper case, so that
-  // configName() is the spelling the rest of the code (nn, loss, optim) parses.
+  // Choices of the configuration alone, with no counterpart in the engine. The accepted names are
+  // those of reference.conf's Values lines: the constants' names in lower case.
 
-  /** A value of an enumerated key. */
-  public interface Choice {
-    String name();
+  /** Where the rows come from ({@code data.format}). */
+  public enum DataFormat {
+    CSV, LIBSVM, PARQUET, IDX, PLAYGROUND, SYNTHETIC;
 
-    /** The spelling used in configuration files and accepted by the other packages' parse(). */
-    default String configName() {
+    public String configName() {
       return name().toLowerCase(Locale.ROOT);
     }
-
-    /** False for values that {@code auto} can resolve to but a user cannot write. */
-    default boolean selectable() {
-      return true;
-    }
-  }
-
-  public enum DataFormat implements Choice {
-    CSV, LIBSVM, PARQUET, IDX, PLAYGROUND, SYNTHETIC;
 
     /** Generated in the application rather than read from {@code data.train}. */
     public boolean generated() {
@@ -341,51 +360,6 @@ public final class TrainConfig implements Serializable {
     }
   }
 
-  public enum BadRowPolicy implements Choice { FAIL, SKIP }
-
-  public enum Scaling implements Choice {
-    AUTO, STANDARD, MINMAX, NONE,
-    /** Pixels to [0, 1]: what {@code auto} means for idx; not accepted in a file. */
-    DIVIDE_BY_255;
-
-    @Override
-    public boolean selectable() {
-      return this != DIVIDE_BY_255;
-    }
-  }
-
-  public enum PlaygroundName implements Choice {
-    CIRCLE, XOR, GAUSS, SPIRAL, PLANE, MULTIGAUSS;
-
-    /** plane and multigauss have a real-valued target; the others two classes. */
-    public boolean regression() {
-      return this == PLANE || this == MULTIGAUSS;
-    }
-  }
-
-  public enum ExtraFeature implements Choice { X1SQ, X2SQ, X1X2, SINX1, SINX2 }
-
-  /** The hidden layers' activation. */
-  public enum Activation implements Choice { IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, STEP }
-
-  /** The output layer's activation. */
-  public enum OutputActivation implements Choice { AUTO, IDENTITY, SIGMOID, SOFTMAX, STEP }
-
-  public enum Loss implements Choice { MAE, MSE, BCE, CROSS_ENTROPY }
-
-  public enum Init implements Choice { AUTO, GLOROT, HE }
-
-  public enum Optimizer implements Choice { SGD, MOMENTUM, NESTEROV, ADAM, ADAMW }
-
-  public enum LrSchedule implements Choice { CONSTANT, STEP, COSINE }
-
-  /** What {@code train.earlyStopping} watches. */
-  public enum StopMetric implements Choice {
-    LOSS, ACCURACY, MSE;
-
-    /** accuracy improves upwards, the others downwards. */
-    public boolean higherIsBetter() {
-      return this == ACCURACY;
-    }
-  }
+  /** What to do with a row that cannot be parsed ({@code data.onBadRow}). */
+  public enum BadRowPolicy { FAIL, SKIP }
 }

@@ -2,8 +2,8 @@ package org.sparkprop.config;
 
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.Initializer;
-import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.optim.OptimizerKind;
 import org.sparkprop.optim.OptimizerSettings;
 import org.sparkprop.optim.ScheduleSettings;
 import org.sparkprop.train.LocalTrainer;
@@ -44,8 +44,7 @@ public final class TrainingRecipe {
    */
   public NetworkSpec network(int features, int classes, int targetWidth) {
     TrainConfig.Model m = config.model();
-    Loss loss = Loss.parse(m.loss().configName());
-    Activation output = Activation.parse(m.effectiveOutput().configName());
+    Activation output = m.effectiveOutput();
     int outputs;
     if (classes > 2) {
       outputs = classes;
@@ -54,23 +53,22 @@ public final class TrainingRecipe {
     } else {
       outputs = targetWidth;
     }
-    return new NetworkSpec(features, m.hiddenSizes(), Activation.parse(m.activation().configName()),
-        outputs, output, loss);
+    return new NetworkSpec(features, m.hiddenSizes(), m.activation(), outputs, output, m.loss());
   }
 
   public Initializer initializer() {
-    return Initializer.parse(config.model().effectiveInit().configName());
+    return config.model().effectiveInit();
   }
 
   public TrainingOptions options() {
     TrainConfig.Train t = config.train();
     // train.weightDecay is AdamW's decoupled decay; the other optimizers take coupled decay from train.l2.
-    boolean adamw = t.optimizer() == TrainConfig.Optimizer.ADAMW;
-    OptimizerSettings opt = new OptimizerSettings(t.optimizer().configName(), t.momentum(), t.beta1(), t.beta2(),
+    boolean adamw = t.optimizer() == OptimizerKind.ADAMW;
+    OptimizerSettings opt = new OptimizerSettings(t.optimizer(), t.momentum(), t.beta1(), t.beta2(),
         t.epsilon(), adamw ? t.weightDecay() : 0, t.l2());
-    ScheduleSettings schedule = new ScheduleSettings(t.lrSchedule().configName(), t.lrStepRounds(), t.lrStepFactor(),
+    ScheduleSettings schedule = new ScheduleSettings(t.lrSchedule(), t.lrStepRounds(), t.lrStepFactor(),
         t.lrMin(), t.warmupRounds());
     return new TrainingOptions(t.epochs(), t.maxRounds(), opt, t.learningRate(), schedule, t.clipNorm(),
-        config.checkpoint().everyRounds(), t.earlyStopping().patience(), t.earlyStopping().metric().configName());
+        config.checkpoint().everyRounds(), t.earlyStopping().patience(), t.earlyStopping().metric());
   }
 }

@@ -26,30 +26,34 @@ import org.sparkprop.math.CounterRandom;
 public final class Playground implements RowGenerator {
   private static final long serialVersionUID = 1L;
 
-  private enum Kind {
-    CIRCLE("circle", true),
-    XOR("xor", true),
-    GAUSS("gauss", true),
-    SPIRAL("spiral", true),
-    PLANE("plane", false),
-    MULTIGAUSS("multigauss", false);
+  /** The data sets, in the Playground's order: classification first, then regression. */
+  public enum Kind {
+    CIRCLE(true), XOR(true), GAUSS(true), SPIRAL(true), PLANE(false), MULTIGAUSS(false);
 
-    final String label;
-    final boolean classification;
+    private final boolean classification;
 
-    Kind(String label, boolean classification) {
-      this.label = label;
+    Kind(boolean classification) {
       this.classification = classification;
+    }
+
+    /** The lower-case name configurations spell it with. */
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** True for the two-class data sets, false for the regression ones. */
+    public boolean classification() {
+      return classification;
     }
   }
 
-  private enum Extra {
-    X1SQ("x1sq"), X2SQ("x2sq"), X1X2("x1x2"), SINX1("sinx1"), SINX2("sinx2");
+  /** The optional input features derived from x1 and x2 (the Playground's feature buttons). */
+  public enum ExtraFeature {
+    X1SQ, X2SQ, X1X2, SINX1, SINX2;
 
-    final String label;
-
-    Extra(String label) {
-      this.label = label;
+    /** The lower-case name configurations spell it with. */
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -57,9 +61,9 @@ public final class Playground implements RowGenerator {
   public static final double MAX_NOISE = 0.5;
 
   private static final List<String> NAMES =
-      Arrays.stream(Kind.values()).map(k -> k.label).toList();
+      Arrays.stream(Kind.values()).map(Kind::configName).toList();
   private static final List<String> EXTRA_NAMES =
-      Arrays.stream(Extra.values()).map(e -> e.label).toList();
+      Arrays.stream(ExtraFeature.values()).map(ExtraFeature::configName).toList();
 
   // Uniform streams of one row: two coordinates (or radius and angle) and two noise terms.
   // gauss uses gaussian streams 0 and 1, which consume uniform streams 0..3 themselves.
@@ -77,7 +81,7 @@ public final class Playground implements RowGenerator {
   private final long rows;
   private final double noise;
   private final long seed;
-  private final Extra[] extras; // (features - 2)
+  private final ExtraFeature[] extras; // (features - 2)
 
   public Playground(String name, long rows, double noise, long seed) {
     this(name, rows, noise, seed, List.of());
@@ -90,7 +94,16 @@ public final class Playground implements RowGenerator {
    * @param extraFeatures names from {@link #extraFeatureNames()}, appended after x1, x2
    */
   public Playground(String name, long rows, double noise, long seed, List<String> extraFeatures) {
-    this.kind = kindOf(name);
+    this(kindOf(name), rows, noise, seed, extraFeatures.stream().map(Playground::extraOf).toList());
+  }
+
+  /**
+   * @param rows number of rows, at least 1
+   * @param noise in [0, 0.5], the Playground's noise slider divided by 100
+   * @param extraFeatures appended after x1, x2, in this order, each at most once
+   */
+  public Playground(Kind kind, long rows, double noise, long seed, List<ExtraFeature> extraFeatures) {
+    this.kind = kind;
     if (rows < 1) {
       throw new IllegalArgumentException("rows must be at least 1, got " + rows);
     }
@@ -98,18 +111,17 @@ public final class Playground implements RowGenerator {
       throw new IllegalArgumentException("noise " + noise + " is outside the accepted range [0, "
           + MAX_NOISE + "]");
     }
-    List<Extra> chosen = new ArrayList<>();
-    for (String extraName : extraFeatures) {
-      Extra extra = extraOf(extraName);
+    List<ExtraFeature> chosen = new ArrayList<>();
+    for (ExtraFeature extra : extraFeatures) {
       if (chosen.contains(extra)) {
-        throw new IllegalArgumentException("extra feature '" + extraName + "' is listed twice");
+        throw new IllegalArgumentException("extra feature '" + extra.configName() + "' is listed twice");
       }
       chosen.add(extra);
     }
     this.rows = rows;
     this.noise = noise;
     this.seed = seed;
-    this.extras = chosen.toArray(new Extra[0]);
+    this.extras = chosen.toArray(new ExtraFeature[0]);
   }
 
   /** The data set names, in the Playground's order: classification first, then regression. */
@@ -128,7 +140,7 @@ public final class Playground implements RowGenerator {
   }
 
   public String name() {
-    return kind.label;
+    return kind.configName();
   }
 
   public double noise() {
@@ -140,7 +152,7 @@ public final class Playground implements RowGenerator {
   }
 
   public List<String> extraFeatures() {
-    return Arrays.stream(extras).map(e -> e.label).toList();
+    return Arrays.stream(extras).map(ExtraFeature::configName).toList();
   }
 
   @Override
@@ -260,7 +272,7 @@ public final class Playground implements RowGenerator {
 
   @Override
   public String describe() {
-    StringBuilder sb = new StringBuilder("playground ").append(kind.label).append(", ")
+    StringBuilder sb = new StringBuilder("playground ").append(kind.configName()).append(", ")
         .append(rows).append(" rows, noise ")
         .append(BigDecimal.valueOf(noise).stripTrailingZeros().toPlainString())
         .append(", seed ").append(seed);
@@ -274,7 +286,7 @@ public final class Playground implements RowGenerator {
     return from + (to - from) * CounterRandom.uniform(seed, index, stream);
   }
 
-  private static double extraFeature(Extra extra, double a, double b) {
+  private static double extraFeature(ExtraFeature extra, double a, double b) {
     switch (extra) {
       case X1SQ: return a * a;
       case X2SQ: return b * b;
@@ -304,7 +316,7 @@ public final class Playground implements RowGenerator {
     if (name != null) {
       String wanted = name.trim().toLowerCase(Locale.ROOT);
       for (Kind k : Kind.values()) {
-        if (k.label.equals(wanted)) {
+        if (k.configName().equals(wanted)) {
           return k;
         }
       }
@@ -313,11 +325,11 @@ public final class Playground implements RowGenerator {
         + String.join(", ", NAMES));
   }
 
-  private static Extra extraOf(String name) {
+  private static ExtraFeature extraOf(String name) {
     if (name != null) {
       String wanted = name.trim().toLowerCase(Locale.ROOT);
-      for (Extra e : Extra.values()) {
-        if (e.label.equals(wanted)) {
+      for (ExtraFeature e : ExtraFeature.values()) {
+        if (e.configName().equals(wanted)) {
           return e;
         }
       }

@@ -6,7 +6,7 @@ final class AdamOptimizer extends AbstractOptimizer {
   private final AdamUpdate adam;
 
   AdamOptimizer(int parameterCount, double l2, AdamHyperParameters hyper) {
-    super(Optimizers.ADAM, parameterCount, l2, 2);
+    super(OptimizerKind.ADAM.configName(), parameterCount, l2, 2);
     this.adam = new AdamUpdate(hyper, slot(0), slot(1));
   }
 

@@ -11,7 +11,7 @@ final class AdamWOptimizer extends AbstractOptimizer {
   private final AdamUpdate adam;
 
   AdamWOptimizer(int parameterCount, double l2, AdamHyperParameters hyper, double weightDecay) {
-    super(Optimizers.ADAMW, parameterCount, l2, 2);
+    super(OptimizerKind.ADAMW.configName(), parameterCount, l2, 2);
     this.weightDecay = weightDecay;
     this.adam = new AdamUpdate(hyper, slot(0), slot(1));
   }

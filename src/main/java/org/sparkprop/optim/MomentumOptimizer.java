@@ -11,7 +11,7 @@ final class MomentumOptimizer extends AbstractOptimizer {
   private final float[] velocity;
 
   MomentumOptimizer(int parameterCount, double l2, double momentum) {
-    super(Optimizers.MOMENTUM, parameterCount, l2, 1);
+    super(OptimizerKind.MOMENTUM.configName(), parameterCount, l2, 1);
     this.momentum = (float) momentum;
     this.velocity = slot(0);
   }

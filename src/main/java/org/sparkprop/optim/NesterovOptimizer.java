@@ -11,7 +11,7 @@ final class NesterovOptimizer extends AbstractOptimizer {
   private final float[] velocity;
 
   NesterovOptimizer(int parameterCount, double l2, double momentum) {
-    super(Optimizers.NESTEROV, parameterCount, l2, 1);
+    super(OptimizerKind.NESTEROV.configName(), parameterCount, l2, 1);
     this.momentum = (float) momentum;
     this.velocity = slot(0);
   }

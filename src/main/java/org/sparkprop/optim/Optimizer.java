@@ -48,6 +48,6 @@ public interface Optimizer {
    */
   void restore(OptimizerState state);
 
-  /** The kind: one of "sgd", "momentum", "nesterov", "adam", "adamw". */
+  /** The kind, as {@link OptimizerKind#configName()} spells it (checkpoints record it). */
   String name();
 }

@@ -3,21 +3,21 @@ package org.sparkprop.optim;
 import java.io.Serializable;
 
 /**
- * How the learning rate changes over rounds. Each kind reads only the fields it uses;
- * {@link Schedules#create} validates those.
+ * How the learning rate changes over rounds. Each kind reads only the fields it uses; values are
+ * taken as given (their ranges belong to the configuration, where users set them).
  *
- * @param kind "constant", "step" or "cosine"
- * @param stepRounds for "step": rounds between decays, {@code >= 1}
- * @param stepFactor for "step": the factor applied at each decay, in (0, 1]
- * @param minRate for "cosine": the rate reached at the last round, in [0, baseRate]
- * @param warmupRounds any kind: rounds of linear warm-up at the start, {@code >= 0} (0: none)
+ * @param kind the schedule
+ * @param stepRounds for step: rounds between decays
+ * @param stepFactor for step: the factor applied at each decay
+ * @param minRate for cosine: the rate reached at the last round
+ * @param warmupRounds any kind: rounds of linear warm-up at the start (0: none)
  */
 public record ScheduleSettings(
-    String kind, long stepRounds, double stepFactor, double minRate, long warmupRounds)
+    ScheduleKind kind, long stepRounds, double stepFactor, double minRate, long warmupRounds)
     implements Serializable {
 
   /** The base rate in every round, without warm-up. */
   public static ScheduleSettings constant() {
-    return new ScheduleSettings(Schedules.CONSTANT, 0, 1.0, 0.0, 0);
+    return new ScheduleSettings(ScheduleKind.CONSTANT, 0, 1.0, 0.0, 0);
   }
 }

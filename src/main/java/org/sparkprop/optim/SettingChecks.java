@@ -1,15 +1,18 @@
 package org.sparkprop.optim;
 
-/** Validation with one message shape across the package: setting, value, accepted range. */
+/**
+ * The few argument checks the package keeps: values its arithmetic cannot run with (a zero
+ * divisor, a negative size, a missing kind), which only a programming error can produce. Ranges
+ * of user settings are the configuration's to check and explain.
+ */
 final class SettingChecks {
 
   private SettingChecks() {
   }
 
-  static void require(boolean valid, String setting, Object value, String acceptedRange) {
+  static void require(boolean valid, String setting, Object value, String why) {
     if (!valid) {
-      throw new IllegalArgumentException(
-          setting + " = " + value + " is outside the accepted range " + acceptedRange);
+      throw new IllegalArgumentException(setting + " = " + value + ": " + why);
     }
   }
 

@@ -4,7 +4,7 @@ package org.sparkprop.optim;
 final class SgdOptimizer extends AbstractOptimizer {
 
   SgdOptimizer(int parameterCount, double l2) {
-    super(Optimizers.SGD, parameterCount, l2, 0);
+    super(OptimizerKind.SGD.configName(), parameterCount, l2, 0);
   }
 
   @Override

@@ -136,9 +136,9 @@ public final class TrainingLoop {
       epochsDone = epoch + 1;
       if (options.patience() > 0) {
         // Without a validation set only the training loss can be watched, whatever the metric.
-        boolean onEvaluation = monitorEvaluation && valMetrics != null && valMetrics.containsKey(options.monitor());
-        double value = onEvaluation ? valMetrics.get(options.monitor()) : lastEpochLoss;
-        boolean higherIsBetter = onEvaluation && ("accuracy".equals(options.monitor()) || "r2".equals(options.monitor()));
+        boolean onEvaluation = monitorEvaluation && valMetrics != null && valMetrics.containsKey(options.monitor().configName());
+        double value = onEvaluation ? valMetrics.get(options.monitor().configName()) : lastEpochLoss;
+        boolean higherIsBetter = onEvaluation && options.monitor().higherIsBetter();
         if (Double.isNaN(bestMetric) || (higherIsBetter ? value > bestMetric : value < bestMetric)) {
           bestMetric = value;
           badEpochs = 0;

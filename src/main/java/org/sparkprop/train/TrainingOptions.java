@@ -12,15 +12,15 @@ import org.sparkprop.optim.ScheduleSettings;
  * @param clipNorm            clip the mean gradient to this global L2 norm (0: off)
  * @param checkpointEveryRounds checkpoint every this many rounds, besides each epoch end (0: epoch ends only)
  * @param patience            early stopping: epochs without improvement of the monitored metric (0: off)
- * @param monitor             early stopping metric: "loss" (lower is better), "accuracy" (higher), "mse" (lower)
+ * @param monitor             early stopping metric
  */
 public record TrainingOptions(int epochs, long maxRounds, OptimizerSettings optimizer, double learningRate,
                               ScheduleSettings schedule, double clipNorm, int checkpointEveryRounds,
-                              int patience, String monitor) {
+                              int patience, StopMetric monitor) {
 
-  public static TrainingOptions simple(String optimizer, double learningRate, int epochs) {
-    return new TrainingOptions(epochs, 0, OptimizerSettings.defaults(optimizer), learningRate,
-        ScheduleSettings.constant(), 0, 0, 0, "loss");
+  /** The given optimizer at a constant rate, no clipping, checkpoints at epoch ends only, no early stopping. */
+  public static TrainingOptions simple(OptimizerSettings optimizer, double learningRate, int epochs) {
+    return new TrainingOptions(epochs, 0, optimizer, learningRate, ScheduleSettings.constant(), 0, 0, 0, StopMetric.LOSS);
   }
 
   public TrainingOptions withMaxRounds(long rounds) {

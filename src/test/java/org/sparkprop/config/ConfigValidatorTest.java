@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.nn.Activation;
 
 /** Every kind of problem, asserted by what the user needs to read in it. */
 class ConfigValidatorTest {
@@ -144,7 +145,7 @@ class ConfigValidatorTest {
   @Test
   void syntheticClassesRefusesOne() {
     assertTrue(only(fails("data.synthetic.classes=1"))
-        .startsWith("data.synthetic.classes = 1: expected 0 (regression) or an integer >= 2"));
+        .startsWith("data.synthetic.classes = 1: expected 0 or an integer >= 2"));
     assertTrue(TrainConfig.load(null, List.of("data.synthetic.classes=0")).data().synthetic().regression());
   }
 
@@ -189,18 +190,18 @@ class ConfigValidatorTest {
     p = only(fails("model.loss=bce", "model.output=step", "model.hidden="));
     assertTrue(p.contains("found 'step'"), p);
     TrainConfig ok = TrainConfig.load(null, List.of("model.loss=mse", "model.output=softmax"));
-    assertEquals(TrainConfig.OutputActivation.SOFTMAX, ok.model().effectiveOutput());
+    assertEquals(Activation.SOFTMAX, ok.model().effectiveOutput());
   }
 
   @Test
   void hiddenStepUnitsAreRefusedButAPerceptronIsAllowed() {
     String p = only(fails("model.activation=step"));
-    assertEquals("model.activation = 'step' with model.hidden = [16, 16]: " + ConfigValidator.STEP_HIDDEN_MESSAGE, p);
+    assertEquals("model.activation = 'step' with model.hidden = [16, 16]: " + CrossKeyRules.STEP_HIDDEN_MESSAGE, p);
     assertTrue(p.contains("zero derivative almost everywhere"), p);
     assertTrue(p.contains("(model.hidden empty, model.output = step)"), p);
     TrainConfig perceptron = TrainConfig.load(null, List.of("model.hidden=", "model.activation=step",
         "model.output=step", "model.loss=mse"));
-    assertEquals(TrainConfig.OutputActivation.STEP, perceptron.model().effectiveOutput());
+    assertEquals(Activation.STEP, perceptron.model().effectiveOutput());
   }
 
   @Test

@@ -22,13 +22,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkprop.config.TrainConfig.Activation;
 import org.sparkprop.config.TrainConfig.DataFormat;
-import org.sparkprop.config.TrainConfig.ExtraFeature;
-import org.sparkprop.config.TrainConfig.Init;
-import org.sparkprop.config.TrainConfig.Loss;
-import org.sparkprop.config.TrainConfig.OutputActivation;
-import org.sparkprop.config.TrainConfig.Scaling;
+import org.sparkprop.data.FeatureScaling.Method;
+import org.sparkprop.data.Playground.ExtraFeature;
+import org.sparkprop.data.Playground.Kind;
+import org.sparkprop.nn.Activation;
+import org.sparkprop.nn.Initializer;
+import org.sparkprop.nn.Loss;
+import org.sparkprop.optim.OptimizerKind;
+import org.sparkprop.optim.ScheduleKind;
+import org.sparkprop.train.StopMetric;
 
 class TrainConfigTest {
   @TempDir Path dir;
@@ -47,7 +50,7 @@ class TrainConfigTest {
   void defaultsLoadWithTheDocumentedValues() {
     TrainConfig c = TrainConfig.defaults();
     assertEquals(DataFormat.PLAYGROUND, c.data().format());
-    assertEquals(TrainConfig.PlaygroundName.SPIRAL, c.data().playground().name());
+    assertEquals(Kind.SPIRAL, c.data().playground().name());
     assertEquals(2000, c.data().playground().rows());
     assertEquals(List.of(), c.data().playground().extraFeatures());
     assertEquals(0.2, c.data().testFraction());
@@ -58,14 +61,15 @@ class TrainConfigTest {
     assertEquals(List.of(16, 16), c.model().hidden());
     assertEquals(Activation.RELU, c.model().activation());
     assertEquals(Loss.CROSS_ENTROPY, c.model().loss());
-    assertEquals(TrainConfig.Optimizer.ADAM, c.train().optimizer());
+    assertEquals(OptimizerKind.ADAM, c.train().optimizer());
     assertEquals(0.01, c.train().learningRate());
     assertEquals(64, c.train().batchSize());
     assertEquals(20, c.train().epochs());
     assertEquals(42L, c.train().seed());
     assertEquals(1e-8, c.train().epsilon());
     assertEquals(0.999, c.train().beta2());
-    assertEquals(TrainConfig.LrSchedule.CONSTANT, c.train().lrSchedule());
+    assertEquals(ScheduleKind.CONSTANT, c.train().lrSchedule());
+    assertEquals(StopMetric.LOSS, c.train().earlyStopping().metric());
     assertFalse(c.train().earlyStopping().enabled());
     assertEquals(50, c.train().logEveryRounds());
     assertEquals(0L, c.train().maxRounds());
@@ -80,20 +84,22 @@ class TrainConfigTest {
   @Test
   void autoValuesResolveAsDocumented() {
     TrainConfig c = TrainConfig.defaults();
-    assertEquals(OutputActivation.AUTO, c.model().output());
-    assertEquals(OutputActivation.SOFTMAX, c.model().effectiveOutput());
-    assertEquals(Init.HE, c.model().effectiveInit());
-    assertEquals(Scaling.NONE, c.data().effectiveScaling());
+    assertEquals(AutoOr.auto(), c.model().output());
+    assertTrue(c.model().init().isAuto());
+    assertEquals(Activation.SOFTMAX, c.model().effectiveOutput());
+    assertEquals(Initializer.HE, c.model().effectiveInit());
+    assertEquals(Method.NONE, c.data().effectiveScaling());
 
-    assertEquals(OutputActivation.SIGMOID, set("model.loss=bce").model().effectiveOutput());
-    assertEquals(OutputActivation.IDENTITY, set("model.loss=mse").model().effectiveOutput());
-    assertEquals(Init.GLOROT, set("model.activation=tanh").model().effectiveInit());
-    assertEquals(Init.HE, set("model.activation=leaky_relu").model().effectiveInit());
-    assertEquals(Init.GLOROT, set("model.init=glorot").model().effectiveInit());
-    assertEquals(Scaling.STANDARD, set("data.format=csv", "data.train=x.csv").data().effectiveScaling());
-    assertEquals(Scaling.DIVIDE_BY_255,
+    assertEquals(Activation.SIGMOID, set("model.loss=bce").model().effectiveOutput());
+    assertEquals(Activation.IDENTITY, set("model.loss=mse").model().effectiveOutput());
+    assertEquals(AutoOr.of(Activation.SOFTMAX), set("model.loss=mse", "model.output=softmax").model().output());
+    assertEquals(Initializer.GLOROT, set("model.activation=tanh").model().effectiveInit());
+    assertEquals(Initializer.HE, set("model.activation=leaky_relu").model().effectiveInit());
+    assertEquals(Initializer.GLOROT, set("model.init=glorot").model().effectiveInit());
+    assertEquals(Method.STANDARD, set("data.format=csv", "data.train=x.csv").data().effectiveScaling());
+    assertEquals(Method.DIVIDE_BY_255,
         set("data.format=idx", "data.train=i", "data.trainLabels=l").data().effectiveScaling());
-    assertEquals(Scaling.MINMAX, set("data.format=idx", "data.train=i", "data.trainLabels=l",
+    assertEquals(Method.MINMAX, set("data.format=idx", "data.train=i", "data.trainLabels=l",
         "data.scaling=minmax").data().effectiveScaling());
   }
 
@@ -251,9 +257,15 @@ class TrainConfigTest {
   }
 
   @Test
-  void configNamesMatchTheSpellingsOfReferenceConf() {
-    assertEquals("cross_entropy", Loss.CROSS_ENTROPY.configName());
-    assertEquals("leaky_relu", Activation.LEAKY_RELU.configName());
-    assertFalse(Scaling.DIVIDE_BY_255.selectable());
+  void valuesAreTheEnginesOwnTypesSpelledAsReferenceConfSpellsThem() {
+    TrainConfig c = set("model.activation=leaky_relu", "model.loss=mse", "train.optimizer=nesterov",
+        "train.lrSchedule=cosine", "train.earlyStopping.metric=mse", "data.playground.name=multigauss");
+    assertEquals(Activation.LEAKY_RELU, c.model().activation());
+    assertEquals("leaky_relu", c.model().activation().configName());
+    assertEquals(OptimizerKind.NESTEROV, c.train().optimizer());
+    assertEquals(ScheduleKind.COSINE, c.train().lrSchedule());
+    assertEquals(StopMetric.MSE, c.train().earlyStopping().metric());
+    assertEquals(Kind.MULTIGAUSS, c.data().playground().name());
+    assertEquals("cosine", c.resolved().get("train.lrSchedule"));
   }
 }

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sparkprop.testing.TestOptimizers;
 
 /** snapshot() and restore(): resuming from a checkpoint must not change the training result. */
 class OptimizerCheckpointTest {
@@ -18,8 +19,8 @@ class OptimizerCheckpointTest {
   private static final int PARAMETERS = 7;
   private static final float RATE = 0.05f;
 
-  private static OptimizerSettings settingsWithL2(String kind) {
-    OptimizerSettings d = OptimizerSettings.defaults(kind);
+  private static OptimizerSettings settingsWithL2(OptimizerKind kind) {
+    OptimizerSettings d = TestOptimizers.usual(kind);
     return new OptimizerSettings(kind, d.momentum(), d.beta1(), d.beta2(), d.epsilon(),
         d.weightDecay(), 0.001);
   }
@@ -53,8 +54,8 @@ class OptimizerCheckpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sgd", "momentum", "nesterov", "adam", "adamw"})
-  void restoringASnapshotIntoAFreshOptimizerContinuesBitForBit(String kind) {
+  @EnumSource(OptimizerKind.class)
+  void restoringASnapshotIntoAFreshOptimizerContinuesBitForBit(OptimizerKind kind) {
     float[][] gradients = gradients(5);
     Optimizer original = Optimizers.create(settingsWithL2(kind), PARAMETERS);
     float[] params = initialParams();
@@ -75,8 +76,8 @@ class OptimizerCheckpointTest {
 
   /** Shows that the round trip above tests something: without restore the result differs. */
   @ParameterizedTest
-  @ValueSource(strings = {"momentum", "nesterov", "adam", "adamw"})
-  void continuingWithoutRestoreGivesADifferentResult(String kind) {
+  @EnumSource(value = OptimizerKind.class, names = {"MOMENTUM", "NESTEROV", "ADAM", "ADAMW"})
+  void continuingWithoutRestoreGivesADifferentResult(OptimizerKind kind) {
     float[][] gradients = gradients(5);
     Optimizer original = Optimizers.create(settingsWithL2(kind), PARAMETERS);
     float[] params = initialParams();
@@ -93,7 +94,7 @@ class OptimizerCheckpointTest {
 
   @Test
   void snapshotIsNotChangedByLaterSteps() {
-    Optimizer adam = Optimizers.create(OptimizerSettings.defaults("adam"), PARAMETERS);
+    Optimizer adam = Optimizers.create(TestOptimizers.usual(OptimizerKind.ADAM), PARAMETERS);
     float[] params = initialParams();
     float[][] gradients = gradients(2);
     adam.step(params, gradients[0].clone(), RATE);
@@ -109,21 +110,21 @@ class OptimizerCheckpointTest {
 
   @Test
   void snapshotRecordsKindStepsAndOneSlotPerStateArray() {
-    Optimizer adam = Optimizers.create(OptimizerSettings.defaults("adam"), PARAMETERS);
+    Optimizer adam = Optimizers.create(TestOptimizers.usual(OptimizerKind.ADAM), PARAMETERS);
     adam.step(initialParams(), gradients(1)[0], RATE);
     OptimizerState state = adam.snapshot();
     assertEquals("adam", state.kind());
     assertEquals(1, state.steps());
     assertEquals(2, state.slots().length);
     assertEquals(PARAMETERS, state.slots()[1].length);
-    assertEquals(0, Optimizers.create(OptimizerSettings.defaults("sgd"), 3).snapshot()
+    assertEquals(0, Optimizers.create(TestOptimizers.usual(OptimizerKind.SGD), 3).snapshot()
         .slots().length);
   }
 
   @Test
   void restoreRejectsTheStateOfAnotherKind() {
-    Optimizer adam = Optimizers.create(OptimizerSettings.defaults("adam"), PARAMETERS);
-    OptimizerState adamW = Optimizers.create(OptimizerSettings.defaults("adamw"), PARAMETERS)
+    Optimizer adam = Optimizers.create(TestOptimizers.usual(OptimizerKind.ADAM), PARAMETERS);
+    OptimizerState adamW = Optimizers.create(TestOptimizers.usual(OptimizerKind.ADAMW), PARAMETERS)
         .snapshot();
     IllegalArgumentException error =
         assertThrows(IllegalArgumentException.class, () -> adam.restore(adamW));
@@ -133,7 +134,7 @@ class OptimizerCheckpointTest {
 
   @Test
   void restoreRejectsAWrongNumberOfSlots() {
-    Optimizer momentum = Optimizers.create(OptimizerSettings.defaults("momentum"), 3);
+    Optimizer momentum = Optimizers.create(TestOptimizers.usual(OptimizerKind.MOMENTUM), 3);
     OptimizerState twoSlots = new OptimizerState("momentum", 1, new float[2][3]);
     IllegalArgumentException error =
         assertThrows(IllegalArgumentException.class, () -> momentum.restore(twoSlots));
@@ -143,7 +144,7 @@ class OptimizerCheckpointTest {
 
   @Test
   void restoreRejectsASlotOfTheWrongLengthAndKeepsItsState() {
-    Optimizer adam = Optimizers.create(OptimizerSettings.defaults("adam"), 3);
+    Optimizer adam = Optimizers.create(TestOptimizers.usual(OptimizerKind.ADAM), 3);
     adam.step(new float[] {1, 2, 3}, new float[] {1, 1, 1}, RATE);
     OptimizerState before = adam.snapshot();
     // Slot 0 fits, so a restore that copied slot by slot while checking would corrupt state.
@@ -159,7 +160,7 @@ class OptimizerCheckpointTest {
 
   @Test
   void restoreRejectsNull() {
-    Optimizer sgd = Optimizers.create(OptimizerSettings.defaults("sgd"), 3);
+    Optimizer sgd = Optimizers.create(TestOptimizers.usual(OptimizerKind.SGD), 3);
     assertThrows(IllegalArgumentException.class, () -> sgd.restore(null));
   }
 }

@@ -3,6 +3,7 @@ package org.sparkprop.optim;
 import static org.sparkprop.optim.FloatAsserts.assertCloseRelative;
 
 import org.junit.jupiter.api.Test;
+import org.sparkprop.testing.TestOptimizers;
 
 /**
  * Each update rule on one fixed problem: three parameters, learning rate 0.1, and the gradients
@@ -29,21 +30,21 @@ class OptimizerGoldenValuesTest {
     return new Trajectory(afterStep1, params, optimizer.snapshot());
   }
 
-  private static OptimizerSettings withL2(String kind, double l2) {
-    OptimizerSettings d = OptimizerSettings.defaults(kind);
+  private static OptimizerSettings withL2(OptimizerKind kind, double l2) {
+    OptimizerSettings d = TestOptimizers.usual(kind);
     return new OptimizerSettings(kind, d.momentum(), d.beta1(), d.beta2(), d.epsilon(),
         d.weightDecay(), l2);
   }
 
   private static OptimizerSettings adamWithEpsilon(double epsilon) {
-    OptimizerSettings d = OptimizerSettings.defaults("adam");
-    return new OptimizerSettings("adam", d.momentum(), d.beta1(), d.beta2(), epsilon,
+    OptimizerSettings d = TestOptimizers.usual(OptimizerKind.ADAM);
+    return new OptimizerSettings(OptimizerKind.ADAM, d.momentum(), d.beta1(), d.beta2(), epsilon,
         d.weightDecay(), d.l2());
   }
 
   @Test
   void sgdSubtractsRateTimesGradient() {
-    Trajectory run = run(OptimizerSettings.defaults("sgd"));
+    Trajectory run = run(TestOptimizers.usual(OptimizerKind.SGD));
     // theta1 = theta0 - 0.1 * g1 = [1 - 0.01, -2 + 0.02, 0.5 - 0.03]
     assertCloseRelative(new double[] {0.99, -1.98, 0.47}, run.afterStep1(), "theta after step 1");
     // theta2 = theta1 - 0.1 * g2 = [0.99 - 0.04, -1.98 - 0, 0.47 + 0.01]
@@ -52,7 +53,7 @@ class OptimizerGoldenValuesTest {
 
   @Test
   void sgdWithL2AddsPenaltyTimesCurrentParametersToTheGradient() {
-    Trajectory run = run(withL2("sgd", 0.01));
+    Trajectory run = run(withL2(OptimizerKind.SGD, 0.01));
     // g1' = g1 + 0.01 * theta0 = [0.1 + 0.01, -0.2 - 0.02, 0.3 + 0.005] = [0.11, -0.22, 0.305]
     // theta1 = theta0 - 0.1 * g1' = [1 - 0.011, -2 + 0.022, 0.5 - 0.0305]
     assertCloseRelative(new double[] {0.989, -1.978, 0.4695}, run.afterStep1(),
@@ -66,7 +67,7 @@ class OptimizerGoldenValuesTest {
 
   @Test
   void momentumAccumulatesVelocityAndStepsAlongIt() {
-    Trajectory run = run(OptimizerSettings.defaults("momentum"));
+    Trajectory run = run(TestOptimizers.usual(OptimizerKind.MOMENTUM));
     // v1 = 0.9 * 0 + g1 = g1, so theta1 is the sgd result
     assertCloseRelative(new double[] {0.99, -1.98, 0.47}, run.afterStep1(), "theta after step 1");
     // v2 = 0.9 * v1 + g2 = [0.09 + 0.4, -0.18 + 0, 0.27 - 0.1] = [0.49, -0.18, 0.17]
@@ -78,7 +79,7 @@ class OptimizerGoldenValuesTest {
 
   @Test
   void nesterovStepsAlongGradientPlusMomentumTimesNewVelocity() {
-    Trajectory run = run(OptimizerSettings.defaults("nesterov"));
+    Trajectory run = run(TestOptimizers.usual(OptimizerKind.NESTEROV));
     // v1 = g1; theta1 = theta0 - 0.1 * (g1 + 0.9 * g1) = theta0 - 0.19 * g1
     //      = [1 - 0.019, -2 + 0.038, 0.5 - 0.057]
     assertCloseRelative(new double[] {0.981, -1.962, 0.443}, run.afterStep1(),
@@ -93,7 +94,7 @@ class OptimizerGoldenValuesTest {
 
   @Test
   void adamUsesBiasCorrectedMoments() {
-    Trajectory run = run(OptimizerSettings.defaults("adam"));
+    Trajectory run = run(TestOptimizers.usual(OptimizerKind.ADAM));
     // Step 1: m1 = 0.1 * g1, v1 = 0.001 * g1^2; bias corrections 1 - 0.9 = 0.1 and
     // 1 - 0.999 = 0.001 give mhat = g1, sqrt(vhat) = |g1|, so the step is
     // 0.1 * g1 / (|g1| + 1e-8): [0.1 * 0.1 / 0.10000001, ...] = 0.1 * sign(g1) * (1 - 1e-7 / |g1|)
@@ -136,7 +137,7 @@ class OptimizerGoldenValuesTest {
 
   @Test
   void adamWDecaysParametersBeforeTheAdamStep() {
-    Trajectory run = run(OptimizerSettings.defaults("adamw"));
+    Trajectory run = run(TestOptimizers.usual(OptimizerKind.ADAMW));
     // Decay factor 1 - 0.1 * 0.01 = 0.999 is applied to theta, then Adam's step (which does
     // not see the decay, so its steps are those of adamUsesBiasCorrectedMoments).
     // Step 1: theta1 = 0.999 * theta0 - [0.09999999, -0.09999999, 0.09999999]

@@ -17,6 +17,7 @@ import org.sparkprop.train.TrainingListener.RoundEvent;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.TrainingState;
+import org.sparkprop.optim.OptimizerSettings;
 
 /** The driver's console: a bar on a terminal, plain lines elsewhere, one summary line per epoch in both. */
 class ProgressTest {
@@ -26,7 +27,7 @@ class ProgressTest {
   /** Two epochs of 10 rounds of 32 rows each, with a message in the middle of the first. */
   private String drive(ProgressDisplay display) {
     GlobalBatches batches = new GlobalBatches(320, 32, 1);
-    display.onStart(batches, TrainingOptions.simple("sgd", 0.1, 2), TrainingState.initial(new float[0], null));
+    display.onStart(batches, TrainingOptions.simple(OptimizerSettings.sgd(), 0.1, 2), TrainingState.initial(new float[0], null));
     long round = 0;
     for (int epoch = 0; epoch < 2; epoch++) {
       for (long b = 0; b < 10; b++) {

@@ -16,6 +16,9 @@ import org.sparkprop.train.LocalTrainer;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.WeightsDigest;
+import org.sparkprop.optim.OptimizerSettings;
+import org.sparkprop.optim.OptimizerKind;
+import org.sparkprop.testing.TestOptimizers;
 
 /** Real reports for tests: a small network trained by the single-JVM trainer with the report listening. */
 final class ReportFixture {
@@ -32,14 +35,14 @@ final class ReportFixture {
   static Run spiral(Path dir, int epochs) {
     Playground source = new Playground("spiral", 600, 0, 3);
     NetworkSpec spec = new NetworkSpec(2, new int[] {16, 16}, Activation.RELU, 2, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
-    return run(dir, source, spec, 2, TrainingOptions.simple("adam", 0.02, epochs));
+    return run(dir, source, spec, 2, TrainingOptions.simple(TestOptimizers.usual(OptimizerKind.ADAM), 0.02, epochs));
   }
 
   /** The Playground's plane (regression), a linear model, 400 training and 100 test rows. */
   static Run plane(Path dir, int epochs) {
     Playground source = new Playground("plane", 500, 0.1, 5);
     NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.IDENTITY, Loss.MSE);
-    return run(dir, source, spec, 0, TrainingOptions.simple("sgd", 0.01, epochs));
+    return run(dir, source, spec, 0, TrainingOptions.simple(OptimizerSettings.sgd(), 0.01, epochs));
   }
 
   private static Run run(Path dir, Playground source, NetworkSpec spec, int classes, TrainingOptions options) {

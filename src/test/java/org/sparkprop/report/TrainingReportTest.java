@@ -25,6 +25,7 @@ import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingOptions;
+import org.sparkprop.optim.OptimizerSettings;
 
 /** The report folder: which files a run leaves, that they decode at sane sizes, and that the pictures mean what they say. */
 class TrainingReportTest {
@@ -122,7 +123,7 @@ class TrainingReportTest {
           return java.io.OutputStream.nullOutputStream();
         });
     int epochs = 250;
-    report.onStart(new GlobalBatches(2, 1, 0), TrainingOptions.simple("sgd", 0.1, epochs), null);
+    report.onStart(new GlobalBatches(2, 1, 0), TrainingOptions.simple(OptimizerSettings.sgd(), 0.1, epochs), null);
     float[] params = {1, 1, 0};
     for (int e = 0; e < epochs; e++) {
       report.onEpoch(new TrainingListener.EpochEvent(e, 0.5, null, null, 0.01, params));

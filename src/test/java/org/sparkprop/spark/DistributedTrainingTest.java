@@ -26,6 +26,8 @@ import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.TrainingState;
+import org.sparkprop.optim.OptimizerKind;
+import org.sparkprop.testing.TestOptimizers;
 
 /** Distributed equals local: the Spark trainer follows the single-JVM trainer's trajectory. */
 class DistributedTrainingTest {
@@ -34,7 +36,7 @@ class DistributedTrainingTest {
       new NetworkSpec(12, new int[] {16, 8}, Activation.TANH, 4, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
   private static final int BATCH = 100;
   private static final long SEED = 23;
-  private static final TrainingOptions OPTIONS = TrainingOptions.simple("momentum", 0.05, 10).withMaxRounds(50);
+  private static final TrainingOptions OPTIONS = TrainingOptions.simple(TestOptimizers.usual(OptimizerKind.MOMENTUM), 0.05, 10).withMaxRounds(50);
   private static JavaSparkContext sc;
 
   @BeforeAll

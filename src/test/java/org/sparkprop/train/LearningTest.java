@@ -14,6 +14,11 @@ import org.sparkprop.data.RowGenerators;
 import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.optim.OptimizerSettings;
+import org.sparkprop.optim.OptimizerKind;
+import org.sparkprop.optim.ScheduleSettings;
+import org.sparkprop.optim.ScheduleKind;
+import org.sparkprop.testing.TestOptimizers;
 
 /** The model family's special cases and small learning problems, on the single-JVM reference trainer. */
 class LearningTest {
@@ -36,7 +41,7 @@ class LearningTest {
     }
     NetworkSpec spec = new NetworkSpec(3, new int[0], Activation.IDENTITY, 1, Activation.IDENTITY, Loss.MSE);
     TrainingResult result = LocalTrainer.train(spec, new PackedBlock(0, n, 3, 1, x, y), 50, 7,
-        TrainingOptions.simple("sgd", 0.1, 60), null);
+        TrainingOptions.simple(OptimizerSettings.sgd(), 0.1, 60), null);
     // Noise-free targets: the minimum is the generating coefficients; 1e-3 is the bound,
     // far above float32 rounding of the data (~1e-7) and reached long before 60 epochs of SGD.
     for (int j = 0; j < 3; j++) assertEquals(w[j], result.params()[j], 1e-3, "coefficient " + j);
@@ -60,8 +65,8 @@ class LearningTest {
     }
     NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.SIGMOID, Loss.BCE);
     // Large batches and a cosine-decayed rate: the end point is the maximum-likelihood fit, not SGD noise around it.
-    TrainingOptions options = new TrainingOptions(40, 0, org.sparkprop.optim.OptimizerSettings.defaults("adam"), 0.05,
-        new org.sparkprop.optim.ScheduleSettings("cosine", 1, 1, 0, 0), 0, 0, 0, "loss");
+    TrainingOptions options = new TrainingOptions(40, 0, TestOptimizers.usual(OptimizerKind.ADAM), 0.05,
+        new ScheduleSettings(ScheduleKind.COSINE, 1, 1, 0, 0), 0, 0, 0, StopMetric.LOSS);
     TrainingResult result = LocalTrainer.train(spec, new PackedBlock(0, n, 2, 1, x, y), 2000, 3, options, null);
     float[] p = result.params();
     double cosine = (p[0] * 2 * mu[0] + p[1] * 2 * mu[1]) / Math.hypot(p[0], p[1]) / Math.hypot(2 * mu[0], 2 * mu[1]);
@@ -90,7 +95,7 @@ class LearningTest {
     }
     PackedBlock data = new PackedBlock(0, n, 2, 1, x, y);
     NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.STEP, Loss.MAE);
-    TrainingResult result = LocalTrainer.train(spec, data, 1, 2, TrainingOptions.simple("sgd", 1.0, 20), null);
+    TrainingResult result = LocalTrainer.train(spec, data, 1, 2, TrainingOptions.simple(OptimizerSettings.sgd(), 1.0, 20), null);
     assertEquals(1.0, LocalTrainer.evaluate(spec, result.params(), data, 2).metrics().get("accuracy"));
   }
 
@@ -103,7 +108,7 @@ class LearningTest {
     org.sparkprop.nn.DenseNetwork net = new org.sparkprop.nn.DenseNetwork(spec, new org.sparkprop.math.JavaGemm());
     PackedBlock one = new PackedBlock(0, 1, 2, 1, new float[] {1f, 1f}, new float[] {1f});
     try (LocalGradientSource src = new LocalGradientSource(net, one, 1, 0, 16)) {
-      TrainingLoop trainer = new TrainingLoop(src, TrainingOptions.simple("sgd", 1.0, 1), null, null);
+      TrainingLoop trainer = new TrainingLoop(src, TrainingOptions.simple(OptimizerSettings.sgd(), 1.0, 1), null, null);
       float[] out = trainer.run(TrainingState.initial(params, trainer.newOptimizer(3).snapshot())).params();
       assertArrayEquals(new float[] {1.5f, 0f, 1f}, out);
     }
@@ -113,7 +118,7 @@ class LearningTest {
   void xorReachesNinetyNinePercentWithASmallReluNetwork() {
     PackedBlock data = RowGenerators.pack(new Playground("xor", 1000, 0, 21), 0, 1000);
     NetworkSpec spec = new NetworkSpec(2, new int[] {8, 8}, Activation.RELU, 2, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
-    TrainingResult result = LocalTrainer.train(spec, data, 32, 4, TrainingOptions.simple("adam", 0.01, 100), null);
+    TrainingResult result = LocalTrainer.train(spec, data, 32, 4, TrainingOptions.simple(TestOptimizers.usual(OptimizerKind.ADAM), 0.01, 100), null);
     double accuracy = LocalTrainer.evaluate(spec, result.params(), data, 2).metrics().get("accuracy");
     assertTrue(accuracy >= 0.99, "XOR training accuracy " + accuracy);
   }
@@ -122,7 +127,7 @@ class LearningTest {
   void twoSpiralsReachNinetyNinePercentWithASmallReluNetwork() {
     PackedBlock data = RowGenerators.pack(new Playground("spiral", 1000, 0, 3), 0, 1000);
     NetworkSpec spec = new NetworkSpec(2, new int[] {32, 32}, Activation.RELU, 2, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
-    TrainingResult result = LocalTrainer.train(spec, data, 32, 8, TrainingOptions.simple("adam", 0.01, 300), null);
+    TrainingResult result = LocalTrainer.train(spec, data, 32, 8, TrainingOptions.simple(TestOptimizers.usual(OptimizerKind.ADAM), 0.01, 300), null);
     double accuracy = LocalTrainer.evaluate(spec, result.params(), data, 2).metrics().get("accuracy");
     assertTrue(accuracy >= 0.99, "two-spirals training accuracy " + accuracy);
   }
@@ -131,7 +136,7 @@ class LearningTest {
   void sameSeedGivesBitIdenticalParametersAndAnotherSeedDoesNot() {
     PackedBlock data = RowGenerators.pack(new Playground("circle", 600, 0.1, 5), 0, 600);
     NetworkSpec spec = new NetworkSpec(2, new int[] {8}, Activation.TANH, 1, Activation.SIGMOID, Loss.BCE);
-    TrainingOptions options = TrainingOptions.simple("adam", 0.01, 3);
+    TrainingOptions options = TrainingOptions.simple(TestOptimizers.usual(OptimizerKind.ADAM), 0.01, 3);
     float[] a = LocalTrainer.train(spec, data, 16, 99, options, null).params();
     float[] b = LocalTrainer.train(spec, data, 16, 99, options, null).params();
     float[] c = LocalTrainer.train(spec, data, 16, 100, options, null).params();

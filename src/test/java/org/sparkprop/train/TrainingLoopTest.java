@@ -17,8 +17,9 @@ import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.NetworkSpec;
-import org.sparkprop.optim.OptimizerSettings;
 import org.sparkprop.optim.ScheduleSettings;
+import org.sparkprop.optim.OptimizerKind;
+import org.sparkprop.testing.TestOptimizers;
 
 /** The driver loop's guards: divergence, early stopping, a listener's stop, the round limit, checkpoint cadence. */
 class TrainingLoopTest {
@@ -45,8 +46,8 @@ class TrainingLoopTest {
     };
     // A learning rate of 1e6 on MSE overshoots by orders of magnitude each step: the loss reaches
     // Inf/NaN within a few rounds. Checkpoints every 2 rounds give a last good one to name.
-    TrainingOptions options = new TrainingOptions(5, 0, OptimizerSettings.defaults("sgd"), 1e6,
-        ScheduleSettings.constant(), 0, 2, 0, "loss");
+    TrainingOptions options = new TrainingOptions(5, 0, TestOptimizers.usual(OptimizerKind.SGD), 1e6,
+        ScheduleSettings.constant(), 0, 2, 0, StopMetric.LOSS);
     TrainingLoop t = trainer(options, null, sink);
     DivergenceException e = assertThrows(DivergenceException.class, () -> t.run(start(t)));
     assertTrue(e.getMessage().matches("training diverged at round \\d+ \\(epoch 1, batch \\d+\\): .*"), e.getMessage());
@@ -58,8 +59,8 @@ class TrainingLoopTest {
   void earlyStoppingEndsTheRunWhenTheValidationLossStopsImproving() {
     // A learning rate far below float resolution leaves the weights unchanged, so the validation
     // loss never improves after the first epoch: patience 2 stops after epoch 3 of 50.
-    TrainingOptions options = new TrainingOptions(50, 0, OptimizerSettings.defaults("sgd"), 1e-30,
-        ScheduleSettings.constant(), 0, 0, 2, "loss");
+    TrainingOptions options = new TrainingOptions(50, 0, TestOptimizers.usual(OptimizerKind.SGD), 1e-30,
+        ScheduleSettings.constant(), 0, 0, 2, StopMetric.LOSS);
     Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
     TrainingLoop t = trainer(options, validation, null);
     TrainingResult result = t.run(start(t));
@@ -69,8 +70,8 @@ class TrainingLoopTest {
 
   @Test
   void earlyStoppingDoesNotStopAnImprovingRun() {
-    TrainingOptions options = new TrainingOptions(6, 0, OptimizerSettings.defaults("adam"), 0.01,
-        ScheduleSettings.constant(), 0, 0, 2, "mse");
+    TrainingOptions options = new TrainingOptions(6, 0, TestOptimizers.usual(OptimizerKind.ADAM), 0.01,
+        ScheduleSettings.constant(), 0, 0, 2, StopMetric.MSE);
     Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
     TrainingLoop t = trainer(options, validation, null);
     TrainingResult result = t.run(start(t));
@@ -80,8 +81,8 @@ class TrainingLoopTest {
 
   @Test
   void aListenerCanStopTrainingAfterAnEpoch() {
-    TrainingOptions options = new TrainingOptions(10, 0, OptimizerSettings.defaults("sgd"), 0.01,
-        ScheduleSettings.constant(), 0, 0, 0, "loss");
+    TrainingOptions options = new TrainingOptions(10, 0, TestOptimizers.usual(OptimizerKind.SGD), 0.01,
+        ScheduleSettings.constant(), 0, 0, 0, StopMetric.LOSS);
     List<Integer> epochsSeen = new ArrayList<>();
     TrainingLoop t = trainer(options, null, null).addListener(new TrainingListener() {
       @Override public void onEpoch(EpochEvent event) { epochsSeen.add(event.epoch()); }
@@ -102,8 +103,8 @@ class TrainingLoopTest {
       @Override public String lastLocation() { return ""; }
     };
     // 400 rows / 40 = 10 rounds per epoch; every 4 rounds inside an epoch plus each epoch end.
-    TrainingOptions options = new TrainingOptions(3, 25, OptimizerSettings.defaults("sgd"), 0.01,
-        ScheduleSettings.constant(), 0, 4, 0, "loss");
+    TrainingOptions options = new TrainingOptions(3, 25, TestOptimizers.usual(OptimizerKind.SGD), 0.01,
+        ScheduleSettings.constant(), 0, 4, 0, StopMetric.LOSS);
     TrainingLoop t = trainer(options, null, sink);
     TrainingResult result = t.run(start(t));
     assertEquals(25, result.rounds());

@@ -8,6 +8,7 @@ import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.train.TrainingOptions;
+import org.sparkprop.optim.OptimizerSettings;
 
 /** The Spark session and the shared settings of the benchmark workloads. */
 public final class BenchSpark {
@@ -36,7 +37,7 @@ public final class BenchSpark {
   }
 
   static TrainingOptions sgd(long rounds) {
-    return TrainingOptions.simple("sgd", 0.01, Integer.MAX_VALUE).withMaxRounds(rounds);
+    return TrainingOptions.simple(OptimizerSettings.sgd(), 0.01, Integer.MAX_VALUE).withMaxRounds(rounds);
   }
 
   static String widths(NetworkSpec spec) {

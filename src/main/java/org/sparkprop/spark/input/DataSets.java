@@ -2,11 +2,9 @@ package org.sparkprop.spark.input;
 
 import org.sparkprop.spark.PackedDataset;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -25,6 +23,8 @@ import org.sparkprop.data.RowGenerator;
 import org.sparkprop.data.SyntheticTeacher;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
+import org.sparkprop.nn.Activation;
+import org.sparkprop.nn.Loss;
 
 /**
  * The training, validation and test sets a job's configuration describes, packed and cached, with
@@ -55,8 +55,8 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
   /** Classes when the loss or output needs them, else a regression target. */
   public static LabelMode labelMode(TrainConfig cfg) {
     TrainConfig.Model m = cfg.model();
-    boolean classes = m.loss() == TrainConfig.Loss.CROSS_ENTROPY || m.loss() == TrainConfig.Loss.BCE
-        || m.effectiveOutput() == TrainConfig.OutputActivation.STEP;
+    boolean classes = m.loss() == Loss.CROSS_ENTROPY || m.loss() == Loss.BCE
+        || m.effectiveOutput() == Activation.STEP;
     return classes ? LabelMode.CLASSES : LabelMode.VALUES;
   }
 
@@ -71,7 +71,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     TrainConfig.Data data = cfg.data();
     LabelMode mode = labelMode(cfg);
     boolean skip = data.onBadRow() == TrainConfig.BadRowPolicy.SKIP;
-    FeatureScaling.Method scaling = FeatureScaling.Method.parse(data.effectiveScaling().configName());
+    FeatureScaling.Method scaling = data.effectiveScaling();
     OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
         settings(data), mode, partitions);
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
@@ -127,9 +127,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
       return new SyntheticTeacher(s.rows(), s.features(), s.classes(), s.seed());
     }
     TrainConfig.Playground p = data.playground();
-    List<String> extras = new ArrayList<>();
-    for (TrainConfig.ExtraFeature f : p.extraFeatures()) extras.add(f.configName());
-    return new Playground(p.name().configName(), p.rows(), p.noise(), cfg.train().seed(), extras);
+    return new Playground(p.name(), p.rows(), p.noise(), cfg.train().seed(), p.extraFeatures());
   }
 
   /** Splits generated rows by index range: training first, then validation, then test. */

@@ -10,9 +10,15 @@ import org.apache.spark.ml.param.Params;
 
 /**
  * The training params shared by Sparkprop's estimators and models: one per training key of the
- * command line's configuration, with the same name stem, default, range and meaning (see
- * {@code conf/reference.conf}; {@code explainParams()} prints every param's documentation and
- * default). Models carry the values their estimator was fitted with.
+ * command line's configuration, defined there ({@code conf/reference.conf}: the key's
+ * {@code Spark ML param:} line names the param; its type, default, range and documentation are
+ * the key's, see {@link SparkpropParamSet}). {@code explainParams()} prints every param's
+ * documentation and default. Models carry the values their estimator was fitted with.
+ *
+ * <p>Adding a param: the key's {@code Spark ML param: name} line in {@code reference.conf}, then
+ * here an accessor {@code name()} returning {@code sparkpropParamSet().param("name")} with the
+ * param class its type makes (see {@link SparkpropParamSet}) and a getter, and a setter in
+ * {@link SparkpropParamSetters}. {@code TrainingKeyParityTest} fails until both sides agree.
  *
  * <p>Spark finds params by reflection on public no-argument methods returning a {@link Param};
  * these default methods are such methods on every implementing class, so Spark's own machinery
@@ -25,135 +31,135 @@ public interface SparkpropParams extends Params {
   SparkpropParamSet sparkpropParamSet();
 
   default IntArrayParam hiddenLayers() {
-    return sparkpropParamSet().hiddenLayers;
+    return sparkpropParamSet().param("hiddenLayers");
   }
 
   default Param<String> activation() {
-    return sparkpropParamSet().activation;
+    return sparkpropParamSet().param("activation");
   }
 
   default Param<String> outputActivation() {
-    return sparkpropParamSet().outputActivation;
+    return sparkpropParamSet().param("outputActivation");
   }
 
   default Param<String> loss() {
-    return sparkpropParamSet().loss;
+    return sparkpropParamSet().param("loss");
   }
 
   default Param<String> weightInit() {
-    return sparkpropParamSet().weightInit;
+    return sparkpropParamSet().param("weightInit");
   }
 
   default Param<String> optimizer() {
-    return sparkpropParamSet().optimizer;
+    return sparkpropParamSet().param("optimizer");
   }
 
   default DoubleParam learningRate() {
-    return sparkpropParamSet().learningRate;
+    return sparkpropParamSet().param("learningRate");
   }
 
   default IntParam batchSize() {
-    return sparkpropParamSet().batchSize;
+    return sparkpropParamSet().param("batchSize");
   }
 
   default IntParam epochs() {
-    return sparkpropParamSet().epochs;
+    return sparkpropParamSet().param("epochs");
   }
 
   default LongParam seed() {
-    return sparkpropParamSet().seed;
+    return sparkpropParamSet().param("seed");
   }
 
   default DoubleParam momentum() {
-    return sparkpropParamSet().momentum;
+    return sparkpropParamSet().param("momentum");
   }
 
   default DoubleParam beta1() {
-    return sparkpropParamSet().beta1;
+    return sparkpropParamSet().param("beta1");
   }
 
   default DoubleParam beta2() {
-    return sparkpropParamSet().beta2;
+    return sparkpropParamSet().param("beta2");
   }
 
   default DoubleParam epsilon() {
-    return sparkpropParamSet().epsilon;
+    return sparkpropParamSet().param("epsilon");
   }
 
   default DoubleParam weightDecay() {
-    return sparkpropParamSet().weightDecay;
+    return sparkpropParamSet().param("weightDecay");
   }
 
   default DoubleParam l2() {
-    return sparkpropParamSet().l2;
+    return sparkpropParamSet().param("l2");
   }
 
   default Param<String> lrSchedule() {
-    return sparkpropParamSet().lrSchedule;
+    return sparkpropParamSet().param("lrSchedule");
   }
 
   default IntParam lrStepRounds() {
-    return sparkpropParamSet().lrStepRounds;
+    return sparkpropParamSet().param("lrStepRounds");
   }
 
   default DoubleParam lrStepFactor() {
-    return sparkpropParamSet().lrStepFactor;
+    return sparkpropParamSet().param("lrStepFactor");
   }
 
   default DoubleParam lrMin() {
-    return sparkpropParamSet().lrMin;
+    return sparkpropParamSet().param("lrMin");
   }
 
   default IntParam warmupRounds() {
-    return sparkpropParamSet().warmupRounds;
+    return sparkpropParamSet().param("warmupRounds");
   }
 
   default DoubleParam clipNorm() {
-    return sparkpropParamSet().clipNorm;
+    return sparkpropParamSet().param("clipNorm");
   }
 
   default IntParam earlyStoppingPatience() {
-    return sparkpropParamSet().earlyStoppingPatience;
+    return sparkpropParamSet().param("earlyStoppingPatience");
   }
 
   default Param<String> earlyStoppingMetric() {
-    return sparkpropParamSet().earlyStoppingMetric;
+    return sparkpropParamSet().param("earlyStoppingMetric");
   }
 
   default DoubleParam validationFraction() {
-    return sparkpropParamSet().validationFraction;
+    return sparkpropParamSet().param("validationFraction");
   }
 
   default LongParam maxRounds() {
-    return sparkpropParamSet().maxRounds;
+    return sparkpropParamSet().param("maxRounds");
   }
 
   default IntParam logEveryRounds() {
-    return sparkpropParamSet().logEveryRounds;
+    return sparkpropParamSet().param("logEveryRounds");
   }
 
   default IntParam partitions() {
-    return sparkpropParamSet().partitions;
+    return sparkpropParamSet().param("partitions");
   }
 
   default Param<String> storageLevel() {
-    return sparkpropParamSet().storageLevel;
+    return sparkpropParamSet().param("storageLevel");
   }
 
   default IntParam treeFanIn() {
-    return sparkpropParamSet().treeFanIn;
+    return sparkpropParamSet().param("treeFanIn");
   }
 
   default Param<String> checkpointDir() {
-    return sparkpropParamSet().checkpointDir;
+    return sparkpropParamSet().param("checkpointDir");
   }
 
   default IntParam checkpointEveryRounds() {
-    return sparkpropParamSet().checkpointEveryRounds;
+    return sparkpropParamSet().param("checkpointEveryRounds");
   }
 
   default IntParam checkpointKeep() {
-    return sparkpropParamSet().checkpointKeep;
+    return sparkpropParamSet().param("checkpointKeep");
   }
 
   default BooleanParam resumeFromCheckpoint() {
