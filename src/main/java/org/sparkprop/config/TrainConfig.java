@@ -99,9 +99,9 @@ public final class TrainConfig implements Serializable {
 
   /**
    * Every key of {@code reference.conf} with its final value, sorted by key: numbers as
-   * Integer, Long or Double, booleans as Boolean, enumerated values as their lower-case config
-   * names, lists as List, and {@code spark.conf} as a sorted Map of strings. Unmodifiable; ready
-   * for a JSON run record.
+   * Integer, Long or Double, booleans as Boolean, enumerated values by their name as
+   * reference.conf's {@code Values:} spell it, lists as List, and {@code spark.conf} as a sorted
+   * Map of strings. Unmodifiable; ready for a JSON run record.
    */
   public Map<String, Object> resolved() {
     return resolved;

@@ -94,7 +94,17 @@ public final class Playground implements RowGenerator {
    * @param extraFeatures names from {@link #extraFeatureNames()}, appended after x1, x2
    */
   public Playground(String name, long rows, double noise, long seed, List<String> extraFeatures) {
-    this(kindOf(name), rows, noise, seed, extraFeatures.stream().map(Playground::extraOf).toList());
+    this(kindOf(name), rows, noise, seed, extrasOf(extraFeatures));
+  }
+
+  private static List<ExtraFeature> extrasOf(List<String> names) {
+    List<ExtraFeature> out = new ArrayList<>();
+    for (String name : names) {
+      ExtraFeature extra = extraOf(name);
+      if (out.contains(extra)) throw new IllegalArgumentException("extra feature '" + name + "' is listed twice");
+      out.add(extra);
+    }
+    return out;
   }
 
   /**

@@ -11,6 +11,10 @@
  * <p>Entry points: {@link org.sparkprop.optim.Optimizers#create}, {@link
  * org.sparkprop.optim.Schedules#create} and {@link
  * org.sparkprop.optim.GradientClipping#clipByGlobalNorm}. The concrete optimizer and schedule
- * classes are package-private; callers depend only on the interfaces.
+ * classes are package-private; callers depend only on the interfaces. The kinds are enums
+ * ({@link org.sparkprop.optim.OptimizerKind}, {@link org.sparkprop.optim.ScheduleKind}) that the
+ * configuration uses directly. Hyper-parameters are used as given: their defaults, ranges and
+ * the messages for a bad value belong to the configuration ({@code conf/reference.conf}), where
+ * users set them; this package refuses only what its arithmetic cannot run with.
  */
 package org.sparkprop.optim;
