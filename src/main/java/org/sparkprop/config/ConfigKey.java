@@ -1,6 +1,7 @@
 package org.sparkprop.config;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -32,8 +33,8 @@ public record ConfigKey(String key, ValueType type, String doc, Object defaultVa
    */
   public String describe(ValueType accepted, UnaryOperator<String> names) {
     StringBuilder sb = new StringBuilder(sentence(names.apply(doc)));
-    if (accepted instanceof ValueType.OneOf || accepted instanceof ValueType.DistinctValues) {
-      var choices = accepted instanceof ValueType.OneOf o ? o.choices() : ((ValueType.DistinctValues) accepted).choices();
+    List<ValueType.Choice> choices = accepted.choices();
+    if (!choices.isEmpty()) {
       sb.append(accepted instanceof ValueType.OneOf ? " One of: " : " Each at most once: ");
       for (int i = 0; i < choices.size(); i++) {
         ValueType.Choice c = choices.get(i);

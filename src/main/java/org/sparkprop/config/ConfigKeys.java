@@ -151,6 +151,10 @@ public final class ConfigKeys {
   private static final Pattern REAL_BOUND = Pattern.compile("number (>=?) (-?[\\d.]+)");
   private static final Pattern REAL_RANGE = Pattern.compile("number in ([\\[(])(-?[\\d.]+), (-?[\\d.]+)([\\])])");
   private static final Pattern WHOLE_LIST = Pattern.compile("list of integers >= (-?\\d+)");
+  /** A Values line "name  description" (two spaces or more between them). */
+  private static final Pattern DESCRIBED = Pattern.compile("(\\S+)\\s{2,}(\\S.*)");
+  /** A Values line of names only, "a, b, c". */
+  private static final Pattern NAMES = Pattern.compile("[\\w.-]+(,\\s*[\\w.-]+)*,?");
 
   private static ValueType type(String key, String text, List<ValueType.Choice> values) {
     if (text == null) throw mistake(key, "it has no '" + TYPE + "' line");
@@ -237,12 +241,12 @@ public final class ConfigKeys {
     /** "name  description", "name", or "a, b, c" (names only). */
     private static List<String[]> valueLine(String key, String text) {
       List<String[]> out = new ArrayList<>();
-      Matcher described = Pattern.compile("(\\S+)\\s{2,}(\\S.*)").matcher(text);
+      Matcher described = DESCRIBED.matcher(text);
       if (described.matches() && !described.group(1).endsWith(",")) {
         out.add(new String[] {described.group(1), described.group(2)});
         return out;
       }
-      if (!text.matches("[\\w.-]+(,\\s*[\\w.-]+)*,?")) {
+      if (!NAMES.matcher(text).matches()) {
         throw mistake(key, "cannot read the Values line '" + text + "': write 'name  description' or 'a, b, c'");
       }
       for (String name : text.split(",")) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +34,11 @@ public sealed interface ValueType extends Serializable {
 
   /** Checks a Java value (Boolean, a Number, String, or a List of them). */
   Checked check(Object value);
+
+  /** The accepted names with their meaning, for a closed list of values; else empty. */
+  default List<Choice> choices() {
+    return List.of();
+  }
 
   /** A value in canonical form, or what was expected instead (then {@code value} is null). */
   record Checked(Object value, String expected) {
@@ -319,7 +325,7 @@ public sealed interface ValueType extends Serializable {
 
     @Override
     public Checked check(Object value) {
-      return value instanceof java.util.Map<?, ?> ? Checked.ok(value) : Checked.bad(expected());
+      return value instanceof Map<?, ?> ? Checked.ok(value) : Checked.bad(expected());
     }
   }
 

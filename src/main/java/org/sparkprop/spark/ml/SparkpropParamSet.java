@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,10 +158,5 @@ public final class SparkpropParamSet implements Serializable {
   @SuppressWarnings("unchecked")
   private static void setDefault(Params owner, Param<?> param, Object value) {
     owner.setDefault((Param<Object>) param, value);
-  }
-
-  /** The params in the order of reference.conf (for tests and documentation). */
-  List<Param<?>> all() {
-    return new ArrayList<>(params.values());
   }
 }
