@@ -56,7 +56,8 @@ public final class EvaluateJob {
     OpenedInput input = DataSets.expecting(request.open(spark, model, classes ? LabelMode.CLASSES : LabelMode.VALUES, partitions),
         model.spec().inputs(), model.preprocessing().labels(), "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
-        model.preprocessing().features().method(), false, ValidationSplit.none(), partitions, StorageLevel.MEMORY_AND_DISK());
+        model.preprocessing().features().method(), false, ValidationSplit.none(), partitions, StorageLevel.MEMORY_AND_DISK(),
+        InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Result data = InputLoader.load(input, plan, console);
     EvaluationAccumulator stats;
     try {

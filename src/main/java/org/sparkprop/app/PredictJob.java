@@ -61,7 +61,8 @@ public final class PredictJob {
     OpenedInput input = DataSets.expecting(request.open(spark, model, LabelMode.NONE, partitions), model.spec().inputs(),
         null, "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
-        model.preprocessing().features().method(), false, ValidationSplit.none(), partitions, StorageLevel.NONE());
+        model.preprocessing().features().method(), false, ValidationSplit.none(), partitions, StorageLevel.NONE(),
+        InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Scanned scanned = InputLoader.scan(input, plan, console);
 
     NetworkSpec spec = model.spec();

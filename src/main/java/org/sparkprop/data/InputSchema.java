@@ -17,6 +17,11 @@ public record InputSchema(String format, int features, List<String> featureNames
     featureNames = featureNames == null ? null : List.copyOf(featureNames);
   }
 
+  /** Whether the rows come from files, not from a generator or a DataFrame handed to the API. */
+  public boolean fromFiles() {
+    return !format.equals("dataframe") && !format.equals("playground") && !format.equals("synthetic");
+  }
+
   public InputSchema withFormat(String newFormat) {
     return new InputSchema(newFormat, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn);
   }

@@ -46,6 +46,21 @@ public final class LabelMapping implements Serializable {
     return new LabelMapping(names);
   }
 
+  /**
+   * The class index a canonical name stands for when labels are class indices themselves
+   * ({@link LabelMode#CLASS_INDICES}): "0" to "9999" (below {@link #MAX_CLASSES}), or -1 for any
+   * other name.
+   */
+  public static int classIndex(String canonicalName) {
+    if (canonicalName == null || canonicalName.isEmpty() || canonicalName.length() > 4) return -1;
+    for (int i = 0; i < canonicalName.length(); i++) {
+      if (canonicalName.charAt(i) < '0' || canonicalName.charAt(i) > '9') return -1;
+    }
+    if (canonicalName.length() > 1 && canonicalName.charAt(0) == '0') return -1; // canonical names have no leading zero
+    int index = Integer.parseInt(canonicalName);
+    return index < MAX_CLASSES ? index : -1;
+  }
+
   /** The mapping of the distinct canonical labels found in training data. */
   public static LabelMapping fit(Collection<String> distinctCanonicalLabels) {
     List<String> sorted = new ArrayList<>(new TreeSet<>(distinctCanonicalLabels));

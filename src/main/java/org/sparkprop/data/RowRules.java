@@ -56,11 +56,21 @@ public final class RowRules implements Serializable {
     if (labels == LabelMode.CLASSES && mapping != null && mapping.indexOf(row.label()) < 0) {
       row.fail(RowProblem.UNKNOWN_LABEL, "label " + ParsedRow.quote(row.label())
           + " is not one of the classes seen in training (" + mapping.describe() + ")");
+    } else if (labels == LabelMode.CLASS_INDICES) {
+      int index = LabelMapping.classIndex(row.label());
+      if (index < 0) {
+        row.fail(RowProblem.UNKNOWN_LABEL, "label " + ParsedRow.quote(row.label()) + " is not a class index: a classifier"
+            + " needs class indices 0, 1, ..., k-1 (below " + LabelMapping.MAX_CLASSES + "); index other labels with"
+            + " StringIndexer");
+      } else if (mapping != null && index >= mapping.classes()) {
+        row.fail(RowProblem.UNKNOWN_LABEL, "label " + ParsedRow.quote(row.label()) + " is not a class index below "
+            + mapping.classes() + ", the number of classes given for this input");
+      }
     }
   }
 
   /** The target value stored for a good row: the class index, or the regression value. */
   public float target(ParsedRow row) {
-    return labels == LabelMode.CLASSES ? mapping.indexOf(row.label()) : row.target();
+    return labels.classes() ? mapping.indexOf(row.label()) : row.target();
   }
 }

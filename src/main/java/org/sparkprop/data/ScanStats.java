@@ -33,7 +33,7 @@ public final class ScanStats implements Serializable {
   /** Scans every row of {@code cursor}, checking it against {@code rules}, and closes the cursor. */
   public static ScanStats scan(PartitionReader cursor, RowRules rules) throws IOException {
     ScanStats s = new ScanStats();
-    boolean collectLabels = rules.labels() == LabelMode.CLASSES && rules.mapping() == null;
+    boolean collectLabels = rules.labels().classes() && rules.mapping() == null;
     TreeSet<String> labels = new TreeSet<>();
     try (cursor) {
       while (cursor.next()) {

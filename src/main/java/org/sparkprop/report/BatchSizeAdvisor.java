@@ -44,8 +44,8 @@ public final class BatchSizeAdvisor implements TrainingListener {
     if (done) return;
     // The first two rounds include JIT warm-up and first broadcasts: not representative.
     if (e.round() <= 2) return;
-    compute[seen] = e.computeNanos();
-    fixed[seen] = e.totalNanos() - e.computeNanos();
+    compute[seen] = e.time().computeNanos();
+    fixed[seen] = e.time().totalNanos() - e.time().computeNanos();
     if (++seen == SAMPLE_ROUNDS) advise();
   }
 

@@ -54,12 +54,12 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
     line.put("learningRate", e.learningRate());
     line.put("gradientNorm", e.gradientNorm());
     ObjectNode ms = line.putObject("ms");
-    ms.put("broadcast", e.broadcastNanos() / 1e6);
-    ms.put("compute", e.computeNanos() / 1e6);
-    ms.put("aggregate", e.aggregateNanos() / 1e6);
-    ms.put("update", e.updateNanos() / 1e6);
-    ms.put("other", e.otherNanos() / 1e6);
-    ms.put("total", e.totalNanos() / 1e6);
+    ms.put("broadcast", e.time().broadcastNanos() / 1e6);
+    ms.put("compute", e.time().computeNanos() / 1e6);
+    ms.put("aggregate", e.time().aggregateNanos() / 1e6);
+    ms.put("update", e.time().updateNanos() / 1e6);
+    ms.put("other", e.time().otherNanos() / 1e6);
+    ms.put("total", e.time().totalNanos() / 1e6);
     write(line);
   }
 

@@ -46,7 +46,7 @@ public final class PlainProgress implements ProgressDisplay {
     long left = roundsPerEpoch - (e.batch() + 1);
     double eta = epochRounds > 0 ? seconds / epochRounds * left : 0;
     out.printf(Locale.ROOT, "  epoch %d/%d  round %,d/%,d  loss %.4f  %,.0f samples/s  %.1f ms/round  ETA %s%n",
-        e.epoch() + 1, epochs, e.batch() + 1, roundsPerEpoch, e.loss(), rate, e.totalNanos() / 1e6, duration(eta));
+        e.epoch() + 1, epochs, e.batch() + 1, roundsPerEpoch, e.loss(), rate, e.time().totalNanos() / 1e6, duration(eta));
   }
 
   @Override

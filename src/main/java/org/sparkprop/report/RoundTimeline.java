@@ -1,6 +1,7 @@
 package org.sparkprop.report;
 
 import java.util.Arrays;
+import org.sparkprop.train.RoundTime;
 
 /**
  * The per-round time split (broadcast, compute, aggregate, update, other) over a whole run, in
@@ -9,7 +10,7 @@ import java.util.Arrays;
  * {@code capacity / 2} and {@code capacity} points.
  */
 public final class RoundTimeline {
-  public static final String[] PARTS = {"broadcast", "compute", "aggregate", "update", "other"};
+  public static final String[] PARTS = RoundTime.PARTS;
   private final int capacity;
   private final long[] lastRound; // (capacity): the last round number in each bucket
   private final double[][] sums;  // (PARTS, capacity): summed nanoseconds per bucket

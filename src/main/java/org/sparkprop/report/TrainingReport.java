@@ -23,6 +23,7 @@ import org.sparkprop.nn.Workspace;
 import org.sparkprop.train.EvaluationAccumulator;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.LocalTrainer;
+import org.sparkprop.train.RoundTime;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingOptions;
 import org.sparkprop.train.TrainingState;
@@ -97,7 +98,8 @@ public final class TrainingReport implements TrainingListener {
 
   @Override
   public void onRound(RoundEvent e) {
-    timeline.add(e.round(), e.broadcastNanos(), e.computeNanos(), e.aggregateNanos(), e.updateNanos(), e.otherNanos());
+    RoundTime t = e.time();
+    timeline.add(e.round(), t.broadcastNanos(), t.computeNanos(), t.aggregateNanos(), t.updateNanos(), t.otherNanos());
   }
 
   @Override

@@ -17,7 +17,6 @@ import org.sparkprop.data.PackedBlock;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
-import org.sparkprop.train.BlockGradient;
 import org.sparkprop.train.EpochPermutation;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
@@ -26,7 +25,7 @@ import scala.Tuple2;
 
 /**
  * One Spark job per round: broadcast the weights, let every partition compute the gradient of its
- * rows of global batch t ({@link BlockGradient}, the same code as the single-JVM trainer), and
+ * rows of global batch t ({@link GradientAccumulator#add}, the same code as the single-JVM trainer), and
  * merge the partition results in partition-index order.
  *
  * <p>Merging in a fixed order is what makes a run bit-for-bit reproducible whatever the number of
@@ -164,7 +163,7 @@ public final class SparkGradientSource implements GradientSource {
       GradientAccumulator acc = new GradientAccumulator(params.length);
       while (blocks.hasNext()) {
         PackedBlock block = blocks.next();
-        BlockGradient.accumulate(network, params, block, permutation, batches.start(batch), batches.end(batch), acc,
+        acc.add(network, params, block, permutation, batches.start(batch), batches.end(batch),
             WorkspaceCache.get(spec, targetWidth, chunkRows));
       }
       return Collections.singletonList(acc).iterator();

@@ -1,24 +1,30 @@
 package org.sparkprop.train;
 
 import java.io.Serializable;
+import java.util.Arrays;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.nn.DenseNetwork;
+import org.sparkprop.nn.Workspace;
 
 /**
  * Sum of per-example gradients and losses over some set of rows, and how many rows. The shape of
- * Spark MLlib's loss aggregators: rows are added block by block, two accumulators merge, and the
- * division by the example count happens once, in {@link #meanGradient}, after every merge.
+ * Spark MLlib's {@code DifferentiableLossAggregator}: {@link #add} takes one block's rows of a
+ * global batch, {@link #merge} combines two accumulators, and the division by the example count
+ * happens once, in {@link #meanGradient}, after every merge.
  *
- * <p>Order of use: {@code new} (or {@link #empty}); {@code add} blocks through {@link BlockGradient};
- * {@link #merge} partial accumulators in a fixed order (float addition is not associative, so a
- * fixed order is what makes runs reproducible to the bit); {@link #meanGradient} once.
+ * <p>Order of use: {@code new}; {@link #add} blocks (the single-JVM trainer adds its one block, a
+ * Spark task the blocks of its partition); {@link #merge} partial accumulators in a fixed order
+ * (float addition is not associative, so a fixed order is what makes runs reproducible to the
+ * bit); {@link #meanGradient} once. {@link #reset} makes it empty again for the next round.
  */
 public final class GradientAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  float[] gradientSum; // (parameters): same layout as the parameters
-  double lossSum;
-  long count;
+  private float[] gradientSum; // (parameters): same layout as the parameters
+  private double lossSum;
+  private long count;
   /** Nanoseconds of forward/backward work spent in tasks; merged as the maximum (the critical path). */
-  long computeNanos;
+  private long computeNanos;
 
   public GradientAccumulator(int parameterCount) {
     this.gradientSum = new float[parameterCount];
@@ -28,26 +34,55 @@ public final class GradientAccumulator implements Serializable {
   GradientAccumulator() {
   }
 
-  public float[] gradientSum() { return gradientSum; }
-  public double lossSum() { return lossSum; }
-  public long count() { return count; }
-  public long computeNanos() { return computeNanos; }
+  public double lossSum() {
+    return lossSum;
+  }
 
-  public void addLoss(double loss, long rows) {
+  public long count() {
+    return count;
+  }
+
+  public long computeNanos() {
+    return computeNanos;
+  }
+
+  /**
+   * Adds the rows of {@code block} that global batch [positionStart, positionEnd) of the epoch's
+   * shuffled order holds: they are gathered in shuffled order into the workspace, a chunk of
+   * {@code ws.capacity()} rows at a time, and each chunk's forward and backward pass adds its
+   * gradient into the sum. The single-JVM trainer and every Spark task run exactly this, which is
+   * what makes the two follow the same trajectory.
+   */
+  public GradientAccumulator add(DenseNetwork network, float[] params, PackedBlock block, EpochPermutation permutation,
+                                 long positionStart, long positionEnd, Workspace ws) {
+    long started = System.nanoTime();
+    int features = block.features;
+    int tw = block.targetWidth;
+    long first = block.firstIndex;
+    long end = block.endIndex();
+    int filled = 0;
+    long rows = 0;
+    double loss = 0; // this block's loss, added to lossSum once: the same sums whatever came before
+    for (long p = positionStart; p < positionEnd; p++) {
+      long row = permutation.rowAt(p);
+      if (row < first || row >= end) continue;
+      int local = (int) (row - first);
+      System.arraycopy(block.x, local * features, ws.input, filled * features, features);
+      System.arraycopy(block.y, local * tw, ws.target, filled * tw, tw);
+      if (++filled == ws.capacity()) {
+        loss += network.forwardBackward(params, filled, tw, gradientSum, ws);
+        rows += filled;
+        filled = 0;
+      }
+    }
+    if (filled > 0) {
+      loss += network.forwardBackward(params, filled, tw, gradientSum, ws);
+      rows += filled;
+    }
     lossSum += loss;
     count += rows;
-  }
-
-  public void addComputeNanos(long nanos) {
-    computeNanos += nanos;
-  }
-
-  /** Back to the empty state, keeping the gradient array for reuse. */
-  public void reset() {
-    java.util.Arrays.fill(gradientSum, 0f);
-    lossSum = 0;
-    count = 0;
-    computeNanos = 0;
+    computeNanos += System.nanoTime() - started;
+    return this;
   }
 
   /** this += other (gradients, losses, counts). */
@@ -65,7 +100,15 @@ public final class GradientAccumulator implements Serializable {
     return this;
   }
 
-  /** Mean gradient over all examples added, written into out. */
+  /** Back to the empty state, keeping the gradient array for reuse. */
+  public void reset() {
+    Arrays.fill(gradientSum, 0f);
+    lossSum = 0;
+    count = 0;
+    computeNanos = 0;
+  }
+
+  /** The one division by the example count: the mean gradient over all examples added, written into out. */
   public void meanGradient(float[] out) {
     if (count == 0) throw new IllegalStateException("no examples were added");
     float n = count; // exact for counts below 2^24; larger global batches round the divisor by < 1e-7

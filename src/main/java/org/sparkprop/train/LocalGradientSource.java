@@ -34,8 +34,7 @@ public final class LocalGradientSource implements GradientSource {
       permutationEpoch = epoch;
     }
     accumulator.reset();
-    BlockGradient.accumulate(network, params, data, permutation, batches.start(batch), batches.end(batch),
-        accumulator, workspace);
+    accumulator.add(network, params, data, permutation, batches.start(batch), batches.end(batch), workspace);
     return new RoundResult(accumulator, 0, accumulator.computeNanos(), 0);
   }
 

@@ -28,15 +28,15 @@ public interface TrainingListener {
     return false;
   }
 
-  /**
-   * One completed round. Times in nanoseconds; {@code otherNanos} is the round's wall time not
-   * accounted for by the four named parts (scheduling, task launch, result transfer).
-   */
+  /** One completed round, with where its wall time went. */
   record RoundEvent(int epoch, long batch, long round, long rows, double loss, double learningRate,
-                    double gradientNorm, long broadcastNanos, long computeNanos, long aggregateNanos,
-                    long updateNanos, long otherNanos) {
-    public long totalNanos() {
-      return broadcastNanos + computeNanos + aggregateNanos + updateNanos + otherNanos;
+                    double gradientNorm, RoundTime time) {
+    /** The five parts of the round's time given one by one, in nanoseconds (see {@link RoundTime}). */
+    public RoundEvent(int epoch, long batch, long round, long rows, double loss, double learningRate,
+                      double gradientNorm, long broadcastNanos, long computeNanos, long aggregateNanos,
+                      long updateNanos, long otherNanos) {
+      this(epoch, batch, round, rows, loss, learningRate, gradientNorm,
+          new RoundTime(broadcastNanos, computeNanos, aggregateNanos, updateNanos, otherNanos));
     }
   }
 

@@ -1,7 +1,6 @@
 package org.sparkprop.train;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkprop.optim.GradientClipping;
@@ -50,127 +49,117 @@ public final class TrainingLoop {
     return Optimizers.create(options.optimizer(), parameterCount);
   }
 
+  /**
+   * Trains from {@code start} until the last epoch, the round limit, early stopping or a
+   * listener's request: per round {@link #runRound}, per epoch end {@link #endEpoch}.
+   */
   public TrainingResult run(TrainingState start) {
     GlobalBatches batches = source.batches();
-    float[] params = start.params().clone();
-    Optimizer optimizer = newOptimizer(params.length);
-    optimizer.restore(start.optimizer());
-    long batchesPerEpoch = batches.batchesPerEpoch();
-    long totalRounds = (long) options.epochs() * batchesPerEpoch;
-    if (options.maxRounds() > 0) totalRounds = Math.min(totalRounds, options.maxRounds());
-    LearningRateSchedule schedule = Schedules.create(options.schedule(), options.learningRate(), totalRounds);
-    float[] gradient = new float[params.length]; // (parameters): the mean gradient of a round
-
+    RunState run = new RunState(start, newOptimizer(start.params().length),
+        Schedules.create(options.schedule(), options.learningRate(), totalRounds(batches)));
     for (TrainingListener l : listeners) l.onStart(batches, options, start);
-    long round = start.round();
-    double epochLossSum = start.epochLossSum();
-    long epochRows = start.epochRows();
-    double bestMetric = start.bestMetric();
-    int badEpochs = start.epochsWithoutImprovement();
-    int epochsDone = start.epoch();
-    boolean stoppedEarly = false;
-    boolean roundLimitHit = false;
-    long rowsProcessed = 0;
-    long[] splitSums = new long[5];
-    long roundsRun = 0;
-    double lastEpochLoss = Double.NaN;
-    long loopStart = System.nanoTime();
-    long epochStart = loopStart;
-
-    epochs:
+    run.startClock();
     for (int epoch = start.epoch(); epoch < options.epochs(); epoch++) {
       long firstBatch = epoch == start.epoch() ? start.nextBatch() : 0;
-      for (long batch = firstBatch; batch < batchesPerEpoch; batch++) {
-        if (options.maxRounds() > 0 && round >= options.maxRounds()) {
-          roundLimitHit = true;
-          break epochs;
+      for (long batch = firstBatch; batch < batches.batchesPerEpoch(); batch++) {
+        if (options.maxRounds() > 0 && run.round >= options.maxRounds()) {
+          run.roundLimitHit = true;
+          return finish(run);
         }
-        long roundStart = System.nanoTime();
-        GradientSource.RoundResult result = source.computeRound(params, epoch, batch);
-        long updateStart = System.nanoTime();
-        GradientAccumulator acc = result.gradient();
-        if (!Double.isFinite(acc.lossSum())) {
-          throw diverged(round, epoch, batch, "the loss is " + acc.lossSum());
-        }
-        acc.meanGradient(gradient);
-        // One pass for both: the norm is finite exactly when every entry is (squares of finite
-        // floats summed in double cannot overflow), and clipping leaves a non-finite gradient as is.
-        double norm = GradientClipping.clipByGlobalNorm(gradient, options.clipNorm());
-        if (!Double.isFinite(norm)) {
-          throw diverged(round, epoch, batch, "the gradient has NaN or infinite entries");
-        }
-        double lr = schedule.rate(round);
-        optimizer.step(params, gradient, (float) lr);
-        long roundEnd = System.nanoTime();
-        round++;
-        roundsRun++;
-        rowsProcessed += acc.count();
-        epochLossSum += acc.lossSum();
-        epochRows += acc.count();
-
-        long update = roundEnd - updateStart;
-        long other = Math.max(0, (updateStart - roundStart) - result.broadcastNanos() - result.computeNanos() - result.aggregateNanos());
-        splitSums[0] += result.broadcastNanos();
-        splitSums[1] += result.computeNanos();
-        splitSums[2] += result.aggregateNanos();
-        splitSums[3] += update;
-        splitSums[4] += other;
-        TrainingListener.RoundEvent event = new TrainingListener.RoundEvent(epoch, batch, round, acc.count(),
-            acc.meanLoss(), lr, norm, result.broadcastNanos(), result.computeNanos(), result.aggregateNanos(), update, other);
-        for (TrainingListener l : listeners) l.onRound(event);
-
-        if (checkpoints != null && options.checkpointEveryRounds() > 0 && round % options.checkpointEveryRounds() == 0
-            && batch + 1 < batchesPerEpoch) {
-          checkpoints.save(new TrainingState(epoch, batch + 1, round, params.clone(), optimizer.snapshot(),
-              epochLossSum, epochRows, bestMetric, badEpochs));
-        }
+        runRound(run, epoch, batch);
       }
-
-      lastEpochLoss = epochLossSum / Math.max(1, epochRows);
-      Map<String, Double> valMetrics = null;
-      EvaluationAccumulator valStats = null;
-      if (validation != null) {
-        valStats = validation.evaluate(params);
-        valMetrics = valStats.metrics();
-      }
-      epochsDone = epoch + 1;
-      if (options.patience() > 0) {
-        // Without a validation set only the training loss can be watched, whatever the metric.
-        boolean onEvaluation = monitorEvaluation && valMetrics != null && valMetrics.containsKey(options.monitor().configName());
-        double value = onEvaluation ? valMetrics.get(options.monitor().configName()) : lastEpochLoss;
-        boolean higherIsBetter = onEvaluation && options.monitor().higherIsBetter();
-        if (Double.isNaN(bestMetric) || (higherIsBetter ? value > bestMetric : value < bestMetric)) {
-          bestMetric = value;
-          badEpochs = 0;
-        } else {
-          badEpochs++;
-        }
-      }
-      long now = System.nanoTime();
-      TrainingListener.EpochEvent event = new TrainingListener.EpochEvent(epoch, lastEpochLoss, valMetrics, valStats,
-          (now - epochStart) / 1e9, params);
-      epochStart = now;
-      epochLossSum = 0;
-      epochRows = 0;
-      if (checkpoints != null) {
-        checkpoints.save(new TrainingState(epoch + 1, 0, round, params.clone(), optimizer.snapshot(),
-            0, 0, bestMetric, badEpochs));
-      }
-      for (TrainingListener l : listeners) l.onEpoch(event);
-      if (listeners.stream().anyMatch(TrainingListener::stopRequested)
-          || (options.patience() > 0 && badEpochs >= options.patience())) {
-        stoppedEarly = true;
+      if (endEpoch(run, epoch)) {
+        run.stoppedEarly = true;
         break;
       }
     }
-    if (roundLimitHit && epochRows > 0) lastEpochLoss = epochLossSum / epochRows;
+    return finish(run);
+  }
 
-    double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
-    Map<String, Double> split = new LinkedHashMap<>();
-    String[] names = {"broadcast", "compute", "aggregate", "update", "other"};
-    for (int i = 0; i < names.length; i++) split.put(names[i], roundsRun == 0 ? 0.0 : splitSums[i] / 1e6 / roundsRun);
-    TrainingResult result = new TrainingResult(params, epochsDone, round, lastEpochLoss, stoppedEarly,
-        rowsProcessed, loopSeconds, split);
+  /** Rounds the schedule spans: every epoch's, or the round limit when it comes first. */
+  private long totalRounds(GlobalBatches batches) {
+    long total = (long) options.epochs() * batches.batchesPerEpoch();
+    return options.maxRounds() > 0 ? Math.min(total, options.maxRounds()) : total;
+  }
+
+  /**
+   * One round: the merged gradient of global batch {@code batch} from the source, divided once by
+   * its row count, checked, clipped, and one optimizer step; then the listeners see it, and every
+   * {@code checkpointEveryRounds} rounds inside an epoch a checkpoint is written.
+   */
+  private void runRound(RunState run, int epoch, long batch) {
+    long roundStart = System.nanoTime();
+    GradientSource.RoundResult result = source.computeRound(run.params, epoch, batch);
+    long updateStart = System.nanoTime();
+    GradientAccumulator gradient = result.gradient();
+    if (!Double.isFinite(gradient.lossSum())) {
+      throw diverged(run.round, epoch, batch, "the loss is " + gradient.lossSum());
+    }
+    gradient.meanGradient(run.meanGradient);
+    // One pass for both: the norm is finite exactly when every entry is (squares of finite
+    // floats summed in double cannot overflow), and clipping leaves a non-finite gradient as is.
+    double norm = GradientClipping.clipByGlobalNorm(run.meanGradient, options.clipNorm());
+    if (!Double.isFinite(norm)) {
+      throw diverged(run.round, epoch, batch, "the gradient has NaN or infinite entries");
+    }
+    double learningRate = run.schedule.rate(run.round);
+    run.optimizer.step(run.params, run.meanGradient, (float) learningRate);
+    RoundTime time = RoundTime.of(result, updateStart - roundStart, System.nanoTime() - updateStart);
+    run.roundDone(gradient, time);
+
+    TrainingListener.RoundEvent event = new TrainingListener.RoundEvent(epoch, batch, run.round, gradient.count(),
+        gradient.meanLoss(), learningRate, norm, time);
+    for (TrainingListener l : listeners) l.onRound(event);
+    boolean lastOfEpoch = batch + 1 == source.batches().batchesPerEpoch();
+    if (checkpoints != null && options.checkpointEveryRounds() > 0 && run.round % options.checkpointEveryRounds() == 0
+        && !lastOfEpoch) {
+      checkpoints.save(run.state(epoch, batch + 1));
+    }
+  }
+
+  /**
+   * The end of an epoch: its mean training loss, the evaluation, early stopping's bookkeeping, the
+   * epoch's checkpoint, and the listeners. Returns whether training stops here (early stopping, or
+   * a listener asked).
+   */
+  private boolean endEpoch(RunState run, int epoch) {
+    run.lastEpochLoss = run.epochLossSum / Math.max(1, run.epochRows);
+    EvaluationAccumulator evaluation = validation == null ? null : validation.evaluate(run.params);
+    Map<String, Double> metrics = evaluation == null ? null : evaluation.metrics();
+    run.epochsDone = epoch + 1;
+    if (options.patience() > 0) watchForImprovement(run, metrics);
+    long now = System.nanoTime();
+    TrainingListener.EpochEvent event = new TrainingListener.EpochEvent(epoch, run.lastEpochLoss, metrics, evaluation,
+        (now - run.epochStart) / 1e9, run.params);
+    run.epochStart = now;
+    run.epochLossSum = 0;
+    run.epochRows = 0;
+    if (checkpoints != null) checkpoints.save(run.state(epoch + 1, 0));
+    for (TrainingListener l : listeners) l.onEpoch(event);
+    return listeners.stream().anyMatch(TrainingListener::stopRequested)
+        || (options.patience() > 0 && run.epochsWithoutImprovement >= options.patience());
+  }
+
+  /** Early stopping: the monitored value of this epoch against the best so far. */
+  private void watchForImprovement(RunState run, Map<String, Double> metrics) {
+    // Without a validation set only the training loss can be watched, whatever the metric.
+    boolean onEvaluation = monitorEvaluation && metrics != null && metrics.containsKey(options.monitor().configName());
+    double value = onEvaluation ? metrics.get(options.monitor().configName()) : run.lastEpochLoss;
+    boolean higherIsBetter = onEvaluation && options.monitor().higherIsBetter();
+    if (Double.isNaN(run.bestMetric) || (higherIsBetter ? value > run.bestMetric : value < run.bestMetric)) {
+      run.bestMetric = value;
+      run.epochsWithoutImprovement = 0;
+    } else {
+      run.epochsWithoutImprovement++;
+    }
+  }
+
+  private TrainingResult finish(RunState run) {
+    // Stopped by the round limit inside an epoch: the loss of that epoch's rounds so far.
+    if (run.roundLimitHit && run.epochRows > 0) run.lastEpochLoss = run.epochLossSum / run.epochRows;
+    double loopSeconds = (System.nanoTime() - run.loopStart) / 1e9;
+    TrainingResult result = new TrainingResult(run.params, run.epochsDone, run.round, run.lastEpochLoss,
+        run.stoppedEarly, run.rowsProcessed, loopSeconds, run.timeSum.meanMillis(run.roundsRun));
     for (TrainingListener l : listeners) l.onEnd(result);
     return result;
   }
@@ -183,4 +172,64 @@ public final class TrainingLoop {
         + ". Try a smaller train.learningRate or gradient clipping (train.clipNorm).");
   }
 
+  /**
+   * What lives across the rounds of one {@link #run}: the weights and the optimizer, where the
+   * loop is, the current epoch's loss so far, early stopping's state, and the totals the result
+   * reports.
+   */
+  private static final class RunState {
+    final float[] params;            // (parameters): updated in place every round
+    final float[] meanGradient;      // (parameters): the current round's mean gradient
+    final Optimizer optimizer;
+    final LearningRateSchedule schedule;
+    long round;                      // rounds completed in total, a resumed run's earlier ones included
+    double epochLossSum;             // loss summed over the current epoch's rounds so far
+    long epochRows;                  // rows behind epochLossSum
+    double bestMetric;               // early stopping: the best monitored value so far (NaN: none yet)
+    int epochsWithoutImprovement;
+    int epochsDone;
+    double lastEpochLoss = Double.NaN;
+    boolean stoppedEarly;
+    boolean roundLimitHit;
+    long roundsRun;                  // rounds of this run only: behind rowsProcessed and timeSum
+    long rowsProcessed;
+    RoundTime timeSum = RoundTime.ZERO;
+    long loopStart;
+    long epochStart;
+
+    RunState(TrainingState start, Optimizer optimizer, LearningRateSchedule schedule) {
+      this.params = start.params().clone();
+      this.meanGradient = new float[params.length];
+      this.optimizer = optimizer;
+      optimizer.restore(start.optimizer());
+      this.schedule = schedule;
+      this.round = start.round();
+      this.epochLossSum = start.epochLossSum();
+      this.epochRows = start.epochRows();
+      this.bestMetric = start.bestMetric();
+      this.epochsWithoutImprovement = start.epochsWithoutImprovement();
+      this.epochsDone = start.epoch();
+    }
+
+    void startClock() {
+      loopStart = System.nanoTime();
+      epochStart = loopStart;
+    }
+
+    /** Counts a finished round's rows, loss and time. */
+    void roundDone(GradientAccumulator gradient, RoundTime time) {
+      round++;
+      roundsRun++;
+      rowsProcessed += gradient.count();
+      epochLossSum += gradient.lossSum();
+      epochRows += gradient.count();
+      timeSum = timeSum.plus(time);
+    }
+
+    /** A checkpoint's state: everything needed to continue at batch {@code nextBatch} of {@code epoch}. */
+    TrainingState state(int epoch, long nextBatch) {
+      return new TrainingState(epoch, nextBatch, round, params.clone(), optimizer.snapshot(), epochLossSum, epochRows,
+          bestMetric, epochsWithoutImprovement);
+    }
+  }
 }

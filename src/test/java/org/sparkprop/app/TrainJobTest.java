@@ -75,9 +75,18 @@ class TrainJobTest {
         "wallSeconds", "cachedBytes", "roundSplitMs", "weightsSha256"}) {
       assertTrue(written.has(field), "summary.json lacks " + field);
     }
+    // The mean split per round times the rounds is the time the rounds took: part of the loop's
+    // time, which also holds each epoch's evaluation and report pictures.
+    double roundMs = 0;
     for (String part : new String[] {"broadcast", "compute", "aggregate", "update", "other"}) {
-      assertTrue(written.path("roundSplitMs").path(part).asDouble(-1) >= 0, "roundSplitMs." + part);
+      double ms = written.path("roundSplitMs").path(part).asDouble(-1);
+      assertTrue(ms >= 0, "roundSplitMs." + part);
+      roundMs += ms;
     }
+    assertTrue(written.path("roundSplitMs").path("compute").asDouble() > 0, written.path("roundSplitMs").toString());
+    double roundsSeconds = roundMs * written.path("rounds").asLong() / 1e3;
+    assertTrue(roundsSeconds <= written.path("loopSeconds").asDouble(),
+        roundsSeconds + " s of rounds in a loop of " + written.path("loopSeconds").asDouble() + " s");
     assertTrue(written.path("testMetrics").path("accuracy").asDouble() >= 0.99, written.path("testMetrics").toString());
     assertEquals(40, written.path("epochs").asInt());
     assertEquals(40 * 32, written.path("rounds").asInt()); // 2,000 training rows / 64 = 31.25 -> 32 rounds per epoch

@@ -182,9 +182,18 @@ class ScriptsIT {
     // 64 rounds logged every 10th: rounds 10 .. 60, each with its time split; then the two epochs.
     assertEquals(6, metrics.stream().filter(m -> m.path("type").asText().equals("round")).count());
     JsonNode round = metrics.stream().filter(m -> m.path("type").asText().equals("round")).findFirst().orElseThrow();
+    // Each logged round's five parts add up to its total (to the nanosecond, in milliseconds), and a
+    // round lasts less than the epoch it belongs to.
+    double parts = 0;
     for (String part : new String[] {"broadcast", "compute", "aggregate", "update", "other"}) {
-      assertTrue(round.path("ms").path(part).asDouble(-1) >= 0, part + " in " + round);
+      double ms = round.path("ms").path(part).asDouble(-1);
+      assertTrue(ms >= 0, part + " in " + round);
+      parts += ms;
     }
+    assertEquals(round.path("ms").path("total").asDouble(), parts, 1e-6, round.toString());
+    JsonNode epochOfRound = metrics.stream().filter(m -> m.path("type").asText().equals("epoch")
+        && m.path("epoch").asInt() == round.path("epoch").asInt()).findFirst().orElseThrow();
+    assertTrue(parts < epochOfRound.path("seconds").asDouble() * 1e3, round + " in " + epochOfRound);
     assertTrue(round.path("learningRate").asDouble() > 0 && round.has("loss"), round.toString());
     assertEquals(2, metrics.stream().filter(m -> m.path("type").asText().equals("epoch")).count());
     assertTrue(r.out().contains("  epoch 2/2  round 18/32  loss "), "plain progress lines off a terminal:\n" + r.out());

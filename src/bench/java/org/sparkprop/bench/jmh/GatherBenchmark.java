@@ -25,14 +25,13 @@ import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
-import org.sparkprop.train.BlockGradient;
 import org.sparkprop.train.EpochPermutation;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 
 /**
  * One task of the {@code scale} workload's rounds without Spark: the first of two partitions of
- * {@code rows} rows x 32 features, and {@link BlockGradient} on global batch t of 8,192 (about
+ * {@code rows} rows x 32 features, and {@link GradientAccumulator#add} on global batch t of 8,192 (about
  * 4,096 of them in this partition) through 32-64-64-10, t advancing each call. {@code impl=round}
  * is the task's whole work; {@code impl=gather} only walks the batch's positions and copies this
  * partition's rows, as the round does before each chunk's forward+backward. Comparing
@@ -83,14 +82,14 @@ public class GatherBenchmark {
     batch = (batch + 1) % batches.batchesPerEpoch();
     EpochPermutation permutation = batches.permutation(0);
     if (impl.equals("round")) {
-      BlockGradient.accumulate(network, params, block, permutation, batches.start(batch), batches.end(batch), acc, ws);
+      acc.add(network, params, block, permutation, batches.start(batch), batches.end(batch), ws);
       bh.consume(acc.count());
     } else {
       bh.consume(gather(permutation, batches.start(batch), batches.end(batch)));
     }
   }
 
-  /** BlockGradient's selection and copy loop alone. */
+  /** The selection and copy loop of {@link GradientAccumulator#add} alone. */
   private int gather(EpochPermutation permutation, long start, long end) {
     int filled = 0;
     int copied = 0;

@@ -14,12 +14,12 @@ final class RoundRecorder implements TrainingListener {
 
   @Override
   public void onRound(RoundEvent e) {
-    total.add(e.totalNanos());
-    broadcast.add(e.broadcastNanos());
-    compute.add(e.computeNanos());
-    aggregate.add(e.aggregateNanos());
-    update.add(e.updateNanos());
-    other.add(e.otherNanos());
+    total.add(e.time().totalNanos());
+    broadcast.add(e.time().broadcastNanos());
+    compute.add(e.time().computeNanos());
+    aggregate.add(e.time().aggregateNanos());
+    update.add(e.time().updateNanos());
+    other.add(e.time().otherNanos());
   }
 
   java.util.Map<String, Object> splitMedianMs() {

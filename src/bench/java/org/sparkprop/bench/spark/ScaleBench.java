@@ -69,7 +69,7 @@ public final class ScaleBench {
         // compares that per-round cost across sizes without the few slow rounds a shared machine adds.
         m.put("roundMedianMs", Bench.round(medianRoundNanos / 1e6, 2));
         m.put("roundMedianVsSmallest", Bench.round(medianRoundNanos / referenceRoundNanos, 3));
-        // Compute is the tasks' own time in BlockGradient, summed over the partitions: if it grows
+        // Compute is the tasks' own time in GradientAccumulator.add, summed over the partitions: if it grows
         // per row with N, the cost is inside the task (row reads); if "other" grows, it is outside.
         m.put("roundSplitMedianMs", rec.splitMedianMs());
         m.put("loadAverageAfter", Machine.loadAverage());
@@ -129,9 +129,9 @@ public final class ScaleBench {
         @Override
         public void onRound(RoundEvent e) {
           long r = e.round(); // 1-based count of completed rounds
-          if (r > 100 && r <= 200) early.add(e.totalNanos());
-          if (r > rounds / 2 && r <= rounds / 2 + 100) middle.add(e.totalNanos());
-          if (r > rounds - 100) late.add(e.totalNanos());
+          if (r > 100 && r <= 200) early.add(e.time().totalNanos());
+          if (r > rounds / 2 && r <= rounds / 2 + 100) middle.add(e.time().totalNanos());
+          if (r > rounds - 100) late.add(e.time().totalNanos());
           if (r == 100) heap[0] = heapAfterGc();
         }
       };

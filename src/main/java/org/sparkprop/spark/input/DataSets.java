@@ -74,9 +74,15 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     FeatureScaling.Method scaling = data.effectiveScaling();
     OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
         settings(data), mode, partitions);
+    ValidationSplit split = new ValidationSplit(cfg.train().seed(), data.validationFraction());
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
-        new ValidationSplit(cfg.train().seed(), data.validationFraction()), partitions, level);
+        split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Result train = InputLoader.load(trainInput, trainPlan, console);
+    if (split.active() && train.validation() == null) {
+      train.main().unpersist();
+      throw new DataException(String.format(Locale.ROOT, "data.validationFraction = %s of the %,d rows of %s leaves no"
+          + " validation row", split.fraction(), train.main().rows(), trainInput.name()));
+    }
     Map<String, BadRowReport> reports = new LinkedHashMap<>();
     reports.put("train", train.badRows());
     InputSchema schema = trainInput.schema().withFeatures(train.width(), trainInput.schema().featureNames());
@@ -87,7 +93,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
             data.testLabels(), settings(data), mode, partitions), train.width(), train.preprocessing().labels(),
             "the training data");
         InputLoader.Plan testPlan = new InputLoader.Plan(skip, data.maxBadFraction(), train.preprocessing(), scaling, false,
-            ValidationSplit.none(), partitions, level);
+            ValidationSplit.none(), partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
         test = InputLoader.load(testInput, testPlan, console);
         reports.put("test", test.badRows());
       }

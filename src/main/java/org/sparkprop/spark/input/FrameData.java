@@ -2,8 +2,13 @@ package org.sparkprop.spark.input;
 
 import org.sparkprop.spark.PackedDataset;
 import java.io.PrintStream;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.Attribute$;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.FeatureScaling;
@@ -16,8 +21,11 @@ import org.sparkprop.data.ValidationSplit;
 /**
  * A Spark table loaded for training or evaluation through the same pipeline as files (see
  * {@link InputLoader}): packed, scaled, split, with its fitted preprocessing and its bad-row report.
+ * The Spark ML estimators read their DataFrame here too ({@link Options#sparkMl}): rows are numbered
+ * in the DataFrame's order and held out for validation by that global number, as for files, so the
+ * same rows give the same sets however the DataFrame is partitioned.
  *
- * @param validation null without a validation split
+ * @param validation null without a validation split, or when the split held out no row
  */
 public record FrameData(PackedDataset data, PackedDataset validation, Preprocessing preprocessing, BadRowReport badRows,
                         InputSchema schema) {
@@ -40,6 +48,27 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
       return new Options(featuresCol, labelCol, null, classes == null ? LabelMode.VALUES : LabelMode.CLASSES, classes,
           FeatureScaling.Method.NONE, false, false, 0, ValidationSplit.none(), partitions, level);
     }
+
+    /**
+     * As Spark ML's estimators read their input: features from a vector column, fail-fast, no
+     * scaling (a pipeline scales before the estimator); for a classifier the label is a class
+     * index 0, 1, ..., k-1, where k is what the label column's ML attribute declares (StringIndexer
+     * writes one) or else one more than the largest label, at least 2; for a regressor a finite number.
+     */
+    public static Options sparkMl(String featuresCol, String labelCol, boolean classifier, ValidationSplit split,
+                                  int partitions, StorageLevel level) {
+      return new Options(featuresCol, labelCol, null, classifier ? LabelMode.CLASS_INDICES : LabelMode.VALUES, null,
+          FeatureScaling.Method.NONE, false, false, 0, split, partitions, level);
+    }
+  }
+
+  /** What a message that stops at a bad row of a DataFrame tells the user to do. */
+  static final String BAD_ROW_ADVICE = "Fix or filter out the DataFrame's bad rows";
+
+  /** Drops the cached sets. */
+  public void unpersist() {
+    data.unpersist();
+    if (validation != null) validation.unpersist();
   }
 
   /** Loads {@code df}, fitting scaling (and classes, unless given) on its training rows. */
@@ -63,18 +92,34 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
     if (given != null) {
       input = DataSets.expecting(input, given.features().features(), given.labels(), "the model");
       plan = new InputLoader.Plan(o.skipBadRows(), o.maxBadFraction(), given, o.scaling(), false, ValidationSplit.none(),
-          o.partitions(), o.level());
+          o.partitions(), o.level(), BAD_ROW_ADVICE);
     } else {
-      if (o.classes() != null) {
-        input = input.withRules(input.rules().withMapping(o.classes()), input.schema());
+      LabelMapping classes = o.classes() != null || o.labels() != LabelMode.CLASS_INDICES ? o.classes()
+          : declaredClasses(df.schema().apply(o.labelCol()));
+      if (classes != null) {
+        input = input.withRules(input.rules().withMapping(classes), input.schema());
       }
       plan = new InputLoader.Plan(o.skipBadRows(), o.maxBadFraction(), null, o.scaling(), o.scaleTarget(), o.split(),
-          o.partitions(), o.level());
+          o.partitions(), o.level(), BAD_ROW_ADVICE);
     }
     PrintStream out = console == null ? new PrintStream(PrintStream.nullOutputStream()) : console;
     InputLoader.Result r = InputLoader.load(input, plan, out);
     return new FrameData(r.main(), r.validation(), r.preprocessing(), r.badRows(),
         input.schema().withFeatures(r.width(), input.schema().featureNames()));
+  }
+
+  /**
+   * The class indices the label column's ML attribute declares (StringIndexer writes one), at least
+   * two (softmax needs two outputs); null when it declares none.
+   */
+  private static LabelMapping declaredClasses(StructField label) {
+    Attribute attribute = Attribute$.MODULE$.fromStructField(label);
+    int declared = 0;
+    if (attribute instanceof BinaryAttribute) declared = 2;
+    if (attribute instanceof NominalAttribute nominal && nominal.getNumValues().isDefined()) {
+      declared = (Integer) nominal.getNumValues().get();
+    }
+    return declared > 0 ? LabelMapping.indices(Math.max(2, declared)) : null;
   }
 
   /**

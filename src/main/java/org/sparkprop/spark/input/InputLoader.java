@@ -48,17 +48,26 @@ public final class InputLoader {
   private InputLoader() {
   }
 
+  /** What a fail-fast bad-row message tells the user of the configuration to do. */
+  public static final String CONFIG_BAD_ROW_ADVICE =
+      "Fix the input, or set data.onBadRow = skip to leave bad rows out (up to data.maxBadFraction of them)";
+
   /**
    * How to load.
    *
    * @param given the preprocessing to apply (test, evaluation data); null to fit it on these rows
    * @param scaling the feature scaling to fit when {@code given} is null
+   * @param badRowAdvice what the message that stops at a bad row tells the user to do, in the
+   *     words of the caller's settings (e.g. {@link #CONFIG_BAD_ROW_ADVICE})
    */
   public record Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
-              boolean scaleTarget, ValidationSplit split, int partitions, StorageLevel level) {
+              boolean scaleTarget, ValidationSplit split, int partitions, StorageLevel level, String badRowAdvice) {
   }
 
-  /** The loaded sets; {@code validation} is null without a validation split. */
+  /**
+   * The loaded sets; {@code validation} is null without a validation split, and when the split
+   * held out no row (the caller decides whether that is an error).
+   */
   public record Result(PackedDataset main, PackedDataset validation, Preprocessing preprocessing, BadRowReport badRows,
                 int width) {
   }
@@ -81,11 +90,11 @@ public final class InputLoader {
     if (report.goodRows() == 0) {
       throw new DataException(name + " holds no rows" + (report.badRows() > 0
           ? " that can be used: all " + report.badRows() + " are bad (" + report.reasons() + ")"
-          : ": its files are empty (or hold only a header)"));
+          : input.schema().fromFiles() ? ": its files are empty (or hold only a header)" : ""));
     }
 
     RowRules rules = scanRules;
-    if (rules.labels() == LabelMode.CLASSES && rules.mapping() == null) rules = rules.withMapping(fitLabels(name, scans));
+    if (rules.labels().classes() && rules.mapping() == null) rules = rules.withMapping(fitLabels(name, scans, rules.labels()));
     int width = rules.width() > 0 ? rules.width() : scans.stream().mapToInt(ScanStats::maxWidth).max().orElse(0);
     if (width == 0) throw new DataException(name + ": no row has a feature; expected at least one feature per row");
 
@@ -140,7 +149,7 @@ public final class InputLoader {
       if (fit) {
         FeatureStats total = new FeatureStats(width);
         for (StagedCounts c : staging) total.merge(c.stats); // partition order: reproducible
-        boolean classes = rules.labels() == LabelMode.CLASSES;
+        boolean classes = rules.labels().classes();
         prep = new Preprocessing(FeatureScaling.fit(plan.scaling(), total),
             !classes && plan.scaleTarget() ? TargetScaling.fit(total) : TargetScaling.IDENTITY,
             classes ? rules.mapping() : null);
@@ -148,17 +157,17 @@ public final class InputLoader {
       Preprocessing toApply = scaleWhilePacking ? null : prep;
       int classes = prep.classification() ? prep.labels().classes() : 0;
       int[] trainCounts = staging.stream().mapToInt(c -> c.trainRows).toArray();
+      int[] validationCounts = staging.stream().mapToInt(c -> c.validationRows).toArray();
+      long held = java.util.Arrays.stream(validationCounts).asLongStream().sum();
+      if (held == next) {
+        throw new DataException(String.format(Locale.ROOT, "the validation split (fraction %s) holds out all %,d rows of %s:"
+            + " no training row is left", split.fraction(), next, name));
+      }
       Distributed main = distribute(staged, split, false, trainCounts, toApply, plan.partitions(), width, plan.level(),
           classes, name);
       stagedKept = main.reusesStaged;
       PackedDataset validation = null;
-      if (split.active()) {
-        int[] validationCounts = staging.stream().mapToInt(c -> c.validationRows).toArray();
-        long held = java.util.Arrays.stream(validationCounts).asLongStream().sum();
-        if (held == 0 || held == next) {
-          throw new DataException(String.format(Locale.ROOT, "data.validationFraction = %s of the %,d rows of %s leaves %s",
-              split.fraction(), next, name, held == 0 ? "no validation row" : "no training row"));
-        }
+      if (held > 0) {
         validation = distribute(staged, split, true, validationCounts, toApply, plan.partitions(), width, plan.level(),
             classes, name + " (validation rows)").dataset;
       }
@@ -173,7 +182,7 @@ public final class InputLoader {
     if (!plan.skipBadRows()) {
       throw new DataException("bad input in " + report.input() + ": " + report.firstBadRow()
           + (report.badRows() > 1 ? String.format(Locale.ROOT, " (%,d bad rows in all: %s)", report.badRows(), report.reasons()) : "")
-          + ". Fix the input, or set data.onBadRow = skip to leave bad rows out (up to data.maxBadFraction of them)");
+          + ". " + plan.badRowAdvice());
     }
     if (report.badFraction() > plan.maxBadFraction()) {
       throw new DataException(String.format(Locale.ROOT, "%s: %,d of %,d rows (%.2f%%) are bad, more than"
@@ -182,7 +191,7 @@ public final class InputLoader {
     }
   }
 
-  private static LabelMapping fitLabels(String name, List<ScanStats> scans) {
+  private static LabelMapping fitLabels(String name, List<ScanStats> scans, LabelMode mode) {
     TreeSet<String> all = new TreeSet<>();
     for (ScanStats s : scans) {
       if (!s.tooManyLabels()) all.addAll(List.of(s.labels()));
@@ -190,6 +199,11 @@ public final class InputLoader {
         throw new DataException(name + ": the label column holds more than " + LabelMapping.MAX_CLASSES
             + " distinct values; is it a regression target? Then use model.loss = mse or mae");
       }
+    }
+    if (mode == LabelMode.CLASS_INDICES) {
+      // The rows' checks let only indices through; a single class seen still makes two (softmax needs two outputs).
+      int largest = all.stream().mapToInt(LabelMapping::classIndex).max().orElse(0);
+      return LabelMapping.indices(Math.max(2, largest + 1));
     }
     LabelMapping mapping = LabelMapping.fit(all);
     if (mapping.classes() < 2) {

@@ -102,7 +102,7 @@ public final class InputOpener {
     TableRows.Layout layout = TableRows.layout(df, name, settings.featuresColumn(), settings.labelColumn(),
         settings.idColumn(), mode, located);
     RowRules rules = new RowRules(mode, null, layout.width(), true, "as in the first row, " + layout.featuresDescription());
-    return new OpenedInput(name, TableRows.cursors(layout, mode, name), rules,
+    return new OpenedInput(name, TableRows.cursors(layout, mode), rules,
         settings.withFeatures(layout.width(), layout.featureNames()), layout.hasId() ? layout.idType() : null);
   }
 

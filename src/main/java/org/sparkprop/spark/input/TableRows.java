@@ -124,10 +124,10 @@ final class TableRows {
     return w;
   }
 
-  static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode, String what) {
+  static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {
     boolean located = layout.located();
     return layout.selected().javaRDD().mapPartitions(rows ->
-        Collections.<PartitionReader>singletonList(new Cursor(rows, mode, located, what, TaskContext.getPartitionId())).iterator());
+        Collections.<PartitionReader>singletonList(new Cursor(rows, mode, located, TaskContext.getPartitionId())).iterator());
   }
 
   private static final class Cursor implements PartitionReader {
@@ -138,11 +138,11 @@ final class TableRows {
     private final ParsedRow row = new ParsedRow();
     private long ordinal;
 
-    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, String what, int partition) {
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition) {
       this.rows = rows;
       this.mode = mode;
       this.located = located;
-      this.where = what + ", partition " + partition;
+      this.where = "partition " + partition; // messages name the input before it
     }
 
     @Override
@@ -204,7 +204,11 @@ final class TableRows {
         return;
       }
       Object v = r.get(1);
-      if (mode == LabelMode.CLASSES) {
+      if (mode.classes()) {
+        if (v instanceof Number n && !Double.isFinite(n.doubleValue())) {
+          row.fail(RowProblem.NOT_FINITE, "the label is " + n + "; expected a finite number");
+          return;
+        }
         String name = v instanceof Number n ? LabelMapping.canonical(n.doubleValue()) : LabelMapping.canonical(v.toString());
         if (name == null) row.fail(RowProblem.MISSING_VALUE, "the label is empty");
         row.setLabel(name);

@@ -14,16 +14,19 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.SparkEvaluator;
+import org.sparkprop.spark.input.FrameData;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.WeightsDigest;
 
 /**
  * The {@code fit} of both estimators: params to a validated {@link TrainConfig}, the DataFrame
- * packed and cached, the distributed loop of the {@code train} command ({@link SparkTrainer}),
- * final metrics, and the cache dropped again.
+ * packed and cached by the reader the {@code train} command uses for tables ({@link FrameData}),
+ * the distributed loop of the {@code train} command ({@link SparkTrainer}), final metrics, and the
+ * cache dropped again.
  */
 final class Fitting {
   private static final Logger LOG = LoggerFactory.getLogger(Fitting.class);
@@ -36,33 +39,35 @@ final class Fitting {
     TrainConfig cfg = params.toConfig(estimator);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
-    DataFramePacking.Packed data = DataFramePacking.pack(dataset, featuresCol, labelCol, params.task(), partitions,
-        cfg.data().validationFraction(), cfg.train().seed(), StorageLevel.fromString(cfg.spark().storageLevel()));
+    // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
+    ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
+    FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
+        params.task() == Task.CLASSIFICATION, split, partitions, StorageLevel.fromString(cfg.spark().storageLevel())), null);
     try {
       LOG.info("{} {}: fitting on {}", estimator.getClass().getSimpleName(), estimator.uid(),
-          data.train().description());
+          input.data().description());
       History history = new History(cfg.train().logEveryRounds());
-      SparkTrainer.Outcome outcome = SparkTrainer.run(sc, cfg, data.train(), data.validation(),
+      SparkTrainer.Outcome outcome = SparkTrainer.run(sc, cfg, input.data(), input.validation(),
           params.resume(estimator), List.of(history));
       TrainingResult result = outcome.result();
       float[] weights = result.params();
-      Map<String, Double> trainingMetrics = new SparkEvaluator(sc, data.train(), outcome.spec(),
+      Map<String, Double> trainingMetrics = new SparkEvaluator(sc, input.data(), outcome.spec(),
           TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
-      Map<String, Double> validationMetrics = data.validation() == null ? Map.of()
-          : new SparkEvaluator(sc, data.validation(), outcome.spec(), TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
+      Map<String, Double> validationMetrics = input.validation() == null ? Map.of()
+          : new SparkEvaluator(sc, input.validation(), outcome.spec(), TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
       SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
           result.rounds(), result.stoppedEarly(), outcome.resumed(), history.losses(), history.validation,
-          trainingMetrics, validationMetrics, data.train().rows(),
-          data.validation() == null ? 0 : data.validation().rows(), data.train().partitions(),
+          trainingMetrics, validationMetrics, input.data().rows(),
+          input.validation() == null ? 0 : input.validation().rows(), input.data().partitions(),
           result.samplesPerSecond(), result.loopSeconds(), result.meanSplitMs(), WeightsDigest.sha256(weights));
       LOG.info("{} {}: {} epochs, {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
           result.epochs(), result.rounds(), trainingMetrics,
           validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
-      return new FittedNetwork(outcome.spec(), weights, data.classes(), summary, provenance(cfg, params));
+      return new FittedNetwork(outcome.spec(), weights, input.data().classes(), summary, provenance(cfg, params));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
     } finally {
-      data.unpersist();
+      input.unpersist();
     }
   }
 

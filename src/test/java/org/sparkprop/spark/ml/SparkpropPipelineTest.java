@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -25,11 +28,13 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.examples.JavaPipelineExample;
 import org.sparkprop.app.TrainJob;
 
@@ -174,11 +179,57 @@ class SparkpropPipelineTest {
         .setEarlyStoppingMetric("accuracy").setEarlyStoppingPatience(5).fit(data);
     SparkpropTrainingSummary s = model.summary();
     assertEquals(800, s.trainingRows() + s.validationRows());
-    // Each row is held out with probability 1/4: 200 expected, standard deviation ~12.
+    // Each row is held out with probability 1/4: 200 expected, standard deviation ~12; exactly
+    // the rows the split names by their position in the DataFrame.
     assertTrue(s.validationRows() > 140 && s.validationRows() < 260, "validation rows " + s.validationRows());
+    assertEquals(heldOut(new ValidationSplit(11, 0.25), 800), s.validationRows());
     assertEquals(3, s.validationHistory().size());
     assertTrue(s.validationMetrics().get("accuracy") > 0.9, s.toString());
     assertEquals(s.validationHistory().get(2).get("accuracy"), s.validationMetrics().get("accuracy"));
+  }
+
+  /** How many of rows 0..rows-1 the split holds out. */
+  static long heldOut(ValidationSplit split, int rows) {
+    return LongStream.range(0, rows).filter(split::isValidation).count();
+  }
+
+  /** The rows of {@code data} in their order (by id), in {@code partitions} input partitions of consecutive ids. */
+  static Dataset<Row> inPartitions(Dataset<Row> data, int partitions) {
+    return data.coalesce(1).repartitionByRange(partitions, functions.col("id")).sortWithinPartitions("id");
+  }
+
+  @Test
+  void heldOutRowsFollowTheRowOrderNotTheDataFramesPartitioning() throws Exception {
+    Dataset<Row> data = MlTestData.vectors(spark, "gauss", 800, 0.1, 6);
+    SparkpropClassifier classifier = smallClassifier().setEpochs(2).setValidationFraction(0.25);
+    List<SparkpropTrainingSummary> fits = new ArrayList<>();
+    for (int partitions : new int[] {1, 2, 3}) {
+      Dataset<Row> rows = inPartitions(data, partitions);
+      assertEquals(partitions, rows.javaRDD().getNumPartitions());
+      fits.add(classifier.fit(rows).summary());
+    }
+    SparkpropTrainingSummary first = fits.get(0);
+    for (SparkpropTrainingSummary s : fits) {
+      assertEquals(heldOut(new ValidationSplit(11, 0.25), 800), s.validationRows());
+      assertEquals(first.validationMetrics(), s.validationMetrics());
+      assertEquals(first.weightsSha256(), s.weightsSha256());
+    }
+
+    // The train command holds out the same rows of a file with the same rows: the same bits.
+    List<String> lines = new ArrayList<>(List.of("x1,x2,label"));
+    for (Row r : data.orderBy("id").collectAsList()) {
+      Vector x = r.getAs(1);
+      lines.add((float) x.apply(0) + "," + (float) x.apply(1) + "," + (int) r.getDouble(2));
+    }
+    Path csv = tmp.resolve("gauss.csv");
+    Files.write(csv, lines);
+    TrainConfig cfg = TrainConfig.load(null, List.of("data.format=csv", "data.train=" + csv.toUri(), "data.scaling=none",
+        "data.validationFraction=0.25", "model.hidden=8", "model.activation=tanh", "train.optimizer=adam",
+        "train.learningRate=0.05", "train.batchSize=50", "train.epochs=2", "train.seed=11", "spark.partitions=3",
+        "train.logEveryRounds=1000"));
+    ObjectNode cli = TrainJob.run(cfg, tmp.resolve("cli").toString(), false,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertEquals(cli.path("weightsSha256").asText(), first.weightsSha256());
   }
 
   @Test
