@@ -70,6 +70,19 @@ public final class PackedDataset {
   public int partitions() { return blocks.getNumPartitions(); }
   public String description() { return description; }
 
+  /** The float32 payload of the packed rows: rows x (features + targets) x 4 bytes. */
+  public long packedBytes() {
+    return 4L * rows * (features + targetWidth);
+  }
+
+  /**
+   * Every partition's blocks on the driver, in partition order: one Spark job, for running rounds
+   * or evaluations in the driver process over the same partition structure.
+   */
+  public List<List<PackedBlock>> collectByPartition() {
+    return blocks.glom().collect();
+  }
+
   /** Bytes Spark reports for the cached blocks (memory plus disk). */
   public long cachedBytes() {
     for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
