@@ -80,7 +80,14 @@ public final class PackedDataset {
    * or evaluations in the driver process over the same partition structure.
    */
   public List<List<PackedBlock>> collectByPartition() {
-    return blocks.glom().collect();
+    List<PackedBlock> all = blocks.collect(); // partition order; one block per partition
+    if (all.size() != partitions()) {
+      throw new IllegalStateException("expected one packed block per partition, got " + all.size() + " for "
+          + partitions() + " partitions of " + description);
+    }
+    List<List<PackedBlock>> out = new ArrayList<>(all.size());
+    for (PackedBlock b : all) out.add(List.of(b));
+    return out;
   }
 
   /** Bytes Spark reports for the cached blocks (memory plus disk). */
