@@ -24,6 +24,7 @@ import org.sparkprop.bench.spark.FmnistBench;
 import org.sparkprop.bench.spark.MllibBench;
 import org.sparkprop.bench.spark.RoundCostBench;
 import org.sparkprop.bench.spark.ScaleBench;
+import org.sparkprop.bench.spark.SmallBench;
 import org.sparkprop.bench.spark.SynBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,10 +38,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run benchmark workloads and print one JSON line each.",
-        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, cluster, all (= every one of them).",
+        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, cluster, small, all (= every one of them).",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
-  private static final List<String> ALL = List.of("kernel", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster");
+  private static final List<String> ALL = List.of("kernel", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
+      "small");
   private static final int[] SYN_NET = {256, 512, 256, 10};
   private static final int[] NET_265K = {256, 512, 256, 10};
   private static final int[] NET_1M = {256, 1024, 720, 10};
@@ -50,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.exit(new CommandLine(new BenchCommand()).execute(args));
   }
 
-  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist, cluster or all")
+  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist, cluster, small or all")
   List<String> workloads;
 
   @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).")
@@ -127,6 +129,15 @@ public final class BenchCommand implements Callable<Integer> {
       description = "L-BFGS iteration counts, one MLlib run each; they bracket MLlib's time to the target (default 50,100; --quick 2).")
   int[] fmnistMllibIterations;
 
+  @Option(names = "--small-dir", description = "The digits CSV files of the small workload (default: ${DEFAULT-VALUE}).")
+  Path smallDir = Path.of("data", "public");
+
+  @Option(names = "--small-epochs", description = "Epochs of the small workload's training runs (default 200; --quick 5).")
+  Integer smallEpochs;
+
+  @Option(names = "--small-cv-epochs", description = "Epochs of each CrossValidator fit (default 20; --quick 2).")
+  Integer smallCvEpochs;
+
   @Option(names = "--cluster-executors", split = ",",
       description = "Executor JVMs of the cluster workload (default: ${DEFAULT-VALUE}; the first two fit the model, the rest check it).")
   int[] clusterExecutors = {1, 2, 4};
@@ -184,6 +195,11 @@ public final class BenchCommand implements Callable<Integer> {
             break;
           case "cluster":
             r = cluster();
+            break;
+          case "small":
+            r = SmallBench.run(master, partitions > 0 ? partitions : Machine.cores(), smallDir,
+                smallEpochs != null ? smallEpochs : quick ? 5 : 200, smallCvEpochs != null ? smallCvEpochs : quick ? 2 : 20,
+                32, 64, "2g");
             break;
           default:
             throw new IllegalStateException(name);

@@ -120,6 +120,9 @@ final class ConfigValidator {
     ConfigKeys keys = ConfigKeys.reference();
     Set<String> candidates = new TreeSet<>(knownKeys());
     candidates.addAll(keys.sections());
+    // An unknown spark.* key is far more often one of Spark's own settings (spark.executor.memory)
+    // than a misspelt key of another section: only the spark section's keys are offered for it.
+    if (key.startsWith("spark.")) candidates.removeIf(k -> !k.startsWith("spark."));
     List<String> suggestions = KeySuggestions.forKey(key, candidates);
     StringBuilder sb = new StringBuilder("unknown key '").append(key).append("' in ").append(where);
     if (!suggestions.isEmpty()) {

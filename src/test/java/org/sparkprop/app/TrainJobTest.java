@@ -60,7 +60,7 @@ class TrainJobTest {
     List<String> o = new ArrayList<>(List.of("data.format=playground", "data.playground.name=circle",
         "data.playground.rows=1200", "data.playground.noise=0.1", "model.hidden=8", "model.activation=tanh",
         "train.optimizer=momentum", "train.learningRate=0.05", "train.batchSize=100", "train.epochs=2",
-        "train.seed=5", "spark.partitions=4", "train.logEveryRounds=1000"));
+        "train.seed=5", "spark.partitions=4", "train.logEveryRounds=1000", "train.execution=spark"));
     o.addAll(List.of(more));
     return o;
   }

@@ -60,7 +60,7 @@ class MainTest {
   @Test
   void aBadValueNamesKeyValueAndRangeAndEveryProblemIsListed() throws Exception {
     Path job = tmp.resolve("job.conf");
-    Files.writeString(job, "train {\n  learningRate = -0.1\n  epochs = 0\n}\nmodel.activation = relux\n");
+    Files.writeString(job, "train {\n  learningRate = -0.1\n  epochs = -1\n}\nmodel.activation = relux\n");
     int code = Main.execute("train", "--config", job.toString(), "--output", tmp.resolve("out").toString());
     assertEquals(2, code);
     String e = err();

@@ -112,7 +112,9 @@ class StandaloneClusterIT {
         "--set", "model.hidden=8", "--set", "model.activation=tanh",
         "--set", "train.optimizer=momentum", "--set", "train.learningRate=0.05",
         "--set", "train.batchSize=24", "--set", "train.epochs=" + epochs, "--set", "train.seed=5",
-        "--set", "spark.partitions=" + PARTITIONS, "--set", "train.logEveryRounds=1"));
+        "--set", "spark.partitions=" + PARTITIONS, "--set", "train.logEveryRounds=1",
+        // About Spark tasks on executors: rounds as Spark jobs, every row training.
+        "--set", "train.execution=spark", "--set", "data.validationFraction=0"));
     args.addAll(List.of(more));
     return args;
   }
@@ -123,7 +125,9 @@ class StandaloneClusterIT {
         "--set", "data.format=csv", "--set", "data.train=" + train, "--set", "data.test=" + test,
         "--set", "model.hidden=8", "--set", "model.activation=tanh", "--set", "train.learningRate=0.02",
         "--set", "train.batchSize=32", "--set", "train.epochs=2", "--set", "train.seed=5",
-        "--set", "spark.partitions=" + PARTITIONS, "--set", "train.logEveryRounds=1"));
+        "--set", "spark.partitions=" + PARTITIONS, "--set", "train.logEveryRounds=1",
+        // About Spark tasks on executors: rounds as Spark jobs, every row training.
+        "--set", "train.execution=spark", "--set", "data.validationFraction=0"));
     args.addAll(List.of(more));
     return args;
   }

@@ -83,8 +83,9 @@ class ConfigValidatorTest {
         only(fails("train.batchSize=-3")));
     assertTrue(only(fails("spark.treeFanIn=1")).startsWith("spark.treeFanIn = 1: expected an integer >= 2"));
     assertTrue(only(fails("train.epochs=3000000000"))
-        .startsWith("train.epochs = 3000000000: expected an integer >= 1 and <= 2147483647"));
-    assertTrue(only(fails("train.epochs=2.5")).startsWith("train.epochs = 2.5: expected an integer >= 1"));
+        .startsWith("train.epochs = 3000000000: expected an integer >= 0 and <= 2147483647"));
+    assertTrue(only(fails("train.epochs=2.5")).startsWith("train.epochs = 2.5: expected an integer >= 0"));
+    assertTrue(only(fails("train.epochs=-1")).startsWith("train.epochs = -1: expected an integer >= 0"));
   }
 
   @Test
@@ -117,7 +118,7 @@ class ConfigValidatorTest {
 
   @Test
   void wrongTypesNameWhatWasFoundAndWhatIsExpected() throws Exception {
-    assertTrue(only(fails("train.epochs=many")).startsWith("train.epochs = 'many': expected an integer >= 1"));
+    assertTrue(only(fails("train.epochs=many")).startsWith("train.epochs = 'many': expected an integer >= 0"));
     assertTrue(only(fails("data.header=maybe")).startsWith("data.header = 'maybe': expected true or false"));
     assertTrue(only(fails(file("model.hidden = 16\n")))
         .startsWith("model.hidden = 16: expected a list of integers >= 1"));

@@ -51,7 +51,7 @@ public final class FmnistRun {
         "model.hidden=[256, 128]", "model.activation=relu", "model.loss=cross_entropy",
         "train.optimizer=adam", "train.learningRate=" + learningRate, "train.batchSize=" + batch,
         "train.epochs=" + maxEpochs, "train.seed=" + seed,
-        "spark.master=\"" + master + "\"", "spark.partitions=" + partitions));
+        "spark.master=\"" + master + "\"", "spark.partitions=" + partitions, "data.validationFraction=0"));
     JavaSparkContext sc = BenchSpark.start(master);
     Map<String, Object> out = new LinkedHashMap<>();
     try {

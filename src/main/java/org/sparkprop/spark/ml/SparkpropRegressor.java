@@ -25,6 +25,14 @@ import org.apache.spark.sql.types.StructType;
  *     .fit(training);
  * </pre>
  *
+ * <p>The defaults are the command line's: without {@code setEpochs} a fit trains until converged
+ * (10% of the rows held out by {@code validationFraction}; stop when their loss has not improved
+ * by {@code tol} for {@code earlyStoppingPatience} epochs, or after {@code maxIter}; keep the best
+ * epoch's weights, {@code restoreBestWeights}); small data runs its rounds in the driver process
+ * ({@code execution = auto}, up to {@code driverMaxBytes} of packed rows) with the weights Spark
+ * jobs would give. The target is standardised while training ({@code scaleTarget}, for mse
+ * and mae with an identity output) and the model predicts in its units.
+ *
  * <p>With the same rows (in the same order), params and {@code partitions}, {@code fit} gives
  * bit-identical weights to the command line and to itself, whatever the number of executors.
  */

@@ -62,7 +62,8 @@ class FileFormatsTest {
   }
 
   static DataSets load(String... overrides) {
-    List<String> o = new ArrayList<>(List.of("data.scaling=none", "model.loss=cross_entropy", "spark.partitions=4"));
+    List<String> o = new ArrayList<>(List.of("data.scaling=none", "model.loss=cross_entropy", "spark.partitions=4",
+        "data.validationFraction=0"));
     o.addAll(List.of(overrides));
     return DataSets.load(TrainConfig.load(null, o), sc, TrainConfig.load(null, o).spark().partitions(),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

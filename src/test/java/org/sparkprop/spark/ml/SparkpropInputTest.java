@@ -94,7 +94,8 @@ class SparkpropInputTest {
 
   @Test
   void theRegressorNeedsFiniteLabels() {
-    SparkpropRegressor regressor = new SparkpropRegressor().setHiddenLayers(4).setEpochs(1).setBatchSize(4).setPartitions(2);
+    SparkpropRegressor regressor = new SparkpropRegressor().setHiddenLayers(4).setEpochs(1).setBatchSize(4).setPartitions(2)
+        .setValidationFraction(0);
     DataException e = assertThrows(DataException.class,
         () -> regressor.fit(sixRows(Vectors.dense(4, -4), Double.POSITIVE_INFINITY, schema())));
     assertContains(e.getMessage(), "partition 1, row 1 (0-based): the label is Infinity; expected a finite number");

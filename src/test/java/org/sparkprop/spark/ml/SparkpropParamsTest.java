@@ -33,7 +33,7 @@ class SparkpropParamsTest {
     refused(x -> c.setLearningRate(0), "parameter learningRate = 0.0 is not accepted: expected a number > 0");
     refused(x -> c.setLearningRate(Double.NaN), "learningRate = NaN", "a number > 0");
     refused(x -> c.setBatchSize(0), "parameter batchSize = 0 is not accepted: expected an integer >= 1");
-    refused(x -> c.setEpochs(-3), "epochs = -3", ">= 1");
+    refused(x -> c.setEpochs(-3), "epochs = -3", ">= 0");
     refused(x -> c.setHiddenLayers(16, 0), "hiddenLayers = [16, 0]", "expected a list of integers >= 1; 0 is not");
     refused(x -> c.setActivation("relux"), "activation = 'relux'",
         "one of identity, sigmoid, tanh, relu, leaky_relu, step; did you mean 'relu'?");
@@ -102,7 +102,7 @@ class SparkpropParamsTest {
     assertTrue(new SparkpropRegressor().uid().startsWith("sparkpropRegressor_"));
     String explained = c.explainParams();
     for (Param<?> p : c.params()) assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name());
-    assertEquals(34 + 6, c.params().length); // ours and Spark's featuresCol, labelCol, predictionCol, probabilityCol, rawPredictionCol, thresholds
+    assertEquals(40 + 6, c.params().length); // ours and Spark's featuresCol, labelCol, predictionCol, probabilityCol, rawPredictionCol, thresholds
   }
 
   private static void refused(Consumer<Void> setter, String... fragments) {

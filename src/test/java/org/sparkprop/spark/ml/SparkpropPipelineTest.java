@@ -68,7 +68,7 @@ class SparkpropPipelineTest {
 
   static SparkpropClassifier smallClassifier() {
     return new SparkpropClassifier().setHiddenLayers(8).setActivation("tanh").setOptimizer("adam")
-        .setLearningRate(0.05).setBatchSize(50).setEpochs(8).setSeed(11).setPartitions(3);
+        .setLearningRate(0.05).setBatchSize(50).setEpochs(8).setSeed(11).setPartitions(3).setValidationFraction(0);
   }
 
   @Test
@@ -113,7 +113,7 @@ class SparkpropPipelineTest {
   void regressorPipelineIsFittedSavedReloadedAndPredictsIdentically() throws Exception {
     Dataset<Row> data = MlTestData.columns(spark, "plane", 600, 0.0, 4);
     SparkpropRegressor regressor = new SparkpropRegressor().setHiddenLayers(8).setActivation("tanh")
-        .setLearningRate(0.02).setBatchSize(100).setEpochs(5).setSeed(2).setPartitions(2);
+        .setLearningRate(0.02).setBatchSize(100).setEpochs(5).setSeed(2).setPartitions(2).setValidationFraction(0);
     assertEquals("mse", regressor.getLoss());
     PipelineModel fitted = pipeline(regressor).fit(data);
     Dataset<Row> predicted = fitted.transform(data);
@@ -137,7 +137,8 @@ class SparkpropPipelineTest {
     TrainConfig cfg = TrainConfig.load(null, List.of("data.format=playground", "data.playground.name=circle",
         "data.playground.rows=900", "data.playground.noise=0.1", "data.testFraction=0", "model.hidden=8",
         "model.activation=tanh", "train.optimizer=momentum", "train.learningRate=0.05", "train.batchSize=100",
-        "train.epochs=2", "train.seed=5", "spark.partitions=3", "train.logEveryRounds=1000"));
+        "train.epochs=2", "train.seed=5", "spark.partitions=3", "train.logEveryRounds=1000",
+        "data.validationFraction=0"));
     ObjectNode cli = TrainJob.run(cfg, tmp.resolve("cli").toString(), false,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     // The same rows as a DataFrame in 2 input partitions, repacked into 3.
@@ -145,7 +146,7 @@ class SparkpropPipelineTest {
     assertEquals(2, data.javaRDD().getNumPartitions());
     SparkpropClassificationModel model = new SparkpropClassifier().setHiddenLayers(8).setActivation("tanh")
         .setOptimizer("momentum").setLearningRate(0.05).setBatchSize(100).setEpochs(2).setSeed(5).setPartitions(3)
-        .fit(data);
+        .setValidationFraction(0).fit(data);
     assertEquals(cli.path("weightsSha256").asText(), model.summary().weightsSha256());
     assertEquals(cli.path("rounds").asLong(), model.summary().rounds());
     assertEquals(cli.path("trainLoss").asDouble(), model.summary().lossHistory()[1], 0.0);
