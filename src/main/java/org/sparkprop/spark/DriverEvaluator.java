@@ -22,9 +22,10 @@ public final class DriverEvaluator implements Evaluator {
   private final int classes;
   private final TargetScaling target;
 
-  /** Collects {@code data}'s partitions to the driver (one Spark job). */
-  public DriverEvaluator(PackedDataset data, NetworkSpec spec, int chunkRows, TargetScaling target) {
-    this.partitions = data.collectByPartition();
+  /** @param collected {@code data}'s partitions on the driver ({@link PackedDataset#collectByPartition}) */
+  public DriverEvaluator(PackedDataset data, List<List<PackedBlock>> collected, NetworkSpec spec, int chunkRows,
+                         TargetScaling target) {
+    this.partitions = collected;
     this.network = new DenseNetwork(spec, Kernels.gemm());
     this.workspace = new Workspace(spec, data.targetWidth(), chunkRows);
     this.classes = data.classes();

@@ -30,9 +30,13 @@ public final class DriverGradientSource implements GradientSource {
   private long permutationEpoch = -1;
   private EpochPermutation permutation;
 
-  /** Collects {@code data}'s partitions to the driver (one Spark job); the arguments are those of {@link SparkGradientSource}. */
-  public DriverGradientSource(PackedDataset data, NetworkSpec spec, int batchSize, long seed, int chunkRows, int fanIn) {
-    this.partitions = data.collectByPartition();
+  /**
+   * @param collected {@code data}'s partitions on the driver ({@link PackedDataset#collectByPartition});
+   *     the other arguments are those of {@link SparkGradientSource}
+   */
+  public DriverGradientSource(PackedDataset data, List<List<PackedBlock>> collected, NetworkSpec spec, int batchSize,
+                              long seed, int chunkRows, int fanIn) {
+    this.partitions = collected;
     this.network = new DenseNetwork(spec, Kernels.gemm());
     this.batches = new GlobalBatches(data.rows(), batchSize, seed);
     this.workspace = new Workspace(spec, data.targetWidth(), Math.min(chunkRows, batchSize));

@@ -3,10 +3,13 @@ package org.sparkprop.spark;
 import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.io.TrainingCheckpoints;
 import java.io.IOException;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.io.Checkpoint;
@@ -54,11 +57,33 @@ public final class SparkTrainer {
     }
   }
 
-  /** Evaluators of this run's network, on the driver or as Spark jobs as the run's {@link Execution} says. */
-  public record Evaluators(JavaSparkContext sc, NetworkSpec spec, TargetScaling target, boolean onDriver) {
+  /**
+   * Evaluators of this run's network, on the driver or as Spark jobs as the run's {@link Execution}
+   * says. On the driver a data set's partitions are collected once (one Spark job) and kept for
+   * every later evaluation of it, the training set's shared with the rounds.
+   */
+  public static final class Evaluators {
+    private final JavaSparkContext sc;
+    private final NetworkSpec spec;
+    private final TargetScaling target;
+    private final boolean onDriver;
+    private final Map<PackedDataset, List<List<PackedBlock>>> collected = new IdentityHashMap<>();
+
+    Evaluators(JavaSparkContext sc, NetworkSpec spec, TargetScaling target, boolean onDriver) {
+      this.sc = sc;
+      this.spec = spec;
+      this.target = target;
+      this.onDriver = onDriver;
+    }
+
     public Evaluator of(PackedDataset data) {
-      return onDriver ? new DriverEvaluator(data, spec, TrainingRecipe.CHUNK_ROWS, target)
+      return onDriver ? new DriverEvaluator(data, onDriver(data), spec, TrainingRecipe.CHUNK_ROWS, target)
           : new SparkEvaluator(sc, data, spec, TrainingRecipe.CHUNK_ROWS, target);
+    }
+
+    /** {@code data}'s partitions on the driver, collected on first use. */
+    List<List<PackedBlock>> onDriver(PackedDataset data) {
+      return collected.computeIfAbsent(data, PackedDataset::collectByPartition);
     }
   }
 
@@ -90,13 +115,13 @@ public final class SparkTrainer {
       }
     }
     Execution execution = Execution.decide(cfg.train(), train);
-    GradientSource source = execution.onDriver()
-        ? new DriverGradientSource(train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
-            cfg.spark().treeFanIn())
-        : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
-            cfg.spark().treeFanIn());
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
     Evaluators evaluators = new Evaluators(sc, spec, target, execution.onDriver());
+    GradientSource source = execution.onDriver()
+        ? new DriverGradientSource(train, evaluators.onDriver(train), spec, cfg.train().batchSize(), cfg.train().seed(),
+            TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn())
+        : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
+            cfg.spark().treeFanIn());
     Evaluator evaluator = evaluation == null ? null : evaluators.of(evaluation);
     TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
