@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sparkprop.spark.compat.SparkLine;
 
 /**
  * A Spark installation folder made from the Maven-resolved Spark jars, no Spark download:
  * {@code jars/} holds links to every jar of Spark's runtime class path (the project's provided
  * scope, listed by the build in {@code spark-classpath.txt}) and {@code conf/} is empty. That is
- * all a standalone worker needs to launch executors, given {@code SPARK_SCALA_VERSION=2.13} in
- * its environment (without it Spark's launcher looks for a source build and every executor fails
- * with "Cannot find any build directories").
+ * all a standalone worker needs to launch executors, given {@code SPARK_SCALA_VERSION} (the
+ * line's Scala binary version, e.g. 2.13) in its environment (without it Spark's launcher looks
+ * for a source build and every executor fails with "Cannot find any build directories").
  */
 public final class SparkHome {
   private final Path dir;
@@ -71,7 +72,7 @@ public final class SparkHome {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", dir.toString());
-    env.put("SPARK_SCALA_VERSION", "2.13");
+    env.put("SPARK_SCALA_VERSION", SparkLine.SCALA);
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.remove("SPARK_CONF_DIR");
     env.remove("HADOOP_CONF_DIR");
