@@ -38,8 +38,8 @@ public final class SparkLineCheck {
 
   /** Which of the built jars fits a Spark version. */
   private static String jarFor(String spark) {
-    if (spark.startsWith("3.")) return "use the sparkprop_2.12 jar, built for Spark 3.5 / Scala 2.12";
-    if (spark.startsWith("4.")) return "use the sparkprop_2.13 jar, built for Spark 4.2 / Scala 2.13";
+    if (minorOf(spark).equals("3.5")) return "use the sparkprop_2.12 jar, built for Spark 3.5 / Scala 2.12";
+    if (minorOf(spark).equals("4.2")) return "use the sparkprop_2.13 jar, built for Spark 4.2 / Scala 2.13";
     return "Sparkprop is built for Spark 3.5 (sparkprop_2.12) and Spark 4.2 (sparkprop_2.13) only";
   }
 
