@@ -132,12 +132,14 @@ class ScriptsIT {
 
   @Test
   void submitShBuildsTheCommandFromArgumentsAndEnvironment() throws Exception {
-    // --dry-run prints the command and stops; the Spark installation is an empty folder whose
-    // bin/spark-submit is never run, so what is checked is the command line itself.
+    // --dry-run prints the command and stops; the Spark installation is a folder with a
+    // distribution's RELEASE file (which tells its Spark version) and a bin/spark-submit that is
+    // never run, so what is checked is the command line itself.
     Path sparkHome = tmp.resolve("spark");
     Path submit = Files.createDirectories(sparkHome.resolve("bin")).resolve("spark-submit");
     Files.writeString(submit, "#!/bin/sh\nexit 99\n");
     assertTrue(submit.toFile().setExecutable(true));
+    Files.writeString(sparkHome.resolve("RELEASE"), "Spark 4.2.0 built for Hadoop 3.5.0\n");
     Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARKPROP_EXECUTOR_MEMORY", "3g",
         "SPARKPROP_SPARK_CONF", "spark.a=1 spark.b=2");
     Result r = run(env, Duration.ofMinutes(3), "submit.sh", "--master", "yarn", "--deploy-mode", "cluster",
@@ -148,9 +150,15 @@ class ScriptsIT {
         "--class org.sparkprop.cli.Main", "--conf spark.serializer=org.apache.spark.serializer.KryoSerializer",
         "--conf spark.kryo.registrator=org.sparkprop.spark.SparkpropKryoRegistrator",
         "--conf spark.kryo.registrationRequired=true", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--conf spark.a=1 --conf spark.b=2 --conf spark.c=3", "-cluster.jar train --config x.conf --output hdfs:///o"}) {
+        "--conf spark.a=1 --conf spark.b=2 --conf spark.c=3", "-cluster.jar train --config x.conf --output hdfs:///o",
+        "/sparkprop_2.13-"}) {
       assertTrue(line.contains(part), "missing '" + part + "' in:\n" + line);
     }
+    // A Spark installation whose version cannot be told is not guessed at.
+    Files.delete(sparkHome.resolve("RELEASE"));
+    Result unknown = run(env, Duration.ofMinutes(3), "submit.sh", "--master", "yarn", "--dry-run", "train", "--output", "o");
+    assertEquals(1, unknown.code(), unknown.err());
+    assertTrue(unknown.err().contains("cannot tell the Spark version of SPARK_HOME=" + sparkHome), unknown.err());
     Result yarn = run(Map.of(), Duration.ofMinutes(3), "submit.sh", "--master", "yarn", "train", "--output", "x");
     assertEquals(1, yarn.code());
     assertTrue(yarn.err().contains("needs a Spark installation"), yarn.err());
