@@ -8,6 +8,7 @@ import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.input.DataSets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +21,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sparkprop.config.JobRecipe;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.math.Kernels;
@@ -45,8 +48,14 @@ public final class TrainJob {
   private TrainJob() {
   }
 
-  /** Runs the job and returns the summary it wrote. */
+  /** Runs the job, resuming only a checkpoint of the same recipe if {@code resume}, and returns the summary it wrote. */
   public static ObjectNode run(TrainConfig cfg, String outputDir, boolean resume, PrintStream console) throws IOException {
+    return run(cfg, outputDir, ResumePolicy.of(resume), console);
+  }
+
+  /** Runs the job and returns the summary it wrote. */
+  public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console)
+      throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
     SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf());
@@ -69,11 +78,16 @@ public final class TrainJob {
       PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
           data.validation() != null, data.preprocessing(), resume);
-      if (resume) {
+      if (resume.resumes()) {
         console.println(prepared.resumedFrom().isEmpty()
             ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
             : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
                 prepared.start().epoch() + 1, prepared.start().round()));
+        if (!prepared.changes().isEmpty()) {
+          console.println("resuming with changes to the checkpoint's recipe (this run will not repeat an uninterrupted"
+              + " one bit for bit):");
+          for (JobRecipe.Change c : prepared.changes()) console.println("  " + c);
+        }
       }
       TrainingLoop trainer = prepared.trainer();
 
@@ -106,6 +120,7 @@ public final class TrainJob {
       summary.put("sparkMaster", sc.master());
       summary.put("partitions", data.train().partitions());
       summary.put("blas", Kernels.description());
+      summary.set("resume", resumeRecord(prepared));
       summary.put("epochs", result.epochs());
       summary.put("rounds", result.rounds());
       summary.put("stoppedEarly", result.stoppedEarly());
@@ -131,6 +146,21 @@ public final class TrainJob {
     } finally {
       data.unpersist();
     }
+  }
+
+  /**
+   * Whether the run resumed, from which checkpoint, and the recipe changes accepted to do so; a run
+   * with changes no longer promises the bits of an uninterrupted one.
+   */
+  private static ObjectNode resumeRecord(SparkTrainer.Prepared prepared) {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("from", prepared.resumedFrom());
+    ArrayNode changes = r.putArray("changes");
+    for (JobRecipe.Change c : prepared.changes()) {
+      changes.addObject().put("key", c.key()).put("checkpoint", c.checkpoint()).put("run", c.run());
+    }
+    r.put("bitIdenticalToUninterrupted", prepared.changes().isEmpty());
+    return r;
   }
 
   /** Per input, the rows read and the bad rows skipped by reason (empty objects when none were bad). */

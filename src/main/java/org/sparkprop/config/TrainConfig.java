@@ -144,7 +144,7 @@ public final class TrainConfig implements Serializable {
     }
   }
 
-  private static String renderValue(Object v) {
+  static String renderValue(Object v) {
     if (v instanceof String s) return quote(s);
     if (v instanceof List<?> list) {
       StringBuilder sb = new StringBuilder("[");

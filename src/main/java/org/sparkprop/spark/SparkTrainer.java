@@ -4,13 +4,18 @@ import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.io.TrainingCheckpoints;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.config.JobRecipe;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
+import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.TrainingLoop;
@@ -30,16 +35,18 @@ import org.sparkprop.train.TrainingState;
 public final class SparkTrainer {
 
   /** The trained network and how the run went. */
-  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed) {
+  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed, List<JobRecipe.Change> changes) {
   }
 
   /**
-   * A loop ready to run: the trainer (add listeners before {@link #run}), where it starts, and the
-   * checkpoint it resumes from (empty when it starts afresh).
+   * A loop ready to run: the trainer (add listeners before {@link #run}), where it starts, the
+   * checkpoint it resumes from (empty when it starts afresh) and the recipe changes accepted to
+   * resume from it (empty unless {@link ResumePolicy#WITH_CHANGES} allowed some).
    */
-  public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom) {
+  public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom,
+                         List<JobRecipe.Change> changes) {
     public Outcome run() {
-      return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty());
+      return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty(), changes);
     }
   }
 
@@ -51,23 +58,29 @@ public final class SparkTrainer {
    * @param evaluationIsValidation whether early stopping may watch {@code evaluation} (not a test set)
    * @param preprocessing saved in checkpoints and checked on resume; null when the caller's
    *                      pipeline does its own (Spark ML)
-   * @param resume        continue from the newest checkpoint in {@code checkpoint.dir}, if there is one
+   * @param resume        whether to continue from the newest checkpoint in {@code checkpoint.dir}, if
+   *                      there is one, and whether its recipe may differ from this run's
    */
   public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
                                  PackedDataset evaluation, boolean evaluationIsValidation,
-                                 Preprocessing preprocessing, boolean resume) throws IOException {
+                                 Preprocessing preprocessing, ResumePolicy resume) throws IOException {
     CheckpointStore store = cfg.checkpoint().enabled()
         ? new CheckpointStore(cfg.checkpoint().dir(), sc.hadoopConfiguration(), cfg.checkpoint().keep()) : null;
+    JobRecipe recipe = recipe(cfg, spec, train, preprocessing);
     TrainingState start = null;
     String resumedFrom = "";
-    if (resume) {
+    List<JobRecipe.Change> changes = List.of();
+    if (resume.resumes()) {
       if (store == null) {
         throw new IllegalArgumentException("resuming needs a checkpoint directory (checkpoint.dir)");
       }
       Optional<Checkpoint> latest = store.latest();
       if (latest.isPresent()) {
-        start = TrainingCheckpoints.toState(latest.get(), spec, cfg, preprocessing);
-        resumedFrom = store.list().get(0);
+        String name = store.list().get(0);
+        TrainingCheckpoints.Resumed resumed = TrainingCheckpoints.resume(latest.get(), name, spec, cfg, recipe, resume);
+        start = resumed.state();
+        changes = resumed.changes();
+        resumedFrom = name;
       }
     }
     SparkGradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
@@ -75,14 +88,29 @@ public final class SparkTrainer {
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
     Evaluator evaluator = evaluation == null ? null
         : new SparkEvaluator(sc, evaluation, spec, TrainingRecipe.CHUNK_ROWS, target);
-    TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing);
+    TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing, recipe);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
         .monitorEvaluation(evaluationIsValidation);
     if (start == null) {
       float[] params = TrainingRecipe.of(cfg).initializer().initialise(spec, cfg.train().seed());
       start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
     }
-    return new Prepared(spec, trainer, start, resumedFrom);
+    return new Prepared(spec, trainer, start, resumedFrom, changes);
+  }
+
+  /**
+   * What decides this run's bits: the configuration and what the data and the cluster decided
+   * (the network, rows, partitions, GEMM kernel, preprocessing).
+   */
+  static JobRecipe recipe(TrainConfig cfg, NetworkSpec spec, PackedDataset train, Preprocessing preprocessing) {
+    Map<String, Object> facts = new TreeMap<>();
+    facts.put("model.network", spec.describe());
+    facts.put("data.trainRows", train.rows());
+    facts.put("data.features", train.features());
+    facts.put("spark.partitions", train.partitions());
+    facts.put("math.kernel", Kernels.description());
+    if (preprocessing != null) facts.put(TrainingCheckpoints.PREPROCESSING, TrainingCheckpoints.preprocessingText(preprocessing));
+    return JobRecipe.of(cfg, facts);
   }
 
   /** The network {@code recipe} asks for, sized by the packed training data. */
@@ -94,11 +122,11 @@ public final class SparkTrainer {
    * Trains on a training set with an optional validation set, without preprocessing of its own.
    *
    * @param validation  evaluated after every epoch and watched by early stopping; null for none
-   * @param resume      continue from the newest checkpoint in {@code checkpoint.dir}, if there is one
+   * @param resume      whether to continue from the newest checkpoint in {@code checkpoint.dir}
    * @param listeners   observers of the loop, added in order
    */
   public static Outcome run(JavaSparkContext sc, TrainConfig cfg, PackedDataset train, PackedDataset validation,
-                            boolean resume, List<TrainingListener> listeners) throws IOException {
+                            ResumePolicy resume, List<TrainingListener> listeners) throws IOException {
     Prepared prepared = prepare(sc, cfg, network(TrainingRecipe.of(cfg), train), train, validation, validation != null,
         null, resume);
     for (TrainingListener l : listeners) prepared.trainer().addListener(l);

@@ -191,6 +191,7 @@ class EvaluatePredictTest {
     more.set(3, "train.epochs=2");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(
         TrainConfig.load(null, more), tmp.resolve("resume/out2").toString(), true, QUIET));
-    assertTrue(e.getMessage().contains("other preprocessing statistics"), e.getMessage());
+    assertTrue(e.getMessage().contains("data.trainRows: checkpoint 800, this run 801"), e.getMessage());
+    assertTrue(e.getMessage().contains("data.preprocessing: checkpoint"), e.getMessage());
   }
 }

@@ -125,6 +125,51 @@ class TrainJobTest {
   }
 
   @Test
+  void resumingWithAChangedRecipeIsRefusedWithEachChangeUnlessChangesAreAccepted() throws Exception {
+    String ckpt = tmp.resolve("ckpt").toUri().toString();
+    run(TrainConfig.load(null, small("train.epochs=1", "checkpoint.dir=" + ckpt)), tmp.resolve("a").toString(), false);
+    TrainConfig changed = TrainConfig.load(null, small("checkpoint.dir=" + ckpt, "train.batchSize=50",
+        "train.learningRate=0.1", "spark.partitions=3", "checkpoint.keep=5", "train.logEveryRounds=7"));
+
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> run(changed, tmp.resolve("b").toString(), true));
+    stopSpark();
+    String message = refused.getMessage();
+    assertTrue(message.contains("(3 changes)"), message);
+    assertTrue(message.contains("train.batchSize: checkpoint 100, this run 50"), message);
+    assertTrue(message.contains("train.learningRate: checkpoint 0.05, this run 0.1"), message);
+    assertTrue(message.contains("spark.partitions: checkpoint 4, this run 3"), message);
+    assertTrue(message.contains("--resume-with-changes"), message);
+    // Keys that change no weight (how many checkpoints to keep, logging) are not part of the recipe.
+    assertTrue(!message.contains("checkpoint.keep") && !message.contains("logEveryRounds"), message);
+    assertTrue(!Files.exists(tmp.resolve("b/summary.json")), "a refused run writes nothing");
+
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    TrainJob.run(changed, tmp.resolve("c").toString(), org.sparkprop.config.ResumePolicy.WITH_CHANGES,
+        new PrintStream(console, true, StandardCharsets.UTF_8));
+    stopSpark();
+    JsonNode resume = JSON.readTree(tmp.resolve("c/summary.json").toFile()).path("resume");
+    assertEquals(org.sparkprop.io.CheckpointStore.nameFor(10), resume.path("from").asText());
+    assertEquals(3, resume.path("changes").size(), resume.toString());
+    JsonNode batch = resume.path("changes").get(1);
+    assertEquals("train.batchSize", batch.path("key").asText(), resume.toString());
+    assertEquals("100", batch.path("checkpoint").asText());
+    assertEquals("50", batch.path("run").asText());
+    assertEquals(false, resume.path("bitIdenticalToUninterrupted").asBoolean(true));
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("train.batchSize: checkpoint 100, this run 50"));
+  }
+
+  @Test
+  void anUnchangedResumeRecordsThatItKeepsTheBits() throws Exception {
+    String ckpt = tmp.resolve("ckpt").toUri().toString();
+    run(TrainConfig.load(null, small("train.epochs=1", "checkpoint.dir=" + ckpt)), tmp.resolve("a").toString(), false);
+    JsonNode resume = run(TrainConfig.load(null, small("checkpoint.dir=" + ckpt)), tmp.resolve("b").toString(), true)
+        .path("resume");
+    assertEquals(0, resume.path("changes").size(), resume.toString());
+    assertTrue(resume.path("bitIdenticalToUninterrupted").asBoolean(false), resume.toString());
+  }
+
+  @Test
   void sameConfigGivesTheSameBitsOnOneTwoAndFourThreadsAndWithTaskRetries() throws Exception {
     List<String> hashes = new ArrayList<>();
     for (String master : new String[] {"local[1]", "local[2]", "local[4]"}) {

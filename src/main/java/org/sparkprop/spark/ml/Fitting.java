@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.spark.SparkTrainer;
@@ -48,7 +49,7 @@ final class Fitting {
           input.data().description());
       History history = new History(cfg.train().logEveryRounds());
       SparkTrainer.Outcome outcome = SparkTrainer.run(sc, cfg, input.data(), input.validation(),
-          params.resume(estimator), List.of(history));
+          ResumePolicy.of(params.resume(estimator)), List.of(history));
       TrainingResult result = outcome.result();
       float[] weights = result.params();
       Map<String, Double> trainingMetrics = new SparkEvaluator(sc, input.data(), outcome.spec(),
