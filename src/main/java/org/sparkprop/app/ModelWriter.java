@@ -23,6 +23,7 @@ final class ModelWriter {
     ObjectNode provenance = JSON.createObjectNode();
     provenance.put("dataSource", data.description());
     provenance.put("seed", cfg.train().seed());
+    provenance.put("partitions", data.train().partitions());
     provenance.set("trainingConfig", JSON.valueToTree(cfg.resolved()));
     provenance.set("finalMetrics", testMetrics);
     provenance.put("trainLoss", result.trainLoss());

@@ -25,6 +25,7 @@ import org.sparkprop.config.JobRecipe;
 import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BadRowReport;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.report.BatchSizeAdvisor;
@@ -61,13 +62,14 @@ public final class TrainJob {
     SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
     Configuration hadoop = sc.hadoopConfiguration();
-    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
-    console.printf(Locale.ROOT, "spark %s, master %s, %d partitions; BLAS: %s%n", sc.version(), sc.master(),
-        partitions, Kernels.description());
+    console.printf(Locale.ROOT, "spark %s, master %s; BLAS: %s%n", sc.version(), sc.master(), Kernels.description());
 
-    DataSets data = DataSets.load(cfg, sc, partitions, console);
+    PartitionSizing partitioning = DataSets.partitioning(cfg);
+    DataSets data = DataSets.load(cfg, sc, partitioning, console);
     try {
       console.println("data: " + data.description());
+      console.println("training data: " + partitioning.explain(data.train().rows(),
+          data.train().features() + data.train().targetWidth()));
       NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
       console.println("network: " + spec.describe());
       long cachedBytes = data.train().cachedBytes();

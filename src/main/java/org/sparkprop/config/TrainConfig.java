@@ -209,7 +209,8 @@ public final class TrainConfig implements Serializable {
         v.number("train.clipNorm"), new EarlyStopping(v.integer("train.earlyStopping.patience"),
             v.choice("train.earlyStopping.metric", StopMetric.class)),
         v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"));
-    Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.text("spark.storageLevel"),
+    Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.longInteger("spark.partitionBytes"),
+        v.text("spark.storageLevel"),
         v.integer("spark.treeFanIn"), v.settings("spark.conf"));
     Checkpoint checkpoint = new Checkpoint(v.text("checkpoint.dir"), v.integer("checkpoint.everyRounds"),
         v.integer("checkpoint.keep"));
@@ -327,7 +328,7 @@ public final class TrainConfig implements Serializable {
   }
 
   /** The {@code spark.*} keys. */
-  public record Spark(String master, int partitions, String storageLevel, int treeFanIn,
+  public record Spark(String master, int partitions, long partitionBytes, String storageLevel, int treeFanIn,
                       Map<String, String> conf) implements Serializable {
     public Spark {
       conf = Collections.unmodifiableMap(new TreeMap<>(conf));

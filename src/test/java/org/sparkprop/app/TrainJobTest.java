@@ -170,6 +170,23 @@ class TrainJobTest {
   }
 
   @Test
+  void theDefaultPartitionsComeFromTheDataSoOneTwoAndFourThreadsGiveTheSameBits() throws Exception {
+    // 960 training rows of 2 features and a label: 11,520 bytes over 5,000 bytes -> 3 partitions,
+    // whatever the default parallelism (1, 2 or 4 here).
+    List<String> hashes = new ArrayList<>();
+    for (String master : new String[] {"local[1]", "local[2]", "local[4]"}) {
+      Path out = tmp.resolve(master);
+      ObjectNode summary = run(TrainConfig.load(null, small("spark.partitions=0", "spark.partitionBytes=5000",
+          "spark.master=" + master)), out.toString(), false);
+      assertEquals(3, summary.path("partitions").asInt(), master);
+      JsonNode model = JSON.readTree(out.resolve("model/metadata.json").toFile());
+      assertEquals(3, model.findValue("partitions").asInt(), "the model records the partitions: " + model);
+      hashes.add(summary.path("weightsSha256").asText());
+    }
+    assertEquals(1, hashes.stream().distinct().count(), hashes.toString());
+  }
+
+  @Test
   void sameConfigGivesTheSameBitsOnOneTwoAndFourThreadsAndWithTaskRetries() throws Exception {
     List<String> hashes = new ArrayList<>();
     for (String master : new String[] {"local[1]", "local[2]", "local[4]"}) {

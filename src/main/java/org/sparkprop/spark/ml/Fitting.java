@@ -18,6 +18,7 @@ import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.SparkEvaluator;
+import org.sparkprop.spark.input.DataSets;
 import org.sparkprop.spark.input.FrameData;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
@@ -39,11 +40,10 @@ final class Fitting {
     SparkpropParamSet params = estimator.sparkpropParamSet();
     TrainConfig cfg = params.toConfig(estimator);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
     // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
     FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
-        params.task() == Task.CLASSIFICATION, split, partitions, StorageLevel.fromString(cfg.spark().storageLevel())), null);
+        params.task() == Task.CLASSIFICATION, split, DataSets.partitioning(cfg), StorageLevel.fromString(cfg.spark().storageLevel())), null);
     try {
       LOG.info("{} {}: fitting on {}", estimator.getClass().getSimpleName(), estimator.uid(),
           input.data().description());

@@ -155,6 +155,11 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  default S setPartitionBytes(long value) {
+    set(partitionBytes(), value);
+    return self();
+  }
+
   default S setStorageLevel(String value) {
     set(storageLevel(), value);
     return self();

@@ -142,6 +142,10 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("partitions");
   }
 
+  default LongParam partitionBytes() {
+    return sparkpropParamSet().param("partitionBytes");
+  }
+
   default Param<String> storageLevel() {
     return sparkpropParamSet().param("storageLevel");
   }
@@ -276,6 +280,10 @@ public interface SparkpropParams extends Params {
 
   default int getPartitions() {
     return (Integer) getOrDefault(partitions());
+  }
+
+  default long getPartitionBytes() {
+    return (Long) getOrDefault(partitionBytes());
   }
 
   default String getStorageLevel() {
