@@ -59,10 +59,14 @@ public final class TrainJob {
       throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
-    SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf());
+    // Decided before Spark starts: the executors are launched with the kernel pinned.
+    String kernel = Kernels.decide(cfg.math().kernel());
+    SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf(), kernel);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    SparkTrainer.kernel(sc, cfg); // in local mode, refuses a kernel this JVM cannot run before the data is read
     Configuration hadoop = sc.hadoopConfiguration();
-    console.printf(Locale.ROOT, "spark %s, master %s; BLAS: %s%n", sc.version(), sc.master(), Kernels.description());
+    console.printf(Locale.ROOT, "spark %s, master %s; GEMM kernel of the job: %s (math.kernel = %s); driver's BLAS: %s%n",
+        sc.version(), sc.master(), kernel, cfg.math().kernel().configName(), Kernels.description());
 
     PartitionSizing partitioning = DataSets.partitioning(cfg);
     DataSets data = DataSets.load(cfg, sc, partitioning, console);
@@ -122,6 +126,7 @@ public final class TrainJob {
       summary.put("sparkMaster", sc.master());
       summary.put("partitions", data.train().partitions());
       summary.put("blas", Kernels.description());
+      summary.put("kernel", kernel);
       summary.set("resume", resumeRecord(prepared));
       summary.put("epochs", result.epochs());
       summary.put("rounds", result.rounds());
@@ -139,7 +144,7 @@ public final class TrainJob {
       try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
         out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
       }
-      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
+      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data, kernel);
       int reportFiles = report.finish(summary, testStats, result.params()).size();
       printFinal(console, result, testMetrics, outputDir);
       console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),

@@ -66,7 +66,8 @@ public final class SparkTrainer {
                                  Preprocessing preprocessing, ResumePolicy resume) throws IOException {
     CheckpointStore store = cfg.checkpoint().enabled()
         ? new CheckpointStore(cfg.checkpoint().dir(), sc.hadoopConfiguration(), cfg.checkpoint().keep()) : null;
-    JobRecipe recipe = recipe(cfg, spec, train, preprocessing);
+    String kernel = kernel(sc, cfg);
+    JobRecipe recipe = recipe(cfg, spec, train, preprocessing, kernel);
     TrainingState start = null;
     String resumedFrom = "";
     List<JobRecipe.Change> changes = List.of();
@@ -84,7 +85,7 @@ public final class SparkTrainer {
       }
     }
     SparkGradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
-        cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn());
+        cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel);
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
     Evaluator evaluator = evaluation == null ? null
         : new SparkEvaluator(sc, evaluation, spec, TrainingRecipe.CHUNK_ROWS, target);
@@ -102,15 +103,26 @@ public final class SparkTrainer {
    * What decides this run's bits: the configuration and what the data and the cluster decided
    * (the network, rows, partitions, GEMM kernel, preprocessing).
    */
-  static JobRecipe recipe(TrainConfig cfg, NetworkSpec spec, PackedDataset train, Preprocessing preprocessing) {
+  static JobRecipe recipe(TrainConfig cfg, NetworkSpec spec, PackedDataset train, Preprocessing preprocessing,
+                          String kernel) {
     Map<String, Object> facts = new TreeMap<>();
     facts.put("model.network", spec.describe());
     facts.put("data.trainRows", train.rows());
     facts.put("data.features", train.features());
     facts.put("spark.partitions", train.partitions());
-    facts.put("math.kernel", Kernels.description());
+    facts.put("math.kernel", kernel);
     if (preprocessing != null) facts.put(TrainingCheckpoints.PREPROCESSING, TrainingCheckpoints.preprocessingText(preprocessing));
     return JobRecipe.of(cfg, facts);
+  }
+
+  /**
+   * The job's GEMM kernel ({@link Kernels#decide}). In local mode the tasks run in this JVM, so a
+   * kernel it cannot run is refused here, before any data is read.
+   */
+  public static String kernel(JavaSparkContext sc, TrainConfig cfg) {
+    String kernel = Kernels.decide(cfg.math().kernel());
+    if (sc.isLocal()) Kernels.forJob(kernel, "the driver (local mode runs the tasks in it)");
+    return kernel;
   }
 
   /** The network {@code recipe} asks for, sized by the packed training data. */

@@ -187,6 +187,24 @@ class TrainJobTest {
   }
 
   @Test
+  void theJobsKernelIsRecordedAndALocalJobRefusesOneItsJvmDidNotLoad() throws Exception {
+    String loaded = org.sparkprop.math.Kernels.loadedKernel();
+    ObjectNode auto = run(TrainConfig.load(null, small()), tmp.resolve("auto").toString(), false);
+    assertEquals(loaded, auto.path("kernel").asText());
+    Path portableOut = tmp.resolve("portable");
+    ObjectNode portable = run(TrainConfig.load(null, small("math.kernel=portable")), portableOut.toString(), false);
+    assertEquals("portable", portable.path("kernel").asText());
+    assertEquals("portable", JSON.readTree(portableOut.resolve("model/metadata.json").toFile()).findValue("kernel").asText());
+
+    String other = loaded.equalsIgnoreCase("Haswell") ? "skylakex" : "haswell";
+    org.sparkprop.math.KernelMismatchException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.sparkprop.math.KernelMismatchException.class,
+        () -> run(TrainConfig.load(null, small("math.kernel=" + other)), tmp.resolve("other").toString(), false));
+    assertTrue(e.getMessage().startsWith("the driver (local mode runs the tasks in it) runs the GEMM kernel " + loaded
+        + ", not this job's kernel "), e.getMessage());
+  }
+
+  @Test
   void sameConfigGivesTheSameBitsOnOneTwoAndFourThreadsAndWithTaskRetries() throws Exception {
     List<String> hashes = new ArrayList<>();
     for (String master : new String[] {"local[1]", "local[2]", "local[4]"}) {

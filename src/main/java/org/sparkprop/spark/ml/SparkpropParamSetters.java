@@ -165,6 +165,11 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  default S setKernel(String value) {
+    set(kernel(), value);
+    return self();
+  }
+
   default S setTreeFanIn(int value) {
     set(treeFanIn(), value);
     return self();

@@ -150,6 +150,10 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("storageLevel");
   }
 
+  default Param<String> kernel() {
+    return sparkpropParamSet().param("kernel");
+  }
+
   default IntParam treeFanIn() {
     return sparkpropParamSet().param("treeFanIn");
   }
@@ -288,6 +292,10 @@ public interface SparkpropParams extends Params {
 
   default String getStorageLevel() {
     return getOrDefault(storageLevel());
+  }
+
+  default String getKernel() {
+    return getOrDefault(kernel());
   }
 
   default int getTreeFanIn() {
