@@ -24,10 +24,12 @@ public final class JobRecipe {
 
   /** Keys that never change a weight: outputs, logging, where Spark runs and how it caches. */
   private static final Set<String> NOT_RECIPE = Set.of("checkpoint.dir", "checkpoint.everyRounds", "checkpoint.keep",
-      "train.logEveryRounds", "spark.master", "spark.storageLevel", "spark.conf", "data.test", "data.testLabels");
+      "train.logEveryRounds", "spark.master", "spark.storageLevel", "spark.conf", "data.test", "data.testLabels",
+      // Rounds on the driver or as Spark jobs give the same bits (DriverGradientSource).
+      "train.execution");
 
   /** The run's length: part of the recipe only for a schedule that spans the whole run. */
-  private static final Set<String> LENGTH = Set.of("train.epochs", "train.maxRounds");
+  private static final Set<String> LENGTH = Set.of("train.epochs", "train.maxEpochs", "train.maxRounds");
 
   private final SortedMap<String, String> entries;
 

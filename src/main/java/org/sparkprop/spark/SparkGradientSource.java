@@ -20,16 +20,18 @@ import org.sparkprop.math.KernelMismatchException;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
-import org.sparkprop.train.EpochPermutation;
+import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.PartitionRound;
 import scala.Tuple2;
 
 /**
  * One Spark job per round: broadcast the weights, let every partition compute the gradient of its
- * rows of global batch t ({@link GradientAccumulator#add}, the same code as the single-JVM trainer), and
- * merge the partition results in partition-index order.
+ * rows of global batch t ({@link PartitionRound#gradient}, the same code as the single-JVM trainer and
+ * {@link DriverGradientSource}), and merge the partition results in partition-index order (the
+ * order {@link PartitionRound#merge} states).
  *
  * <p>Merging in a fixed order is what makes a run bit-for-bit reproducible whatever the number of
  * executors, their speed or task retries: float addition is not associative, and Spark's own
@@ -48,7 +50,7 @@ public final class SparkGradientSource implements GradientSource {
   private final String kernel;
   private long lastBroadcastId = -1;
   private final Map<Long, Path> testHolds; // empty outside tests
-  private final scala.collection.immutable.Seq<Object> allPartitions; // 0 .. partitions-1
+  private final scala.collection.immutable.List<Object> allPartitions; // 0 .. partitions-1
 
   private static final scala.reflect.ClassTag<GradientAccumulator> ACCUMULATOR_TAG =
       scala.reflect.ClassTag$.MODULE$.apply(GradientAccumulator.class);
@@ -71,7 +73,7 @@ public final class SparkGradientSource implements GradientSource {
     this.fanIn = Math.max(2, fanIn);
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < data.partitions(); i++) ids.add(i);
-    this.allPartitions = scala.jdk.javaapi.CollectionConverters.asScala(ids).toList();
+    this.allPartitions = SparkLine.asScala(ids);
     this.testHolds = TestFaults.holds(sc.getConf());
     TestFaults.failFirstAttemptsIfConfigured(sc.sc());
   }
@@ -97,7 +99,7 @@ public final class SparkGradientSource implements GradientSource {
         sc.sc().runJob(data.blocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts), ACCUMULATOR_TAG);
         long m0 = System.nanoTime();
         for (int p = 0; p < parts.length; p++) checkKernel(parts[p], "partition " + p, kernel);
-        merged = mergeInOrder(java.util.Arrays.asList(parts));
+        merged = PartitionRound.inOrder(java.util.Arrays.asList(parts));
         mergeNanos = System.nanoTime() - m0;
       } else {
         int groups = (data.partitions() + fanIn - 1) / fanIn;
@@ -115,7 +117,7 @@ public final class SparkGradientSource implements GradientSource {
           checkKernel(g._2, "partition group " + g._1, kernel);
           ordered.add(g._2);
         }
-        merged = mergeInOrder(ordered);
+        merged = PartitionRound.inOrder(ordered);
         mergeNanos = System.nanoTime() - m0;
       }
     } finally {
@@ -148,15 +150,6 @@ public final class SparkGradientSource implements GradientSource {
     return lastBroadcastId;
   }
 
-  static GradientAccumulator mergeInOrder(List<GradientAccumulator> parts) {
-    GradientAccumulator total = null;
-    for (GradientAccumulator part : parts) {
-      if (total == null) total = part;
-      else total.merge(part);
-    }
-    return total;
-  }
-
   /** Executor-side merge of one group: sort by partition index, then add in that order. */
   static GradientAccumulator mergeByPartitionIndex(Iterable<Tuple2<Integer, GradientAccumulator>> parts) {
     List<Tuple2<Integer, GradientAccumulator>> list = new ArrayList<>();
@@ -164,7 +157,7 @@ public final class SparkGradientSource implements GradientSource {
     list.sort(Comparator.comparing(Tuple2::_1));
     List<GradientAccumulator> ordered = new ArrayList<>(list.size());
     for (Tuple2<Integer, GradientAccumulator> t : list) ordered.add(t._2);
-    return mergeInOrder(ordered);
+    return PartitionRound.inOrder(ordered);
   }
 
   /** The per-partition work of a round; captures only serialisable, small values. */
@@ -197,13 +190,9 @@ public final class SparkGradientSource implements GradientSource {
       float[] params = weights.value();
       String where = here();
       DenseNetwork network = new DenseNetwork(spec, Kernels.forJob(kernel, where));
-      EpochPermutation permutation = batches.permutation(epoch);
-      GradientAccumulator acc = new GradientAccumulator(params.length).computedWith(Kernels.runningKernel(kernel), where);
-      while (blocks.hasNext()) {
-        PackedBlock block = blocks.next();
-        acc.add(network, params, block, permutation, batches.start(batch), batches.end(batch),
-            WorkspaceCache.get(spec, targetWidth, chunkRows));
-      }
+      GradientAccumulator acc = PartitionRound.gradient(network, params, blocks, batches.permutation(epoch),
+          batches.start(batch), batches.end(batch), WorkspaceCache.get(spec, targetWidth, chunkRows))
+          .computedWith(Kernels.runningKernel(kernel), where);
       return Collections.singletonList(acc).iterator();
     }
   }
@@ -227,7 +216,7 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public GradientAccumulator apply(TaskContext context, scala.collection.Iterator<PackedBlock> blocks) {
-      return task.call(scala.jdk.javaapi.CollectionConverters.asJava(blocks)).next();
+      return task.call(SparkLine.asJava(blocks)).next();
     }
   }
 

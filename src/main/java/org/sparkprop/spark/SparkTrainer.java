@@ -17,7 +17,10 @@ import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkprop.train.Evaluator;
+import org.sparkprop.train.GradientSource;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
@@ -28,11 +31,13 @@ import org.sparkprop.train.TrainingState;
  * the network, the options, the initial weights, checkpoints and resumption come from the same
  * recipe as the {@code train} command's ({@link TrainingRecipe}, {@link TrainingCheckpoints}), and
  * the loop is the same
- * {@link SparkGradientSource} and {@link TrainingLoop}. Given the same rows in the same partitions and
+ * {@link TrainingLoop} over a {@link SparkGradientSource}, or over a {@link DriverGradientSource} when
+ * {@link Execution} puts the rounds on the driver (the same bits either way). Given the same rows in the same partitions and
  * the same configuration, the weights are therefore bit-identical to the command's: both the
  * {@code train} command and the Spark ML estimators start their loop here.
  */
 public final class SparkTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
   /** The trained network and how the run went. */
   public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed, List<JobRecipe.Change> changes) {
@@ -44,9 +49,22 @@ public final class SparkTrainer {
    * resume from it (empty unless {@link ResumePolicy#WITH_CHANGES} allowed some).
    */
   public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom,
-                         List<JobRecipe.Change> changes) {
+                         List<JobRecipe.Change> changes, Execution execution, Evaluators evaluators) {
     public Outcome run() {
       return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty(), changes);
+    }
+
+    /** An evaluator of {@code data} where this run's rounds run, in the target's units. */
+    public Evaluator evaluator(PackedDataset data) {
+      return evaluators.of(data);
+    }
+  }
+
+  /** Evaluators of this run's network, on the driver or as Spark jobs as the run's {@link Execution} says. */
+  public record Evaluators(JavaSparkContext sc, NetworkSpec spec, TargetScaling target, boolean onDriver) {
+    public Evaluator of(PackedDataset data) {
+      return onDriver ? new DriverEvaluator(data, spec, TrainingRecipe.CHUNK_ROWS, target)
+          : new SparkEvaluator(sc, data, spec, TrainingRecipe.CHUNK_ROWS, target);
     }
   }
 
@@ -61,6 +79,13 @@ public final class SparkTrainer {
    * @param resume        whether to continue from the newest checkpoint in {@code checkpoint.dir}, if
    *                      there is one, and whether its recipe may differ from this run's
    */
+  public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
+                                 PackedDataset evaluation, boolean evaluationIsValidation,
+                                 Preprocessing preprocessing, boolean resume) throws IOException {
+    return prepare(sc, cfg, spec, train, evaluation, evaluationIsValidation, preprocessing, ResumePolicy.of(resume));
+  }
+
+  /** As above, with the resume policy spelled out ({@link ResumePolicy#WITH_CHANGES} accepts a changed recipe). */
   public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
                                  PackedDataset evaluation, boolean evaluationIsValidation,
                                  Preprocessing preprocessing, ResumePolicy resume) throws IOException {
@@ -84,19 +109,25 @@ public final class SparkTrainer {
         resumedFrom = name;
       }
     }
-    SparkGradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
-        cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel);
+    Execution execution = Execution.decide(cfg.train(), train);
+    GradientSource source = execution.onDriver()
+        ? new DriverGradientSource(train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
+            cfg.spark().treeFanIn(), kernel)
+        : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
+            cfg.spark().treeFanIn(), kernel);
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
-    Evaluator evaluator = evaluation == null ? null
-        : new SparkEvaluator(sc, evaluation, spec, TrainingRecipe.CHUNK_ROWS, target);
-    TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing, recipe);
+    Evaluators evaluators = new Evaluators(sc, spec, target, execution.onDriver());
+    Evaluator evaluator = evaluation == null ? null : evaluators.of(evaluation);
+    TrainingCheckpoints.Sink sink = store == null ? null
+        : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing, recipe);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
         .monitorEvaluation(evaluationIsValidation);
     if (start == null) {
       float[] params = TrainingRecipe.of(cfg).initializer().initialise(spec, cfg.train().seed());
       start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
     }
-    return new Prepared(spec, trainer, start, resumedFrom, changes);
+    LOG.info("rounds run on the {}", execution.describe());
+    return new Prepared(spec, trainer, start, resumedFrom, changes, execution, evaluators);
   }
 
   /**

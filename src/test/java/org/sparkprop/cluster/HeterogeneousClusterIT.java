@@ -93,7 +93,7 @@ class HeterogeneousClusterIT {
         "--set", "model.hidden=8", "--set", "model.activation=tanh",
         "--set", "train.optimizer=momentum", "--set", "train.learningRate=0.05",
         "--set", "train.batchSize=24", "--set", "train.epochs=2", "--set", "train.seed=5",
-        "--set", "spark.partitionBytes=2000", "--set", "train.logEveryRounds=1"));
+        "--set", "spark.partitionBytes=2000", "--set", "train.execution=spark", "--set", "train.logEveryRounds=1"));
     args.addAll(List.of(more));
     return args;
   }
