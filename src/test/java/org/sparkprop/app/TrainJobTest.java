@@ -60,7 +60,9 @@ class TrainJobTest {
     List<String> o = new ArrayList<>(List.of("data.format=playground", "data.playground.name=circle",
         "data.playground.rows=1200", "data.playground.noise=0.1", "model.hidden=8", "model.activation=tanh",
         "train.optimizer=momentum", "train.learningRate=0.05", "train.batchSize=100", "train.epochs=2",
-        "train.seed=5", "spark.partitions=4", "train.logEveryRounds=1000"));
+        "train.seed=5", "spark.partitions=4", "train.logEveryRounds=1000",
+        // Rounds as Spark jobs (what these tests are about) on all 960 training rows.
+        "train.execution=spark", "data.validationFraction=0"));
     o.addAll(List.of(more));
     return o;
   }
@@ -89,7 +91,8 @@ class TrainJobTest {
         roundsSeconds + " s of rounds in a loop of " + written.path("loopSeconds").asDouble() + " s");
     assertTrue(written.path("testMetrics").path("accuracy").asDouble() >= 0.99, written.path("testMetrics").toString());
     assertEquals(40, written.path("epochs").asInt());
-    assertEquals(40 * 32, written.path("rounds").asInt()); // 2,000 training rows / 64 = 31.25 -> 32 rounds per epoch
+    // 2,000 training rows less the default validation split of 10% = 1,800 / 64 = 28.1 -> 29 rounds per epoch.
+    assertEquals(40 * 29, written.path("rounds").asInt());
     assertEquals("local[2]", written.path("config").path("spark.master").asText());
     assertTrue(written.path("samplesPerSecond").asDouble() > 0);
     assertTrue(written.path("cachedBytes").asLong() > 0);
