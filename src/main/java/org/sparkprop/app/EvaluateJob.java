@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.io.LoadedModel;
 import org.sparkprop.nn.Loss;
@@ -56,7 +57,7 @@ public final class EvaluateJob {
     OpenedInput input = DataSets.expecting(request.open(spark, model, classes ? LabelMode.CLASSES : LabelMode.VALUES, partitions),
         model.spec().inputs(), model.preprocessing().labels(), "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
-        model.preprocessing().features().method(), false, ValidationSplit.none(), partitions, StorageLevel.MEMORY_AND_DISK(),
+        model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions), StorageLevel.MEMORY_AND_DISK(),
         InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Result data = InputLoader.load(input, plan, console);
     EvaluationAccumulator stats;

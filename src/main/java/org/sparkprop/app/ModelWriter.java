@@ -19,10 +19,12 @@ final class ModelWriter {
   }
 
   static void write(String dirUri, Configuration hadoop, NetworkSpec spec, TrainConfig cfg, TrainingResult result,
-                    ObjectNode testMetrics, DataSets data) throws IOException {
+                    ObjectNode testMetrics, DataSets data, String kernel) throws IOException {
     ObjectNode provenance = JSON.createObjectNode();
     provenance.put("dataSource", data.description());
     provenance.put("seed", cfg.train().seed());
+    provenance.put("partitions", data.train().partitions());
+    provenance.put("kernel", kernel);
     provenance.set("trainingConfig", JSON.valueToTree(cfg.resolved()));
     provenance.set("finalMetrics", testMetrics);
     provenance.put("trainLoss", result.trainLoss());

@@ -26,6 +26,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.ParsedRow;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.PartitionReader;
@@ -61,7 +62,7 @@ public final class PredictJob {
     OpenedInput input = DataSets.expecting(request.open(spark, model, LabelMode.NONE, partitions), model.spec().inputs(),
         null, "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
-        model.preprocessing().features().method(), false, ValidationSplit.none(), partitions, StorageLevel.NONE(),
+        model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions), StorageLevel.NONE(),
         InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Scanned scanned = InputLoader.scan(input, plan, console);
 

@@ -7,6 +7,7 @@ import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.input.DataSets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,8 +20,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sparkprop.config.JobRecipe;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BadRowReport;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.report.BatchSizeAdvisor;
@@ -44,20 +48,31 @@ public final class TrainJob {
   private TrainJob() {
   }
 
-  /** Runs the job and returns the summary it wrote. */
+  /** Runs the job, resuming only a checkpoint of the same recipe if {@code resume}, and returns the summary it wrote. */
   public static ObjectNode run(TrainConfig cfg, String outputDir, boolean resume, PrintStream console) throws IOException {
+    return run(cfg, outputDir, ResumePolicy.of(resume), console);
+  }
+
+  /** Runs the job and returns the summary it wrote. */
+  public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console)
+      throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
-    SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf());
+    // Decided before Spark starts: the executors are launched with the kernel pinned.
+    String kernel = Kernels.decide(cfg.math().kernel());
+    SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf(), kernel);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    SparkTrainer.kernel(sc, cfg); // in local mode, refuses a kernel this JVM cannot run before the data is read
     Configuration hadoop = sc.hadoopConfiguration();
-    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
-    console.printf(Locale.ROOT, "spark %s, master %s, %d partitions; BLAS: %s%n", sc.version(), sc.master(),
-        partitions, Kernels.description());
+    console.printf(Locale.ROOT, "spark %s, master %s; GEMM kernel of the job: %s (math.kernel = %s); driver's BLAS: %s%n",
+        sc.version(), sc.master(), kernel, cfg.math().kernel().configName(), Kernels.description());
 
-    DataSets data = DataSets.load(cfg, sc, partitions, console);
+    PartitionSizing partitioning = DataSets.partitioning(cfg);
+    DataSets data = DataSets.load(cfg, sc, partitioning, console);
     try {
       console.println("data: " + data.description());
+      console.println("training data: " + partitioning.explain(data.train().rows(),
+          data.train().features() + data.train().targetWidth()));
       NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
       console.println("network: " + spec.describe());
       long cachedBytes = data.train().cachedBytes();
@@ -69,11 +84,16 @@ public final class TrainJob {
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
           data.validation() != null, data.preprocessing(), resume);
       console.println("rounds run on the " + prepared.execution().describe());
-      if (resume) {
+      if (resume.resumes()) {
         console.println(prepared.resumedFrom().isEmpty()
             ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
             : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
                 prepared.start().epoch() + 1, prepared.start().round()));
+        if (!prepared.changes().isEmpty()) {
+          console.println("resuming with changes to the checkpoint's recipe (this run will not repeat an uninterrupted"
+              + " one bit for bit):");
+          for (JobRecipe.Change c : prepared.changes()) console.println("  " + c);
+        }
       }
       TrainingLoop trainer = prepared.trainer();
 
@@ -108,6 +128,8 @@ public final class TrainJob {
       summary.put("execution", prepared.execution().onDriver() ? "driver" : "spark");
       summary.put("executionReason", prepared.execution().reason());
       summary.put("blas", Kernels.description());
+      summary.put("kernel", kernel);
+      summary.set("resume", resumeRecord(prepared));
       summary.put("epochs", result.epochs());
       summary.put("rounds", result.rounds());
       summary.put("stoppedEarly", result.stoppedEarly());
@@ -127,7 +149,7 @@ public final class TrainJob {
       try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
         out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
       }
-      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
+      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data, kernel);
       int reportFiles = report.finish(summary, testStats, result.params()).size();
       printFinal(console, result, testMetrics, outputDir);
       console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
@@ -136,6 +158,21 @@ public final class TrainJob {
     } finally {
       data.unpersist();
     }
+  }
+
+  /**
+   * Whether the run resumed, from which checkpoint, and the recipe changes accepted to do so; a run
+   * with changes no longer promises the bits of an uninterrupted one.
+   */
+  private static ObjectNode resumeRecord(SparkTrainer.Prepared prepared) {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("from", prepared.resumedFrom());
+    ArrayNode changes = r.putArray("changes");
+    for (JobRecipe.Change c : prepared.changes()) {
+      changes.addObject().put("key", c.key()).put("checkpoint", c.checkpoint()).put("run", c.run());
+    }
+    r.put("bitIdenticalToUninterrupted", prepared.changes().isEmpty());
+    return r;
   }
 
   /** Per input, the rows read and the bad rows skipped by reason (empty objects when none were bad). */

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.Playground.ExtraFeature;
 import org.sparkprop.data.Playground.Kind;
+import org.sparkprop.math.GemmKernel;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.Loss;
@@ -38,15 +39,17 @@ public final class TrainConfig implements Serializable {
   private final Data data;
   private final Model model;
   private final Train train;
+  private final MathSection math;
   private final Spark spark;
   private final Checkpoint checkpoint;
   private final Map<String, Object> resolved;
 
-  private TrainConfig(Data data, Model model, Train train, Spark spark, Checkpoint checkpoint,
+  private TrainConfig(Data data, Model model, Train train, MathSection math, Spark spark, Checkpoint checkpoint,
                       Map<String, Object> resolved) {
     this.data = data;
     this.model = model;
     this.train = train;
+    this.math = math;
     this.spark = spark;
     this.checkpoint = checkpoint;
     this.resolved = Collections.unmodifiableMap(new TreeMap<>(resolved));
@@ -87,6 +90,10 @@ public final class TrainConfig implements Serializable {
 
   public Train train() {
     return train;
+  }
+
+  public MathSection math() {
+    return math;
   }
 
   public Spark spark() {
@@ -144,7 +151,7 @@ public final class TrainConfig implements Serializable {
     }
   }
 
-  private static String renderValue(Object v) {
+  static String renderValue(Object v) {
     if (v instanceof String s) return quote(s);
     if (v instanceof List<?> list) {
       StringBuilder sb = new StringBuilder("[");
@@ -212,11 +219,13 @@ public final class TrainConfig implements Serializable {
             v.choice("train.earlyStopping.metric", StopMetric.class)),
         v.choice("train.execution", Execution.class), v.longInteger("train.driverMaxBytes"),
         v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"));
-    Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.text("spark.storageLevel"),
+    Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.longInteger("spark.partitionBytes"),
+        v.text("spark.storageLevel"),
         v.integer("spark.treeFanIn"), v.settings("spark.conf"));
     Checkpoint checkpoint = new Checkpoint(v.text("checkpoint.dir"), v.integer("checkpoint.everyRounds"),
         v.integer("checkpoint.keep"));
-    return new TrainConfig(data, model, train, spark, checkpoint, v.all());
+    MathSection math = new MathSection(v.choice("math.kernel", GemmKernel.class));
+    return new TrainConfig(data, model, train, math, spark, checkpoint, v.all());
   }
 
   /**
@@ -350,8 +359,12 @@ public final class TrainConfig implements Serializable {
     }
   }
 
+  /** The {@code math.*} keys (not named Math, which would hide java.lang.Math here). */
+  public record MathSection(GemmKernel kernel) implements Serializable {
+  }
+
   /** The {@code spark.*} keys. */
-  public record Spark(String master, int partitions, String storageLevel, int treeFanIn,
+  public record Spark(String master, int partitions, long partitionBytes, String storageLevel, int treeFanIn,
                       Map<String, String> conf) implements Serializable {
     public Spark {
       conf = Collections.unmodifiableMap(new TreeMap<>(conf));

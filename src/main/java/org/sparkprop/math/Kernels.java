@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
  * <p>The choice is made once, on first use, in every JVM (driver and each executor), so a
  * property meant for executors must reach them, e.g. through
  * {@code spark.executor.extraJavaOptions=-Dsparkprop.blas=java}.
+ *
+ * <p>A job runs one kernel everywhere ({@link GemmKernel}): the driver {@link #decide}s it, and every
+ * task asks for that one ({@link #forJob}), which refuses to compute with another. OpenBLAS reads
+ * {@code OPENBLAS_CORETYPE} once, when its library loads, so a JVM can run only the kernel it
+ * loaded: a job pins its executors' before they start ({@code spark.executorEnv.OPENBLAS_CORETYPE}).
  */
 public final class Kernels {
 
@@ -35,6 +40,66 @@ public final class Kernels {
     return c.fallbackReason() == null
         ? c.gemm().name()
         : c.gemm().name() + "; OpenBLAS unavailable: " + c.fallbackReason();
+  }
+
+  /**
+   * The kernel this JVM's {@link #gemm()} runs: OpenBLAS's core name (e.g. "Haswell") or
+   * {@link GemmKernel#PORTABLE_NAME} for the pure-Java GEMM. Loads the native library if needed.
+   */
+  public static String loadedKernel() {
+    Gemm g = gemm();
+    return g instanceof OpenBlasGemm o ? o.coreName() : GemmKernel.PORTABLE_NAME;
+  }
+
+  /**
+   * The job's kernel, decided on the driver: {@code auto} is the kernel this JVM loads (the
+   * pure-Java one where OpenBLAS cannot load), {@code portable} the pure-Java one, any other the
+   * OpenBLAS core type it names (not checked here: the driver's CPU need not be the executors').
+   */
+  public static String decide(GemmKernel setting) {
+    switch (setting) {
+      case AUTO:
+        return loadedKernel();
+      case PORTABLE:
+        return GemmKernel.PORTABLE_NAME;
+      default:
+        return setting.coreType();
+    }
+  }
+
+  /** Whether a decided kernel is an OpenBLAS core type (and so pinned by {@code OPENBLAS_CORETYPE}). */
+  public static boolean isNative(String kernel) {
+    return !GemmKernel.PORTABLE_NAME.equals(kernel);
+  }
+
+  private static final Gemm PORTABLE = new JavaGemm();
+
+  /**
+   * The GEMM of the job's {@code kernel} in this JVM: the pure-Java one for {@code portable}, else
+   * the process's OpenBLAS if it loaded exactly that kernel.
+   *
+   * @param where this JVM's host (and executor) for the message
+   * @throws KernelMismatchException naming {@code where}, the kernel this JVM runs and the job's
+   */
+  public static Gemm forJob(String kernel, String where) {
+    if (!isNative(kernel)) return PORTABLE;
+    String loaded = loadedKernel();
+    if (!loaded.equalsIgnoreCase(kernel)) {
+      throw KernelMismatchException.onHost(where, loaded, kernel, GemmKernel.PORTABLE_NAME.equals(loaded)
+          ? "OpenBLAS is not available here: " + description()
+          : "OpenBLAS reads OPENBLAS_CORETYPE when it loads, and loaded " + loaded + " here (the variable was "
+              + (System.getenv("OPENBLAS_CORETYPE") == null ? "unset" : "\"" + System.getenv("OPENBLAS_CORETYPE") + "\"")
+              + "; a CPU without the kernel's instructions also falls back)");
+    }
+    return gemm();
+  }
+
+  /**
+   * The kernel a task that asked {@link #forJob} for {@code kernel} computes with, as it will
+   * record it: the pure-Java one, or the kernel this JVM's OpenBLAS loaded.
+   */
+  public static String runningKernel(String kernel) {
+    return isNative(kernel) ? loadedKernel() : GemmKernel.PORTABLE_NAME;
   }
 
   private static volatile Choice chosen;

@@ -41,6 +41,7 @@ public final class OpenBlasGemm implements Gemm {
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static volatile String coreName;
+  private static final String UNKNOWN_CORE = "unknown";
 
   // After the fields above: the self-check already uses the scratch buffers.
   static {
@@ -108,11 +109,8 @@ public final class OpenBlasGemm implements Gemm {
 
   @Override
   public String name() {
-    String core = coreName;
-    if (core == null) {
-      core = detectCoreName();
-      coreName = core;
-    }
+    String core = coreName();
+    if (core.equals(UNKNOWN_CORE)) core = "";
     // The presets can be pointed at another BLAS (org.bytedeco.openblas.load=mkl_rt); say so.
     String library = openblas.blas_get_vendor() == 3 ? "Intel MKL (via the OpenBLAS presets)" : VERSION;
     return library + " (native, 1 thread per call" + (core.isEmpty() ? "" : ", " + core + " kernels")
@@ -265,6 +263,17 @@ public final class OpenBlasGemm implements Gemm {
    * explains a slow executor. openblas_get_corename is only bound by the "full" presets class,
    * which loads one more JNI library, so it is asked only when a description is wanted.
    */
+  /** The core type whose kernels OpenBLAS loaded, e.g. "Haswell"; "unknown" if it cannot say. */
+  String coreName() {
+    String core = coreName;
+    if (core == null) {
+      core = detectCoreName();
+      if (core.isEmpty()) core = UNKNOWN_CORE;
+      coreName = core;
+    }
+    return core;
+  }
+
   private static String detectCoreName() {
     try {
       return openblas_full.openblas_get_corename().getString();

@@ -31,13 +31,14 @@ public final class DriverGradientSource implements GradientSource {
   private EpochPermutation permutation;
 
   /**
-   * @param collected {@code data}'s partitions on the driver ({@link PackedDataset#collectByPartition});
+   * @param collected {@code data}'s partitions on the driver ({@link PackedDataset#collectByPartition})
+   * @param kernel the job's GEMM kernel: the driver computes with it, or refuses before training;
    *     the other arguments are those of {@link SparkGradientSource}
    */
   public DriverGradientSource(PackedDataset data, List<List<PackedBlock>> collected, NetworkSpec spec, int batchSize,
-                              long seed, int chunkRows, int fanIn) {
+                              long seed, int chunkRows, int fanIn, String kernel) {
     this.partitions = collected;
-    this.network = new DenseNetwork(spec, Kernels.gemm());
+    this.network = new DenseNetwork(spec, Kernels.forJob(kernel, "the driver (its rounds run in it)"));
     this.batches = new GlobalBatches(data.rows(), batchSize, seed);
     this.workspace = new Workspace(spec, data.targetWidth(), Math.min(chunkRows, batchSize));
     this.fanIn = Math.max(2, fanIn);

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.RowGenerator;
 import org.sparkprop.data.RowGenerators;
 
@@ -37,9 +38,15 @@ public final class PackedDataset {
    * and caches them, and materialises the cache.
    */
   public static PackedDataset generate(JavaSparkContext sc, RowGenerator source, int partitions, StorageLevel level) {
+    return generate(sc, source, PartitionSizing.fixed(partitions), level);
+  }
+
+  /** Generates and caches the rows of {@code source} in as many partitions as {@code partitions} gives for them. */
+  public static PackedDataset generate(JavaSparkContext sc, RowGenerator source, PartitionSizing partitions,
+                                       StorageLevel level) {
     long n = source.rows();
     if (n <= 0) throw new IllegalArgumentException("the data source " + source.describe() + " has no rows");
-    int p = (int) Math.max(1, Math.min(partitions, n));
+    int p = partitions.count(n, source.features() + source.targetWidth());
     List<Integer> ids = new ArrayList<>(p);
     for (int i = 0; i < p; i++) ids.add(i);
     JavaRDD<PackedBlock> blocks = sc.parallelize(ids, p).map(i -> {

@@ -8,12 +8,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.data.PackedBlock;
+import org.sparkprop.math.GemmKernel;
+import org.sparkprop.math.KernelMismatchException;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
@@ -44,6 +47,7 @@ public final class SparkGradientSource implements GradientSource {
   private final GlobalBatches batches;
   private final int chunkRows;
   private final int fanIn;
+  private final String kernel;
   private long lastBroadcastId = -1;
   private final Map<Long, Path> testHolds; // empty outside tests
   private final scala.collection.immutable.List<Object> allPartitions; // 0 .. partitions-1
@@ -51,9 +55,17 @@ public final class SparkGradientSource implements GradientSource {
   private static final scala.reflect.ClassTag<GradientAccumulator> ACCUMULATOR_TAG =
       scala.reflect.ClassTag$.MODULE$.apply(GradientAccumulator.class);
 
+  /** A source whose kernel is the one this JVM loads ({@code math.kernel = auto}). */
   public SparkGradientSource(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int batchSize, long seed,
                              int chunkRows, int fanIn) {
+    this(sc, data, spec, batchSize, seed, chunkRows, fanIn, Kernels.decide(GemmKernel.AUTO));
+  }
+
+  /** @param kernel the job's GEMM kernel ({@link Kernels#decide}): every task computes with it or fails */
+  public SparkGradientSource(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int batchSize, long seed,
+                             int chunkRows, int fanIn, String kernel) {
     this.sc = sc;
+    this.kernel = kernel;
     this.data = data;
     this.spec = spec;
     this.batches = new GlobalBatches(data.rows(), batchSize, seed);
@@ -63,6 +75,7 @@ public final class SparkGradientSource implements GradientSource {
     for (int i = 0; i < data.partitions(); i++) ids.add(i);
     this.allPartitions = SparkLine.asScala(ids);
     this.testHolds = TestFaults.holds(sc.getConf());
+    TestFaults.failFirstAttemptsIfConfigured(sc.sc());
   }
 
   @Override
@@ -77,7 +90,7 @@ public final class SparkGradientSource implements GradientSource {
     Broadcast<float[]> weights = sc.broadcast(params);
     lastBroadcastId = weights.id();
     long t1 = System.nanoTime();
-    RoundTask task = new RoundTask(spec, weights, batches, epoch, batch, chunkRows, data.targetWidth());
+    RoundTask task = new RoundTask(spec, weights, batches, epoch, batch, chunkRows, data.targetWidth(), kernel);
     GradientAccumulator merged;
     long mergeNanos;
     try {
@@ -85,6 +98,7 @@ public final class SparkGradientSource implements GradientSource {
         GradientAccumulator[] parts = new GradientAccumulator[data.partitions()]; // by partition index
         sc.sc().runJob(data.blocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts), ACCUMULATOR_TAG);
         long m0 = System.nanoTime();
+        for (int p = 0; p < parts.length; p++) checkKernel(parts[p], "partition " + p, kernel);
         merged = PartitionRound.inOrder(java.util.Arrays.asList(parts));
         mergeNanos = System.nanoTime() - m0;
       } else {
@@ -99,7 +113,10 @@ public final class SparkGradientSource implements GradientSource {
         List<Tuple2<Integer, GradientAccumulator>> sorted = new ArrayList<>(groupSums);
         sorted.sort(Comparator.comparing(Tuple2::_1));
         List<GradientAccumulator> ordered = new ArrayList<>(sorted.size());
-        for (Tuple2<Integer, GradientAccumulator> g : sorted) ordered.add(g._2);
+        for (Tuple2<Integer, GradientAccumulator> g : sorted) {
+          checkKernel(g._2, "partition group " + g._1, kernel);
+          ordered.add(g._2);
+        }
         merged = PartitionRound.inOrder(ordered);
         mergeNanos = System.nanoTime() - m0;
       }
@@ -108,6 +125,24 @@ public final class SparkGradientSource implements GradientSource {
       weights.destroy();
     }
     return new RoundResult(merged, t1 - t0, merged.computeNanos(), mergeNanos);
+  }
+
+  /**
+   * Refuses a result computed with another kernel than the job's: merging it would make the
+   * weights depend on where the task ran. (Tasks check their kernel themselves; this also catches
+   * an executor that skipped the check.)
+   */
+  static void checkKernel(GradientAccumulator part, String which, String kernel) {
+    if (!kernel.equalsIgnoreCase(String.valueOf(part.kernel()))) {
+      throw KernelMismatchException.inResult(which, String.valueOf(part.host()), String.valueOf(part.kernel()), kernel);
+    }
+  }
+
+  /** Where this task runs, for messages: the executor and its host. */
+  static String here() {
+    SparkEnv env = SparkEnv.get();
+    if (env == null) return "this JVM";
+    return "executor " + env.executorId() + " on host " + env.blockManager().blockManagerId().host();
   }
 
   /** Spark's id of the last round's weight broadcast (destroyed by the time the round returns). */
@@ -135,9 +170,11 @@ public final class SparkGradientSource implements GradientSource {
     private final long batch;
     private final int chunkRows;
     private final int targetWidth;
+    private final String kernel;
 
     RoundTask(NetworkSpec spec, Broadcast<float[]> weights, GlobalBatches batches, long epoch, long batch,
-              int chunkRows, int targetWidth) {
+              int chunkRows, int targetWidth, String kernel) {
+      this.kernel = kernel;
       this.spec = spec;
       this.weights = weights;
       this.batches = batches;
@@ -151,9 +188,11 @@ public final class SparkGradientSource implements GradientSource {
     public Iterator<GradientAccumulator> call(Iterator<PackedBlock> blocks) {
       TestFaults.maybeFail(epoch * batches.batchesPerEpoch() + batch);
       float[] params = weights.value();
-      DenseNetwork network = new DenseNetwork(spec, Kernels.gemm());
+      String where = here();
+      DenseNetwork network = new DenseNetwork(spec, Kernels.forJob(kernel, where));
       GradientAccumulator acc = PartitionRound.gradient(network, params, blocks, batches.permutation(epoch),
-          batches.start(batch), batches.end(batch), WorkspaceCache.get(spec, targetWidth, chunkRows));
+          batches.start(batch), batches.end(batch), WorkspaceCache.get(spec, targetWidth, chunkRows))
+          .computedWith(Kernels.runningKernel(kernel), where);
       return Collections.singletonList(acc).iterator();
     }
   }

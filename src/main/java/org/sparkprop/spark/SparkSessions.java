@@ -3,6 +3,7 @@ package org.sparkprop.spark;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.sparkprop.math.Kernels;
 
 /**
  * The Spark settings Sparkprop relies on, applied in one place: Kryo with every class
@@ -38,6 +39,21 @@ public final class SparkSessions {
     defaults(conf);
     return SparkSession.builder().config(conf).getOrCreate();
   }
+
+  /**
+   * A session for a job whose GEMM kernel is {@code kernel} ({@link Kernels#decide}): its
+   * executors start with {@code OPENBLAS_CORETYPE} set to it, whatever their host's environment
+   * says, since OpenBLAS reads the variable only when it loads. Executors that already run (a
+   * session that exists) keep what they loaded; the tasks check it ({@link Kernels#forJob}).
+   */
+  public static SparkSession create(String master, Map<String, String> extra, String kernel) {
+    Map<String, String> all = new java.util.LinkedHashMap<>(extra);
+    if (Kernels.isNative(kernel)) all.put(EXECUTOR_CORETYPE, kernel);
+    return create(master, all);
+  }
+
+  /** The Spark setting that pins the executors' OpenBLAS kernels. */
+  public static final String EXECUTOR_CORETYPE = "spark.executorEnv.OPENBLAS_CORETYPE";
 
   private static void setIfMissing(SparkConf conf, String key, String value) {
     if (!conf.contains(key)) conf.set(key, value);

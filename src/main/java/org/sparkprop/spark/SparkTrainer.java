@@ -7,13 +7,17 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.config.JobRecipe;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
+import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,17 +42,18 @@ public final class SparkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
   /** The trained network and how the run went. */
-  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed) {
+  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed, List<JobRecipe.Change> changes) {
   }
 
   /**
-   * A loop ready to run: the trainer (add listeners before {@link #run}), where it starts, and the
-   * checkpoint it resumes from (empty when it starts afresh).
+   * A loop ready to run: the trainer (add listeners before {@link #run}), where it starts, the
+   * checkpoint it resumes from (empty when it starts afresh) and the recipe changes accepted to
+   * resume from it (empty unless {@link ResumePolicy#WITH_CHANGES} allowed some).
    */
   public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom,
-                         Execution execution, Evaluators evaluators) {
+                         List<JobRecipe.Change> changes, Execution execution, Evaluators evaluators) {
     public Outcome run() {
-      return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty());
+      return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty(), changes);
     }
 
     /** An evaluator of {@code data} where this run's rounds run, in the target's units. */
@@ -95,23 +100,37 @@ public final class SparkTrainer {
    * @param evaluationIsValidation whether early stopping may watch {@code evaluation} (not a test set)
    * @param preprocessing saved in checkpoints and checked on resume; null when the caller's
    *                      pipeline does its own (Spark ML)
-   * @param resume        continue from the newest checkpoint in {@code checkpoint.dir}, if there is one
+   * @param resume        whether to continue from the newest checkpoint in {@code checkpoint.dir}, if
+   *                      there is one, and whether its recipe may differ from this run's
    */
   public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
                                  PackedDataset evaluation, boolean evaluationIsValidation,
                                  Preprocessing preprocessing, boolean resume) throws IOException {
+    return prepare(sc, cfg, spec, train, evaluation, evaluationIsValidation, preprocessing, ResumePolicy.of(resume));
+  }
+
+  /** As above, with the resume policy spelled out ({@link ResumePolicy#WITH_CHANGES} accepts a changed recipe). */
+  public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
+                                 PackedDataset evaluation, boolean evaluationIsValidation,
+                                 Preprocessing preprocessing, ResumePolicy resume) throws IOException {
     CheckpointStore store = cfg.checkpoint().enabled()
         ? new CheckpointStore(cfg.checkpoint().dir(), sc.hadoopConfiguration(), cfg.checkpoint().keep()) : null;
+    String kernel = kernel(sc, cfg);
+    JobRecipe recipe = recipe(cfg, spec, train, preprocessing, kernel);
     TrainingState start = null;
     String resumedFrom = "";
-    if (resume) {
+    List<JobRecipe.Change> changes = List.of();
+    if (resume.resumes()) {
       if (store == null) {
         throw new IllegalArgumentException("resuming needs a checkpoint directory (checkpoint.dir)");
       }
       Optional<Checkpoint> latest = store.latest();
       if (latest.isPresent()) {
-        start = TrainingCheckpoints.toState(latest.get(), spec, cfg, preprocessing);
-        resumedFrom = store.list().get(0);
+        String name = store.list().get(0);
+        TrainingCheckpoints.Resumed resumed = TrainingCheckpoints.resume(latest.get(), name, spec, cfg, recipe, resume);
+        start = resumed.state();
+        changes = resumed.changes();
+        resumedFrom = name;
       }
     }
     Execution execution = Execution.decide(cfg.train(), train);
@@ -119,11 +138,12 @@ public final class SparkTrainer {
     Evaluators evaluators = new Evaluators(sc, spec, target, execution.onDriver());
     GradientSource source = execution.onDriver()
         ? new DriverGradientSource(train, evaluators.onDriver(train), spec, cfg.train().batchSize(), cfg.train().seed(),
-            TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn())
+            TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel)
         : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
-            cfg.spark().treeFanIn());
+            cfg.spark().treeFanIn(), kernel);
     Evaluator evaluator = evaluation == null ? null : evaluators.of(evaluation);
-    TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing);
+    TrainingCheckpoints.Sink sink = store == null ? null
+        : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing, recipe);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
         .monitorEvaluation(evaluationIsValidation);
     if (start == null) {
@@ -131,7 +151,33 @@ public final class SparkTrainer {
       start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
     }
     LOG.info("rounds run on the {}", execution.describe());
-    return new Prepared(spec, trainer, start, resumedFrom, execution, evaluators);
+    return new Prepared(spec, trainer, start, resumedFrom, changes, execution, evaluators);
+  }
+
+  /**
+   * What decides this run's bits: the configuration and what the data and the cluster decided
+   * (the network, rows, partitions, GEMM kernel, preprocessing).
+   */
+  static JobRecipe recipe(TrainConfig cfg, NetworkSpec spec, PackedDataset train, Preprocessing preprocessing,
+                          String kernel) {
+    Map<String, Object> facts = new TreeMap<>();
+    facts.put("model.network", spec.describe());
+    facts.put("data.trainRows", train.rows());
+    facts.put("data.features", train.features());
+    facts.put("spark.partitions", train.partitions());
+    facts.put("math.kernel", kernel);
+    if (preprocessing != null) facts.put(TrainingCheckpoints.PREPROCESSING, TrainingCheckpoints.preprocessingText(preprocessing));
+    return JobRecipe.of(cfg, facts);
+  }
+
+  /**
+   * The job's GEMM kernel ({@link Kernels#decide}). In local mode the tasks run in this JVM, so a
+   * kernel it cannot run is refused here, before any data is read.
+   */
+  public static String kernel(JavaSparkContext sc, TrainConfig cfg) {
+    String kernel = Kernels.decide(cfg.math().kernel());
+    if (sc.isLocal()) Kernels.forJob(kernel, "the driver (local mode runs the tasks in it)");
+    return kernel;
   }
 
   /** The network {@code recipe} asks for, sized by the packed training data. */
@@ -143,11 +189,11 @@ public final class SparkTrainer {
    * Trains on a training set with an optional validation set, without preprocessing of its own.
    *
    * @param validation  evaluated after every epoch and watched by early stopping; null for none
-   * @param resume      continue from the newest checkpoint in {@code checkpoint.dir}, if there is one
+   * @param resume      whether to continue from the newest checkpoint in {@code checkpoint.dir}
    * @param listeners   observers of the loop, added in order
    */
   public static Outcome run(JavaSparkContext sc, TrainConfig cfg, PackedDataset train, PackedDataset validation,
-                            boolean resume, List<TrainingListener> listeners) throws IOException {
+                            ResumePolicy resume, List<TrainingListener> listeners) throws IOException {
     Prepared prepared = prepare(sc, cfg, network(TrainingRecipe.of(cfg), train), train, validation, validation != null,
         null, resume);
     for (TrainingListener l : listeners) prepared.trainer().addListener(l);

@@ -14,7 +14,8 @@ import org.apache.spark.TaskContext;
  * <ul>
  *   <li>Task retries: when the driver sets the local property {@value #FAIL_FIRST_ATTEMPT_EVERY} to
  *       K, the first attempt of every task whose (round + partition) is a multiple of K throws, and
- *       Spark retries it.</li>
+ *       Spark retries it. The Spark conf {@value #FAIL_FIRST_ATTEMPT_EVERY_CONF} does the same for
+ *       a whole application.</li>
  *   <li>Cluster changes between rounds: the Spark conf {@value #HOLD_BEFORE_ROUNDS}, e.g.
  *       {@code 21=/tmp/go-21,41=/tmp/go-41}, makes the driver wait before starting round 21 (1-based,
  *       as printed) until the file {@code /tmp/go-21} exists, and so on. A test changes the cluster
@@ -25,6 +26,8 @@ import org.apache.spark.TaskContext;
 public final class TestFaults {
   public static final String FAIL_FIRST_ATTEMPT_EVERY = "sparkprop.test.failFirstAttemptEvery";
   public static final String HOLD_BEFORE_ROUNDS = "spark.sparkprop.test.holdBeforeRounds";
+  /** The Spark conf form of {@link #FAIL_FIRST_ATTEMPT_EVERY}, for a driver a test cannot reach into. */
+  public static final String FAIL_FIRST_ATTEMPT_EVERY_CONF = "spark.sparkprop.test.failFirstAttemptEvery";
 
   private TestFaults() {
   }
@@ -39,6 +42,12 @@ public final class TestFaults {
       throw new IllegalStateException("injected test failure: round " + round + ", partition " + ctx.partitionId()
           + ", attempt " + ctx.attemptNumber());
     }
+  }
+
+  /** Sets {@link #FAIL_FIRST_ATTEMPT_EVERY} for the driver's jobs if the conf asks for it. */
+  static void failFirstAttemptsIfConfigured(org.apache.spark.SparkContext sc) {
+    String every = sc.getConf().get(FAIL_FIRST_ATTEMPT_EVERY_CONF, "").trim();
+    if (!every.isEmpty()) sc.setLocalProperty(FAIL_FIRST_ATTEMPT_EVERY, every);
   }
 
   /** The rounds (1-based) to hold before, each with the file whose existence releases it. */

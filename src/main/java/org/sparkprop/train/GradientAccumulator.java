@@ -25,6 +25,9 @@ public final class GradientAccumulator implements Serializable {
   private long count;
   /** Nanoseconds of forward/backward work spent in tasks; merged as the maximum (the critical path). */
   private long computeNanos;
+  /** The GEMM kernel the gradient was computed with, and where; null when not told (the local trainer). */
+  private String kernel;
+  private String host;
 
   public GradientAccumulator(int parameterCount) {
     this.gradientSum = new float[parameterCount];
@@ -44,6 +47,23 @@ public final class GradientAccumulator implements Serializable {
 
   public long computeNanos() {
     return computeNanos;
+  }
+
+  /** Records the GEMM kernel this gradient was computed with and the host that ran it. */
+  public GradientAccumulator computedWith(String kernel, String host) {
+    this.kernel = kernel;
+    this.host = host;
+    return this;
+  }
+
+  /** The GEMM kernel this gradient was computed with; null if not recorded. */
+  public String kernel() {
+    return kernel;
+  }
+
+  /** The host that computed this gradient (the first one, after merges of the same kernel); null if not recorded. */
+  public String host() {
+    return host;
   }
 
   /**
@@ -90,6 +110,15 @@ public final class GradientAccumulator implements Serializable {
     if (other.gradientSum.length != gradientSum.length) {
       throw new IllegalArgumentException("cannot merge gradients of " + other.gradientSum.length
           + " and " + gradientSum.length + " parameters");
+    }
+    if (kernel != null && other.kernel != null && !kernel.equals(other.kernel)) {
+      // Sums of two kernels are sums of two different computations: the bits would depend on where tasks ran.
+      throw new IllegalStateException("cannot merge a gradient computed with the GEMM kernel " + other.kernel + " on "
+          + other.host + " into one computed with " + kernel + " on " + host);
+    }
+    if (kernel == null) {
+      kernel = other.kernel;
+      host = other.host;
     }
     float[] g = gradientSum;
     float[] o = other.gradientSum;

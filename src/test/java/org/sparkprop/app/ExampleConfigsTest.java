@@ -98,4 +98,14 @@ class ExampleConfigsTest {
     assertTrue(s.path("testMetrics").path("accuracy").asDouble() >= 0.97, s.path("testMetrics").toString());
     assertFalse(s.path("config").path("model.hidden").elements().hasNext());
   }
+
+  @Test
+  void theLibSvmExampleInfersItsWidthAndSeparatesTheThreeBlobs() throws Exception {
+    ObjectNode s = train("conf/blobs-libsvm.conf");
+    // 6 sparse features inferred from the file (data.features = 0), 3 classes from labels 1..3.
+    assertTrue(s.path("network").asText().startsWith("6-8-3"), s.path("network").asText());
+    // Three well-separated Gaussian blobs: a small ReLU network classifies nearly every test row.
+    assertTrue(s.path("testMetrics").path("accuracy").asDouble() >= 0.95, s.path("testMetrics").toString());
+    assertEquals(3, s.path("testMetrics").path("confusionMatrix").size());
+  }
 }

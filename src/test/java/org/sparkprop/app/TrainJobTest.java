@@ -60,7 +60,9 @@ class TrainJobTest {
     List<String> o = new ArrayList<>(List.of("data.format=playground", "data.playground.name=circle",
         "data.playground.rows=1200", "data.playground.noise=0.1", "model.hidden=8", "model.activation=tanh",
         "train.optimizer=momentum", "train.learningRate=0.05", "train.batchSize=100", "train.epochs=2",
-        "train.seed=5", "spark.partitions=4", "train.logEveryRounds=1000", "train.execution=spark"));
+        "train.seed=5", "spark.partitions=4", "train.logEveryRounds=1000",
+        // Rounds as Spark jobs (what these tests are about) on all 960 training rows.
+        "train.execution=spark", "data.validationFraction=0"));
     o.addAll(List.of(more));
     return o;
   }
@@ -89,7 +91,8 @@ class TrainJobTest {
         roundsSeconds + " s of rounds in a loop of " + written.path("loopSeconds").asDouble() + " s");
     assertTrue(written.path("testMetrics").path("accuracy").asDouble() >= 0.99, written.path("testMetrics").toString());
     assertEquals(40, written.path("epochs").asInt());
-    assertEquals(40 * 32, written.path("rounds").asInt()); // 2,000 training rows / 64 = 31.25 -> 32 rounds per epoch
+    // 2,000 training rows less the default validation split of 10% = 1,800 / 64 = 28.1 -> 29 rounds per epoch.
+    assertEquals(40 * 29, written.path("rounds").asInt());
     assertEquals("local[2]", written.path("config").path("spark.master").asText());
     assertTrue(written.path("samplesPerSecond").asDouble() > 0);
     assertTrue(written.path("cachedBytes").asLong() > 0);
@@ -122,6 +125,86 @@ class TrainJobTest {
     ObjectNode resumed = run(TrainConfig.load(null, small("train.optimizer=adam", "train.learningRate=0.01",
         "checkpoint.dir=" + ckpt, "checkpoint.everyRounds=5")), tmp.resolve("b2").toString(), true);
     assertEquals(uninterrupted, resumed.path("weightsSha256").asText());
+  }
+
+  @Test
+  void resumingWithAChangedRecipeIsRefusedWithEachChangeUnlessChangesAreAccepted() throws Exception {
+    String ckpt = tmp.resolve("ckpt").toUri().toString();
+    run(TrainConfig.load(null, small("train.epochs=1", "checkpoint.dir=" + ckpt)), tmp.resolve("a").toString(), false);
+    TrainConfig changed = TrainConfig.load(null, small("checkpoint.dir=" + ckpt, "train.batchSize=50",
+        "train.learningRate=0.1", "spark.partitions=3", "checkpoint.keep=5", "train.logEveryRounds=7"));
+
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> run(changed, tmp.resolve("b").toString(), true));
+    stopSpark();
+    String message = refused.getMessage();
+    assertTrue(message.contains("(3 changes)"), message);
+    assertTrue(message.contains("train.batchSize: checkpoint 100, this run 50"), message);
+    assertTrue(message.contains("train.learningRate: checkpoint 0.05, this run 0.1"), message);
+    assertTrue(message.contains("spark.partitions: checkpoint 4, this run 3"), message);
+    assertTrue(message.contains("--resume-with-changes"), message);
+    // Keys that change no weight (how many checkpoints to keep, logging) are not part of the recipe.
+    assertTrue(!message.contains("checkpoint.keep") && !message.contains("logEveryRounds"), message);
+    assertTrue(!Files.exists(tmp.resolve("b/summary.json")), "a refused run writes nothing");
+
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    TrainJob.run(changed, tmp.resolve("c").toString(), org.sparkprop.config.ResumePolicy.WITH_CHANGES,
+        new PrintStream(console, true, StandardCharsets.UTF_8));
+    stopSpark();
+    JsonNode resume = JSON.readTree(tmp.resolve("c/summary.json").toFile()).path("resume");
+    assertEquals(org.sparkprop.io.CheckpointStore.nameFor(10), resume.path("from").asText());
+    assertEquals(3, resume.path("changes").size(), resume.toString());
+    JsonNode batch = resume.path("changes").get(1);
+    assertEquals("train.batchSize", batch.path("key").asText(), resume.toString());
+    assertEquals("100", batch.path("checkpoint").asText());
+    assertEquals("50", batch.path("run").asText());
+    assertEquals(false, resume.path("bitIdenticalToUninterrupted").asBoolean(true));
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("train.batchSize: checkpoint 100, this run 50"));
+  }
+
+  @Test
+  void anUnchangedResumeRecordsThatItKeepsTheBits() throws Exception {
+    String ckpt = tmp.resolve("ckpt").toUri().toString();
+    run(TrainConfig.load(null, small("train.epochs=1", "checkpoint.dir=" + ckpt)), tmp.resolve("a").toString(), false);
+    JsonNode resume = run(TrainConfig.load(null, small("checkpoint.dir=" + ckpt)), tmp.resolve("b").toString(), true)
+        .path("resume");
+    assertEquals(0, resume.path("changes").size(), resume.toString());
+    assertTrue(resume.path("bitIdenticalToUninterrupted").asBoolean(false), resume.toString());
+  }
+
+  @Test
+  void theDefaultPartitionsComeFromTheDataSoOneTwoAndFourThreadsGiveTheSameBits() throws Exception {
+    // 960 training rows of 2 features and a label: 11,520 bytes over 5,000 bytes -> 3 partitions,
+    // whatever the default parallelism (1, 2 or 4 here).
+    List<String> hashes = new ArrayList<>();
+    for (String master : new String[] {"local[1]", "local[2]", "local[4]"}) {
+      Path out = tmp.resolve(master);
+      ObjectNode summary = run(TrainConfig.load(null, small("spark.partitions=0", "spark.partitionBytes=5000",
+          "spark.master=" + master)), out.toString(), false);
+      assertEquals(3, summary.path("partitions").asInt(), master);
+      JsonNode model = JSON.readTree(out.resolve("model/metadata.json").toFile());
+      assertEquals(3, model.findValue("partitions").asInt(), "the model records the partitions: " + model);
+      hashes.add(summary.path("weightsSha256").asText());
+    }
+    assertEquals(1, hashes.stream().distinct().count(), hashes.toString());
+  }
+
+  @Test
+  void theJobsKernelIsRecordedAndALocalJobRefusesOneItsJvmDidNotLoad() throws Exception {
+    String loaded = org.sparkprop.math.Kernels.loadedKernel();
+    ObjectNode auto = run(TrainConfig.load(null, small()), tmp.resolve("auto").toString(), false);
+    assertEquals(loaded, auto.path("kernel").asText());
+    Path portableOut = tmp.resolve("portable");
+    ObjectNode portable = run(TrainConfig.load(null, small("math.kernel=portable")), portableOut.toString(), false);
+    assertEquals("portable", portable.path("kernel").asText());
+    assertEquals("portable", JSON.readTree(portableOut.resolve("model/metadata.json").toFile()).findValue("kernel").asText());
+
+    String other = loaded.equalsIgnoreCase("Haswell") ? "skylakex" : "haswell";
+    org.sparkprop.math.KernelMismatchException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.sparkprop.math.KernelMismatchException.class,
+        () -> run(TrainConfig.load(null, small("math.kernel=" + other)), tmp.resolve("other").toString(), false));
+    assertTrue(e.getMessage().startsWith("the driver (local mode runs the tasks in it) runs the GEMM kernel " + loaded
+        + ", not this job's kernel "), e.getMessage());
   }
 
   @Test

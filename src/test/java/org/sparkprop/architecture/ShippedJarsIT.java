@@ -39,4 +39,19 @@ class ShippedJarsIT {
       assertEquals(List.of(), unwanted, "benchmark or test classes in " + jar);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void theClusterJarCarriesOpenBlasForLinuxExecutorsOnX86AndArm() throws IOException {
+    try (JarFile file = new JarFile(jars().get(1).toFile())) {
+      List<String> names = file.stream().map(e -> e.getName()).toList();
+      for (String platform : List.of("linux-x86_64", "linux-arm64")) {
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("org/bytedeco/openblas/" + platform + "/libopenblas")),
+            "OpenBLAS for " + platform);
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("org/bytedeco/openblas/" + platform + "/libjniopenblas")),
+            "its JNI bindings for " + platform);
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("org/bytedeco/javacpp/" + platform + "/libjnijavacpp")),
+            "JavaCPP's loader for " + platform);
+      }
+    }
+  }
 }

@@ -71,4 +71,39 @@ class KernelsTest {
     assertEquals(Kernels.gemm().name(), Kernels.description());
     assertTrue(Kernels.description().startsWith("OpenBLAS"), Kernels.description());
   }
+
+  @Test
+  void aJobsKernelIsDecidedOnceAutoBeingWhatThisJvmLoads() {
+    assertEquals(Kernels.loadedKernel(), Kernels.decide(GemmKernel.AUTO));
+    assertEquals("portable", Kernels.decide(GemmKernel.PORTABLE));
+    assertEquals("SkylakeX", Kernels.decide(GemmKernel.SKYLAKEX));
+    assertTrue(!Kernels.isNative("portable") && Kernels.isNative("Haswell"));
+  }
+
+  @Test
+  void thePortableKernelIsThePureJavaGemmWhateverThisJvmLoaded() {
+    assertInstanceOf(JavaGemm.class, Kernels.forJob("portable", "here"));
+    assertEquals("portable", Kernels.runningKernel("portable"));
+  }
+
+  @Test
+  void aJvmComputesOnlyWithTheKernelItLoadedAndRefusesAnotherNamingBoth() {
+    String loaded = Kernels.loadedKernel();
+    assertSame(Kernels.gemm(), Kernels.forJob(loaded, "here"));
+    String other = loaded.equalsIgnoreCase("Haswell") ? "SkylakeX" : "Haswell";
+    KernelMismatchException e = assertThrows(KernelMismatchException.class,
+        () -> Kernels.forJob(other, "executor 7 on host h1"));
+    assertTrue(e.getMessage().startsWith("executor 7 on host h1 runs the GEMM kernel " + loaded
+        + ", not this job's kernel " + other), e.getMessage());
+    assertTrue(e.getMessage().contains("math.kernel = portable"), e.getMessage());
+  }
+
+  @Test
+  void everyNamedKernelHasAnOpenBlasCoreTypeAndTheTwoChoicesHaveNone() {
+    for (GemmKernel k : GemmKernel.values()) {
+      boolean choice = k == GemmKernel.AUTO || k == GemmKernel.PORTABLE;
+      assertEquals(choice, k.coreType() == null, k.name());
+      if (!choice) assertEquals(k.name(), k.coreType().toUpperCase(java.util.Locale.ROOT));
+    }
+  }
 }

@@ -129,12 +129,21 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /** Starts one more worker (one core, 1 GiB) and returns without waiting for it to register. */
   public Worker addWorker() throws IOException {
+    return addWorker(Map.of());
+  }
+
+  /**
+   * Starts one more worker whose environment (inherited by its executors unless the application
+   * sets the same variable) also holds {@code env}, as a host configured differently would.
+   */
+  public Worker addWorker(Map<String, String> env) throws IOException {
     String name = "worker-" + (++workersStarted);
     Path workDir = Files.createDirectories(dir.resolve(name));
     Path log = dir.resolve(name + ".log");
     ProcessBuilder pb = home.java("512m", systemProperties(), List.of(), "org.apache.spark.deploy.worker.Worker",
         List.of("--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", "0",
             "--work-dir", workDir.toString(), masterUrl));
+    pb.environment().putAll(env);
     Worker w = new Worker(name, ChildProcesses.start(pb.redirectErrorStream(true).redirectOutput(log.toFile())), workDir, log);
     workers.add(w);
     return w;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
@@ -60,7 +61,7 @@ public final class FmnistRun {
       double dataReady = sinceJvmStart();
       NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), data.test(), false,
-          data.preprocessing(), false);
+          data.preprocessing(), ResumePolicy.FRESH);
       TargetWatch watch = new TargetWatch(target);
       prepared.trainer().addListener(watch);
       TrainingResult result = prepared.run().result();

@@ -17,6 +17,7 @@ import org.sparkprop.data.InputSchema;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
 import org.sparkprop.data.Playground;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.GeneratedRange;
 import org.sparkprop.data.RowGenerator;
@@ -40,16 +41,29 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
   }
 
   public static DataSets load(TrainConfig cfg, JavaSparkContext sc, int partitions) {
-    return load(cfg, sc, partitions, System.out);
+    return load(cfg, sc, PartitionSizing.fixed(partitions), System.out);
+  }
+
+  /** Loads the sets into exactly {@code partitions} partitions each (fewer for fewer rows). */
+  public static DataSets load(TrainConfig cfg, JavaSparkContext sc, int partitions, PrintStream console) {
+    return load(cfg, sc, PartitionSizing.fixed(partitions), console);
+  }
+
+  /** The partitions the configuration asks for: {@code spark.partitions}, or derived from the data. */
+  public static PartitionSizing partitioning(TrainConfig cfg) {
+    return new PartitionSizing(cfg.spark().partitions(), cfg.spark().partitionBytes());
   }
 
   /** Loads the sets; lines about skipped bad rows go to {@code console}. */
-  public static DataSets load(TrainConfig cfg, JavaSparkContext sc, int partitions, PrintStream console) {
+  public static DataSets load(TrainConfig cfg, JavaSparkContext sc, PartitionSizing partitions, PrintStream console) {
     TrainConfig.Data data = cfg.data();
     StorageLevel level = StorageLevel.fromString(cfg.spark().storageLevel());
     if (data.format().generated()) return generated(cfg, generator(cfg), sc, partitions, level);
     SparkSession spark = SparkSession.builder().getOrCreate(); // the session around sc
-    return fromFiles(cfg, spark, partitions, level, console);
+    // Files are read with one task per core (or per fixed partition); the rows are then regrouped
+    // into the partitions the sizing gives, so the bits do not depend on how they were read.
+    int reading = partitions.derived() ? sc.defaultParallelism() : partitions.fixed();
+    return fromFiles(cfg, spark, reading, partitions, level, console);
   }
 
   /** Classes when the loss or output needs them, else a regression target. */
@@ -66,14 +80,14 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
         data.labelColumn(), data.featuresColumn(), data.idColumn());
   }
 
-  private static DataSets fromFiles(TrainConfig cfg, SparkSession spark, int partitions, StorageLevel level,
-                                    PrintStream console) {
+  private static DataSets fromFiles(TrainConfig cfg, SparkSession spark, int reading, PartitionSizing partitions,
+                                    StorageLevel level, PrintStream console) {
     TrainConfig.Data data = cfg.data();
     LabelMode mode = labelMode(cfg);
     boolean skip = data.onBadRow() == TrainConfig.BadRowPolicy.SKIP;
     FeatureScaling.Method scaling = data.effectiveScaling();
     OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
-        settings(data), mode, partitions);
+        settings(data), mode, reading);
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), data.validationFraction());
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
         split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
@@ -90,7 +104,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     try {
       if (data.hasTest()) {
         OpenedInput testInput = expecting(InputOpener.open(spark, "data.test", data.test(), "data.testLabels",
-            data.testLabels(), settings(data), mode, partitions), train.width(), train.preprocessing().labels(),
+            data.testLabels(), settings(data), mode, reading), train.width(), train.preprocessing().labels(),
             "the training data");
         InputLoader.Plan testPlan = new InputLoader.Plan(skip, data.maxBadFraction(), train.preprocessing(), scaling, false,
             ValidationSplit.none(), partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
@@ -137,7 +151,8 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
   }
 
   /** Splits generated rows by index range: training first, then validation, then test. */
-  private static DataSets generated(TrainConfig cfg, RowGenerator all, JavaSparkContext sc, int partitions, StorageLevel level) {
+  private static DataSets generated(TrainConfig cfg, RowGenerator all, JavaSparkContext sc, PartitionSizing partitions,
+                                    StorageLevel level) {
     long n = all.rows();
     long test = Math.round(n * cfg.data().testFraction());
     long validation = Math.round((n - test) * cfg.data().validationFraction());

@@ -15,6 +15,7 @@ import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.InputSchema;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.ValidationSplit;
 
@@ -42,9 +43,10 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
    */
   public record Options(String featuresCol, String labelCol, String idCol, LabelMode labels, LabelMapping classes,
                         FeatureScaling.Method scaling, boolean scaleTarget, boolean skipBadRows, double maxBadFraction,
-                        ValidationSplit split, int partitions, StorageLevel level) {
+                        ValidationSplit split, PartitionSizing partitions, StorageLevel level) {
     /** Fail-fast, no scaling, no split: the plainest load. */
-    public static Options plain(String featuresCol, String labelCol, LabelMapping classes, int partitions, StorageLevel level) {
+    public static Options plain(String featuresCol, String labelCol, LabelMapping classes, PartitionSizing partitions,
+                                StorageLevel level) {
       return new Options(featuresCol, labelCol, null, classes == null ? LabelMode.VALUES : LabelMode.CLASSES, classes,
           FeatureScaling.Method.NONE, false, false, 0, ValidationSplit.none(), partitions, level);
     }
@@ -57,7 +59,7 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
      * standardised while training when {@code scaleTarget}.
      */
     public static Options sparkMl(String featuresCol, String labelCol, boolean classifier, boolean scaleTarget,
-                                  ValidationSplit split, int partitions, StorageLevel level) {
+                                  ValidationSplit split, PartitionSizing partitions, StorageLevel level) {
       return new Options(featuresCol, labelCol, null, classifier ? LabelMode.CLASS_INDICES : LabelMode.VALUES, null,
           FeatureScaling.Method.NONE, !classifier && scaleTarget, false, 0, split, partitions, level);
     }
@@ -137,6 +139,6 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
    */
   public static PackedDataset packed(Dataset<Row> df, String featuresCol, String labelCol, LabelMapping mapping,
                                             int partitions, StorageLevel level) {
-    return fit(df, FrameData.Options.plain(featuresCol, labelCol, mapping, partitions, level), null).data();
+    return fit(df, FrameData.Options.plain(featuresCol, labelCol, mapping, PartitionSizing.fixed(partitions), level), null).data();
   }
 }

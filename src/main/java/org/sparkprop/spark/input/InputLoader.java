@@ -19,6 +19,7 @@ import org.sparkprop.data.FeatureStats;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
 import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.BlockPacking;
 import org.sparkprop.data.RowRules;
@@ -61,7 +62,7 @@ public final class InputLoader {
    *     words of the caller's settings (e.g. {@link #CONFIG_BAD_ROW_ADVICE})
    */
   public record Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
-              boolean scaleTarget, ValidationSplit split, int partitions, StorageLevel level, String badRowAdvice) {
+              boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, StorageLevel level, String badRowAdvice) {
   }
 
   /**
@@ -221,7 +222,7 @@ public final class InputLoader {
    * balanced blocks: target block q holds global rows [n q / P, n (q + 1) / P) of that side.
    */
   private static Distributed distribute(JavaRDD<PackedBlock> staged, ValidationSplit split, boolean validationSide,
-                                        int[] counts, Preprocessing prep, int partitions, int width,
+                                        int[] counts, Preprocessing prep, PartitionSizing partitions, int width,
                                         StorageLevel level, int classes, String description) {
     long total = 0;
     long[] newStarts = new long[counts.length];
@@ -230,7 +231,7 @@ public final class InputLoader {
       total += counts[p];
     }
     long n = total;
-    int targets = (int) Math.max(1, Math.min(partitions, n));
+    int targets = partitions.count(n, width + 1);
     boolean aligned = staged.getNumPartitions() == targets;
     for (int p = 0; aligned && p < counts.length; p++) {
       aligned = newStarts[p] == n * p / targets && counts[p] == n * (p + 1) / targets - n * p / targets;

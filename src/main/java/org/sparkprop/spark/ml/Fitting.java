@@ -13,10 +13,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.spark.SparkTrainer;
+import org.sparkprop.spark.input.DataSets;
 import org.sparkprop.spark.input.FrameData;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
@@ -38,18 +40,17 @@ final class Fitting {
     SparkpropParamSet params = estimator.sparkpropParamSet();
     TrainConfig cfg = params.toConfig(estimator);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-    int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
     // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
     FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
-        params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, partitions,
+        params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, DataSets.partitioning(cfg),
         StorageLevel.fromString(cfg.spark().storageLevel())), null);
     try {
       LOG.info("{} {}: fitting on {}", estimator.getClass().getSimpleName(), estimator.uid(),
           input.data().description());
       History history = new History(cfg.train().logEveryRounds());
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, SparkTrainer.network(TrainingRecipe.of(cfg),
-          input.data()), input.data(), input.validation(), true, input.preprocessing(), params.resume(estimator));
+          input.data()), input.data(), input.validation(), true, input.preprocessing(), ResumePolicy.of(params.resume(estimator)));
       prepared.trainer().addListener(history);
       SparkTrainer.Outcome outcome = prepared.run();
       TrainingResult result = outcome.result();

@@ -185,8 +185,18 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  default S setPartitionBytes(long value) {
+    set(partitionBytes(), value);
+    return self();
+  }
+
   default S setStorageLevel(String value) {
     set(storageLevel(), value);
+    return self();
+  }
+
+  default S setKernel(String value) {
+    set(kernel(), value);
     return self();
   }
 

@@ -166,8 +166,16 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("partitions");
   }
 
+  default LongParam partitionBytes() {
+    return sparkpropParamSet().param("partitionBytes");
+  }
+
   default Param<String> storageLevel() {
     return sparkpropParamSet().param("storageLevel");
+  }
+
+  default Param<String> kernel() {
+    return sparkpropParamSet().param("kernel");
   }
 
   default IntParam treeFanIn() {
@@ -326,8 +334,16 @@ public interface SparkpropParams extends Params {
     return (Integer) getOrDefault(partitions());
   }
 
+  default long getPartitionBytes() {
+    return (Long) getOrDefault(partitionBytes());
+  }
+
   default String getStorageLevel() {
     return getOrDefault(storageLevel());
+  }
+
+  default String getKernel() {
+    return getOrDefault(kernel());
   }
 
   default int getTreeFanIn() {
