@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Python package's build steps; `mvn package` runs `wheel`, the Failsafe test PythonApiIT runs `test`.
 #
-#   python/build.sh wheel [MAVEN_VERSION]  the wheel target/python/sparkprop-<version>-py3-none-any.whl,
-#                                          with target/sparkprop-<MAVEN_VERSION>-cluster.jar inside
+#   python/build.sh wheel [MAVEN_VERSION [JAR]]
+#                                          the wheel target/python/sparkprop-<version>-py3-none-any.whl with
+#                                          the Spark 4.2 line's cluster jar inside (by default
+#                                          target/sparkprop_2.13-<MAVEN_VERSION>-cluster.jar)
 #   python/build.sh test [PYTEST_ARGS...]  installs that wheel into target/python-venv and runs pytest
 #   python/build.sh params                 regenerates python/sparkprop/_params.py from the built jar
 #   python/build.sh venv                   makes target/python-venv (PySpark from PyPI, then cached)
@@ -61,7 +63,7 @@ case "$cmd" in
       exit 0
     fi
     mversion="$(maven_version "${1:-}")"
-    jar="$build_dir/sparkprop-$mversion-cluster.jar"
+    jar="${2:-$build_dir/sparkprop_2.13-$mversion-cluster.jar}"
     [[ -f "$jar" ]] || { echo "build.sh: $jar is missing: run mvn package first" >&2; exit 1; }
     rm -f "$build_dir"/python/sparkprop-*.whl
     python3 "$here/tools/build_wheel.py" "$here" "$jar" "$(python_version "$mversion")" "$build_dir/python"
