@@ -41,7 +41,7 @@ def jar_path() -> str:
     :raises FileNotFoundError: in a source checkout that has no built jar (run ``python/build.sh wheel``)
     """
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jars")
-    jars = sorted(glob.glob(os.path.join(here, "sparkprop-*.jar")))
+    jars = sorted(glob.glob(os.path.join(here, "sparkprop*.jar")))
     if not jars:
         raise FileNotFoundError(
             "no Sparkprop jar in %s: this is a source checkout; install the wheel built by "

@@ -21,7 +21,8 @@ import org.sparkprop.spark.compat.SparkLine;
  * {@code python/build.sh test} installs it into the virtual environment under the build directory
  * (made once with the supported PySpark from PyPI, then reused) and runs pytest against a real
  * local-mode Spark. Skipped, with the reason, where Python 3.11+ with its venv module is missing
- * ({@code .ci/run} installs it), and on Spark lines other than 4.2. The full pytest output is in {@code <build dir>/python/pytest.log}.
+ * ({@code .ci/run} installs it), and on Spark lines other than 4.2. The full pytest output is in
+ * {@code <build dir>/python/pytest.log}.
  */
 class PythonApiIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
