@@ -227,8 +227,10 @@ class SparkpropClassifier(
     0.0
     >>> model.summary.lossHistory[-1] < model.summary.lossHistory[0]
     True
-    >>> model.write().overwrite().save("/tmp/sparkprop-xor")
-    >>> SparkpropClassificationModel.load("/tmp/sparkprop-xor").network == model.network
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "xor")
+    >>> model.write().overwrite().save(path)
+    >>> SparkpropClassificationModel.load(path).network == model.network
     True
     """
 
