@@ -2,7 +2,6 @@ package org.sparkprop.app;
 
 import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.spark.PackedDataset;
-import org.sparkprop.spark.SparkEvaluator;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.input.DataSets;
@@ -69,6 +68,7 @@ public final class TrainJob {
       PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
           data.validation() != null, data.preprocessing(), resume);
+      console.println("rounds run on the " + prepared.execution().describe());
       if (resume) {
         console.println(prepared.resumedFrom().isEmpty()
             ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
@@ -94,7 +94,7 @@ public final class TrainJob {
       ObjectNode testMetrics = JSON.createObjectNode();
       EvaluationAccumulator testStats = null;
       if (data.test() != null) {
-        testStats = new SparkEvaluator(sc, data.test(), spec, TrainingRecipe.CHUNK_ROWS, data.preprocessing().target()).evaluate(result.params());
+        testStats = prepared.evaluator(data.test()).evaluate(result.params());
         for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
         if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
       }
@@ -105,10 +105,15 @@ public final class TrainJob {
       summary.set("badRows", badRows(data));
       summary.put("sparkMaster", sc.master());
       summary.put("partitions", data.train().partitions());
+      summary.put("execution", prepared.execution().onDriver() ? "driver" : "spark");
+      summary.put("executionReason", prepared.execution().reason());
       summary.put("blas", Kernels.description());
       summary.put("epochs", result.epochs());
       summary.put("rounds", result.rounds());
       summary.put("stoppedEarly", result.stoppedEarly());
+      summary.put("stopReason", result.stopReason().configName());
+      summary.put("stopEpoch", result.epochs());
+      summary.put("bestEpoch", result.bestEpoch());
       summary.put("trainLoss", result.trainLoss());
       summary.set("testMetrics", testMetrics);
       summary.put("samplesPerSecond", result.samplesPerSecond());
@@ -149,8 +154,10 @@ public final class TrainJob {
   }
 
   private static void printFinal(PrintStream console, TrainingResult result, ObjectNode testMetrics, String outputDir) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "done: %d epochs, %,d rounds, train loss %.4f",
-        result.epochs(), result.rounds(), result.trainLoss()));
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "done: %d epochs (%s%s), %,d rounds, train loss %.4f",
+        result.epochs(), result.stopReason().description(),
+        result.bestEpoch() > 0 ? "; kept the weights of epoch " + result.bestEpoch() : "", result.rounds(),
+        result.trainLoss()));
     testMetrics.properties().forEach(e -> {
       if (e.getValue().isNumber()) sb.append(String.format(Locale.ROOT, ", test %s %.4f", e.getKey(), e.getValue().asDouble()));
     });

@@ -5,17 +5,23 @@ import java.util.Map;
 /**
  * What a finished training run produced.
  *
- * @param params           the final flat parameters
+ * @param params           the final flat parameters (the best epoch's when a converged run restored them)
  * @param epochs           epochs completed
  * @param rounds           rounds completed in total (including those before a resume)
  * @param trainLoss        mean training loss of the last completed epoch (or of the rounds run, if none completed)
- * @param stoppedEarly     whether early stopping ended the run
+ * @param stopReason       why the run ended
+ * @param bestEpoch        the 1-based epoch whose weights {@code params} are when they were restored; else 0
  * @param rowsProcessed    training rows processed by this run's round loop
  * @param loopSeconds      wall time of this run's round loop
  * @param meanSplitMs      mean milliseconds per round: broadcast, compute, aggregate, update, other
  */
-public record TrainingResult(float[] params, int epochs, long rounds, double trainLoss, boolean stoppedEarly,
-                             long rowsProcessed, double loopSeconds, Map<String, Double> meanSplitMs) {
+public record TrainingResult(float[] params, int epochs, long rounds, double trainLoss, StopReason stopReason,
+                             int bestEpoch, long rowsProcessed, double loopSeconds, Map<String, Double> meanSplitMs) {
+
+  /** Whether the run ended before its epoch limit: converged, or a listener asked. */
+  public boolean stoppedEarly() {
+    return stopReason == StopReason.CONVERGED || stopReason == StopReason.LISTENER;
+  }
 
   public double samplesPerSecond() {
     return loopSeconds > 0 ? rowsProcessed / loopSeconds : 0;

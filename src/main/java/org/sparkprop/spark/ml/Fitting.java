@@ -14,9 +14,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.spark.SparkTrainer;
-import org.sparkprop.spark.SparkEvaluator;
 import org.sparkprop.spark.input.FrameData;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
@@ -42,28 +42,33 @@ final class Fitting {
     // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
     FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
-        params.task() == Task.CLASSIFICATION, split, partitions, StorageLevel.fromString(cfg.spark().storageLevel())), null);
+        params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, partitions,
+        StorageLevel.fromString(cfg.spark().storageLevel())), null);
     try {
       LOG.info("{} {}: fitting on {}", estimator.getClass().getSimpleName(), estimator.uid(),
           input.data().description());
       History history = new History(cfg.train().logEveryRounds());
-      SparkTrainer.Outcome outcome = SparkTrainer.run(sc, cfg, input.data(), input.validation(),
-          params.resume(estimator), List.of(history));
+      SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, SparkTrainer.network(TrainingRecipe.of(cfg),
+          input.data()), input.data(), input.validation(), true, input.preprocessing(), params.resume(estimator));
+      prepared.trainer().addListener(history);
+      SparkTrainer.Outcome outcome = prepared.run();
       TrainingResult result = outcome.result();
       float[] weights = result.params();
-      Map<String, Double> trainingMetrics = new SparkEvaluator(sc, input.data(), outcome.spec(),
-          TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
+      TargetScaling target = input.preprocessing().target();
+      Map<String, Double> trainingMetrics = prepared.evaluator(input.data()).evaluate(weights).metrics();
       Map<String, Double> validationMetrics = input.validation() == null ? Map.of()
-          : new SparkEvaluator(sc, input.validation(), outcome.spec(), TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
+          : prepared.evaluator(input.validation()).evaluate(weights).metrics();
       SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
-          result.rounds(), result.stoppedEarly(), outcome.resumed(), history.losses(), history.validation,
+          result.rounds(), result.stopReason().configName(), result.bestEpoch(), prepared.execution().describe(),
+          outcome.resumed(), history.losses(), history.validation,
           trainingMetrics, validationMetrics, input.data().rows(),
           input.validation() == null ? 0 : input.validation().rows(), input.data().partitions(),
           result.samplesPerSecond(), result.loopSeconds(), result.meanSplitMs(), WeightsDigest.sha256(weights));
-      LOG.info("{} {}: {} epochs, {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
-          result.epochs(), result.rounds(), trainingMetrics,
+      LOG.info("{} {}: {} epochs ({}), {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
+          result.epochs(), result.stopReason().description(), result.rounds(), trainingMetrics,
           validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
-      return new FittedNetwork(outcome.spec(), weights, input.data().classes(), summary, provenance(cfg, params));
+      return new FittedNetwork(outcome.spec(), weights, input.data().classes(), target, summary,
+          provenance(cfg, params));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
     } finally {
