@@ -6,7 +6,7 @@ The data: Fisher's iris flowers, each feature scaled to [-1, 1], in libsvm forma
 3 classes), as Spark's sample_multiclass_classification_data.txt. Run from the repository's root after
 `pip install target/python/sparkprop-*.whl`:
 
-    python python/examples/multilayer_perceptron_classification.py [data/iris-scaled.libsvm]
+    python python/examples/multilayer_perceptron_classification.py [data/public/iris.libsvm]
 """
 
 import os
@@ -19,7 +19,7 @@ from pyspark.sql import SparkSession
 import sparkprop
 from sparkprop.ml import SparkpropClassifier
 
-DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "iris-scaled.libsvm")
+DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "public", "iris.libsvm")
 
 
 def main(spark, path=DEFAULT_DATA):
@@ -33,9 +33,11 @@ def main(spark, path=DEFAULT_DATA):
 
     # The same network as Spark's example: input layer of size 4 (features), two hidden layers of size
     # 5 and 4 (sigmoid, as MLlib's), and an output of size 3 (classes, softmax). Sparkprop takes the
-    # input and output widths from the data.
+    # input and output widths from the data. Like MLlib, it trains on every training row (no
+    # validation rows held out) for a fixed number of epochs.
     trainer = SparkpropClassifier(hiddenLayers=[5, 4], activation="sigmoid", optimizer="adam",
-                                  learningRate=0.05, batchSize=16, epochs=100, seed=1234)
+                                  learningRate=0.05, batchSize=16, epochs=100, validationFraction=0.0,
+                                  seed=1234)
     # train the model
     model = trainer.fit(train)
     # compute accuracy on the test set

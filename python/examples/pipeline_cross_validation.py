@@ -1,11 +1,11 @@
 """A pyspark.ml pipeline with Sparkprop: VectorAssembler + StandardScaler + SparkpropClassifier, its
 hidden layers and learning rate chosen by a 3-fold CrossValidator, the best pipeline saved and loaded.
 
-The rows: the iris flowers of data/iris-scaled.libsvm, turned into one numeric column per measurement
+The rows: the iris flowers of data/public/iris.libsvm, turned into one numeric column per measurement
 (as a table would hold them). Run from the repository's root after
 `pip install target/python/sparkprop-*.whl`:
 
-    python python/examples/pipeline_cross_validation.py [data/iris-scaled.libsvm]
+    python python/examples/pipeline_cross_validation.py [data/public/iris.libsvm]
 """
 
 import os
@@ -21,7 +21,7 @@ from pyspark.ml.tuning import CrossValidator, CrossValidatorModel, ParamGridBuil
 import sparkprop
 from sparkprop.ml import SparkpropClassifier
 
-DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "iris-scaled.libsvm")
+DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "public", "iris.libsvm")
 MEASUREMENTS = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 
 

@@ -30,10 +30,12 @@ CATALOG_JSON = r"""
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
+      {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); accuracy (higher is better; classification only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "accuracy"], "expected": "one of loss, accuracy"}},
-      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "Stop when earlyStoppingMetric has not improved for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop early. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
-      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. Expected: an integer >= 1.", "default": 20, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "With epochs = 0: stop when earlyStoppingMetric has not improved by tol for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop before maxIter. Expected: an integer >= 0.", "default": 10, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. 0 = until converged: stop when the monitored value (the validation loss, or earlyStoppingMetric, when validationFraction holds out rows; else the training loss) has not improved by tol for earlyStoppingPatience epochs, or after maxIter, as scikit-learn's tol, n_iter_no_change and max_iter and Keras's EarlyStopping do. A number N > 0 runs exactly N epochs (train.earlyStopping does not apply). Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "epsilon", "class": "DoubleParam", "doc": "Adam's term added to the denominator for numerical stability (adam, adamw). Expected: a number > 0.", "default": 1.0E-8, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -45,6 +47,7 @@ CATALOG_JSON = r"""
       {"name": "lrSchedule", "class": "Param", "doc": "How the learning rate changes over the rounds (after warm-up). One of: constant (learningRate throughout); step (multiplied by lrStepFactor every lrStepRounds rounds); cosine (from learningRate down to lrMin along a half cosine over the whole run).", "default": "constant", "limits": {"kind": "oneOf", "names": ["constant", "step", "cosine"], "expected": "one of constant, step, cosine"}},
       {"name": "lrStepFactor", "class": "DoubleParam", "doc": "Factor of each decay of lrSchedule = step. Expected: a number in (0, 1].", "default": 0.5, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": 1.0, "hiIncluded": true, "expected": "a number in (0, 1]"}},
       {"name": "lrStepRounds", "class": "IntParam", "doc": "Rounds between two decays of lrSchedule = step. Expected: an integer >= 1.", "default": 1000, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "maxIter", "class": "IntParam", "doc": "With epochs = 0: the most epochs to run when training has not converged before. Expected: an integer >= 1.", "default": 200, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "maxRounds", "class": "LongParam", "doc": "Stop after this many rounds in total, whatever epochs says. 0 = no limit. Used by tests and benchmarks to bound a run. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
@@ -53,12 +56,15 @@ CATALOG_JSON = r"""
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "probabilityCol", "class": "Param", "doc": "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities", "default": "probability"},
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
+      {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
+      {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by early stopping. 0 = no validation set. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -75,10 +81,12 @@ CATALOG_JSON = r"""
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
+      {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); accuracy (higher is better; classification only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "accuracy"], "expected": "one of loss, accuracy"}},
-      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "Stop when earlyStoppingMetric has not improved for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop early. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
-      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. Expected: an integer >= 1.", "default": 20, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "With epochs = 0: stop when earlyStoppingMetric has not improved by tol for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop before maxIter. Expected: an integer >= 0.", "default": 10, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. 0 = until converged: stop when the monitored value (the validation loss, or earlyStoppingMetric, when validationFraction holds out rows; else the training loss) has not improved by tol for earlyStoppingPatience epochs, or after maxIter, as scikit-learn's tol, n_iter_no_change and max_iter and Keras's EarlyStopping do. A number N > 0 runs exactly N epochs (train.earlyStopping does not apply). Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "epsilon", "class": "DoubleParam", "doc": "Adam's term added to the denominator for numerical stability (adam, adamw). Expected: a number > 0.", "default": 1.0E-8, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -90,6 +98,7 @@ CATALOG_JSON = r"""
       {"name": "lrSchedule", "class": "Param", "doc": "How the learning rate changes over the rounds (after warm-up). One of: constant (learningRate throughout); step (multiplied by lrStepFactor every lrStepRounds rounds); cosine (from learningRate down to lrMin along a half cosine over the whole run).", "default": "constant", "limits": {"kind": "oneOf", "names": ["constant", "step", "cosine"], "expected": "one of constant, step, cosine"}},
       {"name": "lrStepFactor", "class": "DoubleParam", "doc": "Factor of each decay of lrSchedule = step. Expected: a number in (0, 1].", "default": 0.5, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": 1.0, "hiIncluded": true, "expected": "a number in (0, 1]"}},
       {"name": "lrStepRounds", "class": "IntParam", "doc": "Rounds between two decays of lrSchedule = step. Expected: an integer >= 1.", "default": 1000, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "maxIter", "class": "IntParam", "doc": "With epochs = 0: the most epochs to run when training has not converged before. Expected: an integer >= 1.", "default": 200, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "maxRounds", "class": "LongParam", "doc": "Stop after this many rounds in total, whatever epochs says. 0 = no limit. Used by tests and benchmarks to bound a run. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
@@ -98,12 +107,15 @@ CATALOG_JSON = r"""
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "probabilityCol", "class": "Param", "doc": "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities", "default": "probability"},
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
+      {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
+      {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by early stopping. 0 = no validation set. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -120,10 +132,12 @@ CATALOG_JSON = r"""
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
+      {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); mse (lower is better; regression only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "mse"], "expected": "one of loss, mse"}},
-      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "Stop when earlyStoppingMetric has not improved for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop early. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
-      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. Expected: an integer >= 1.", "default": 20, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "With epochs = 0: stop when earlyStoppingMetric has not improved by tol for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop before maxIter. Expected: an integer >= 0.", "default": 10, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. 0 = until converged: stop when the monitored value (the validation loss, or earlyStoppingMetric, when validationFraction holds out rows; else the training loss) has not improved by tol for earlyStoppingPatience epochs, or after maxIter, as scikit-learn's tol, n_iter_no_change and max_iter and Keras's EarlyStopping do. A number N > 0 runs exactly N epochs (train.earlyStopping does not apply). Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "epsilon", "class": "DoubleParam", "doc": "Adam's term added to the denominator for numerical stability (adam, adamw). Expected: a number > 0.", "default": 1.0E-8, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -135,17 +149,21 @@ CATALOG_JSON = r"""
       {"name": "lrSchedule", "class": "Param", "doc": "How the learning rate changes over the rounds (after warm-up). One of: constant (learningRate throughout); step (multiplied by lrStepFactor every lrStepRounds rounds); cosine (from learningRate down to lrMin along a half cosine over the whole run).", "default": "constant", "limits": {"kind": "oneOf", "names": ["constant", "step", "cosine"], "expected": "one of constant, step, cosine"}},
       {"name": "lrStepFactor", "class": "DoubleParam", "doc": "Factor of each decay of lrSchedule = step. Expected: a number in (0, 1].", "default": 0.5, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": 1.0, "hiIncluded": true, "expected": "a number in (0, 1]"}},
       {"name": "lrStepRounds", "class": "IntParam", "doc": "Rounds between two decays of lrSchedule = step. Expected: an integer >= 1.", "default": 1000, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "maxIter", "class": "IntParam", "doc": "With epochs = 0: the most epochs to run when training has not converged before. Expected: an integer >= 1.", "default": 200, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "maxRounds", "class": "LongParam", "doc": "Stop after this many rounds in total, whatever epochs says. 0 = no limit. Used by tests and benchmarks to bound a run. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid"], "expected": "one of auto, identity, sigmoid"}},
       {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
+      {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
+      {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by early stopping. 0 = no validation set. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -162,10 +180,12 @@ CATALOG_JSON = r"""
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
+      {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); mse (lower is better; regression only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "mse"], "expected": "one of loss, mse"}},
-      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "Stop when earlyStoppingMetric has not improved for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop early. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
-      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. Expected: an integer >= 1.", "default": 20, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "earlyStoppingPatience", "class": "IntParam", "doc": "With epochs = 0: stop when earlyStoppingMetric has not improved by tol for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop before maxIter. Expected: an integer >= 0.", "default": 10, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "epochs", "class": "IntParam", "doc": "Passes over the training rows. 0 = until converged: stop when the monitored value (the validation loss, or earlyStoppingMetric, when validationFraction holds out rows; else the training loss) has not improved by tol for earlyStoppingPatience epochs, or after maxIter, as scikit-learn's tol, n_iter_no_change and max_iter and Keras's EarlyStopping do. A number N > 0 runs exactly N epochs (train.earlyStopping does not apply). Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "epsilon", "class": "DoubleParam", "doc": "Adam's term added to the denominator for numerical stability (adam, adamw). Expected: a number > 0.", "default": 1.0E-8, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -177,17 +197,21 @@ CATALOG_JSON = r"""
       {"name": "lrSchedule", "class": "Param", "doc": "How the learning rate changes over the rounds (after warm-up). One of: constant (learningRate throughout); step (multiplied by lrStepFactor every lrStepRounds rounds); cosine (from learningRate down to lrMin along a half cosine over the whole run).", "default": "constant", "limits": {"kind": "oneOf", "names": ["constant", "step", "cosine"], "expected": "one of constant, step, cosine"}},
       {"name": "lrStepFactor", "class": "DoubleParam", "doc": "Factor of each decay of lrSchedule = step. Expected: a number in (0, 1].", "default": 0.5, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": 1.0, "hiIncluded": true, "expected": "a number in (0, 1]"}},
       {"name": "lrStepRounds", "class": "IntParam", "doc": "Rounds between two decays of lrSchedule = step. Expected: an integer >= 1.", "default": 1000, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "maxIter", "class": "IntParam", "doc": "With epochs = 0: the most epochs to run when training has not converged before. Expected: an integer >= 1.", "default": 200, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "maxRounds", "class": "LongParam", "doc": "Stop after this many rounds in total, whatever epochs says. 0 = no limit. Used by tests and benchmarks to bound a run. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid"], "expected": "one of auto, identity, sigmoid"}},
       {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
+      {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
+      {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by early stopping. 0 = no validation set. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -256,6 +280,12 @@ class _SparkpropClassifierParams(Params):
         'Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.',
         typeConverter=checked('clipNorm', _limits('SparkpropClassifier', 'clipNorm')),
     )
+    driverMaxBytes: "Param[int]" = Param(
+        Params._dummy(),
+        'driverMaxBytes',
+        'The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.',
+        typeConverter=checked('driverMaxBytes', _limits('SparkpropClassifier', 'driverMaxBytes')),
+    )
     earlyStoppingMetric: "Param[str]" = Param(
         Params._dummy(),
         'earlyStoppingMetric',
@@ -265,13 +295,13 @@ class _SparkpropClassifierParams(Params):
     earlyStoppingPatience: "Param[int]" = Param(
         Params._dummy(),
         'earlyStoppingPatience',
-        'Stop when earlyStoppingMetric has not improved for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop early. Expected: an integer >= 0.',
+        'With epochs = 0: stop when earlyStoppingMetric has not improved by tol for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop before maxIter. Expected: an integer >= 0.',
         typeConverter=checked('earlyStoppingPatience', _limits('SparkpropClassifier', 'earlyStoppingPatience')),
     )
     epochs: "Param[int]" = Param(
         Params._dummy(),
         'epochs',
-        'Passes over the training rows. Expected: an integer >= 1.',
+        "Passes over the training rows. 0 = until converged: stop when the monitored value (the validation loss, or earlyStoppingMetric, when validationFraction holds out rows; else the training loss) has not improved by tol for earlyStoppingPatience epochs, or after maxIter, as scikit-learn's tol, n_iter_no_change and max_iter and Keras's EarlyStopping do. A number N > 0 runs exactly N epochs (train.earlyStopping does not apply). Expected: an integer >= 0.",
         typeConverter=checked('epochs', _limits('SparkpropClassifier', 'epochs')),
     )
     epsilon: "Param[float]" = Param(
@@ -279,6 +309,12 @@ class _SparkpropClassifierParams(Params):
         'epsilon',
         "Adam's term added to the denominator for numerical stability (adam, adamw). Expected: a number > 0.",
         typeConverter=checked('epsilon', _limits('SparkpropClassifier', 'epsilon')),
+    )
+    execution: "Param[str]" = Param(
+        Params._dummy(),
+        'execution',
+        "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).",
+        typeConverter=checked('execution', _limits('SparkpropClassifier', 'execution')),
     )
     hiddenLayers: "Param[List[int]]" = Param(
         Params._dummy(),
@@ -334,6 +370,12 @@ class _SparkpropClassifierParams(Params):
         'Rounds between two decays of lrSchedule = step. Expected: an integer >= 1.',
         typeConverter=checked('lrStepRounds', _limits('SparkpropClassifier', 'lrStepRounds')),
     )
+    maxIter: "Param[int]" = Param(
+        Params._dummy(),
+        'maxIter',
+        'With epochs = 0: the most epochs to run when training has not converged before. Expected: an integer >= 1.',
+        typeConverter=checked('maxIter', _limits('SparkpropClassifier', 'maxIter')),
+    )
     maxRounds: "Param[int]" = Param(
         Params._dummy(),
         'maxRounds',
@@ -364,11 +406,23 @@ class _SparkpropClassifierParams(Params):
         "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.",
         typeConverter=checked('partitions', _limits('SparkpropClassifier', 'partitions')),
     )
+    restoreBestWeights: "Param[bool]" = Param(
+        Params._dummy(),
+        'restoreBestWeights',
+        "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.",
+        typeConverter=checked('restoreBestWeights', _limits('SparkpropClassifier', 'restoreBestWeights')),
+    )
     resumeFromCheckpoint: "Param[bool]" = Param(
         Params._dummy(),
         'resumeFromCheckpoint',
         "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.",
         typeConverter=checked('resumeFromCheckpoint', _limits('SparkpropClassifier', 'resumeFromCheckpoint')),
+    )
+    scaleTarget: "Param[bool]" = Param(
+        Params._dummy(),
+        'scaleTarget',
+        "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.",
+        typeConverter=checked('scaleTarget', _limits('SparkpropClassifier', 'scaleTarget')),
     )
     seed: "Param[int]" = Param(
         Params._dummy(),
@@ -382,6 +436,12 @@ class _SparkpropClassifierParams(Params):
         'How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.',
         typeConverter=checked('storageLevel', _limits('SparkpropClassifier', 'storageLevel')),
     )
+    tol: "Param[float]" = Param(
+        Params._dummy(),
+        'tol',
+        "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.",
+        typeConverter=checked('tol', _limits('SparkpropClassifier', 'tol')),
+    )
     treeFanIn: "Param[int]" = Param(
         Params._dummy(),
         'treeFanIn',
@@ -391,7 +451,7 @@ class _SparkpropClassifierParams(Params):
     validationFraction: "Param[float]" = Param(
         Params._dummy(),
         'validationFraction',
-        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by early stopping. 0 = no validation set. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
+        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
         typeConverter=checked('validationFraction', _limits('SparkpropClassifier', 'validationFraction')),
     )
     warmupRounds: "Param[int]" = Param(
@@ -424,10 +484,12 @@ class _SparkpropClassifierParams(Params):
             checkpointEveryRounds=0,
             checkpointKeep=3,
             clipNorm=0.0,
+            driverMaxBytes=33554432,
             earlyStoppingMetric='loss',
-            earlyStoppingPatience=0,
-            epochs=20,
+            earlyStoppingPatience=10,
+            epochs=0,
             epsilon=1e-08,
+            execution='auto',
             hiddenLayers=[16, 16],
             l2=0.0,
             learningRate=0.01,
@@ -437,16 +499,20 @@ class _SparkpropClassifierParams(Params):
             lrSchedule='constant',
             lrStepFactor=0.5,
             lrStepRounds=1000,
+            maxIter=200,
             maxRounds=0,
             momentum=0.9,
             optimizer='adam',
             outputActivation='auto',
             partitions=0,
+            restoreBestWeights=True,
             resumeFromCheckpoint=False,
+            scaleTarget=True,
             seed=42,
             storageLevel='MEMORY_AND_DISK',
+            tol=0.0001,
             treeFanIn=8,
-            validationFraction=0.0,
+            validationFraction=0.1,
             warmupRounds=0,
             weightDecay=0.01,
             weightInit='auto',
@@ -500,6 +566,12 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.clipNorm)
 
+    def getDriverMaxBytes(self) -> int:
+        """
+        Gets the value of driverMaxBytes or its default value.
+        """
+        return self.getOrDefault(self.driverMaxBytes)
+
     def getEarlyStoppingMetric(self) -> str:
         """
         Gets the value of earlyStoppingMetric or its default value.
@@ -523,6 +595,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of epsilon or its default value.
         """
         return self.getOrDefault(self.epsilon)
+
+    def getExecution(self) -> str:
+        """
+        Gets the value of execution or its default value.
+        """
+        return self.getOrDefault(self.execution)
 
     def getHiddenLayers(self) -> List[int]:
         """
@@ -578,6 +656,12 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.lrStepRounds)
 
+    def getMaxIter(self) -> int:
+        """
+        Gets the value of maxIter or its default value.
+        """
+        return self.getOrDefault(self.maxIter)
+
     def getMaxRounds(self) -> int:
         """
         Gets the value of maxRounds or its default value.
@@ -608,11 +692,23 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.partitions)
 
+    def getRestoreBestWeights(self) -> bool:
+        """
+        Gets the value of restoreBestWeights or its default value.
+        """
+        return self.getOrDefault(self.restoreBestWeights)
+
     def getResumeFromCheckpoint(self) -> bool:
         """
         Gets the value of resumeFromCheckpoint or its default value.
         """
         return self.getOrDefault(self.resumeFromCheckpoint)
+
+    def getScaleTarget(self) -> bool:
+        """
+        Gets the value of scaleTarget or its default value.
+        """
+        return self.getOrDefault(self.scaleTarget)
 
     def getSeed(self) -> int:
         """
@@ -625,6 +721,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of storageLevel or its default value.
         """
         return self.getOrDefault(self.storageLevel)
+
+    def getTol(self) -> float:
+        """
+        Gets the value of tol or its default value.
+        """
+        return self.getOrDefault(self.tol)
 
     def getTreeFanIn(self) -> int:
         """
@@ -710,6 +812,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(clipNorm=value)  # type: ignore[attr-defined]
 
+    def setDriverMaxBytes(self: _S, value: int) -> _S:
+        """
+        Sets the value of :py:attr:`driverMaxBytes`.
+        """
+        return self._set(driverMaxBytes=value)  # type: ignore[attr-defined]
+
     def setEarlyStoppingMetric(self: _S, value: str) -> _S:
         """
         Sets the value of :py:attr:`earlyStoppingMetric`.
@@ -733,6 +841,12 @@ class _SparkpropClassifierSetters:
         Sets the value of :py:attr:`epsilon`.
         """
         return self._set(epsilon=value)  # type: ignore[attr-defined]
+
+    def setExecution(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`execution`.
+        """
+        return self._set(execution=value)  # type: ignore[attr-defined]
 
     def setHiddenLayers(self: _S, value: List[int]) -> _S:
         """
@@ -788,6 +902,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(lrStepRounds=value)  # type: ignore[attr-defined]
 
+    def setMaxIter(self: _S, value: int) -> _S:
+        """
+        Sets the value of :py:attr:`maxIter`.
+        """
+        return self._set(maxIter=value)  # type: ignore[attr-defined]
+
     def setMaxRounds(self: _S, value: int) -> _S:
         """
         Sets the value of :py:attr:`maxRounds`.
@@ -818,11 +938,23 @@ class _SparkpropClassifierSetters:
         """
         return self._set(partitions=value)  # type: ignore[attr-defined]
 
+    def setRestoreBestWeights(self: _S, value: bool) -> _S:
+        """
+        Sets the value of :py:attr:`restoreBestWeights`.
+        """
+        return self._set(restoreBestWeights=value)  # type: ignore[attr-defined]
+
     def setResumeFromCheckpoint(self: _S, value: bool) -> _S:
         """
         Sets the value of :py:attr:`resumeFromCheckpoint`.
         """
         return self._set(resumeFromCheckpoint=value)  # type: ignore[attr-defined]
+
+    def setScaleTarget(self: _S, value: bool) -> _S:
+        """
+        Sets the value of :py:attr:`scaleTarget`.
+        """
+        return self._set(scaleTarget=value)  # type: ignore[attr-defined]
 
     def setSeed(self: _S, value: int) -> _S:
         """
@@ -835,6 +967,12 @@ class _SparkpropClassifierSetters:
         Sets the value of :py:attr:`storageLevel`.
         """
         return self._set(storageLevel=value)  # type: ignore[attr-defined]
+
+    def setTol(self: _S, value: float) -> _S:
+        """
+        Sets the value of :py:attr:`tol`.
+        """
+        return self._set(tol=value)  # type: ignore[attr-defined]
 
     def setTreeFanIn(self: _S, value: int) -> _S:
         """
@@ -885,10 +1023,12 @@ class _SparkpropClassifierKeywords:
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
         clipNorm: float = 0.0,
+        driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
-        earlyStoppingPatience: int = 0,
-        epochs: int = 20,
+        earlyStoppingPatience: int = 10,
+        epochs: int = 0,
         epsilon: float = 1e-08,
+        execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
         l2: float = 0.0,
@@ -900,6 +1040,7 @@ class _SparkpropClassifierKeywords:
         lrSchedule: str = 'constant',
         lrStepFactor: float = 0.5,
         lrStepRounds: int = 1000,
+        maxIter: int = 200,
         maxRounds: int = 0,
         momentum: float = 0.9,
         optimizer: str = 'adam',
@@ -908,12 +1049,15 @@ class _SparkpropClassifierKeywords:
         predictionCol: str = 'prediction',
         probabilityCol: str = 'probability',
         rawPredictionCol: str = 'rawPrediction',
+        restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'MEMORY_AND_DISK',
         thresholds: Optional[List[float]] = None,
+        tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.0,
+        validationFraction: float = 0.1,
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -937,10 +1081,12 @@ class _SparkpropClassifierKeywords:
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
         clipNorm: float = 0.0,
+        driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
-        earlyStoppingPatience: int = 0,
-        epochs: int = 20,
+        earlyStoppingPatience: int = 10,
+        epochs: int = 0,
         epsilon: float = 1e-08,
+        execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
         l2: float = 0.0,
@@ -952,6 +1098,7 @@ class _SparkpropClassifierKeywords:
         lrSchedule: str = 'constant',
         lrStepFactor: float = 0.5,
         lrStepRounds: int = 1000,
+        maxIter: int = 200,
         maxRounds: int = 0,
         momentum: float = 0.9,
         optimizer: str = 'adam',
@@ -960,12 +1107,15 @@ class _SparkpropClassifierKeywords:
         predictionCol: str = 'prediction',
         probabilityCol: str = 'probability',
         rawPredictionCol: str = 'rawPrediction',
+        restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'MEMORY_AND_DISK',
         thresholds: Optional[List[float]] = None,
+        tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.0,
+        validationFraction: float = 0.1,
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -1029,6 +1179,12 @@ class _SparkpropRegressorParams(Params):
         'Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.',
         typeConverter=checked('clipNorm', _limits('SparkpropRegressor', 'clipNorm')),
     )
+    driverMaxBytes: "Param[int]" = Param(
+        Params._dummy(),
+        'driverMaxBytes',
+        'The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.',
+        typeConverter=checked('driverMaxBytes', _limits('SparkpropRegressor', 'driverMaxBytes')),
+    )
     earlyStoppingMetric: "Param[str]" = Param(
         Params._dummy(),
         'earlyStoppingMetric',
@@ -1038,13 +1194,13 @@ class _SparkpropRegressorParams(Params):
     earlyStoppingPatience: "Param[int]" = Param(
         Params._dummy(),
         'earlyStoppingPatience',
-        'Stop when earlyStoppingMetric has not improved for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop early. Expected: an integer >= 0.',
+        'With epochs = 0: stop when earlyStoppingMetric has not improved by tol for this many epochs, measured on the validation rows if there are any (validationFraction > 0), else on the training loss. 0 = never stop before maxIter. Expected: an integer >= 0.',
         typeConverter=checked('earlyStoppingPatience', _limits('SparkpropRegressor', 'earlyStoppingPatience')),
     )
     epochs: "Param[int]" = Param(
         Params._dummy(),
         'epochs',
-        'Passes over the training rows. Expected: an integer >= 1.',
+        "Passes over the training rows. 0 = until converged: stop when the monitored value (the validation loss, or earlyStoppingMetric, when validationFraction holds out rows; else the training loss) has not improved by tol for earlyStoppingPatience epochs, or after maxIter, as scikit-learn's tol, n_iter_no_change and max_iter and Keras's EarlyStopping do. A number N > 0 runs exactly N epochs (train.earlyStopping does not apply). Expected: an integer >= 0.",
         typeConverter=checked('epochs', _limits('SparkpropRegressor', 'epochs')),
     )
     epsilon: "Param[float]" = Param(
@@ -1052,6 +1208,12 @@ class _SparkpropRegressorParams(Params):
         'epsilon',
         "Adam's term added to the denominator for numerical stability (adam, adamw). Expected: a number > 0.",
         typeConverter=checked('epsilon', _limits('SparkpropRegressor', 'epsilon')),
+    )
+    execution: "Param[str]" = Param(
+        Params._dummy(),
+        'execution',
+        "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).",
+        typeConverter=checked('execution', _limits('SparkpropRegressor', 'execution')),
     )
     hiddenLayers: "Param[List[int]]" = Param(
         Params._dummy(),
@@ -1107,6 +1269,12 @@ class _SparkpropRegressorParams(Params):
         'Rounds between two decays of lrSchedule = step. Expected: an integer >= 1.',
         typeConverter=checked('lrStepRounds', _limits('SparkpropRegressor', 'lrStepRounds')),
     )
+    maxIter: "Param[int]" = Param(
+        Params._dummy(),
+        'maxIter',
+        'With epochs = 0: the most epochs to run when training has not converged before. Expected: an integer >= 1.',
+        typeConverter=checked('maxIter', _limits('SparkpropRegressor', 'maxIter')),
+    )
     maxRounds: "Param[int]" = Param(
         Params._dummy(),
         'maxRounds',
@@ -1137,11 +1305,23 @@ class _SparkpropRegressorParams(Params):
         "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.",
         typeConverter=checked('partitions', _limits('SparkpropRegressor', 'partitions')),
     )
+    restoreBestWeights: "Param[bool]" = Param(
+        Params._dummy(),
+        'restoreBestWeights',
+        "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.",
+        typeConverter=checked('restoreBestWeights', _limits('SparkpropRegressor', 'restoreBestWeights')),
+    )
     resumeFromCheckpoint: "Param[bool]" = Param(
         Params._dummy(),
         'resumeFromCheckpoint',
         "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.",
         typeConverter=checked('resumeFromCheckpoint', _limits('SparkpropRegressor', 'resumeFromCheckpoint')),
+    )
+    scaleTarget: "Param[bool]" = Param(
+        Params._dummy(),
+        'scaleTarget',
+        "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.",
+        typeConverter=checked('scaleTarget', _limits('SparkpropRegressor', 'scaleTarget')),
     )
     seed: "Param[int]" = Param(
         Params._dummy(),
@@ -1155,6 +1335,12 @@ class _SparkpropRegressorParams(Params):
         'How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.',
         typeConverter=checked('storageLevel', _limits('SparkpropRegressor', 'storageLevel')),
     )
+    tol: "Param[float]" = Param(
+        Params._dummy(),
+        'tol',
+        "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.",
+        typeConverter=checked('tol', _limits('SparkpropRegressor', 'tol')),
+    )
     treeFanIn: "Param[int]" = Param(
         Params._dummy(),
         'treeFanIn',
@@ -1164,7 +1350,7 @@ class _SparkpropRegressorParams(Params):
     validationFraction: "Param[float]" = Param(
         Params._dummy(),
         'validationFraction',
-        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by early stopping. 0 = no validation set. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
+        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
         typeConverter=checked('validationFraction', _limits('SparkpropRegressor', 'validationFraction')),
     )
     warmupRounds: "Param[int]" = Param(
@@ -1197,10 +1383,12 @@ class _SparkpropRegressorParams(Params):
             checkpointEveryRounds=0,
             checkpointKeep=3,
             clipNorm=0.0,
+            driverMaxBytes=33554432,
             earlyStoppingMetric='loss',
-            earlyStoppingPatience=0,
-            epochs=20,
+            earlyStoppingPatience=10,
+            epochs=0,
             epsilon=1e-08,
+            execution='auto',
             hiddenLayers=[16, 16],
             l2=0.0,
             learningRate=0.01,
@@ -1210,16 +1398,20 @@ class _SparkpropRegressorParams(Params):
             lrSchedule='constant',
             lrStepFactor=0.5,
             lrStepRounds=1000,
+            maxIter=200,
             maxRounds=0,
             momentum=0.9,
             optimizer='adam',
             outputActivation='auto',
             partitions=0,
+            restoreBestWeights=True,
             resumeFromCheckpoint=False,
+            scaleTarget=True,
             seed=42,
             storageLevel='MEMORY_AND_DISK',
+            tol=0.0001,
             treeFanIn=8,
-            validationFraction=0.0,
+            validationFraction=0.1,
             warmupRounds=0,
             weightDecay=0.01,
             weightInit='auto',
@@ -1273,6 +1465,12 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.clipNorm)
 
+    def getDriverMaxBytes(self) -> int:
+        """
+        Gets the value of driverMaxBytes or its default value.
+        """
+        return self.getOrDefault(self.driverMaxBytes)
+
     def getEarlyStoppingMetric(self) -> str:
         """
         Gets the value of earlyStoppingMetric or its default value.
@@ -1296,6 +1494,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of epsilon or its default value.
         """
         return self.getOrDefault(self.epsilon)
+
+    def getExecution(self) -> str:
+        """
+        Gets the value of execution or its default value.
+        """
+        return self.getOrDefault(self.execution)
 
     def getHiddenLayers(self) -> List[int]:
         """
@@ -1351,6 +1555,12 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.lrStepRounds)
 
+    def getMaxIter(self) -> int:
+        """
+        Gets the value of maxIter or its default value.
+        """
+        return self.getOrDefault(self.maxIter)
+
     def getMaxRounds(self) -> int:
         """
         Gets the value of maxRounds or its default value.
@@ -1381,11 +1591,23 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.partitions)
 
+    def getRestoreBestWeights(self) -> bool:
+        """
+        Gets the value of restoreBestWeights or its default value.
+        """
+        return self.getOrDefault(self.restoreBestWeights)
+
     def getResumeFromCheckpoint(self) -> bool:
         """
         Gets the value of resumeFromCheckpoint or its default value.
         """
         return self.getOrDefault(self.resumeFromCheckpoint)
+
+    def getScaleTarget(self) -> bool:
+        """
+        Gets the value of scaleTarget or its default value.
+        """
+        return self.getOrDefault(self.scaleTarget)
 
     def getSeed(self) -> int:
         """
@@ -1398,6 +1620,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of storageLevel or its default value.
         """
         return self.getOrDefault(self.storageLevel)
+
+    def getTol(self) -> float:
+        """
+        Gets the value of tol or its default value.
+        """
+        return self.getOrDefault(self.tol)
 
     def getTreeFanIn(self) -> int:
         """
@@ -1483,6 +1711,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(clipNorm=value)  # type: ignore[attr-defined]
 
+    def setDriverMaxBytes(self: _S, value: int) -> _S:
+        """
+        Sets the value of :py:attr:`driverMaxBytes`.
+        """
+        return self._set(driverMaxBytes=value)  # type: ignore[attr-defined]
+
     def setEarlyStoppingMetric(self: _S, value: str) -> _S:
         """
         Sets the value of :py:attr:`earlyStoppingMetric`.
@@ -1506,6 +1740,12 @@ class _SparkpropRegressorSetters:
         Sets the value of :py:attr:`epsilon`.
         """
         return self._set(epsilon=value)  # type: ignore[attr-defined]
+
+    def setExecution(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`execution`.
+        """
+        return self._set(execution=value)  # type: ignore[attr-defined]
 
     def setHiddenLayers(self: _S, value: List[int]) -> _S:
         """
@@ -1561,6 +1801,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(lrStepRounds=value)  # type: ignore[attr-defined]
 
+    def setMaxIter(self: _S, value: int) -> _S:
+        """
+        Sets the value of :py:attr:`maxIter`.
+        """
+        return self._set(maxIter=value)  # type: ignore[attr-defined]
+
     def setMaxRounds(self: _S, value: int) -> _S:
         """
         Sets the value of :py:attr:`maxRounds`.
@@ -1591,11 +1837,23 @@ class _SparkpropRegressorSetters:
         """
         return self._set(partitions=value)  # type: ignore[attr-defined]
 
+    def setRestoreBestWeights(self: _S, value: bool) -> _S:
+        """
+        Sets the value of :py:attr:`restoreBestWeights`.
+        """
+        return self._set(restoreBestWeights=value)  # type: ignore[attr-defined]
+
     def setResumeFromCheckpoint(self: _S, value: bool) -> _S:
         """
         Sets the value of :py:attr:`resumeFromCheckpoint`.
         """
         return self._set(resumeFromCheckpoint=value)  # type: ignore[attr-defined]
+
+    def setScaleTarget(self: _S, value: bool) -> _S:
+        """
+        Sets the value of :py:attr:`scaleTarget`.
+        """
+        return self._set(scaleTarget=value)  # type: ignore[attr-defined]
 
     def setSeed(self: _S, value: int) -> _S:
         """
@@ -1608,6 +1866,12 @@ class _SparkpropRegressorSetters:
         Sets the value of :py:attr:`storageLevel`.
         """
         return self._set(storageLevel=value)  # type: ignore[attr-defined]
+
+    def setTol(self: _S, value: float) -> _S:
+        """
+        Sets the value of :py:attr:`tol`.
+        """
+        return self._set(tol=value)  # type: ignore[attr-defined]
 
     def setTreeFanIn(self: _S, value: int) -> _S:
         """
@@ -1658,10 +1922,12 @@ class _SparkpropRegressorKeywords:
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
         clipNorm: float = 0.0,
+        driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
-        earlyStoppingPatience: int = 0,
-        epochs: int = 20,
+        earlyStoppingPatience: int = 10,
+        epochs: int = 0,
         epsilon: float = 1e-08,
+        execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
         l2: float = 0.0,
@@ -1673,17 +1939,21 @@ class _SparkpropRegressorKeywords:
         lrSchedule: str = 'constant',
         lrStepFactor: float = 0.5,
         lrStepRounds: int = 1000,
+        maxIter: int = 200,
         maxRounds: int = 0,
         momentum: float = 0.9,
         optimizer: str = 'adam',
         outputActivation: str = 'auto',
         partitions: int = 0,
         predictionCol: str = 'prediction',
+        restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'MEMORY_AND_DISK',
+        tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.0,
+        validationFraction: float = 0.1,
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -1707,10 +1977,12 @@ class _SparkpropRegressorKeywords:
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
         clipNorm: float = 0.0,
+        driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
-        earlyStoppingPatience: int = 0,
-        epochs: int = 20,
+        earlyStoppingPatience: int = 10,
+        epochs: int = 0,
         epsilon: float = 1e-08,
+        execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
         l2: float = 0.0,
@@ -1722,17 +1994,21 @@ class _SparkpropRegressorKeywords:
         lrSchedule: str = 'constant',
         lrStepFactor: float = 0.5,
         lrStepRounds: int = 1000,
+        maxIter: int = 200,
         maxRounds: int = 0,
         momentum: float = 0.9,
         optimizer: str = 'adam',
         outputActivation: str = 'auto',
         partitions: int = 0,
         predictionCol: str = 'prediction',
+        restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'MEMORY_AND_DISK',
+        tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.0,
+        validationFraction: float = 0.1,
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',

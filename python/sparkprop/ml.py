@@ -119,7 +119,9 @@ class _SparkpropJavaStage(JavaMLReadable[_T], JavaMLWritable):
 class TrainingSummary:
     """How a model was fitted, as plain Python values (a copy of the Java ``SparkpropTrainingSummary``).
 
-    The metrics are ``loss``, then ``accuracy`` for classification, or ``mse``, ``mae`` and ``r2``
+    ``stopReason`` says why the fit ended (``epochs``, ``converged``, ``max_epochs``, ``round_limit`` or
+    ``listener``), ``bestEpoch`` which epoch's weights were restored (0 if none), ``execution`` where the
+    rounds ran (on the driver or as Spark jobs) and why. The metrics are ``loss``, then ``accuracy`` for classification, or ``mse``, ``mae`` and ``r2``
     for regression. ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean
     bit-identical weights (the command line's summary.json reports the same digest).
     """
@@ -129,6 +131,9 @@ class TrainingSummary:
     rounds: int
     stoppedEarly: bool
     resumed: bool
+    stopReason: str = ""
+    bestEpoch: int = 0
+    execution: str = ""
     lossHistory: List[float] = field(default_factory=list)
     validationHistory: List[Dict[str, float]] = field(default_factory=list)
     trainingMetrics: Dict[str, float] = field(default_factory=dict)
@@ -152,6 +157,9 @@ class TrainingSummary:
             rounds=int(j.rounds()),
             stoppedEarly=bool(j.stoppedEarly()),
             resumed=bool(j.resumed()),
+            stopReason=str(j.stopReason()),
+            bestEpoch=int(j.bestEpoch()),
+            execution=str(j.execution()),
             lossHistory=[float(x) for x in j.lossHistory()],
             validationHistory=[metrics(m) for m in j.validationHistory()],
             trainingMetrics=metrics(j.trainingMetrics()),

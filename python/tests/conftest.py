@@ -12,7 +12,7 @@ import sparkprop
 
 SOURCE_DIR = os.environ.get("SPARKPROP_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPO_DIR = os.path.dirname(SOURCE_DIR)
-IRIS = os.path.join(REPO_DIR, "data", "iris-scaled.libsvm")
+IRIS = os.path.join(REPO_DIR, "data", "public", "iris.libsvm")
 
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tools"))
 

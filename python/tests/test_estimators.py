@@ -23,10 +23,12 @@ def test_the_classifier_model_adds_the_java_columns_with_probabilities(iris, cla
 def test_the_summary_is_plain_python_values(classifier_model):
     s = classifier_model.summary
     assert isinstance(s, TrainingSummary)
+    assert s.stopReason == "epochs" and not s.stoppedEarly and s.bestEpoch == 0 and s.execution != ""
     assert s.epochs == 30 and len(s.lossHistory) == 30 and all(isinstance(x, float) for x in s.lossHistory)
     assert s.lossHistory[-1] < s.lossHistory[0]
     assert set(s.trainingMetrics) == {"loss", "accuracy"} and isinstance(s.trainingMetrics["accuracy"], float)
-    assert s.validationMetrics == {} and s.validationHistory == []
+    # validationFraction's default holds rows out: their metrics after every epoch.
+    assert set(s.validationMetrics) == {"loss", "accuracy"} and len(s.validationHistory) == 30
     assert len(s.weightsSha256) == 64 and int(s.weightsSha256, 16) >= 0
     assert s.trainingRows > 0 and s.samplesPerSecond > 0 and s.network == classifier_model.network
     assert classifier_model.network.startswith("4-8-3 (tanh hidden, softmax output, cross_entropy loss")

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.sparkprop.config.ValueType;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.NetworkSpec;
@@ -42,9 +43,9 @@ public final class ParamCatalog {
   /** One instance of each class; a model needs a network, which only gives it a shape here. */
   private static List<Params> owners() {
     FittedNetwork classes = new FittedNetwork(new NetworkSpec(2, new int[0], Activation.IDENTITY, 2, Activation.SOFTMAX,
-        Loss.CROSS_ENTROPY), new float[6], 2, null, Map.of());
+        Loss.CROSS_ENTROPY), new float[6], 2, TargetScaling.IDENTITY, null, Map.of());
     FittedNetwork values = new FittedNetwork(new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.IDENTITY,
-        Loss.MSE), new float[3], 0, null, Map.of());
+        Loss.MSE), new float[3], 0, TargetScaling.IDENTITY, null, Map.of());
     return List.of(new SparkpropClassifier("catalog"), new SparkpropClassificationModel("catalog", classes),
         new SparkpropRegressor("catalog"), new SparkpropRegressionModel("catalog", values));
   }
