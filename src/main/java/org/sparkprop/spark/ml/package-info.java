@@ -9,7 +9,9 @@
  * and {@code TrainValidationSplit}. Every training option of the command line is a typed,
  * documented, validated param ({@link org.sparkprop.spark.ml.SparkpropParams}).
  *
- * <p>Written in Java for Java and Scala users. Two Java-specific details are worth knowing when
+ * <p>Written in Java for Java and Scala users; the Python package ({@code python/}) wraps these
+ * classes as pyspark.ml does Spark's, with its params generated from {@link
+ * org.sparkprop.spark.ml.ParamCatalog}. Two Java-specific details are worth knowing when
  * reading the code: Spark's shared params are Scala trait fields built by the superclass
  * constructor, which needs the uid before a Java constructor can set it
  * ({@link org.sparkprop.spark.ml.PendingUid}); and the training params are default methods of an

@@ -1,0 +1,315 @@
+"""Sparkprop's estimators for ``pyspark.ml``: a classifier and a regressor that train feed-forward
+networks by Sparkprop's synchronous data-parallel SGD, and the models they fit.
+
+They are thin wrappers over the Java classes ``org.sparkprop.spark.ml.*`` (like pyspark.ml's own
+estimators over Spark's Scala ones): params, defaults, documentation and checks are the Java
+params' (generated into :py:mod:`sparkprop._params`), fitting and prediction run in the JVM, and
+they work in ``Pipeline``, ``CrossValidator``, ``TrainValidationSplit`` and with
+``ParamGridBuilder``; models saved from Python load in Java and Scala and the reverse.
+
+The session needs Sparkprop's jar: ``spark.jars`` = :py:func:`sparkprop.jar_path`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Type, TypeVar
+
+from py4j.java_gateway import JavaClass
+from py4j.protocol import Py4JJavaError
+from pyspark import SparkContext
+from pyspark.ml.classification import _JavaProbabilisticClassificationModel, _JavaProbabilisticClassifier
+from pyspark.ml.linalg import Vector
+from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
+from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable
+from pyspark.ml.wrapper import JavaWrapper
+from pyspark.sql import DataFrame
+
+from sparkprop import SUPPORTED_SPARK, SparkpropError
+from sparkprop._params import (
+    _SparkpropClassifierKeywords,
+    _SparkpropClassifierParams,
+    _SparkpropClassifierSetters,
+    _SparkpropRegressorKeywords,
+    _SparkpropRegressorParams,
+    _SparkpropRegressorSetters,
+)
+
+__all__ = [
+    "SparkpropClassifier",
+    "SparkpropClassificationModel",
+    "SparkpropRegressor",
+    "SparkpropRegressionModel",
+    "TrainingSummary",
+]
+
+_JAVA_PACKAGE = "org.sparkprop.spark.ml"
+_T = TypeVar("_T")
+
+
+def _spark_context() -> SparkContext:
+    """The active SparkContext, checked to run the Spark line and to have the jar this package needs."""
+    sc = SparkContext._active_spark_context
+    if sc is None:
+        raise RuntimeError(
+            "Sparkprop needs an active SparkSession with its jar: "
+            "SparkSession.builder.config('spark.jars', sparkprop.jar_path()).getOrCreate() "
+            "(or sparkprop.session())"
+        )
+    version = sc.version
+    if not (version == SUPPORTED_SPARK or version.startswith(SUPPORTED_SPARK + ".")):
+        raise RuntimeError(
+            "Sparkprop's jar is built for Spark %s.x, but this session's JVM runs Spark %s: "
+            "use PySpark and a Spark installation of %s.x" % (SUPPORTED_SPARK, version, SUPPORTED_SPARK)
+        )
+    probe = sc._jvm.org.sparkprop.spark.ml.SparkpropClassifier  # type: ignore[union-attr]
+    if not isinstance(probe, JavaClass):
+        raise RuntimeError(
+            "Sparkprop's classes are not on this session's class path: start it with "
+            "spark.jars = sparkprop.jar_path() (e.g. SparkSession.builder.config('spark.jars', "
+            "sparkprop.jar_path())), or spark-submit --jars with that path"
+        )
+    return sc
+
+
+@contextlib.contextmanager
+def _java_errors() -> Iterator[None]:
+    """Java's own message instead of a Py4J dump: the innermost IllegalArgumentException, else the root cause."""
+    try:
+        yield
+    except Py4JJavaError as e:
+        chosen = None
+        t = e.java_exception
+        seen = 0
+        while t is not None and seen < 20:
+            if chosen is None or t.getClass().getName() == "java.lang.IllegalArgumentException":
+                chosen = t
+            t = t.getCause()
+            seen += 1
+        if chosen is None:
+            raise
+        message = chosen.getMessage() or chosen.toString()
+        raise SparkpropError(str(message), chosen.getClass().getName()) from None
+
+
+class _SparkpropReader(JavaMLReader[_T]):
+    """Loads through the Java class's reader; pyspark's default derives a Java name from the Python module."""
+
+    @classmethod
+    def _java_loader_class(cls, clazz: Type[Any]) -> str:
+        _spark_context()
+        return _JAVA_PACKAGE + "." + clazz.__name__
+
+
+class _SparkpropJavaStage(JavaMLReadable[_T], JavaMLWritable):
+    """What the four classes share: the Java object behind them, and their reader."""
+
+    def _new_sparkprop_java_obj(self) -> Any:
+        _spark_context()
+        return JavaWrapper._new_java_obj(_JAVA_PACKAGE + "." + type(self).__name__, self.uid)  # type: ignore[attr-defined]
+
+    @classmethod
+    def read(cls) -> JavaMLReader[_T]:
+        """Returns an MLReader instance for this class."""
+        return _SparkpropReader(cls)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    """How a model was fitted, as plain Python values (a copy of the Java ``SparkpropTrainingSummary``).
+
+    ``stopReason`` says why the fit ended (``epochs``, ``converged``, ``max_epochs``, ``round_limit`` or
+    ``listener``), ``bestEpoch`` which epoch's weights were restored (0 if none), ``execution`` where the
+    rounds ran (on the driver or as Spark jobs) and why. The metrics are ``loss``, then ``accuracy`` for classification, or ``mse``, ``mae`` and ``r2``
+    for regression. ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean
+    bit-identical weights (the command line's summary.json reports the same digest).
+    """
+
+    network: str
+    epochs: int
+    rounds: int
+    stoppedEarly: bool
+    resumed: bool
+    stopReason: str = ""
+    bestEpoch: int = 0
+    execution: str = ""
+    lossHistory: List[float] = field(default_factory=list)
+    validationHistory: List[Dict[str, float]] = field(default_factory=list)
+    trainingMetrics: Dict[str, float] = field(default_factory=dict)
+    validationMetrics: Dict[str, float] = field(default_factory=dict)
+    trainingRows: int = 0
+    validationRows: int = 0
+    partitions: int = 0
+    samplesPerSecond: float = 0.0
+    loopSeconds: float = 0.0
+    meanRoundMs: Dict[str, float] = field(default_factory=dict)
+    weightsSha256: str = ""
+
+    @staticmethod
+    def _from_java(j: Any) -> "TrainingSummary":
+        def metrics(m: Any) -> Dict[str, float]:
+            return {str(k): float(m.get(k)) for k in m.keySet()}
+
+        return TrainingSummary(
+            network=str(j.network()),
+            epochs=int(j.epochs()),
+            rounds=int(j.rounds()),
+            stoppedEarly=bool(j.stoppedEarly()),
+            resumed=bool(j.resumed()),
+            stopReason=str(j.stopReason()),
+            bestEpoch=int(j.bestEpoch()),
+            execution=str(j.execution()),
+            lossHistory=[float(x) for x in j.lossHistory()],
+            validationHistory=[metrics(m) for m in j.validationHistory()],
+            trainingMetrics=metrics(j.trainingMetrics()),
+            validationMetrics=metrics(j.validationMetrics()),
+            trainingRows=int(j.trainingRows()),
+            validationRows=int(j.validationRows()),
+            partitions=int(j.partitions()),
+            samplesPerSecond=float(j.samplesPerSecond()),
+            loopSeconds=float(j.loopSeconds()),
+            meanRoundMs=metrics(j.meanRoundMs()),
+            weightsSha256=str(j.weightsSha256()),
+        )
+
+
+class _SparkpropModel:
+    """The model-side extras both fitted models have."""
+
+    _java_obj: Any
+
+    @property
+    def summary(self) -> TrainingSummary:
+        """How the fit went: losses per epoch, validation and training metrics, speed, the weights' SHA-256."""
+        return TrainingSummary._from_java(self._java_obj.summary())
+
+    @property
+    def hasSummary(self) -> bool:
+        """Always true: the summary is saved and loaded with the model."""
+        return True
+
+    @property
+    def network(self) -> str:
+        """The architecture, e.g. ``"4-5-4-3 (sigmoid hidden, softmax output, cross_entropy loss, 68 parameters)"``."""
+        return str(self._java_obj.network())
+
+    @property
+    def weights(self) -> List[float]:
+        """The flat float32 weights: per layer from the input, W (out, in) row-major, then b (out)."""
+        return [float(x) for x in self._java_obj.weights()]
+
+
+class SparkpropClassifier(
+    _SparkpropClassifierKeywords,
+    _JavaProbabilisticClassifier["SparkpropClassificationModel"],
+    _SparkpropClassifierParams,
+    _SparkpropClassifierSetters,
+    _SparkpropJavaStage["SparkpropClassifier"],
+):
+    """
+    A classifier that trains a feed-forward network by Sparkprop's synchronous data-parallel SGD.
+    Labels are class indices 0, 1, ..., k-1 (as ``StringIndexer`` makes them), features a vector
+    column. The model adds ``rawPrediction``, ``probability`` and ``prediction`` and honours
+    ``thresholds``. With the same rows, params and ``partitions``, two fits give bit-identical
+    weights, whatever the number of executors.
+
+    Every training param checks its value when it is set (a ``ValueError`` names the param, the
+    value and what is accepted); rules between params are checked when ``fit`` starts, before any
+    Spark job.
+
+    .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> from pyspark.ml.linalg import Vectors
+    >>> df = spark.createDataFrame([
+    ...     (0.0, Vectors.dense([0.0, 0.0])), (1.0, Vectors.dense([0.0, 1.0])),
+    ...     (1.0, Vectors.dense([1.0, 0.0])), (0.0, Vectors.dense([1.0, 1.0]))], ["label", "features"])
+    >>> clf = SparkpropClassifier(hiddenLayers=[8], activation="tanh", optimizer="adam",
+    ...                           learningRate=0.05, batchSize=4, epochs=300, seed=7)
+    >>> model = clf.fit(df)
+    >>> model.network
+    '2-8-2 (tanh hidden, softmax output, cross_entropy loss, 42 parameters)'
+    >>> model.transform(df).select("prediction").head().prediction
+    0.0
+    >>> model.summary.lossHistory[-1] < model.summary.lossHistory[0]
+    True
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "xor")
+    >>> model.write().overwrite().save(path)
+    >>> SparkpropClassificationModel.load(path).network == model.network
+    True
+    """
+
+    def _create_model(self, java_model: Any) -> "SparkpropClassificationModel":
+        return SparkpropClassificationModel(java_model)
+
+    def _fit(self, dataset: DataFrame) -> "SparkpropClassificationModel":
+        with _java_errors():
+            return super()._fit(dataset)
+
+
+class SparkpropClassificationModel(
+    _SparkpropModel,
+    _JavaProbabilisticClassificationModel[Vector],
+    _SparkpropClassifierParams,
+    _SparkpropJavaStage["SparkpropClassificationModel"],
+):
+    """
+    A network fitted by :py:class:`SparkpropClassifier`. ``transform`` appends ``rawPredictionCol``,
+    ``probabilityCol`` and ``predictionCol`` (each left out when its name is set to ""); the
+    training params it was fitted with stay readable, and :py:attr:`summary` tells how the fit went.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def _transform(self, dataset: DataFrame) -> DataFrame:
+        with _java_errors():
+            return super()._transform(dataset)
+
+
+class SparkpropRegressor(
+    _SparkpropRegressorKeywords,
+    _JavaRegressor["SparkpropRegressionModel"],
+    _SparkpropRegressorParams,
+    _SparkpropRegressorSetters,
+    _SparkpropJavaStage["SparkpropRegressor"],
+):
+    """
+    A regressor that trains a feed-forward network by Sparkprop's synchronous data-parallel SGD:
+    a real-valued label, a vector features column, mse loss by default. The model adds
+    ``prediction``.
+
+    .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> reg = SparkpropRegressor(hiddenLayers=[16], activation="tanh", optimizer="adam", epochs=50, seed=1)
+    >>> reg.getLoss()
+    'mse'
+    """
+
+    def _create_model(self, java_model: Any) -> "SparkpropRegressionModel":
+        return SparkpropRegressionModel(java_model)
+
+    def _fit(self, dataset: DataFrame) -> "SparkpropRegressionModel":
+        with _java_errors():
+            return super()._fit(dataset)
+
+
+class SparkpropRegressionModel(
+    _SparkpropModel,
+    _JavaRegressionModel[Vector],
+    _SparkpropRegressorParams,
+    _SparkpropJavaStage["SparkpropRegressionModel"],
+):
+    """
+    A network fitted by :py:class:`SparkpropRegressor`; ``transform`` appends ``predictionCol``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def _transform(self, dataset: DataFrame) -> DataFrame:
+        with _java_errors():
+            return super()._transform(dataset)
