@@ -38,6 +38,7 @@ CATALOG_JSON = r"""
       {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
+      {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
       {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
@@ -52,7 +53,8 @@ CATALOG_JSON = r"""
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid; softmax; step (Heaviside 0/1 output of a single-layer perceptron, trained by the perceptron rule with loss mae or mse (hiddenLayers must be empty)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid", "softmax", "step"], "expected": "one of auto, identity, sigmoid, softmax, step"}},
-      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
+      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "probabilityCol", "class": "Param", "doc": "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities", "default": "probability"},
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
@@ -89,6 +91,7 @@ CATALOG_JSON = r"""
       {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
+      {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
       {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
@@ -103,7 +106,8 @@ CATALOG_JSON = r"""
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid; softmax; step (Heaviside 0/1 output of a single-layer perceptron, trained by the perceptron rule with loss mae or mse (hiddenLayers must be empty)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid", "softmax", "step"], "expected": "one of auto, identity, sigmoid, softmax, step"}},
-      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
+      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "probabilityCol", "class": "Param", "doc": "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities", "default": "probability"},
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
@@ -140,6 +144,7 @@ CATALOG_JSON = r"""
       {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
+      {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
       {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
@@ -154,7 +159,8 @@ CATALOG_JSON = r"""
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid"], "expected": "one of auto, identity, sigmoid"}},
-      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
+      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
@@ -188,6 +194,7 @@ CATALOG_JSON = r"""
       {"name": "execution", "class": "Param", "doc": "Where the rounds run. The data is read, scaled and cached by Spark in every case. One of: auto (driver when the packed training data is at most driverMaxBytes, else spark); spark (one Spark job per round, a task per partition (what a cluster is for)); driver (the packed partitions are collected to the driver once and every round runs there, over the same partitions, batch rows and ordered merge as the Spark jobs: the weights are bit-identical, without a job's fixed cost per round (milliseconds, against well under one of arithmetic for small data)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "spark", "driver"], "expected": "one of auto, spark, driver"}},
       {"name": "featuresCol", "class": "Param", "doc": "features column name", "default": "features"},
       {"name": "hiddenLayers", "class": "IntArrayParam", "doc": "Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.", "default": [16,16], "limits": {"kind": "intList", "min": 1, "expected": "a list of integers >= 1"}},
+      {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
       {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
@@ -202,7 +209,8 @@ CATALOG_JSON = r"""
       {"name": "momentum", "class": "DoubleParam", "doc": "Momentum coefficient of optimizer momentum and nesterov. Expected: a number in [0, 1).", "default": 0.9, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
       {"name": "optimizer", "class": "Param", "doc": "The update rule. One of: sgd (plain gradient descent); momentum (heavy-ball momentum with coefficient momentum); nesterov (Nesterov momentum with coefficient momentum); adam (Adam with beta1, beta2 and epsilon); adamw (adam with decoupled weight decay weightDecay).", "default": "adam", "limits": {"kind": "oneOf", "names": ["sgd", "momentum", "nesterov", "adam", "adamw"], "expected": "one of sgd, momentum, nesterov, adam, adamw"}},
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid"], "expected": "one of auto, identity, sigmoid"}},
-      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
+      {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
@@ -322,6 +330,12 @@ class _SparkpropClassifierParams(Params):
         'Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.',
         typeConverter=checked('hiddenLayers', _limits('SparkpropClassifier', 'hiddenLayers')),
     )
+    kernel: "Param[str]" = Param(
+        Params._dummy(),
+        'kernel',
+        "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).",
+        typeConverter=checked('kernel', _limits('SparkpropClassifier', 'kernel')),
+    )
     l2: "Param[float]" = Param(
         Params._dummy(),
         'l2',
@@ -400,10 +414,16 @@ class _SparkpropClassifierParams(Params):
         'The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid; softmax; step (Heaviside 0/1 output of a single-layer perceptron, trained by the perceptron rule with loss mae or mse (hiddenLayers must be empty)).',
         typeConverter=checked('outputActivation', _limits('SparkpropClassifier', 'outputActivation')),
     )
+    partitionBytes: "Param[int]" = Param(
+        Params._dummy(),
+        'partitionBytes',
+        "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.",
+        typeConverter=checked('partitionBytes', _limits('SparkpropClassifier', 'partitionBytes')),
+    )
     partitions: "Param[int]" = Param(
         Params._dummy(),
         'partitions',
-        "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.",
+        "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.",
         typeConverter=checked('partitions', _limits('SparkpropClassifier', 'partitions')),
     )
     restoreBestWeights: "Param[bool]" = Param(
@@ -491,6 +511,7 @@ class _SparkpropClassifierParams(Params):
             epsilon=1e-08,
             execution='auto',
             hiddenLayers=[16, 16],
+            kernel='auto',
             l2=0.0,
             learningRate=0.01,
             logEveryRounds=50,
@@ -504,6 +525,7 @@ class _SparkpropClassifierParams(Params):
             momentum=0.9,
             optimizer='adam',
             outputActivation='auto',
+            partitionBytes=67108864,
             partitions=0,
             restoreBestWeights=True,
             resumeFromCheckpoint=False,
@@ -608,6 +630,12 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.hiddenLayers)
 
+    def getKernel(self) -> str:
+        """
+        Gets the value of kernel or its default value.
+        """
+        return self.getOrDefault(self.kernel)
+
     def getL2(self) -> float:
         """
         Gets the value of l2 or its default value.
@@ -685,6 +713,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of outputActivation or its default value.
         """
         return self.getOrDefault(self.outputActivation)
+
+    def getPartitionBytes(self) -> int:
+        """
+        Gets the value of partitionBytes or its default value.
+        """
+        return self.getOrDefault(self.partitionBytes)
 
     def getPartitions(self) -> int:
         """
@@ -854,6 +888,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(hiddenLayers=value)  # type: ignore[attr-defined]
 
+    def setKernel(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`kernel`.
+        """
+        return self._set(kernel=value)  # type: ignore[attr-defined]
+
     def setL2(self: _S, value: float) -> _S:
         """
         Sets the value of :py:attr:`l2`.
@@ -931,6 +971,12 @@ class _SparkpropClassifierSetters:
         Sets the value of :py:attr:`outputActivation`.
         """
         return self._set(outputActivation=value)  # type: ignore[attr-defined]
+
+    def setPartitionBytes(self: _S, value: int) -> _S:
+        """
+        Sets the value of :py:attr:`partitionBytes`.
+        """
+        return self._set(partitionBytes=value)  # type: ignore[attr-defined]
 
     def setPartitions(self: _S, value: int) -> _S:
         """
@@ -1031,6 +1077,7 @@ class _SparkpropClassifierKeywords:
         execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
+        kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
         learningRate: float = 0.01,
@@ -1045,6 +1092,7 @@ class _SparkpropClassifierKeywords:
         momentum: float = 0.9,
         optimizer: str = 'adam',
         outputActivation: str = 'auto',
+        partitionBytes: int = 67108864,
         partitions: int = 0,
         predictionCol: str = 'prediction',
         probabilityCol: str = 'probability',
@@ -1089,6 +1137,7 @@ class _SparkpropClassifierKeywords:
         execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
+        kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
         learningRate: float = 0.01,
@@ -1103,6 +1152,7 @@ class _SparkpropClassifierKeywords:
         momentum: float = 0.9,
         optimizer: str = 'adam',
         outputActivation: str = 'auto',
+        partitionBytes: int = 67108864,
         partitions: int = 0,
         predictionCol: str = 'prediction',
         probabilityCol: str = 'probability',
@@ -1221,6 +1271,12 @@ class _SparkpropRegressorParams(Params):
         'Widths of the hidden layers, input side first. [] = no hidden layer (a linear model, or a single-layer perceptron with outputActivation = step). The input width comes from the features, the output width from the number of classes (1 for regression and for 2 classes without softmax). Expected: a list of integers >= 1.',
         typeConverter=checked('hiddenLayers', _limits('SparkpropRegressor', 'hiddenLayers')),
     )
+    kernel: "Param[str]" = Param(
+        Params._dummy(),
+        'kernel',
+        "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).",
+        typeConverter=checked('kernel', _limits('SparkpropRegressor', 'kernel')),
+    )
     l2: "Param[float]" = Param(
         Params._dummy(),
         'l2',
@@ -1299,10 +1355,16 @@ class _SparkpropRegressorParams(Params):
         'The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid.',
         typeConverter=checked('outputActivation', _limits('SparkpropRegressor', 'outputActivation')),
     )
+    partitionBytes: "Param[int]" = Param(
+        Params._dummy(),
+        'partitionBytes',
+        "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.",
+        typeConverter=checked('partitionBytes', _limits('SparkpropRegressor', 'partitionBytes')),
+    )
     partitions: "Param[int]" = Param(
         Params._dummy(),
         'partitions',
-        "Number of partitions of the training data (one task each per round). 0 = one per core available to the application (Spark's default parallelism). Rows keep their order and are split into contiguous ranges. Expected: an integer >= 0.",
+        "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.",
         typeConverter=checked('partitions', _limits('SparkpropRegressor', 'partitions')),
     )
     restoreBestWeights: "Param[bool]" = Param(
@@ -1390,6 +1452,7 @@ class _SparkpropRegressorParams(Params):
             epsilon=1e-08,
             execution='auto',
             hiddenLayers=[16, 16],
+            kernel='auto',
             l2=0.0,
             learningRate=0.01,
             logEveryRounds=50,
@@ -1403,6 +1466,7 @@ class _SparkpropRegressorParams(Params):
             momentum=0.9,
             optimizer='adam',
             outputActivation='auto',
+            partitionBytes=67108864,
             partitions=0,
             restoreBestWeights=True,
             resumeFromCheckpoint=False,
@@ -1507,6 +1571,12 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.hiddenLayers)
 
+    def getKernel(self) -> str:
+        """
+        Gets the value of kernel or its default value.
+        """
+        return self.getOrDefault(self.kernel)
+
     def getL2(self) -> float:
         """
         Gets the value of l2 or its default value.
@@ -1584,6 +1654,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of outputActivation or its default value.
         """
         return self.getOrDefault(self.outputActivation)
+
+    def getPartitionBytes(self) -> int:
+        """
+        Gets the value of partitionBytes or its default value.
+        """
+        return self.getOrDefault(self.partitionBytes)
 
     def getPartitions(self) -> int:
         """
@@ -1753,6 +1829,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(hiddenLayers=value)  # type: ignore[attr-defined]
 
+    def setKernel(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`kernel`.
+        """
+        return self._set(kernel=value)  # type: ignore[attr-defined]
+
     def setL2(self: _S, value: float) -> _S:
         """
         Sets the value of :py:attr:`l2`.
@@ -1830,6 +1912,12 @@ class _SparkpropRegressorSetters:
         Sets the value of :py:attr:`outputActivation`.
         """
         return self._set(outputActivation=value)  # type: ignore[attr-defined]
+
+    def setPartitionBytes(self: _S, value: int) -> _S:
+        """
+        Sets the value of :py:attr:`partitionBytes`.
+        """
+        return self._set(partitionBytes=value)  # type: ignore[attr-defined]
 
     def setPartitions(self: _S, value: int) -> _S:
         """
@@ -1930,6 +2018,7 @@ class _SparkpropRegressorKeywords:
         execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
+        kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
         learningRate: float = 0.01,
@@ -1944,6 +2033,7 @@ class _SparkpropRegressorKeywords:
         momentum: float = 0.9,
         optimizer: str = 'adam',
         outputActivation: str = 'auto',
+        partitionBytes: int = 67108864,
         partitions: int = 0,
         predictionCol: str = 'prediction',
         restoreBestWeights: bool = True,
@@ -1985,6 +2075,7 @@ class _SparkpropRegressorKeywords:
         execution: str = 'auto',
         featuresCol: str = 'features',
         hiddenLayers: List[int] = [16, 16],
+        kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
         learningRate: float = 0.01,
@@ -1999,6 +2090,7 @@ class _SparkpropRegressorKeywords:
         momentum: float = 0.9,
         optimizer: str = 'adam',
         outputActivation: str = 'auto',
+        partitionBytes: int = 67108864,
         partitions: int = 0,
         predictionCol: str = 'prediction',
         restoreBestWeights: bool = True,
