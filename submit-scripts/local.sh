@@ -59,10 +59,11 @@ heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
 # every broadcast (a humongous object) keeps starting concurrent mark cycles that free nothing, and
 # the rounds slow down by 40% (BENCHMARKS.md, scale). Reserved address space, not resident memory.
 # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
-cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-}
+# sparkprop.launcher: how the user ran it, for the resume command an interrupted train prints.
+cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-} -Dsparkprop.launcher="$0"
      -cp "$extra_classes$sp_build/classes:$(cat "$classpath_file")" "$main_class" "$@")
 # The class path is long (every Spark jar in ~/.m2): shown by the file that holds it.
-shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-}
+shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-} -Dsparkprop.launcher="$0"
        -cp "$extra_classes$sp_build/classes:<$classpath_file>" "$main_class" "$@")
 sp_show "${shown[@]}"
 exec "${cmd[@]}"

@@ -2,6 +2,8 @@ package org.sparkprop.app;
 
 import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.spark.PackedDataset;
+import org.sparkprop.spark.RunJobs;
+import org.sparkprop.spark.SparkErrors;
 import org.sparkprop.spark.SparkEvaluator;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.SparkTrainer;
@@ -13,8 +15,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,7 +34,10 @@ import org.sparkprop.report.BatchSizeAdvisor;
 import org.sparkprop.report.MetricsLog;
 import org.sparkprop.report.ProgressDisplay;
 import org.sparkprop.report.TrainingReport;
+import org.sparkprop.train.DivergenceException;
 import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.RunStatus;
+import org.sparkprop.train.StopRequest;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.WeightsDigest;
@@ -47,89 +56,148 @@ public final class TrainJob {
 
   /** Runs the job and returns the summary it wrote. */
   public static ObjectNode run(TrainConfig cfg, String outputDir, boolean resume, PrintStream console) throws IOException {
+    return run(cfg, outputDir, resume, console, new StopRequest());
+  }
+
+  /**
+   * Runs the job and returns the summary it wrote; {@code stop} ends the round loop early at a round
+   * boundary, with a checkpoint, and the summary's {@code status} is then {@code interrupted} (no
+   * model, no test evaluation: a stopped run is continued with {@code --resume}, not used).
+   */
+  public static ObjectNode run(TrainConfig cfg, String outputDir, boolean resume, PrintStream console,
+                               StopRequest stop) throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
     SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
-    Configuration hadoop = sc.hadoopConfiguration();
     int partitions = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : sc.defaultParallelism();
     console.printf(Locale.ROOT, "spark %s, master %s, %d partitions; BLAS: %s%n", sc.version(), sc.master(),
         partitions, Kernels.description());
 
-    DataSets data = DataSets.load(cfg, sc, partitions, console);
-    try {
-      console.println("data: " + data.description());
-      NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
-      console.println("network: " + spec.describe());
-      long cachedBytes = data.train().cachedBytes();
-      long payload = 4L * data.train().rows() * (data.train().features() + data.train().targetWidth());
-      console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
-          payload == 0 ? 0 : (double) cachedBytes / payload);
-
-      PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
-      SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
-          data.validation() != null, data.preprocessing(), resume);
-      if (resume) {
-        console.println(prepared.resumedFrom().isEmpty()
-            ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
-            : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
-                prepared.start().epoch() + 1, prepared.start().round()));
+    try (RunJobs jobs = RunJobs.start(sc, "train", newRunId())) {
+      console.println("run " + jobs.runId() + " (Spark job group " + jobs.jobGroup() + ")");
+      jobs.describe("loading data");
+      DataSets data = DataSets.load(cfg, sc, partitions, console);
+      try {
+        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart);
+      } finally {
+        data.unpersist();
       }
-      TrainingLoop trainer = prepared.trainer();
+    }
+  }
 
-      FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
-      fs.mkdirs(new Path(outputDir));
-      TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
-      ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds());
-      TrainingResult result;
-      try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
-           MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {
-        trainer.addListener(progress)
-            .addListener(new BatchSizeAdvisor(progress::message))
-            .addListener(metrics)
-            .addListener(report);
-        result = prepared.run().result();
-      }
+  private static ObjectNode train(TrainConfig cfg, String outputDir, boolean resume, PrintStream console,
+                                  StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart)
+      throws IOException {
+    Configuration hadoop = sc.hadoopConfiguration();
+    console.println("data: " + data.description());
+    NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
+    console.println("network: " + spec.describe());
+    long cachedBytes = data.train().cachedBytes();
+    long payload = 4L * data.train().rows() * (data.train().features() + data.train().targetWidth());
+    console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
+        payload == 0 ? 0 : (double) cachedBytes / payload);
 
-      ObjectNode testMetrics = JSON.createObjectNode();
-      EvaluationAccumulator testStats = null;
-      if (data.test() != null) {
-        testStats = new SparkEvaluator(sc, data.test(), spec, TrainingRecipe.CHUNK_ROWS, data.preprocessing().target()).evaluate(result.params());
-        for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
-        if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
-      }
-      ObjectNode summary = JSON.createObjectNode();
-      summary.set("config", JSON.valueToTree(cfg.resolved()));
-      summary.put("network", spec.describe());
-      summary.put("data", data.description());
-      summary.set("badRows", badRows(data));
-      summary.put("sparkMaster", sc.master());
-      summary.put("partitions", data.train().partitions());
-      summary.put("blas", Kernels.description());
-      summary.put("epochs", result.epochs());
-      summary.put("rounds", result.rounds());
-      summary.put("stoppedEarly", result.stoppedEarly());
-      summary.put("trainLoss", result.trainLoss());
-      summary.set("testMetrics", testMetrics);
-      summary.put("samplesPerSecond", result.samplesPerSecond());
-      summary.put("loopSeconds", result.loopSeconds());
-      summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
-      summary.put("cachedBytes", cachedBytes);
-      summary.put("cachedBytesPerFloat32Payload", payload == 0 ? 0 : (double) cachedBytes / payload);
-      summary.set("roundSplitMs", JSON.valueToTree(result.meanSplitMs()));
-      summary.put("parameterCount", spec.parameterCount());
+    PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
+    SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
+        data.validation() != null, data.preprocessing(), resume, jobs);
+    if (resume) {
+      console.println(prepared.resumedFrom().isEmpty()
+          ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
+          : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
+              prepared.start().epoch() + 1, prepared.start().round()));
+    }
+    TrainingLoop trainer = prepared.trainer().stopWhen(stop);
+
+    FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
+    fs.mkdirs(new Path(outputDir));
+    ObjectNode summary = JSON.createObjectNode();
+    summary.put("runId", jobs.runId());
+    summary.put("sparkJobGroup", jobs.jobGroup());
+    summary.set("config", JSON.valueToTree(cfg.resolved()));
+    summary.put("network", spec.describe());
+    summary.put("data", data.description());
+    summary.set("badRows", badRows(data));
+    summary.put("sparkMaster", sc.master());
+    summary.put("partitions", data.train().partitions());
+    summary.put("blas", Kernels.description());
+    jobs.describe("sampling rows for the report");
+    TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
+    ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds());
+    TrainingResult result;
+    try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
+         MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {
+      trainer.addListener(progress)
+          .addListener(new BatchSizeAdvisor(progress::message))
+          .addListener(metrics)
+          .addListener(report);
+      result = prepared.run().result();
+    } catch (RuntimeException e) {
+      summary.put("status", (e instanceof DivergenceException ? RunStatus.DIVERGED : RunStatus.FAILED).jsonName());
+      summary.put("error", SparkErrors.userMessage(e));
+      String checkpoint = newestCheckpoint(trainer, prepared);
+      if (!checkpoint.isEmpty()) summary.put("checkpoint", checkpoint);
+      writeSummary(fs, outputDir, summary);
+      throw e;
+    }
+    summary.put("status", result.status().jsonName());
+    summary.put("epochs", result.epochs());
+    summary.put("rounds", result.rounds());
+    summary.put("stoppedEarly", result.stoppedEarly());
+    summary.put("trainLoss", result.trainLoss());
+    if (result.interrupted()) {
+      summary.put("stopReason", result.stopReason());
+      String checkpoint = newestCheckpoint(trainer, prepared);
+      if (checkpoint.isEmpty()) summary.putNull("checkpoint");
+      else summary.put("checkpoint", checkpoint);
       summary.put("weightsSha256", WeightsDigest.sha256(result.params()));
-      try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
-        out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
-      }
-      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
-      int reportFiles = report.finish(summary, testStats, result.params()).size();
-      printFinal(console, result, testMetrics, outputDir);
-      console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
-          reportFiles, report.drawingSeconds());
+      summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+      writeSummary(fs, outputDir, summary);
       return summary;
-    } finally {
-      data.unpersist();
+    }
+
+    ObjectNode testMetrics = JSON.createObjectNode();
+    EvaluationAccumulator testStats = null;
+    if (data.test() != null) {
+      jobs.describe("evaluation on the test set");
+      testStats = new SparkEvaluator(sc, data.test(), spec, TrainingRecipe.CHUNK_ROWS, data.preprocessing().target()).evaluate(result.params());
+      for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
+      if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
+    }
+    summary.set("testMetrics", testMetrics);
+    summary.put("samplesPerSecond", result.samplesPerSecond());
+    summary.put("loopSeconds", result.loopSeconds());
+    summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+    summary.put("cachedBytes", cachedBytes);
+    summary.put("cachedBytesPerFloat32Payload", payload == 0 ? 0 : (double) cachedBytes / payload);
+    summary.set("roundSplitMs", JSON.valueToTree(result.meanSplitMs()));
+    summary.put("parameterCount", spec.parameterCount());
+    summary.put("weightsSha256", WeightsDigest.sha256(result.params()));
+    writeSummary(fs, outputDir, summary);
+    jobs.describe("writing the model");
+    ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data);
+    int reportFiles = report.finish(summary, testStats, result.params()).size();
+    printFinal(console, result, testMetrics, outputDir);
+    console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
+        reportFiles, report.drawingSeconds());
+    return summary;
+  }
+
+  /** A run id that sorts by its start time: {@code train-20261205-061502-3fa9}. */
+  private static String newRunId() {
+    return "train-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
+        .format(Instant.now()) + String.format(Locale.ROOT, "-%04x", ThreadLocalRandom.current().nextInt(1 << 16));
+  }
+
+  /** The checkpoint a resume would start from: this run's newest, else the one it resumed from. */
+  private static String newestCheckpoint(TrainingLoop trainer, SparkTrainer.Prepared prepared) {
+    String written = trainer.lastCheckpoint();
+    return written.isEmpty() ? prepared.resumedFrom() : written;
+  }
+
+  private static void writeSummary(FileSystem fs, String outputDir, ObjectNode summary) throws IOException {
+    try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
+      out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -13,6 +13,7 @@ import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.Evaluator;
+import org.sparkprop.train.GradientSource;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
@@ -56,6 +57,16 @@ public final class SparkTrainer {
   public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
                                  PackedDataset evaluation, boolean evaluationIsValidation,
                                  Preprocessing preprocessing, boolean resume) throws IOException {
+    return prepare(sc, cfg, spec, train, evaluation, evaluationIsValidation, preprocessing, resume, null);
+  }
+
+  /**
+   * As above, with the rounds' and evaluations' jobs labelled as those of run {@code jobs} (null for
+   * unlabelled jobs), so that cancelling its job group stops the loop at a round boundary.
+   */
+  public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
+                                 PackedDataset evaluation, boolean evaluationIsValidation,
+                                 Preprocessing preprocessing, boolean resume, RunJobs jobs) throws IOException {
     CheckpointStore store = cfg.checkpoint().enabled()
         ? new CheckpointStore(cfg.checkpoint().dir(), sc.hadoopConfiguration(), cfg.checkpoint().keep()) : null;
     TrainingState start = null;
@@ -70,11 +81,15 @@ public final class SparkTrainer {
         resumedFrom = store.list().get(0);
       }
     }
-    SparkGradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
+    GradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
         cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn());
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
     Evaluator evaluator = evaluation == null ? null
         : new SparkEvaluator(sc, evaluation, spec, TrainingRecipe.CHUNK_ROWS, target);
+    if (jobs != null) {
+      source = jobs.rounds(source, cfg.train().epochs(), cfg.train().maxRounds());
+      if (evaluator != null) evaluator = jobs.evaluations(evaluator, evaluationIsValidation ? "validation" : "test");
+    }
     TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
         .monitorEvaluation(evaluationIsValidation);

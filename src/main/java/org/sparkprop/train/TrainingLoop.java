@@ -22,6 +22,7 @@ public final class TrainingLoop {
   private final CheckpointSink checkpoints;    // nullable
   private final List<TrainingListener> listeners = new ArrayList<>();
   private boolean monitorEvaluation = true;
+  private StopRequest stop = new StopRequest();
 
   public TrainingLoop(GradientSource source, TrainingOptions options, Evaluator validation, CheckpointSink checkpoints) {
     this.source = source;
@@ -39,9 +40,24 @@ public final class TrainingLoop {
     return this;
   }
 
+  /**
+   * Where a request to stop early comes from (a signal handler, an operator): asked before every
+   * round. A stopped run writes a checkpoint of where it stands, when checkpoints are on, and
+   * returns a result with status {@link RunStatus#INTERRUPTED}.
+   */
+  public TrainingLoop stopWhen(StopRequest request) {
+    this.stop = request;
+    return this;
+  }
+
   public TrainingLoop addListener(TrainingListener listener) {
     listeners.add(listener);
     return this;
+  }
+
+  /** Where the newest checkpoint this loop wrote is; empty when it wrote none. */
+  public String lastCheckpoint() {
+    return checkpoints == null ? "" : checkpoints.lastLocation();
   }
 
   /** A fresh optimizer for these options and parameter count. */
@@ -50,8 +66,8 @@ public final class TrainingLoop {
   }
 
   /**
-   * Trains from {@code start} until the last epoch, the round limit, early stopping or a
-   * listener's request: per round {@link #runRound}, per epoch end {@link #endEpoch}.
+   * Trains from {@code start} until the last epoch, the round limit, early stopping, a listener's
+   * request or a {@link StopRequest}: per round {@link #runRound}, per epoch end {@link #endEpoch}.
    */
   public TrainingResult run(TrainingState start) {
     GlobalBatches batches = source.batches();
@@ -66,14 +82,44 @@ public final class TrainingLoop {
           run.roundLimitHit = true;
           return finish(run);
         }
-        runRound(run, epoch, batch);
+        if (stop.requested()) return interrupt(run, epoch, batch, stop.reason());
+        try {
+          runRound(run, epoch, batch);
+        } catch (CancelledWorkException e) {
+          // The round's update was not applied: the state is still that of the round before.
+          stop.request(e.getMessage());
+          return interrupt(run, epoch, batch, e.getMessage());
+        }
       }
-      if (endEpoch(run, epoch)) {
+      boolean stopHere;
+      try {
+        stopHere = endEpoch(run, epoch);
+      } catch (CancelledWorkException e) {
+        // Every round of the epoch ran; a resumed run starts with this epoch's end (evaluation).
+        stop.request(e.getMessage());
+        return interrupt(run, epoch, batches.batchesPerEpoch(), e.getMessage());
+      }
+      if (stopHere) {
         run.stoppedEarly = true;
         break;
       }
     }
     return finish(run);
+  }
+
+  /**
+   * Ends a run asked to stop before batch {@code nextBatch} of {@code epoch}: a checkpoint of that
+   * position unless the last one written already holds it, then the result.
+   */
+  private TrainingResult interrupt(RunState run, int epoch, long nextBatch, String reason) {
+    if (checkpoints != null && run.round != run.savedRound) save(run, run.state(epoch, nextBatch));
+    run.stopReason = reason;
+    return finish(run);
+  }
+
+  private void save(RunState run, TrainingState state) {
+    checkpoints.save(state);
+    run.savedRound = state.round();
   }
 
   /** Rounds the schedule spans: every epoch's, or the round limit when it comes first. */
@@ -113,7 +159,7 @@ public final class TrainingLoop {
     boolean lastOfEpoch = batch + 1 == source.batches().batchesPerEpoch();
     if (checkpoints != null && options.checkpointEveryRounds() > 0 && run.round % options.checkpointEveryRounds() == 0
         && !lastOfEpoch) {
-      checkpoints.save(run.state(epoch, batch + 1));
+      save(run, run.state(epoch, batch + 1));
     }
   }
 
@@ -134,7 +180,7 @@ public final class TrainingLoop {
     run.epochStart = now;
     run.epochLossSum = 0;
     run.epochRows = 0;
-    if (checkpoints != null) checkpoints.save(run.state(epoch + 1, 0));
+    if (checkpoints != null) save(run, run.state(epoch + 1, 0));
     for (TrainingListener l : listeners) l.onEpoch(event);
     return listeners.stream().anyMatch(TrainingListener::stopRequested)
         || (options.patience() > 0 && run.epochsWithoutImprovement >= options.patience());
@@ -159,7 +205,8 @@ public final class TrainingLoop {
     if (run.roundLimitHit && run.epochRows > 0) run.lastEpochLoss = run.epochLossSum / run.epochRows;
     double loopSeconds = (System.nanoTime() - run.loopStart) / 1e9;
     TrainingResult result = new TrainingResult(run.params, run.epochsDone, run.round, run.lastEpochLoss,
-        run.stoppedEarly, run.rowsProcessed, loopSeconds, run.timeSum.meanMillis(run.roundsRun));
+        run.stoppedEarly, run.rowsProcessed, loopSeconds, run.timeSum.meanMillis(run.roundsRun),
+        run.stopReason == null ? RunStatus.COMPLETED : RunStatus.INTERRUPTED, run.stopReason);
     for (TrainingListener l : listeners) l.onEnd(result);
     return result;
   }
@@ -196,6 +243,8 @@ public final class TrainingLoop {
     RoundTime timeSum = RoundTime.ZERO;
     long loopStart;
     long epochStart;
+    long savedRound;                 // the round of the newest checkpoint (the start's when none was written)
+    String stopReason;               // why the run was interrupted; null while it runs on
 
     RunState(TrainingState start, Optimizer optimizer, LearningRateSchedule schedule) {
       this.params = start.params().clone();
@@ -209,6 +258,7 @@ public final class TrainingLoop {
       this.bestMetric = start.bestMetric();
       this.epochsWithoutImprovement = start.epochsWithoutImprovement();
       this.epochsDone = start.epoch();
+      this.savedRound = start.round();
     }
 
     void startClock() {
