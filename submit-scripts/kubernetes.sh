@@ -7,13 +7,16 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   cat <<USAGE
 Usage: submit-scripts/kubernetes.sh COMMAND [COMMAND OPTIONS]
 
-Submits to Kubernetes through submit.sh in cluster mode. The pods run a Spark 4.2 image (Java 17)
-that holds the application jar and the job file, e.g. built FROM apache/spark:4.2.0 with
-  COPY target/sparkprop-<version>-cluster.jar /opt/sparkprop/sparkprop.jar
+Submits to Kubernetes through submit.sh in cluster mode. The pods run a Spark image (Java 17)
+that holds the application jar of its Spark line and the job file, e.g. built FROM
+apache/spark:4.2.0 with
+  COPY target/sparkprop_2.13-<version>-cluster.jar /opt/sparkprop/sparkprop.jar
   COPY conf/ /opt/sparkprop/conf/
+or FROM a Spark 3.5 image with target/spark-3.5/sparkprop_2.12-<version>-cluster.jar.
 Output and checkpoint directories must be on shared storage (s3a://, hdfs://, ...).
 Needs:
-  SPARK_HOME                 a Spark 4.2 installation (spark-submit with Kubernetes support)
+  SPARK_HOME                 a Spark installation of the image's line, 4.2 or 3.5 (spark-submit
+                             with Kubernetes support)
   SPARKPROP_K8S_MASTER       the API server, e.g. k8s://https://10.0.0.1:6443
   SPARKPROP_K8S_IMAGE        the container image described above
 Environment (defaults in brackets):
@@ -27,7 +30,7 @@ USAGE
   exit 0
 fi
 
-[[ -n "${SPARK_HOME:-}" ]] || { echo "kubernetes.sh: set SPARK_HOME to a Spark 4.2 installation" >&2; exit 1; }
+[[ -n "${SPARK_HOME:-}" ]] || { echo "kubernetes.sh: set SPARK_HOME to a Spark 4.2 or 3.5 installation" >&2; exit 1; }
 [[ -n "${SPARKPROP_K8S_MASTER:-}" ]] || { echo "kubernetes.sh: set SPARKPROP_K8S_MASTER, e.g. k8s://https://10.0.0.1:6443" >&2; exit 1; }
 [[ -n "${SPARKPROP_K8S_IMAGE:-}" ]] || { echo "kubernetes.sh: set SPARKPROP_K8S_IMAGE to the image with Spark and the application jar (see --help)" >&2; exit 1; }
 

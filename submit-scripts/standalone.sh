@@ -13,7 +13,9 @@ Environment:
   SPARKPROP_TOTAL_EXECUTOR_CORES  cores for the job; default 2 (one task per core, so set
                                   spark.partitions to this)
   SPARKPROP_EXECUTOR_MEMORY       memory per executor; default 1g
-  SPARK_HOME                      a Spark 4.2 installation to submit with (optional)
+  SPARK_HOME                      a Spark 4.2 or 3.5 installation to submit with (optional;
+                                  the jar of its line is picked); or --spark 3.5 before COMMAND
+                                  for a cluster of start-local-cluster.sh --spark 3.5
 Example:
   submit-scripts/start-local-cluster.sh
   submit-scripts/standalone.sh train --config conf/spiral.conf --output out/spiral-standalone

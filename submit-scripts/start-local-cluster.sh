@@ -13,10 +13,12 @@ usage() {
 Usage: submit-scripts/start-local-cluster.sh [OPTIONS]
 
 Starts a Spark standalone master and workers on 127.0.0.1 in the background, each its own JVM,
-with a Spark home assembled from the Maven-resolved Spark jars (target/spark-home), and waits
-until every worker has registered. Stop them with stop-local-cluster.sh.
+with a Spark home assembled from the Maven-resolved Spark jars (target/spark-home for Spark 4.2,
+target/spark-3.5/spark-home for Spark 3.5), and waits until every worker has registered. Stop
+them with stop-local-cluster.sh.
 
 Options (environment in brackets):
+  --spark 4.2|3.5    the Spark line of the cluster [SPARKPROP_SPARK]; default 4.2
   --workers N        workers to start [SPARKPROP_CLUSTER_WORKERS]; default 2
   --cores N          cores each worker offers [SPARKPROP_WORKER_CORES]; default 1
   --memory MEM       memory each worker offers to executors [SPARKPROP_WORKER_MEMORY]; default 2g
@@ -28,7 +30,7 @@ Options (environment in brackets):
   -h, --help         this text
 
 Everything listens on 127.0.0.1 only (SPARK_LOCAL_IP=127.0.0.1). Logs: DIR/logs/.
-Then submit with: submit-scripts/submit.sh --master spark://127.0.0.1:PORT COMMAND ...
+Then submit with: submit-scripts/submit.sh [--spark 3.5] --master spark://127.0.0.1:PORT COMMAND ...
 USAGE
 }
 
@@ -39,6 +41,7 @@ port="${SPARKPROP_MASTER_PORT:-7077}"
 webui_port="${SPARKPROP_MASTER_WEBUI_PORT:-8080}"
 dir="${SPARKPROP_CLUSTER_DIR:-$sp_build/local-cluster}"
 timeout=120
+[[ -n "${SPARKPROP_SPARK:-}" ]] && sp_use_line "$SPARKPROP_SPARK"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -50,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --webui-port) webui_port="${2:?--webui-port needs a value}"; shift 2 ;;
     --dir) dir="${2:?--dir needs a value}"; shift 2 ;;
     --timeout) timeout="${2:?--timeout needs a value}"; shift 2 ;;
+    --spark) sp_use_line "${2:?--spark needs a value}"; shift 2 ;;
     *) sp_die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -71,7 +75,7 @@ done
 spark_home="$(sp_ensure_spark_home)"
 # The worker builds each executor's command with Spark's launcher, which finds the jars only
 # with SPARK_SCALA_VERSION set when the Spark home is not a real distribution.
-export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION="$sp_scala" SPARK_LOCAL_IP=127.0.0.1
 jvm_options="$(sp_jvm_options)"
 master_url="spark://127.0.0.1:$port"
 
@@ -127,5 +131,5 @@ while true; do
   sleep 1
 done
 echo "$master_url" >"$dir/master-url"
-sp_say "cluster ready: master $master_url (web UI http://127.0.0.1:$webui_port), $workers worker(s) x $cores core(s), $memory"
+sp_say "cluster ready (Spark $sp_line): master $master_url (web UI http://127.0.0.1:$webui_port), $workers worker(s) x $cores core(s), $memory"
 echo "$master_url"

@@ -12,11 +12,17 @@ usage() {
 Usage: submit-scripts/submit.sh [SUBMIT OPTIONS] COMMAND [COMMAND OPTIONS]
 
 Submits sparkprop COMMAND (train, ...) with the application jar, Sparkprop's Kryo settings and
-the JVM options Java 17 needs. With SPARK_HOME set to a Spark 4.2 installation it runs
+the JVM options Java 17 needs. With SPARK_HOME set to a Spark installation it runs
 \$SPARK_HOME/bin/spark-submit; without one it runs Spark's org.apache.spark.deploy.SparkSubmit
 from the Maven-resolved Spark jars (local and standalone masters; YARN and Kubernetes need a
-Spark installation). The application jar is the shaded target/sparkprop-<version>-cluster.jar
-of 'mvn package', built first when missing or older than the sources.
+Spark installation).
+
+The application jar is the shaded cluster jar of 'mvn package' for the cluster's Spark line,
+built first when missing or older than the sources:
+  Spark 4.2 (Scala 2.13)  target/sparkprop_2.13-<version>-cluster.jar
+  Spark 3.5 (Scala 2.12)  target/spark-3.5/sparkprop_2.12-<version>-cluster.jar
+The line is SPARK_HOME's Spark version (its RELEASE file or jars/spark-core_*.jar), else --spark,
+else 4.2. A mismatch (--spark or --jar for another line than SPARK_HOME's Spark) is refused.
 
 Submit options (each may also come from the environment variable in brackets):
   --master URL              local[N], spark://HOST:PORT, yarn, k8s://https://HOST:PORT
@@ -31,8 +37,11 @@ Submit options (each may also come from the environment variable in brackets):
                             directories (e.g. the job file in cluster deploy mode) [SPARKPROP_FILES]
   --conf KEY=VALUE          any other Spark setting; repeatable [SPARKPROP_SPARK_CONF: KEY=VALUE
                             pairs separated by spaces]
+  --spark 4.2|3.5           the Spark line of the cluster [SPARKPROP_SPARK]; default SPARK_HOME's,
+                            else 4.2
   --jar PATH|URI            the application jar [SPARKPROP_JAR]; default the cluster jar of this
-                            checkout; a URI (local:///..., hdfs://...) is passed through unchecked
+                            checkout for the Spark line; a URI (local:///..., hdfs://...) is passed
+                            through (a name with sparkprop_2.12/_2.13 is checked against the line)
   --dry-run                 print the command and stop
   -h, --help                this text
 
@@ -43,6 +52,9 @@ Examples:
   submit-scripts/start-local-cluster.sh
   submit-scripts/submit.sh --master spark://127.0.0.1:7077 --total-executor-cores 2 \\
       train --config conf/spiral.conf --output out/spiral-cluster
+  submit-scripts/start-local-cluster.sh --spark 3.5 --port 7078
+  submit-scripts/submit.sh --spark 3.5 --master spark://127.0.0.1:7078 \\
+      train --config conf/spiral.conf --output out/spiral-3.5
   SPARK_HOME=/opt/spark submit-scripts/submit.sh --master yarn --deploy-mode cluster \\
       --num-executors 8 --executor-cores 4 --executor-memory 8g --files conf/synthetic-large.conf \\
       train --config synthetic-large.conf --output hdfs:///user/me/sparkprop/large
@@ -59,6 +71,7 @@ num_executors="${SPARKPROP_NUM_EXECUTORS:-}"
 total_cores="${SPARKPROP_TOTAL_EXECUTOR_CORES:-}"
 files="${SPARKPROP_FILES:-}"
 jar="${SPARKPROP_JAR:-}"
+spark_line="${SPARKPROP_SPARK:-}"
 dry_run=false
 confs=()
 # shellcheck disable=SC2206  # documented as space-separated KEY=VALUE pairs
@@ -81,6 +94,7 @@ while [[ $# -gt 0 ]]; do
     --files) need_value "$@"; files="$2"; shift 2 ;;
     --conf) need_value "$@"; confs+=("$2"); shift 2 ;;
     --jar) need_value "$@"; jar="$2"; shift 2 ;;
+    --spark) need_value "$@"; spark_line="$2"; shift 2 ;;
     --dry-run) dry_run=true; shift ;;
     --) shift; break ;;
     -*) sp_die "unknown option '$1' (submit options come before the command; see --help)" ;;
@@ -93,6 +107,31 @@ done
 for c in "${confs[@]+"${confs[@]}"}"; do
   [[ "$c" == *=* ]] || sp_die "--conf takes KEY=VALUE, found '$c'"
 done
+
+[[ -z "$spark_line" ]] || sp_use_line "$spark_line"
+
+# The Spark line: SPARK_HOME's when there is one (a jar of the other line would fail mid-job with
+# a linkage error), else --spark, else 4.2.
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  home_version="$(sp_spark_home_version "$SPARK_HOME")"
+  if [[ -n "$home_version" ]]; then
+    home_line="$(sp_line_for_version "$home_version")"
+    [[ -n "$home_line" ]] \
+      || sp_die "SPARK_HOME=$SPARK_HOME is Spark $home_version; Sparkprop is built for Spark 4.2 (Scala 2.13) and Spark 3.5 (Scala 2.12)"
+    [[ -z "$spark_line" || "$spark_line" == "$home_line" ]] \
+      || sp_die "--spark $spark_line asks for the jar built for Spark $spark_line, but SPARK_HOME=$SPARK_HOME is Spark $home_version: drop --spark (the jar is picked from SPARK_HOME) or use a Spark $spark_line installation"
+    sp_use_line "$home_line"
+  elif [[ -z "$spark_line" ]]; then
+    sp_die "cannot tell the Spark version of SPARK_HOME=$SPARK_HOME (no RELEASE file, no jars/spark-core_*.jar): say it with --spark 4.2 or --spark 3.5"
+  fi
+fi
+line_source="Spark $sp_line"
+[[ -n "${home_version:-}" ]] && line_source="SPARK_HOME=$SPARK_HOME (Spark $home_version)"
+if [[ -n "$jar" && "$(basename "$jar")" =~ sparkprop_(2\.1[0-9]) && "${BASH_REMATCH[1]}" != "$sp_scala" ]]; then
+  jar_line=4.2
+  [[ "${BASH_REMATCH[1]}" == 2.12 ]] && jar_line=3.5
+  sp_die "the application jar $jar is built for Spark $jar_line / Scala ${BASH_REMATCH[1]}, but the submission is for $line_source, which needs the sparkprop_$sp_scala jar (Scala $sp_scala)"
+fi
 
 sp_require_java
 if [[ -z "$jar" ]]; then
@@ -132,7 +171,7 @@ for c in "${confs[@]+"${confs[@]}"}"; do args+=(--conf "$c"); done
 
 if [[ -n "${SPARK_HOME:-}" ]]; then
   [[ -x "$SPARK_HOME/bin/spark-submit" ]] \
-    || sp_die "SPARK_HOME=$SPARK_HOME has no bin/spark-submit: point it at a Spark 4.2 installation, or unset it to use the Maven-resolved Spark jars"
+    || sp_die "SPARK_HOME=$SPARK_HOME has no bin/spark-submit: point it at a Spark 4.2 or 3.5 installation, or unset it to use the Maven-resolved Spark jars"
   cmd=("$SPARK_HOME/bin/spark-submit" --driver-memory "$driver_memory" "${args[@]}" "$jar" "$@")
 else
   case "$master" in
@@ -141,7 +180,7 @@ else
   esac
   spark_home="$(sp_ensure_spark_home)"
   # Spark's launcher (used by standalone workers and local-cluster) finds its jars through these.
-  export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION=2.13
+  export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION="$sp_scala"
   # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
   cmd=(java -Xmx"$driver_memory" $jvm_options -cp "$spark_home/conf/:$spark_home/jars/*"
        org.apache.spark.deploy.SparkSubmit "${args[@]}" "$jar" "$@")

@@ -11,7 +11,8 @@ Submits to YARN through submit.sh in cluster mode. The job file is shipped with 
 command names it by its base name. Output and checkpoint directories should be on HDFS (or
 another shared file system), since the driver runs on a cluster node.
 Needs:
-  SPARK_HOME        a Spark 4.2 installation built with YARN support
+  SPARK_HOME        a Spark 4.2 or 3.5 installation built with YARN support
+                    (the application jar of its line is picked from its version)
   HADOOP_CONF_DIR   (or YARN_CONF_DIR) the cluster's client configuration
 Environment (defaults in brackets):
   SPARKPROP_NUM_EXECUTORS [4]  SPARKPROP_EXECUTOR_CORES [4]  SPARKPROP_EXECUTOR_MEMORY [8g]
@@ -24,7 +25,7 @@ USAGE
 fi
 
 [[ $# -ge 2 ]] || { echo "yarn.sh: expected JOB_FILE COMMAND ... (see --help)" >&2; exit 1; }
-[[ -n "${SPARK_HOME:-}" ]] || { echo "yarn.sh: set SPARK_HOME to a Spark 4.2 installation with YARN support" >&2; exit 1; }
+[[ -n "${SPARK_HOME:-}" ]] || { echo "yarn.sh: set SPARK_HOME to a Spark 4.2 or 3.5 installation with YARN support" >&2; exit 1; }
 [[ -n "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ]] \
   || { echo "yarn.sh: set HADOOP_CONF_DIR (or YARN_CONF_DIR) to the cluster's Hadoop client configuration" >&2; exit 1; }
 job_file="$1"

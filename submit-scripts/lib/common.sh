@@ -4,10 +4,15 @@
 #
 # Environment:
 #   SPARKPROP_BUILD_DIR   the build directory (default: <project>/target), as -Dsparkprop.buildDir
+#
+# Two Spark lines are built from the same sources (src/lines/): Spark 4.2 / Scala 2.13 into the
+# build directory itself, Spark 3.5 / Scala 2.12 into its spark-3.5/ folder. A script picks one with
+# sp_use_line (default 4.2) before it builds or runs anything.
 
 sp_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 sp_build="${SPARKPROP_BUILD_DIR:-$sp_root/target}"
 sp_script="$(basename "$0")"
+sp_lines="4.2 3.5"
 
 sp_die() {
   echo "$sp_script: $*" >&2
@@ -35,11 +40,50 @@ sp_show() {
   echo "$out" >&2
 }
 
-# Runs Maven on the project with the script's build directory.
+# Selects the Spark line (4.2 or 3.5) the script builds, runs and submits: sets sp_line, sp_scala
+# (its Scala binary version), sp_line_build (its build directory) and sp_module (its Maven module).
+sp_use_line() {
+  case "$1" in
+    4.2) sp_scala=2.13; sp_line_build="$sp_build" ;;
+    3.5) sp_scala=2.12; sp_line_build="$sp_build/spark-3.5" ;;
+    *) sp_die "--spark takes one of the built Spark lines ($sp_lines), found '$1'" ;;
+  esac
+  sp_line="$1"
+  sp_module="src/lines/spark-$1"
+}
+sp_use_line 4.2
+
+# The Spark version of a Spark installation (e.g. 3.5.9), from its RELEASE file or else from the
+# name of its spark-core jar; empty when neither tells.
+sp_spark_home_version() {
+  local home="$1" jar version=""
+  if [[ -f "$home/RELEASE" ]]; then
+    version="$(sed -n 's/^Spark \([0-9][0-9.]*\).*/\1/p' "$home/RELEASE" | head -n 1)"
+  fi
+  if [[ -z "$version" ]]; then
+    for jar in "$home"/jars/spark-core_*.jar; do
+      [[ -e "$jar" ]] || continue
+      version="$(basename "$jar" .jar)"
+      version="${version#spark-core_*-}"
+      break
+    done
+  fi
+  echo "$version"
+}
+
+# The built line (4.2 or 3.5) that runs on a Spark version, or empty when none does.
+sp_line_for_version() {
+  case "$1" in
+    4.2|4.2.*) echo 4.2 ;;
+    3.5|3.5.*) echo 3.5 ;;
+  esac
+}
+
+# Runs Maven on the selected line's module with the script's build directory.
 sp_mvn() {
   sp_require_mvn "$1"
   shift
-  local cmd=(mvn -q -B -f "$sp_root/pom.xml" "-Dsparkprop.buildDir=$sp_build" "$@")
+  local cmd=(mvn -q -B -f "$sp_root/pom.xml" -pl "$sp_module" "-Dsparkprop.buildDir=$sp_build" "$@")
   sp_show "${cmd[@]}"
   "${cmd[@]}" >&2 || sp_die "the Maven build failed (command above)"
 }
@@ -54,33 +98,34 @@ sp_version() {
   sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$sp_root/pom.xml"
 }
 
-# True when a file is missing or older than the pom, the sources or conf/.
+# True when a file is missing or older than the poms, the sources or conf/.
 sp_stale() {
   [[ ! -e "$1" || "$sp_root/pom.xml" -nt "$1" \
-    || -n "$(find "$sp_root/src/main" "$sp_root/conf" -newer "$1" -print -quit 2>/dev/null)" ]]
+    || -n "$(find "$sp_root/src/main" "$sp_root/src/lines" "$sp_root/conf" -newer "$1" -print -quit 2>/dev/null)" ]]
 }
 
-# Compiled classes and the Maven class path (Spark included) in $sp_build/classpath.txt.
+# Compiled classes and the Maven class path (Spark included) in $sp_line_build/classpath.txt.
 sp_ensure_classes() {
-  if [[ ! -d "$sp_build/classes/org/sparkprop" ]] || sp_stale "$sp_build/classpath.txt"; then
+  if [[ ! -d "$sp_line_build/classes/org/sparkprop" ]] || sp_stale "$sp_line_build/classpath.txt"; then
     sp_say "building sparkprop (the first build downloads Spark's jars into ~/.m2 once)"
     sp_mvn "build sparkprop" -DskipTests process-classes
   fi
 }
 
 # Compiled benchmarks (src/bench/java, built with the tests, not shipped in the jars) and their
-# class path in $sp_build/bench-classpath.txt.
+# class path in $sp_line_build/bench-classpath.txt.
 sp_ensure_bench_classes() {
-  if [[ ! -d "$sp_build/test-classes/org/sparkprop/bench" ]] || sp_stale "$sp_build/bench-classpath.txt" \
-      || [[ -n "$(find "$sp_root/src/bench" -newer "$sp_build/bench-classpath.txt" -print -quit 2>/dev/null)" ]]; then
+  if [[ ! -d "$sp_line_build/test-classes/org/sparkprop/bench" ]] || sp_stale "$sp_line_build/bench-classpath.txt" \
+      || [[ -n "$(find "$sp_root/src/bench" -newer "$sp_line_build/bench-classpath.txt" -print -quit 2>/dev/null)" ]]; then
     sp_say "building sparkprop and its benchmarks"
     sp_mvn "build the benchmarks" -DskipTests process-test-classes
   fi
 }
 
-# The shaded application jar for clusters (our code plus the libraries Spark does not ship).
+# The selected line's shaded application jar for clusters (our code plus the libraries Spark does
+# not ship), named by its Scala binary version: sparkprop_2.13-<version>-cluster.jar for Spark 4.2.
 sp_cluster_jar() {
-  echo "$sp_build/sparkprop-$(sp_version)-cluster.jar"
+  echo "$sp_line_build/sparkprop_$sp_scala-$(sp_version)-cluster.jar"
 }
 
 sp_ensure_cluster_jar() {
@@ -97,8 +142,9 @@ sp_ensure_cluster_jar() {
 # `mvn dependency:copy-dependencies` of the provided-scope Spark modules, and conf/ with the
 # project's quiet log4j2 settings. Prints its path.
 sp_ensure_spark_home() {
-  local home="$sp_build/spark-home"
-  if [[ ! -f "$home/.complete" || "$sp_root/pom.xml" -nt "$home/.complete" ]]; then
+  local home="$sp_line_build/spark-home"
+  if [[ ! -f "$home/.complete" || "$sp_root/pom.xml" -nt "$home/.complete" \
+        || "$sp_root/$sp_module/pom.xml" -nt "$home/.complete" ]]; then
     sp_say "assembling a Spark home from the Maven-resolved Spark jars in $home (about 320 MB, once)"
     rm -rf "$home"
     mkdir -p "$home/conf"

@@ -1,6 +1,8 @@
 package org.sparkprop.cli;
 
+import java.util.Optional;
 import org.sparkprop.spark.SparkErrors;
+import org.sparkprop.spark.compat.SparkLineCheck;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +13,13 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    // Before anything else runs: a jar of the other Spark line would otherwise fail mid-job with a
+    // linkage error instead of saying which jar to use.
+    Optional<String> wrongLine = SparkLineCheck.mismatch();
+    if (wrongLine.isPresent()) {
+      System.err.println("sparkprop: error: " + wrongLine.get());
+      System.exit(2);
+    }
     System.exit(execute(args));
   }
 

@@ -21,7 +21,8 @@ final class ResumeLine {
   /**
    * @param summary      the interrupted run's summary.json
    * @param resumable    whether checkpoint.dir is set
-   * @param launcher     the program the user ran, e.g. {@code submit-scripts/local.sh}
+   * @param launcher     the program the user ran with its own options, as shell words, e.g.
+   *                     {@code submit-scripts/local.sh --spark 3.5}
    * @param originalArgs the arguments it was given, starting with {@code train}
    */
   static String of(JsonNode summary, boolean resumable, String launcher, List<String> originalArgs) {
@@ -36,17 +37,12 @@ final class ResumeLine {
     return what + "; " + checkpoint + "; resume with: " + command(launcher, originalArgs);
   }
 
-  /** The command line with {@code --resume} added (once), quoted for a POSIX shell. */
+  /** The command line with {@code --resume} added (once), its arguments quoted for a POSIX shell. */
   static String command(String launcher, List<String> originalArgs) {
-    List<String> words = new ArrayList<>();
-    words.add(launcher);
-    words.addAll(originalArgs);
+    List<String> words = new ArrayList<>(originalArgs);
     if (!originalArgs.contains("--resume")) words.add("--resume");
-    StringBuilder sb = new StringBuilder();
-    for (String w : words) {
-      if (sb.length() > 0) sb.append(' ');
-      sb.append(quote(w));
-    }
+    StringBuilder sb = new StringBuilder(launcher);
+    for (String w : words) sb.append(' ').append(quote(w));
     return sb.toString();
   }
 

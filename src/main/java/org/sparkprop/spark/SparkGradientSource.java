@@ -17,6 +17,7 @@ import org.sparkprop.data.PackedBlock;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.train.EpochPermutation;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
@@ -44,7 +45,7 @@ public final class SparkGradientSource implements GradientSource {
   private final int fanIn;
   private long lastBroadcastId = -1;
   private final Map<Long, Path> testHolds; // empty outside tests
-  private final scala.collection.immutable.Seq<Object> allPartitions; // 0 .. partitions-1
+  private final scala.collection.immutable.List<Object> allPartitions; // 0 .. partitions-1
 
   private static final scala.reflect.ClassTag<GradientAccumulator> ACCUMULATOR_TAG =
       scala.reflect.ClassTag$.MODULE$.apply(GradientAccumulator.class);
@@ -59,7 +60,7 @@ public final class SparkGradientSource implements GradientSource {
     this.fanIn = Math.max(2, fanIn);
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < data.partitions(); i++) ids.add(i);
-    this.allPartitions = scala.jdk.javaapi.CollectionConverters.asScala(ids).toList();
+    this.allPartitions = SparkLine.asScala(ids);
     this.testHolds = TestFaults.holds(sc.getConf());
   }
 
@@ -189,7 +190,7 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public GradientAccumulator apply(TaskContext context, scala.collection.Iterator<PackedBlock> blocks) {
-      return task.call(scala.jdk.javaapi.CollectionConverters.asJava(blocks)).next();
+      return task.call(SparkLine.asJava(blocks)).next();
     }
   }
 

@@ -26,6 +26,7 @@ public final class DriverLauncher {
   private final List<String> driverClasspath = new ArrayList<>();
   private final List<String> args = new ArrayList<>();
   private Path logDir;
+  private Path applicationJar;
   private String name = "driver";
 
   private DriverLauncher(SparkHome home, String master) {
@@ -75,6 +76,12 @@ public final class DriverLauncher {
     return this;
   }
 
+  /** The application jar to submit, instead of this build's cluster jar (another Spark line's). */
+  public DriverLauncher applicationJar(Path jar) {
+    this.applicationJar = jar;
+    return this;
+  }
+
   /** Where the driver's stdout and stderr go ({@code name.out}, {@code name.err}). */
   public DriverLauncher logsTo(Path dir, String name) {
     this.logDir = dir;
@@ -90,7 +97,7 @@ public final class DriverLauncher {
       submit.add("--conf");
       submit.add(k + "=" + v);
     });
-    submit.add(SparkHome.applicationJar().toString());
+    submit.add((applicationJar != null ? applicationJar : SparkHome.applicationJar()).toString());
     submit.addAll(args);
     Path log4j = Path.of("conf", "log4j2.properties").toAbsolutePath();
     ProcessBuilder pb = home.java("768m", List.of("-Dlog4j2.configurationFile=" + log4j.toUri()), driverClasspath,

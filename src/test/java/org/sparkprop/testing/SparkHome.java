@@ -14,32 +14,57 @@ import java.util.regex.Pattern;
  * A Spark installation folder made from the Maven-resolved Spark jars, no Spark download:
  * {@code jars/} holds links to every jar of Spark's runtime class path (the project's provided
  * scope, listed by the build in {@code spark-classpath.txt}) and {@code conf/} is empty. That is
- * all a standalone worker needs to launch executors, given {@code SPARK_SCALA_VERSION=2.13} in
- * its environment (without it Spark's launcher looks for a source build and every executor fails
- * with "Cannot find any build directories").
+ * all a standalone worker needs to launch executors, given {@code SPARK_SCALA_VERSION} (its
+ * Scala binary version, e.g. 2.13) in its environment (without it Spark's launcher looks
+ * for a source build and every executor fails with "Cannot find any build directories").
  */
 public final class SparkHome {
+  private static final Pattern SPARK_CORE = Pattern.compile("spark-core_(\\d+\\.\\d+)-([^/]+)\\.jar");
   private final Path dir;
+  private final String scalaBinaryVersion; // e.g. 2.13, from the name of the spark-core jar
+  private final String sparkVersion;       // e.g. 4.2.0
 
-  private SparkHome(Path dir) {
+  private SparkHome(Path dir, String scalaBinaryVersion, String sparkVersion) {
     this.dir = dir;
+    this.scalaBinaryVersion = scalaBinaryVersion;
+    this.sparkVersion = sparkVersion;
   }
 
   /** Builds the folder under {@code dir} (created; must not hold another installation). */
   public static SparkHome create(Path dir) throws IOException {
-    Path listing = Path.of(System.getProperty("sparkprop.sparkClasspath", buildDir().resolve("spark-classpath.txt").toString()));
+    return create(dir, Path.of(System.getProperty("sparkprop.sparkClasspath", buildDir().resolve("spark-classpath.txt").toString())));
+  }
+
+  /**
+   * Builds the folder from a Spark class path listing (a line's {@code spark-classpath.txt}): the
+   * cross-line tests make one installation per Spark line.
+   */
+  public static SparkHome create(Path dir, Path listing) throws IOException {
     if (!Files.isRegularFile(listing)) {
       throw new IllegalStateException("no Spark class path listing at " + listing
           + ": it is written by the build; run `mvn verify` (or `mvn process-test-classes`) first");
     }
     Path jars = Files.createDirectories(dir.resolve("jars"));
     Files.createDirectories(dir.resolve("conf"));
+    String scala = null;
+    String spark = null;
     for (String entry : Files.readString(listing).trim().split(java.io.File.pathSeparator)) {
       Path jar = Path.of(entry);
       Path link = jars.resolve(jar.getFileName());
       if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createSymbolicLink(link, jar);
+      Matcher core = SPARK_CORE.matcher(jar.getFileName().toString());
+      if (core.matches()) {
+        scala = core.group(1);
+        spark = core.group(2);
+      }
     }
-    return new SparkHome(dir);
+    if (scala == null) throw new IllegalStateException("no spark-core jar in the Spark class path listing " + listing);
+    return new SparkHome(dir, scala, spark);
+  }
+
+  /** The Spark version of this installation, e.g. {@code 4.2.0}. */
+  public String sparkVersion() {
+    return sparkVersion;
   }
 
   public Path dir() {
@@ -71,7 +96,7 @@ public final class SparkHome {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", dir.toString());
-    env.put("SPARK_SCALA_VERSION", "2.13");
+    env.put("SPARK_SCALA_VERSION", scalaBinaryVersion);
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.remove("SPARK_CONF_DIR");
     env.remove("HADOOP_CONF_DIR");

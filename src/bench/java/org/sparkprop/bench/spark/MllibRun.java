@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.RDDInfo;
 import org.sparkprop.data.SyntheticTeacher;
+import org.sparkprop.spark.compat.SparkLine;
 
 /**
  * Spark MLlib's {@code MultilayerPerceptronClassifier} on the synthetic teacher data, run in its own
@@ -206,7 +207,7 @@ public final class MllibRun {
       // A gradient pass is a treeAggregate in GradientDescent; its "count" job (which also
       // materialises MLlib's stacked copy of the data) is not a pass.
       boolean pass = false;
-      Iterator<StageInfo> it = scala.jdk.javaapi.CollectionConverters.asJava(start.stageInfos()).iterator();
+      Iterator<StageInfo> it = SparkLine.asJava(start.stageInfos()).iterator();
       while (it.hasNext()) {
         String name = it.next().name();
         if (name.contains("GradientDescent") && name.contains("treeAggregate")) pass = true;

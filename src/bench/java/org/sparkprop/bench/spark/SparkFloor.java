@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.data.PackedBlock;
+import org.sparkprop.spark.compat.SparkLine;
 
 /**
  * Spark's own floor under any synchronous round, with no training: broadcast a {@code float[P]},
@@ -67,10 +68,10 @@ final class SparkFloor {
 
   private static final scala.reflect.ClassTag<float[]> FLOATS = scala.reflect.ClassTag$.MODULE$.apply(float[].class);
 
-  private scala.collection.immutable.Seq<Object> partitions() {
+  private scala.collection.immutable.List<Object> partitions() {
     java.util.List<Object> ids = new java.util.ArrayList<>();
     for (int i = 0; i < blocks.getNumPartitions(); i++) ids.add(i);
-    return scala.jdk.javaapi.CollectionConverters.asScala(ids).toList();
+    return SparkLine.asScala(ids);
   }
 
   static final class LeanTask extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
@@ -84,7 +85,7 @@ final class SparkFloor {
 
     @Override
     public float[] apply(org.apache.spark.TaskContext context, scala.collection.Iterator<PackedBlock> it) {
-      return task.call(scala.jdk.javaapi.CollectionConverters.asJava(it)).next();
+      return task.call(SparkLine.asJava(it)).next();
     }
   }
 

@@ -8,6 +8,7 @@ import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.sparkprop.spark.compat.SparkLine;
 
 /**
  * CPU time of tasks, per job, as Spark's task metrics report it (thread CPU time of the task, native
@@ -22,7 +23,7 @@ final class TaskCpu extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
-    for (Object stage : scala.jdk.javaapi.CollectionConverters.asJava(start.stageIds())) {
+    for (Object stage : SparkLine.asJava(start.stageIds())) {
       jobOfStage.put((Integer) stage, start.jobId());
     }
   }

@@ -5,15 +5,15 @@ import java.io.UncheckedIOException;
 import java.util.function.BiFunction;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
+import org.sparkprop.spark.compat.SparkLine;
 import scala.Option;
 
 /**
  * Persistence of the Sparkprop models through Spark's {@code MLWritable} / {@code MLReadable}: the
  * params as Spark's own models store them ({@code metadata/}, written and read by Spark's
- * {@link DefaultParamsWriter} and {@link DefaultParamsReader}, so a saved {@code PipelineModel}
+ * {@code DefaultParamsWriter} and {@link DefaultParamsReader}, so a saved {@code PipelineModel}
  * finds the class and its params), and the network in the project's model format
  * ({@link ModelPayload}, subdirectory {@value ModelPayload#DIRECTORY}).
  */
@@ -34,7 +34,7 @@ final class ModelIO {
 
     @Override
     public void saveImpl(String path) {
-      DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
+      SparkLine.saveMetadata(instance, path, sparkSession());
       try {
         ModelPayload.save(network, task, path, sparkSession().sparkContext().hadoopConfiguration());
       } catch (IOException e) {
@@ -58,7 +58,7 @@ final class ModelIO {
 
     @Override
     public M load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), type.getName());
+      DefaultParamsReader.Metadata metadata = SparkLine.loadMetadata(path, sparkSession(), type.getName());
       FittedNetwork network;
       try {
         network = ModelPayload.load(path, task, sparkSession().sparkContext().hadoopConfiguration());

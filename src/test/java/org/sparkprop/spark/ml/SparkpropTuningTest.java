@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.jdk.javaapi.CollectionConverters;
+import org.sparkprop.spark.compat.SparkLine;
 
 /** The estimators under Spark's tuning: ParamGridBuilder, CrossValidator, TrainValidationSplit and evaluators. */
 class SparkpropTuningTest {
@@ -48,7 +48,7 @@ class SparkpropTuningTest {
     SparkpropClassifier classifier = new SparkpropClassifier().setActivation("tanh").setBatchSize(40).setEpochs(3)
         .setSeed(3).setPartitions(2);
     ParamMap[] grid = new ParamGridBuilder()
-        .addGrid(classifier.hiddenLayers(), CollectionConverters.asScala(List.of(new int[] {4}, new int[] {8, 8})))
+        .addGrid(classifier.hiddenLayers(), SparkLine.asScala(List.of(new int[] {4}, new int[] {8, 8})))
         .addGrid(classifier.learningRate(), new double[] {0.0005, 0.1})
         .build();
     assertEquals(4, grid.length);
