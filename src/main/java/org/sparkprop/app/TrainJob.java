@@ -15,12 +15,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -74,7 +70,7 @@ public final class TrainJob {
     console.printf(Locale.ROOT, "spark %s, master %s, %d partitions; BLAS: %s%n", sc.version(), sc.master(),
         partitions, Kernels.description());
 
-    try (RunJobs jobs = RunJobs.start(sc, "train", newRunId())) {
+    try (RunJobs jobs = RunJobs.start(sc, "train", RunJobs.newRunId("train"))) {
       console.println("run " + jobs.runId() + " (Spark job group " + jobs.jobGroup() + ")");
       jobs.describe("loading data");
       DataSets data = DataSets.load(cfg, sc, partitions, console);
@@ -181,12 +177,6 @@ public final class TrainJob {
     console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
         reportFiles, report.drawingSeconds());
     return summary;
-  }
-
-  /** A run id that sorts by its start time: {@code train-20261205-061502-3fa9}. */
-  private static String newRunId() {
-    return "train-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
-        .format(Instant.now()) + String.format(Locale.ROOT, "-%04x", ThreadLocalRandom.current().nextInt(1 << 16));
   }
 
   /** The checkpoint a resume would start from: this run's newest, else the one it resumed from. */

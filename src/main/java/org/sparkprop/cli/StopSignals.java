@@ -11,8 +11,8 @@ import org.sparkprop.train.StopRequest;
 
 /**
  * SIGTERM and SIGINT for a running job: the first one asks the job to stop at its next safe point
- * (a {@link StopRequest}, and an optional action such as cancelling the job's Spark jobs); a second
- * one ends the process at once, without cleanup.
+ * (a {@link StopRequest}; a job without round boundaries registers there what stopping means for it,
+ * such as cancelling its Spark jobs); a second one ends the process at once, without cleanup.
  *
  * <p>A handler replaces the JVM's own for these signals: otherwise the JVM starts shutting down on
  * the first signal, and Spark's shutdown hook stops the SparkContext under the running round (the
@@ -29,26 +29,24 @@ final class StopSignals implements AutoCloseable {
 
   private final PrintStream err;
   private final StopRequest stop;
-  private final Runnable onFirst;
   private final String firstMessage;
   private final List<Object[]> previous = new ArrayList<>(); // (signal, its handler before ours)
   private volatile int exitCode;        // 128 + the first signal's number; 0 while none came
   private Method restore;               // sun.misc.Signal.handle, to put the previous handlers back
 
-  private StopSignals(PrintStream err, StopRequest stop, Runnable onFirst, String firstMessage) {
+  private StopSignals(PrintStream err, StopRequest stop, String firstMessage) {
     this.err = err;
     this.stop = stop;
-    this.onFirst = onFirst;
     this.firstMessage = firstMessage;
   }
 
   /**
-   * Handles SIGTERM and SIGINT until {@link #close}: the first asks {@code stop}, says
-   * {@code firstMessage} (what happens now) and runs {@code onFirst} (may be null); the second halts
-   * the JVM with 128 + its number. Where the JVM offers no signal handling, the JVM's defaults stay.
+   * Handles SIGTERM and SIGINT until {@link #close}: the first says {@code firstMessage} (what
+   * happens now) and asks {@code stop}; the second halts the JVM with 128 + its number. Where the JVM
+   * offers no signal handling, the JVM's defaults stay.
    */
-  static StopSignals install(PrintStream err, StopRequest stop, String firstMessage, Runnable onFirst) {
-    StopSignals signals = new StopSignals(err, stop, onFirst, firstMessage);
+  static StopSignals install(PrintStream err, StopRequest stop, String firstMessage) {
+    StopSignals signals = new StopSignals(err, stop, firstMessage);
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -86,11 +84,10 @@ final class StopSignals implements AutoCloseable {
     String signal = "SIG" + name;
     if (exitCode == 0) {
       exitCode = 128 + number;
-      stop.request(signal);
       err.println(String.format(Locale.ROOT, "sparkprop: %s received: %s (send it again to exit at once)", signal,
           firstMessage));
       err.flush();
-      if (onFirst != null) onFirst.run();
+      stop.request(signal);
     } else {
       err.println("sparkprop: second signal (" + signal + "): exiting at once, nothing saved");
       err.flush();

@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig cfg = TrainConfig.load(config, overrides);
     if (verbose) Configurator.setRootLevel(Level.INFO);
     StopRequest stop = new StopRequest();
-    try (StopSignals signals = StopSignals.install(System.err, stop, "stopping at the next round boundary", null)) {
+    try (StopSignals signals = StopSignals.install(System.err, stop, "stopping at the next round boundary")) {
       ObjectNode summary = TrainJob.run(cfg, output, resume, System.out, stop);
       if (!RunStatus.INTERRUPTED.jsonName().equals(summary.path("status").asText())) return 0;
       System.out.println(ResumeLine.of(summary, cfg.checkpoint().enabled(), launcher(),

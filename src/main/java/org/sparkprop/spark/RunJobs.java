@@ -1,6 +1,10 @@
 package org.sparkprop.spark;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,8 +31,13 @@ import org.sparkprop.train.GradientSource;
 public final class RunJobs implements AutoCloseable {
   static final String GROUP_PROPERTY = "spark.jobGroup.id";
   static final String DESCRIPTION_PROPERTY = "spark.job.description";
-  /** Spark's message for a job cancelled by its group, by itself, or through one of its stages. */
-  private static final Pattern CANCELLED = Pattern.compile("^Job \\d+ cancelled (?!because SparkContext was shut down)");
+  /**
+   * Spark's message for a job cancelled by its group, by itself, or through one of its stages
+   * ("[SPARK_JOB_CANCELLED] Job 61 cancelled part of cancelled job group g"; the error-class prefix
+   * depends on the Spark line), but not for jobs lost with their SparkContext.
+   */
+  private static final Pattern CANCELLED =
+      Pattern.compile("^(\\[SPARK_JOB_CANCELLED] )?Job \\d+ cancelled (?!because SparkContext was shut down)");
 
   private final JavaSparkContext sc;
   private final String command;
@@ -55,6 +64,12 @@ public final class RunJobs implements AutoCloseable {
    */
   public static RunJobs start(JavaSparkContext sc, String command, String runId) {
     return new RunJobs(sc, command, runId);
+  }
+
+  /** A new run id for {@code command} that sorts by its start time: {@code train-20261205-061502-3fa9}. */
+  public static String newRunId(String command) {
+    return command + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
+        .format(Instant.now()) + String.format(Locale.ROOT, "-%04x", ThreadLocalRandom.current().nextInt(1 << 16));
   }
 
   /** The run's job group (or, under a caller's group, its job tag). */
@@ -89,7 +104,7 @@ public final class RunJobs implements AutoCloseable {
         describe(String.format(Locale.ROOT, "epoch %d/%d, round %d/%d", epoch + 1, epochs, round, rounds));
         try {
           return source.computeRound(params, epoch, batch);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked, yet Spark's Scala code throws it undeclared
           throw cancelledOr(e, "round " + round);
         }
       }
@@ -107,7 +122,7 @@ public final class RunJobs implements AutoCloseable {
       describe("evaluation on the " + set + " set");
       try {
         return evaluator.evaluate(params);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // as above
         throw cancelledOr(e, "the evaluation on the " + set + " set");
       }
     };
@@ -126,11 +141,24 @@ public final class RunJobs implements AutoCloseable {
     return null;
   }
 
-  private static RuntimeException cancelledOr(RuntimeException e, String what) {
+  private static RuntimeException cancelledOr(Exception e, String what) {
     Throwable cancelled = cancellation(e);
-    if (cancelled == null) return e;
+    if (cancelled == null) throw unchecked(e);
     return new CancelledWorkException("the Spark job of " + what + " was cancelled ("
         + firstLine(cancelled.getMessage()) + ")", e);
+  }
+
+  /**
+   * Throws {@code e} as it is, checked or not: Spark's Scala code throws the checked SparkException
+   * undeclared, and callers up the stack (the CLI's error handler, a Spark ML user) expect it unwrapped.
+   */
+  public static RuntimeException unchecked(Throwable e) {
+    throw RunJobs.<RuntimeException>sneaky(e);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E sneaky(Throwable e) throws E {
+    throw (E) e;
   }
 
   private static String firstLine(String s) {

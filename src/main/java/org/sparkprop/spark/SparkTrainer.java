@@ -30,8 +30,11 @@ import org.sparkprop.train.TrainingState;
  */
 public final class SparkTrainer {
 
-  /** The trained network and how the run went. */
-  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed) {
+  /**
+   * The trained network and how the run went; {@code lastCheckpoint} is where a resume would start
+   * (this run's newest checkpoint, else the one it resumed from; empty for none).
+   */
+  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed, String lastCheckpoint) {
   }
 
   /**
@@ -40,7 +43,9 @@ public final class SparkTrainer {
    */
   public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom) {
     public Outcome run() {
-      return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty());
+      TrainingResult result = trainer.run(start);
+      String written = trainer.lastCheckpoint();
+      return new Outcome(spec, result, !resumedFrom.isEmpty(), written.isEmpty() ? resumedFrom : written);
     }
   }
 
@@ -114,8 +119,14 @@ public final class SparkTrainer {
    */
   public static Outcome run(JavaSparkContext sc, TrainConfig cfg, PackedDataset train, PackedDataset validation,
                             boolean resume, List<TrainingListener> listeners) throws IOException {
+    return run(sc, cfg, train, validation, resume, listeners, null);
+  }
+
+  /** As above, with the jobs labelled as run {@code jobs}'s (null for unlabelled jobs). */
+  public static Outcome run(JavaSparkContext sc, TrainConfig cfg, PackedDataset train, PackedDataset validation,
+                            boolean resume, List<TrainingListener> listeners, RunJobs jobs) throws IOException {
     Prepared prepared = prepare(sc, cfg, network(TrainingRecipe.of(cfg), train), train, validation, validation != null,
-        null, resume);
+        null, resume, jobs);
     for (TrainingListener l : listeners) prepared.trainer().addListener(l);
     return prepared.run();
   }
