@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * {@code --resume}), or why it cannot be continued.
  */
 final class ResumeLine {
-  /** Words a POSIX shell reads back unchanged without quotes. */
-  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./\\[\\]-]+");
+  /** Words a POSIX shell reads back unchanged without quotes (brackets would be a glob: local[2]). */
+  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
   private ResumeLine() {
   }
