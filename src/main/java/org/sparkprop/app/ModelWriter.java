@@ -28,6 +28,8 @@ final class ModelWriter {
     provenance.put("trainLoss", result.trainLoss());
     provenance.put("epochs", result.epochs());
     provenance.put("rounds", result.rounds());
+    provenance.put("stopReason", result.stopReason().configName());
+    provenance.put("bestEpoch", result.bestEpoch());
     provenance.put("weightsSha256", WeightsDigest.sha256(result.params()));
     provenance.set("versions", versions());
     ObjectNode meta = LoadedModel.metadata(spec, data.preprocessing(), data.input(), provenance);

@@ -4,7 +4,6 @@ import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.spark.PackedDataset;
 import org.sparkprop.spark.RunJobs;
 import org.sparkprop.spark.SparkErrors;
-import org.sparkprop.spark.SparkEvaluator;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.input.DataSets;
@@ -97,6 +96,7 @@ public final class TrainJob {
     PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
     SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
         data.validation() != null, data.preprocessing(), resume, jobs);
+    console.println("rounds run on the " + prepared.execution().describe());
     if (resume) {
       console.println(prepared.resumedFrom().isEmpty()
           ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
@@ -116,6 +116,8 @@ public final class TrainJob {
     summary.set("badRows", badRows(data));
     summary.put("sparkMaster", sc.master());
     summary.put("partitions", data.train().partitions());
+    summary.put("execution", prepared.execution().onDriver() ? "driver" : "spark");
+    summary.put("executionReason", prepared.execution().reason());
     summary.put("blas", Kernels.description());
     jobs.describe("sampling rows for the report");
     TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
@@ -140,9 +142,12 @@ public final class TrainJob {
     summary.put("epochs", result.epochs());
     summary.put("rounds", result.rounds());
     summary.put("stoppedEarly", result.stoppedEarly());
+    summary.put("stopReason", result.stopReason().configName());
+    summary.put("stopEpoch", result.epochs());
+    summary.put("bestEpoch", result.bestEpoch());
     summary.put("trainLoss", result.trainLoss());
     if (result.interrupted()) {
-      summary.put("stopReason", result.stopReason());
+      summary.put("interruption", result.interruption());
       String checkpoint = newestCheckpoint(trainer, prepared);
       if (checkpoint.isEmpty()) summary.putNull("checkpoint");
       else summary.put("checkpoint", checkpoint);
@@ -156,7 +161,7 @@ public final class TrainJob {
     EvaluationAccumulator testStats = null;
     if (data.test() != null) {
       jobs.describe("evaluation on the test set");
-      testStats = new SparkEvaluator(sc, data.test(), spec, TrainingRecipe.CHUNK_ROWS, data.preprocessing().target()).evaluate(result.params());
+      testStats = prepared.evaluator(data.test()).evaluate(result.params());
       for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
       if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
     }
@@ -207,8 +212,10 @@ public final class TrainJob {
   }
 
   private static void printFinal(PrintStream console, TrainingResult result, ObjectNode testMetrics, String outputDir) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "done: %d epochs, %,d rounds, train loss %.4f",
-        result.epochs(), result.rounds(), result.trainLoss()));
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "done: %d epochs (%s%s), %,d rounds, train loss %.4f",
+        result.epochs(), result.stopReason().description(),
+        result.bestEpoch() > 0 ? "; kept the weights of epoch " + result.bestEpoch() : "", result.rounds(),
+        result.trainLoss()));
     testMetrics.properties().forEach(e -> {
       if (e.getValue().isNumber()) sb.append(String.format(Locale.ROOT, ", test %s %.4f", e.getKey(), e.getValue().asDouble()));
     });

@@ -27,7 +27,7 @@ final class ResumeLine {
    */
   static String of(JsonNode summary, boolean resumable, String launcher, List<String> originalArgs) {
     String what = String.format(Locale.ROOT, "sparkprop: interrupted (%s) after round %,d (%d epochs completed)",
-        summary.path("stopReason").asText("stop requested"), summary.path("rounds").asLong(),
+        summary.path("interruption").asText("stop requested"), summary.path("rounds").asLong(),
         summary.path("epochs").asInt());
     if (!resumable) {
       return what + "; no checkpoint was written because checkpoint.dir is not set, so the run cannot be resumed";

@@ -202,18 +202,30 @@ public final class TrainConfig implements Serializable {
         v.autoChoice("model.output", Activation.class), v.choice("model.loss", Loss.class),
         v.autoChoice("model.init", Initializer.class));
     Train train = new Train(v.choice("train.optimizer", OptimizerKind.class), v.number("train.learningRate"),
-        v.integer("train.batchSize"), v.integer("train.epochs"), v.longInteger("train.seed"), v.number("train.momentum"),
+        v.integer("train.batchSize"), v.integer("train.epochs"), v.integer("train.maxEpochs"), v.longInteger("train.seed"),
+        v.number("train.momentum"),
         v.number("train.beta1"), v.number("train.beta2"), v.number("train.epsilon"), v.number("train.weightDecay"),
         v.number("train.l2"), v.choice("train.lrSchedule", ScheduleKind.class), v.integer("train.lrStepRounds"),
         v.number("train.lrStepFactor"), v.number("train.lrMin"), v.integer("train.warmupRounds"),
         v.number("train.clipNorm"), new EarlyStopping(v.integer("train.earlyStopping.patience"),
+            v.number("train.earlyStopping.minDelta"), v.flag("train.earlyStopping.restoreBest"),
             v.choice("train.earlyStopping.metric", StopMetric.class)),
+        v.choice("train.execution", Execution.class), v.longInteger("train.driverMaxBytes"),
         v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"));
     Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.text("spark.storageLevel"),
         v.integer("spark.treeFanIn"), v.settings("spark.conf"));
     Checkpoint checkpoint = new Checkpoint(v.text("checkpoint.dir"), v.integer("checkpoint.everyRounds"),
         v.integer("checkpoint.keep"));
     return new TrainConfig(data, model, train, spark, checkpoint, v.all());
+  }
+
+  /**
+   * Whether the regression target is standardised while training: {@code data.scaleTarget} for an
+   * mse or mae loss with an identity output, the only output whose range a standardised target fits.
+   */
+  public boolean scalesTarget() {
+    return data.scaleTarget() && (model.loss() == Loss.MSE || model.loss() == Loss.MAE)
+        && model.effectiveOutput() == Activation.IDENTITY;
   }
 
   @Override
@@ -306,21 +318,33 @@ public final class TrainConfig implements Serializable {
   }
 
   /** The {@code train.*} keys. */
-  public record Train(OptimizerKind optimizer, double learningRate, int batchSize, int epochs,
+  public record Train(OptimizerKind optimizer, double learningRate, int batchSize, int epochs, int maxEpochs,
                       long seed, double momentum, double beta1, double beta2, double epsilon,
                       double weightDecay, double l2, ScheduleKind lrSchedule, int lrStepRounds,
                       double lrStepFactor, double lrMin, int warmupRounds, double clipNorm,
-                      EarlyStopping earlyStopping, int logEveryRounds, long maxRounds)
+                      EarlyStopping earlyStopping, Execution execution, long driverMaxBytes, int logEveryRounds,
+                      long maxRounds)
       implements Serializable {
 
     /** Whether {@code train.maxRounds} bounds the run. */
     public boolean hasMaxRounds() {
       return maxRounds > 0;
     }
+
+    /** Whether {@code train.epochs = 0} asks to train until converged. */
+    public boolean untilConverged() {
+      return epochs == 0;
+    }
+
+    /** The most epochs the run may take: {@code train.epochs}, or {@code train.maxEpochs} until converged. */
+    public int epochLimit() {
+      return untilConverged() ? maxEpochs : epochs;
+    }
   }
 
   /** The {@code train.earlyStopping.*} keys. */
-  public record EarlyStopping(int patience, StopMetric metric) implements Serializable {
+  public record EarlyStopping(int patience, double minDelta, boolean restoreBest, StopMetric metric)
+      implements Serializable {
     public boolean enabled() {
       return patience > 0;
     }
@@ -357,6 +381,15 @@ public final class TrainConfig implements Serializable {
     /** Generated in the application rather than read from {@code data.train}. */
     public boolean generated() {
       return this == PLAYGROUND || this == SYNTHETIC;
+    }
+  }
+
+  /** Where the rounds run ({@code train.execution}). */
+  public enum Execution {
+    AUTO, SPARK, DRIVER;
+
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

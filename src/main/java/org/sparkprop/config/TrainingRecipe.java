@@ -11,8 +11,8 @@ import org.sparkprop.train.TrainingOptions;
 
 /**
  * How one training run is made, read from a validated {@link TrainConfig}: the network for data
- * of a given width and classes, the loop's options (optimizer, schedule, epochs, checkpoints, early
- * stopping), the weight initialiser, and the rows per forward/backward chunk. The {@code train}
+ * of a given width and classes, the loop's options (optimizer, schedule, epochs, checkpoints,
+ * convergence), the weight initialiser, and the rows per forward/backward chunk. The {@code train}
  * job, the Spark ML estimators and the benchmarks all build their run from it, so that the same
  * configuration trains alike (to the bit) whichever of them runs it.
  */
@@ -68,7 +68,10 @@ public final class TrainingRecipe {
         t.epsilon(), adamw ? t.weightDecay() : 0, t.l2());
     ScheduleSettings schedule = new ScheduleSettings(t.lrSchedule(), t.lrStepRounds(), t.lrStepFactor(),
         t.lrMin(), t.warmupRounds());
+    TrainConfig.EarlyStopping stop = t.earlyStopping();
+    TrainingOptions.Convergence convergence = new TrainingOptions.Convergence(t.maxEpochs(), stop.patience(),
+        stop.minDelta(), stop.restoreBest(), stop.metric());
     return new TrainingOptions(t.epochs(), t.maxRounds(), opt, t.learningRate(), schedule, t.clipNorm(),
-        config.checkpoint().everyRounds(), t.earlyStopping().patience(), t.earlyStopping().metric());
+        config.checkpoint().everyRounds(), convergence);
   }
 }

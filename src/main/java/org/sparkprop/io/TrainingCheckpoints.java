@@ -15,8 +15,9 @@ import org.sparkprop.train.TrainingState;
 /**
  * Maps the loop's {@link TrainingState} to the checkpoint file format and back. The loop counters
  * the file format has no field for (position in the epoch, the epoch's running loss, early
- * stopping) travel in the metadata JSON with the resolved configuration; doubles are written in
- * their shortest round-tripping form, so a resumed run continues bit for bit.
+ * stopping, the best epoch's weights when they are to be restored) travel in the metadata JSON with
+ * the resolved configuration; doubles are written in their shortest round-tripping form and floats
+ * as their bits, so a resumed run continues bit for bit.
  */
 public final class TrainingCheckpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +35,10 @@ public final class TrainingCheckpoints {
     loop.put("epochRows", s.epochRows());
     loop.put("bestMetric", Double.isNaN(s.bestMetric()) ? null : s.bestMetric());
     loop.put("epochsWithoutImprovement", s.epochsWithoutImprovement());
+    if (s.bestParams() != null) {
+      loop.put("bestEpoch", s.bestEpoch());
+      loop.put("bestWeights", FloatsBase64.encode(s.bestParams()));
+    }
     meta.set("config", JSON.valueToTree(cfg.resolved()));
     if (preprocessing != null) meta.set("preprocessing", PreprocessingJson.write(preprocessing));
     return Checkpoint.builder()
@@ -81,10 +86,16 @@ public final class TrainingCheckpoints {
     }
     JsonNode loop = JSON.readTree(c.metadataJson()).path("loop");
     JsonNode best = loop.path("bestMetric");
+    float[] bestWeights = loop.hasNonNull("bestWeights") ? FloatsBase64.decode(loop.path("bestWeights").asText()) : null;
+    if (bestWeights != null && bestWeights.length != c.parameterCount()) {
+      throw new IllegalArgumentException("the checkpoint's best-epoch weights hold " + bestWeights.length
+          + " parameters, its weights " + c.parameterCount() + ": the checkpoint is damaged");
+    }
     return new TrainingState(c.epoch(), loop.path("nextBatch").asLong(), c.round(), c.weights(),
         new OptimizerState(c.optimizerKind(), c.optimizerSteps(), c.optimizerSlots()),
         loop.path("epochLossSum").asDouble(), loop.path("epochRows").asLong(),
-        best.isNull() || best.isMissingNode() ? Double.NaN : best.asDouble(), loop.path("epochsWithoutImprovement").asInt());
+        best.isNull() || best.isMissingNode() ? Double.NaN : best.asDouble(), loop.path("epochsWithoutImprovement").asInt(),
+        bestWeights, loop.path("bestEpoch").asInt());
   }
 
   /** The loop's checkpoint sink on a {@link CheckpointStore}. */

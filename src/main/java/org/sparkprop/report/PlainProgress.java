@@ -29,7 +29,7 @@ public final class PlainProgress implements ProgressDisplay {
   @Override
   public void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
     roundsPerEpoch = batches.batchesPerEpoch();
-    epochs = options.epochs();
+    epochs = options.epochLimit();
     epochStartNanos = System.nanoTime();
     out.printf(Locale.ROOT, "training on %,d rows: %d epochs x %,d rounds of global batch %,d%s%n", batches.rows(),
         epochs, roundsPerEpoch, batches.batchSize(),

@@ -41,7 +41,7 @@ public final class TerminalProgressBar implements ProgressDisplay {
   @Override
   public void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
     roundsPerEpoch = batches.batchesPerEpoch();
-    epochs = options.epochs();
+    epochs = options.epochLimit();
     out.printf(Locale.ROOT, "training on %,d rows: %d epochs x %,d rounds of global batch %,d%s%n", batches.rows(),
         epochs, roundsPerEpoch, batches.batchSize(),
         start.round() > 0 ? String.format(Locale.ROOT, " (resumed at round %,d)", start.round()) : "");

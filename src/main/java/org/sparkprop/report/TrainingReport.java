@@ -92,7 +92,7 @@ public final class TrainingReport implements TrainingListener {
 
   @Override
   public void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
-    totalEpochs = options.epochs();
+    totalEpochs = options.epochLimit();
     pictureEvery = Math.max(1, (totalEpochs + MAX_EPOCH_PICTURES - 1) / MAX_EPOCH_PICTURES);
   }
 

@@ -70,6 +70,26 @@ public final class PackedDataset {
   public int partitions() { return blocks.getNumPartitions(); }
   public String description() { return description; }
 
+  /** The float32 payload of the packed rows: rows x (features + targets) x 4 bytes. */
+  public long packedBytes() {
+    return 4L * rows * (features + targetWidth);
+  }
+
+  /**
+   * Every partition's blocks on the driver, in partition order: one Spark job, for running rounds
+   * or evaluations in the driver process over the same partition structure.
+   */
+  public List<List<PackedBlock>> collectByPartition() {
+    List<PackedBlock> all = blocks.collect(); // partition order; one block per partition
+    if (all.size() != partitions()) {
+      throw new IllegalStateException("expected one packed block per partition, got " + all.size() + " for "
+          + partitions() + " partitions of " + description);
+    }
+    List<List<PackedBlock>> out = new ArrayList<>(all.size());
+    for (PackedBlock b : all) out.add(List.of(b));
+    return out;
+  }
+
   /** Bytes Spark reports for the cached blocks (memory plus disk). */
   public long cachedBytes() {
     for (RDDInfo info : blocks.context().getRDDStorageInfo()) {

@@ -18,16 +18,17 @@ import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.spark.compat.SparkLine;
-import org.sparkprop.train.EpochPermutation;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.PartitionRound;
 import scala.Tuple2;
 
 /**
  * One Spark job per round: broadcast the weights, let every partition compute the gradient of its
- * rows of global batch t ({@link GradientAccumulator#add}, the same code as the single-JVM trainer), and
- * merge the partition results in partition-index order.
+ * rows of global batch t ({@link PartitionRound#gradient}, the same code as the single-JVM trainer and
+ * {@link DriverGradientSource}), and merge the partition results in partition-index order (the
+ * order {@link PartitionRound#merge} states).
  *
  * <p>Merging in a fixed order is what makes a run bit-for-bit reproducible whatever the number of
  * executors, their speed or task retries: float addition is not associative, and Spark's own
@@ -84,7 +85,7 @@ public final class SparkGradientSource implements GradientSource {
         GradientAccumulator[] parts = new GradientAccumulator[data.partitions()]; // by partition index
         sc.sc().runJob(data.blocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts), ACCUMULATOR_TAG);
         long m0 = System.nanoTime();
-        merged = mergeInOrder(java.util.Arrays.asList(parts));
+        merged = PartitionRound.inOrder(java.util.Arrays.asList(parts));
         mergeNanos = System.nanoTime() - m0;
       } else {
         int groups = (data.partitions() + fanIn - 1) / fanIn;
@@ -99,7 +100,7 @@ public final class SparkGradientSource implements GradientSource {
         sorted.sort(Comparator.comparing(Tuple2::_1));
         List<GradientAccumulator> ordered = new ArrayList<>(sorted.size());
         for (Tuple2<Integer, GradientAccumulator> g : sorted) ordered.add(g._2);
-        merged = mergeInOrder(ordered);
+        merged = PartitionRound.inOrder(ordered);
         mergeNanos = System.nanoTime() - m0;
       }
     } finally {
@@ -114,15 +115,6 @@ public final class SparkGradientSource implements GradientSource {
     return lastBroadcastId;
   }
 
-  static GradientAccumulator mergeInOrder(List<GradientAccumulator> parts) {
-    GradientAccumulator total = null;
-    for (GradientAccumulator part : parts) {
-      if (total == null) total = part;
-      else total.merge(part);
-    }
-    return total;
-  }
-
   /** Executor-side merge of one group: sort by partition index, then add in that order. */
   static GradientAccumulator mergeByPartitionIndex(Iterable<Tuple2<Integer, GradientAccumulator>> parts) {
     List<Tuple2<Integer, GradientAccumulator>> list = new ArrayList<>();
@@ -130,7 +122,7 @@ public final class SparkGradientSource implements GradientSource {
     list.sort(Comparator.comparing(Tuple2::_1));
     List<GradientAccumulator> ordered = new ArrayList<>(list.size());
     for (Tuple2<Integer, GradientAccumulator> t : list) ordered.add(t._2);
-    return mergeInOrder(ordered);
+    return PartitionRound.inOrder(ordered);
   }
 
   /** The per-partition work of a round; captures only serialisable, small values. */
@@ -160,13 +152,8 @@ public final class SparkGradientSource implements GradientSource {
       TestFaults.maybeFail(epoch * batches.batchesPerEpoch() + batch);
       float[] params = weights.value();
       DenseNetwork network = new DenseNetwork(spec, Kernels.gemm());
-      EpochPermutation permutation = batches.permutation(epoch);
-      GradientAccumulator acc = new GradientAccumulator(params.length);
-      while (blocks.hasNext()) {
-        PackedBlock block = blocks.next();
-        acc.add(network, params, block, permutation, batches.start(batch), batches.end(batch),
-            WorkspaceCache.get(spec, targetWidth, chunkRows));
-      }
+      GradientAccumulator acc = PartitionRound.gradient(network, params, blocks, batches.permutation(epoch),
+          batches.start(batch), batches.end(batch), WorkspaceCache.get(spec, targetWidth, chunkRows));
       return Collections.singletonList(acc).iterator();
     }
   }

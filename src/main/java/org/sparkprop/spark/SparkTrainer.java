@@ -12,6 +12,8 @@ import org.sparkprop.data.TargetScaling;
 import org.sparkprop.io.Checkpoint;
 import org.sparkprop.io.CheckpointStore;
 import org.sparkprop.nn.NetworkSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.GradientSource;
 import org.sparkprop.train.TrainingLoop;
@@ -24,11 +26,13 @@ import org.sparkprop.train.TrainingState;
  * the network, the options, the initial weights, checkpoints and resumption come from the same
  * recipe as the {@code train} command's ({@link TrainingRecipe}, {@link TrainingCheckpoints}), and
  * the loop is the same
- * {@link SparkGradientSource} and {@link TrainingLoop}. Given the same rows in the same partitions and
+ * {@link TrainingLoop} over a {@link SparkGradientSource}, or over a {@link DriverGradientSource} when
+ * {@link Execution} puts the rounds on the driver (the same bits either way). Given the same rows in the same partitions and
  * the same configuration, the weights are therefore bit-identical to the command's: both the
  * {@code train} command and the Spark ML estimators start their loop here.
  */
 public final class SparkTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
   /**
    * The trained network and how the run went; {@code lastCheckpoint} is where a resume would start
@@ -41,11 +45,25 @@ public final class SparkTrainer {
    * A loop ready to run: the trainer (add listeners before {@link #run}), where it starts, and the
    * checkpoint it resumes from (empty when it starts afresh).
    */
-  public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom) {
+  public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom,
+                         Execution execution, Evaluators evaluators) {
     public Outcome run() {
       TrainingResult result = trainer.run(start);
       String written = trainer.lastCheckpoint();
       return new Outcome(spec, result, !resumedFrom.isEmpty(), written.isEmpty() ? resumedFrom : written);
+    }
+
+    /** An evaluator of {@code data} where this run's rounds run, in the target's units. */
+    public Evaluator evaluator(PackedDataset data) {
+      return evaluators.of(data);
+    }
+  }
+
+  /** Evaluators of this run's network, on the driver or as Spark jobs as the run's {@link Execution} says. */
+  public record Evaluators(JavaSparkContext sc, NetworkSpec spec, TargetScaling target, boolean onDriver) {
+    public Evaluator of(PackedDataset data) {
+      return onDriver ? new DriverEvaluator(data, spec, TrainingRecipe.CHUNK_ROWS, target)
+          : new SparkEvaluator(sc, data, spec, TrainingRecipe.CHUNK_ROWS, target);
     }
   }
 
@@ -86,13 +104,17 @@ public final class SparkTrainer {
         resumedFrom = store.list().get(0);
       }
     }
-    GradientSource source = new SparkGradientSource(sc, train, spec, cfg.train().batchSize(),
-        cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn());
+    Execution execution = Execution.decide(cfg.train(), train);
+    GradientSource source = execution.onDriver()
+        ? new DriverGradientSource(train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
+            cfg.spark().treeFanIn())
+        : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
+            cfg.spark().treeFanIn());
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
-    Evaluator evaluator = evaluation == null ? null
-        : new SparkEvaluator(sc, evaluation, spec, TrainingRecipe.CHUNK_ROWS, target);
+    Evaluators evaluators = new Evaluators(sc, spec, target, execution.onDriver());
+    Evaluator evaluator = evaluation == null ? null : evaluators.of(evaluation);
     if (jobs != null) {
-      source = jobs.rounds(source, cfg.train().epochs(), cfg.train().maxRounds());
+      source = jobs.rounds(source, cfg.train().epochLimit(), cfg.train().maxRounds());
       if (evaluator != null) evaluator = jobs.evaluations(evaluator, evaluationIsValidation ? "validation" : "test");
     }
     TrainingCheckpoints.Sink sink = store == null ? null : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing);
@@ -102,7 +124,8 @@ public final class SparkTrainer {
       float[] params = TrainingRecipe.of(cfg).initializer().initialise(spec, cfg.train().seed());
       start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
     }
-    return new Prepared(spec, trainer, start, resumedFrom);
+    LOG.info("rounds run on the {}", execution.describe());
+    return new Prepared(spec, trainer, start, resumedFrom, execution, evaluators);
   }
 
   /** The network {@code recipe} asks for, sized by the packed training data. */

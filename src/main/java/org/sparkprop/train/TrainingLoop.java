@@ -13,7 +13,7 @@ import org.sparkprop.optim.Schedules;
  * The synchronous training loop on the driver, shared by the single-JVM and the Spark trainer:
  * per round, get the merged gradient of one global batch from the {@link GradientSource}, divide by
  * the row count, check it is finite, clip, and apply one optimizer step; per epoch, evaluate,
- * apply early stopping and checkpoint.
+ * check convergence (when training until converged) and checkpoint.
  */
 public final class TrainingLoop {
   private final GradientSource source;
@@ -66,7 +66,7 @@ public final class TrainingLoop {
   }
 
   /**
-   * Trains from {@code start} until the last epoch, the round limit, early stopping, a listener's
+   * Trains from {@code start} until the epoch limit, convergence, the round limit, a listener's
    * request or a {@link StopRequest}: per round {@link #runRound}, per epoch end {@link #endEpoch}.
    */
   public TrainingResult run(TrainingState start) {
@@ -75,12 +75,14 @@ public final class TrainingLoop {
         Schedules.create(options.schedule(), options.learningRate(), totalRounds(batches)));
     for (TrainingListener l : listeners) l.onStart(batches, options, start);
     run.startClock();
-    for (int epoch = start.epoch(); epoch < options.epochs(); epoch++) {
+    // A checkpoint written when the run converged resumes as the same finished run.
+    if (converged(run)) return finish(run, StopReason.CONVERGED);
+    for (int epoch = start.epoch(); epoch < options.epochLimit(); epoch++) {
       long firstBatch = epoch == start.epoch() ? start.nextBatch() : 0;
       for (long batch = firstBatch; batch < batches.batchesPerEpoch(); batch++) {
         if (options.maxRounds() > 0 && run.round >= options.maxRounds()) {
           run.roundLimitHit = true;
-          return finish(run);
+          return finish(run, StopReason.ROUND_LIMIT);
         }
         if (stop.requested()) return interrupt(run, epoch, batch, stop.reason());
         try {
@@ -91,20 +93,17 @@ public final class TrainingLoop {
           return interrupt(run, epoch, batch, e.getMessage());
         }
       }
-      boolean stopHere;
+      StopReason ended;
       try {
-        stopHere = endEpoch(run, epoch);
+        ended = endEpoch(run, epoch);
       } catch (CancelledWorkException e) {
         // Every round of the epoch ran; a resumed run starts with this epoch's end (evaluation).
         stop.request(e.getMessage());
         return interrupt(run, epoch, batches.batchesPerEpoch(), e.getMessage());
       }
-      if (stopHere) {
-        run.stoppedEarly = true;
-        break;
-      }
+      if (ended != null) return finish(run, ended);
     }
-    return finish(run);
+    return finish(run, options.untilConverged() ? StopReason.MAX_EPOCHS : StopReason.EPOCHS);
   }
 
   /**
@@ -113,8 +112,8 @@ public final class TrainingLoop {
    */
   private TrainingResult interrupt(RunState run, int epoch, long nextBatch, String reason) {
     if (checkpoints != null && run.round != run.savedRound) save(run, run.state(epoch, nextBatch));
-    run.stopReason = reason;
-    return finish(run);
+    run.interruption = reason;
+    return finish(run, StopReason.INTERRUPTED);
   }
 
   private void save(RunState run, TrainingState state) {
@@ -122,9 +121,9 @@ public final class TrainingLoop {
     run.savedRound = state.round();
   }
 
-  /** Rounds the schedule spans: every epoch's, or the round limit when it comes first. */
+  /** Rounds the schedule spans: every epoch's up to the epoch limit, or the round limit when it comes first. */
   private long totalRounds(GlobalBatches batches) {
-    long total = (long) options.epochs() * batches.batchesPerEpoch();
+    long total = (long) options.epochLimit() * batches.batchesPerEpoch();
     return options.maxRounds() > 0 ? Math.min(total, options.maxRounds()) : total;
   }
 
@@ -164,16 +163,16 @@ public final class TrainingLoop {
   }
 
   /**
-   * The end of an epoch: its mean training loss, the evaluation, early stopping's bookkeeping, the
-   * epoch's checkpoint, and the listeners. Returns whether training stops here (early stopping, or
-   * a listener asked).
+   * The end of an epoch: its mean training loss, the evaluation, convergence's bookkeeping, the
+   * epoch's checkpoint, and the listeners. Returns why training stops here (converged, or a
+   * listener asked), or null to go on.
    */
-  private boolean endEpoch(RunState run, int epoch) {
+  private StopReason endEpoch(RunState run, int epoch) {
     run.lastEpochLoss = run.epochLossSum / Math.max(1, run.epochRows);
     EvaluationAccumulator evaluation = validation == null ? null : validation.evaluate(run.params);
     Map<String, Double> metrics = evaluation == null ? null : evaluation.metrics();
     run.epochsDone = epoch + 1;
-    if (options.patience() > 0) watchForImprovement(run, metrics);
+    if (options.untilConverged()) watchForImprovement(run, metrics);
     long now = System.nanoTime();
     TrainingListener.EpochEvent event = new TrainingListener.EpochEvent(epoch, run.lastEpochLoss, metrics, evaluation,
         (now - run.epochStart) / 1e9, run.params);
@@ -182,31 +181,51 @@ public final class TrainingLoop {
     run.epochRows = 0;
     if (checkpoints != null) save(run, run.state(epoch + 1, 0));
     for (TrainingListener l : listeners) l.onEpoch(event);
-    return listeners.stream().anyMatch(TrainingListener::stopRequested)
-        || (options.patience() > 0 && run.epochsWithoutImprovement >= options.patience());
+    if (listeners.stream().anyMatch(TrainingListener::stopRequested)) return StopReason.LISTENER;
+    return converged(run) ? StopReason.CONVERGED : null;
   }
 
-  /** Early stopping: the monitored value of this epoch against the best so far. */
+  /** Whether a run until converged has gone {@code patience} epochs without improvement. */
+  private boolean converged(RunState run) {
+    int patience = options.convergence().patience();
+    return options.untilConverged() && patience > 0 && run.epochsWithoutImprovement >= patience;
+  }
+
+  /**
+   * Convergence: the monitored value of this epoch against the best so far; only a change beyond
+   * the tolerance counts as an improvement (as Keras's min_delta), and its weights are kept when
+   * the best are to be restored.
+   */
   private void watchForImprovement(RunState run, Map<String, Double> metrics) {
+    TrainingOptions.Convergence c = options.convergence();
     // Without a validation set only the training loss can be watched, whatever the metric.
-    boolean onEvaluation = monitorEvaluation && metrics != null && metrics.containsKey(options.monitor().configName());
-    double value = onEvaluation ? metrics.get(options.monitor().configName()) : run.lastEpochLoss;
-    boolean higherIsBetter = onEvaluation && options.monitor().higherIsBetter();
-    if (Double.isNaN(run.bestMetric) || (higherIsBetter ? value > run.bestMetric : value < run.bestMetric)) {
+    boolean onEvaluation = monitorEvaluation && metrics != null && metrics.containsKey(c.monitor().configName());
+    double value = onEvaluation ? metrics.get(c.monitor().configName()) : run.lastEpochLoss;
+    boolean higherIsBetter = onEvaluation && c.monitor().higherIsBetter();
+    boolean improved = Double.isNaN(run.bestMetric)
+        || (higherIsBetter ? value > run.bestMetric + c.minDelta() : value < run.bestMetric - c.minDelta());
+    if (improved) {
       run.bestMetric = value;
       run.epochsWithoutImprovement = 0;
+      if (c.restoreBest()) {
+        run.bestParams = run.params.clone();
+        run.bestEpoch = run.epochsDone;
+      }
     } else {
       run.epochsWithoutImprovement++;
     }
   }
 
-  private TrainingResult finish(RunState run) {
+  private TrainingResult finish(RunState run, StopReason reason) {
     // Stopped by the round limit inside an epoch: the loss of that epoch's rounds so far.
     if (run.roundLimitHit && run.epochRows > 0) run.lastEpochLoss = run.epochLossSum / run.epochRows;
     double loopSeconds = (System.nanoTime() - run.loopStart) / 1e9;
-    TrainingResult result = new TrainingResult(run.params, run.epochsDone, run.round, run.lastEpochLoss,
-        run.stoppedEarly, run.rowsProcessed, loopSeconds, run.timeSum.meanMillis(run.roundsRun),
-        run.stopReason == null ? RunStatus.COMPLETED : RunStatus.INTERRUPTED, run.stopReason);
+    // The best epoch's weights end a run that converged or used up its epochs; a round limit or
+    // a listener cuts a run short as it stands.
+    boolean restore = run.bestParams != null && (reason == StopReason.CONVERGED || reason == StopReason.MAX_EPOCHS);
+    TrainingResult result = new TrainingResult(restore ? run.bestParams.clone() : run.params, run.epochsDone,
+        run.round, run.lastEpochLoss, reason, restore ? run.bestEpoch : 0, run.rowsProcessed, loopSeconds,
+        run.timeSum.meanMillis(run.roundsRun), run.interruption);
     for (TrainingListener l : listeners) l.onEnd(result);
     return result;
   }
@@ -236,7 +255,8 @@ public final class TrainingLoop {
     int epochsWithoutImprovement;
     int epochsDone;
     double lastEpochLoss = Double.NaN;
-    boolean stoppedEarly;
+    float[] bestParams;              // (parameters): the best epoch's, when they are to be restored; else null
+    int bestEpoch;                   // the 1-based epoch of bestParams
     boolean roundLimitHit;
     long roundsRun;                  // rounds of this run only: behind rowsProcessed and timeSum
     long rowsProcessed;
@@ -244,7 +264,7 @@ public final class TrainingLoop {
     long loopStart;
     long epochStart;
     long savedRound;                 // the round of the newest checkpoint (the start's when none was written)
-    String stopReason;               // why the run was interrupted; null while it runs on
+    String interruption;             // what stopped the run from outside; null while nothing did
 
     RunState(TrainingState start, Optimizer optimizer, LearningRateSchedule schedule) {
       this.params = start.params().clone();
@@ -259,6 +279,8 @@ public final class TrainingLoop {
       this.epochsWithoutImprovement = start.epochsWithoutImprovement();
       this.epochsDone = start.epoch();
       this.savedRound = start.round();
+      this.bestParams = start.bestParams() == null ? null : start.bestParams().clone();
+      this.bestEpoch = start.bestEpoch();
     }
 
     void startClock() {
@@ -279,7 +301,7 @@ public final class TrainingLoop {
     /** A checkpoint's state: everything needed to continue at batch {@code nextBatch} of {@code epoch}. */
     TrainingState state(int epoch, long nextBatch) {
       return new TrainingState(epoch, nextBatch, round, params.clone(), optimizer.snapshot(), epochLossSum, epochRows,
-          bestMetric, epochsWithoutImprovement);
+          bestMetric, epochsWithoutImprovement, bestParams == null ? null : bestParams.clone(), bestEpoch);
     }
   }
 }

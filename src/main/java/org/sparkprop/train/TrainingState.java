@@ -16,11 +16,14 @@ import org.sparkprop.optim.OptimizerState;
  * @param epochRows      rows behind epochLossSum
  * @param bestMetric     early stopping: best monitored value so far (NaN: none yet)
  * @param epochsWithoutImprovement early stopping counter
+ * @param bestParams     the flat parameters at the best epoch so far, kept to restore them; null when not kept
+ * @param bestEpoch      the 1-based epoch of {@code bestParams}; 0 when none
  */
 public record TrainingState(int epoch, long nextBatch, long round, float[] params, OptimizerState optimizer,
-                            double epochLossSum, long epochRows, double bestMetric, int epochsWithoutImprovement) {
+                            double epochLossSum, long epochRows, double bestMetric, int epochsWithoutImprovement,
+                            float[] bestParams, int bestEpoch) {
 
   public static TrainingState initial(float[] params, OptimizerState optimizer) {
-    return new TrainingState(0, 0, 0, params, optimizer, 0, 0, Double.NaN, 0);
+    return new TrainingState(0, 0, 0, params, optimizer, 0, 0, Double.NaN, 0, null, 0);
   }
 }

@@ -34,9 +34,12 @@ class GracefulStopIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final String BUILD_DIR = System.getProperty("sparkprop.buildDir", ROOT.resolve("target").toString());
   private static final Duration TIMEOUT = Duration.ofMinutes(4);
-  /** Spiral, 2,000 training rows at batch 64: 32 rounds per epoch, 96 in all. */
+  /**
+   * Spiral, 2,000 training rows at batch 64: 32 rounds per epoch, 96 in all; the rounds as Spark
+   * jobs (data this small would run them on the driver), where the hold and the stack traces are.
+   */
   private static final String[] JOB = {"--config", "conf/spiral.conf", "--set", "train.epochs=3",
-      "--set", "train.logEveryRounds=8"};
+      "--set", "train.logEveryRounds=8", "--set", "train.execution=spark"};
 
   @TempDir
   Path tmp;
@@ -166,7 +169,8 @@ class GracefulStopIT {
     Driver first = interrupt(train(output, checkpoints), 40, "TERM", 143);
     JsonNode stopped = summary(output);
     assertEquals("interrupted", stopped.path("status").asText(), first.tails());
-    assertEquals("SIGTERM", stopped.path("stopReason").asText());
+    assertEquals("SIGTERM", stopped.path("interruption").asText());
+    assertEquals("interrupted", stopped.path("stopReason").asText());
     assertEquals(40, stopped.path("rounds").asLong(), "the round in flight is finished, no later one started");
     assertTrue(Files.isRegularFile(checkpoints.resolve("ckpt-000000000040")), "checkpoint of round 40");
     assertTrue(stopped.path("checkpoint").asText().endsWith("ckpt-000000000040"), stopped.toString());

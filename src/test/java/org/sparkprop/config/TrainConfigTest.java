@@ -64,13 +64,21 @@ class TrainConfigTest {
     assertEquals(OptimizerKind.ADAM, c.train().optimizer());
     assertEquals(0.01, c.train().learningRate());
     assertEquals(64, c.train().batchSize());
-    assertEquals(20, c.train().epochs());
+    assertEquals(0, c.train().epochs());
+    assertTrue(c.train().untilConverged());
+    assertEquals(200, c.train().epochLimit());
+    assertEquals(10, c.train().earlyStopping().patience());
+    assertEquals(1e-4, c.train().earlyStopping().minDelta());
+    assertTrue(c.train().earlyStopping().restoreBest());
+    assertEquals(0.1, c.data().validationFraction());
+    assertTrue(c.data().scaleTarget());
+    assertEquals(TrainConfig.Execution.AUTO, c.train().execution());
+    assertEquals(32L << 20, c.train().driverMaxBytes());
     assertEquals(42L, c.train().seed());
     assertEquals(1e-8, c.train().epsilon());
     assertEquals(0.999, c.train().beta2());
     assertEquals(ScheduleKind.CONSTANT, c.train().lrSchedule());
     assertEquals(StopMetric.LOSS, c.train().earlyStopping().metric());
-    assertFalse(c.train().earlyStopping().enabled());
     assertEquals(50, c.train().logEveryRounds());
     assertEquals(0L, c.train().maxRounds());
     assertEquals("local[*]", c.spark().master());
@@ -200,7 +208,8 @@ class TrainConfigTest {
     TrainConfig c = TrainConfig.fromConfig(partial);
     assertEquals(32, c.train().batchSize());
     assertEquals(Loss.MSE, c.model().loss());
-    assertEquals(20, c.train().epochs());
+    assertEquals(0, c.train().epochs());
+    assertTrue(c.scalesTarget(), "mse with the identity output auto gives");
   }
 
   @Test

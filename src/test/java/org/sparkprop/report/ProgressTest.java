@@ -15,6 +15,7 @@ import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.TrainingListener.EpochEvent;
 import org.sparkprop.train.TrainingListener.RoundEvent;
 import org.sparkprop.train.TrainingOptions;
+import org.sparkprop.train.StopReason;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.TrainingState;
 import org.sparkprop.optim.OptimizerSettings;
@@ -39,7 +40,7 @@ class ProgressTest {
       display.onEpoch(new EpochEvent(epoch, 0.25 / (epoch + 1), Map.of("accuracy", 0.5 + epoch * 0.25), null, 1.5,
           new float[0]));
     }
-    display.onEnd(new TrainingResult(new float[0], 2, round, 0.125, false, 640, 3, Map.of()));
+    display.onEnd(new TrainingResult(new float[0], 2, round, 0.125, StopReason.EPOCHS, 0, 640, 3, Map.of()));
     return bytes.toString(StandardCharsets.UTF_8);
   }
 

@@ -66,7 +66,7 @@ class LearningTest {
     NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.SIGMOID, Loss.BCE);
     // Large batches and a cosine-decayed rate: the end point is the maximum-likelihood fit, not SGD noise around it.
     TrainingOptions options = new TrainingOptions(40, 0, TestOptimizers.usual(OptimizerKind.ADAM), 0.05,
-        new ScheduleSettings(ScheduleKind.COSINE, 1, 1, 0, 0), 0, 0, 0, StopMetric.LOSS);
+        new ScheduleSettings(ScheduleKind.COSINE, 1, 1, 0, 0), 0, 0, TrainingOptions.Convergence.DEFAULTS);
     TrainingResult result = LocalTrainer.train(spec, new PackedBlock(0, n, 2, 1, x, y), 2000, 3, options, null);
     float[] p = result.params();
     double cosine = (p[0] * 2 * mu[0] + p[1] * 2 * mu[1]) / Math.hypot(p[0], p[1]) / Math.hypot(2 * mu[0], 2 * mu[1]);

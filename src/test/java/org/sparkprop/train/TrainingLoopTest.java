@@ -1,5 +1,6 @@
 package org.sparkprop.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,8 +24,9 @@ import org.sparkprop.optim.OptimizerKind;
 import org.sparkprop.testing.TestOptimizers;
 
 /**
- * The driver loop's guards: divergence, early stopping, a listener's stop, the round limit, checkpoint cadence,
- * and a stop from outside (a request, a cancelled round or evaluation) that resumes to the same bits.
+ * The driver loop's guards: divergence, training until converged (tolerance, patience, best weights,
+ * resume), a listener's stop, the round limit, checkpoint cadence, and a stop from outside (a request,
+ * a cancelled round or evaluation) that resumes to the same bits.
  */
 class TrainingLoopTest {
   private static final NetworkSpec SPEC =
@@ -51,7 +53,7 @@ class TrainingLoopTest {
     // A learning rate of 1e6 on MSE overshoots by orders of magnitude each step: the loss reaches
     // Inf/NaN within a few rounds. Checkpoints every 2 rounds give a last good one to name.
     TrainingOptions options = new TrainingOptions(5, 0, TestOptimizers.usual(OptimizerKind.SGD), 1e6,
-        ScheduleSettings.constant(), 0, 2, 0, StopMetric.LOSS);
+        ScheduleSettings.constant(), 0, 2, TrainingOptions.Convergence.DEFAULTS);
     TrainingLoop t = trainer(options, null, sink);
     DivergenceException e = assertThrows(DivergenceException.class, () -> t.run(start(t)));
     assertTrue(e.getMessage().matches("training diverged at round \\d+ \\(epoch 1, batch \\d+\\): .*"), e.getMessage());
@@ -59,34 +61,113 @@ class TrainingLoopTest {
     assertTrue(e.getMessage().contains("Last good checkpoint: ckpt-" + saved.get(saved.size() - 1).round()), e.getMessage());
   }
 
+  private static TrainingOptions untilConverged(OptimizerKind optimizer, double learningRate, int maxEpochs, int patience,
+                                                double minDelta, boolean restoreBest, StopMetric monitor) {
+    return new TrainingOptions(0, 0, TestOptimizers.usual(optimizer), learningRate, ScheduleSettings.constant(), 0, 0,
+        new TrainingOptions.Convergence(maxEpochs, patience, minDelta, restoreBest, monitor));
+  }
+
   @Test
-  void earlyStoppingEndsTheRunWhenTheValidationLossStopsImproving() {
+  void untilConvergedEndsTheRunWhenTheValidationLossStopsImproving() {
     // A learning rate far below float resolution leaves the weights unchanged, so the validation
-    // loss never improves after the first epoch: patience 2 stops after epoch 3 of 50.
-    TrainingOptions options = new TrainingOptions(50, 0, TestOptimizers.usual(OptimizerKind.SGD), 1e-30,
-        ScheduleSettings.constant(), 0, 0, 2, StopMetric.LOSS);
+    // loss never improves after the first epoch: patience 2 stops after epoch 3 of at most 50.
+    TrainingOptions options = untilConverged(OptimizerKind.SGD, 1e-30, 50, 2, 0, true, StopMetric.LOSS);
     Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
     TrainingLoop t = trainer(options, validation, null);
     TrainingResult result = t.run(start(t));
     assertTrue(result.stoppedEarly());
+    assertEquals(StopReason.CONVERGED, result.stopReason());
     assertEquals(3, result.epochs());
+    assertEquals(1, result.bestEpoch());
   }
 
   @Test
-  void earlyStoppingDoesNotStopAnImprovingRun() {
-    TrainingOptions options = new TrainingOptions(6, 0, TestOptimizers.usual(OptimizerKind.ADAM), 0.01,
-        ScheduleSettings.constant(), 0, 0, 2, StopMetric.MSE);
+  void improvementsSmallerThanTheToleranceDoNotCount() {
+    // Adam at 0.01 keeps lowering the loss a little every epoch; with a tolerance of 1e9 no change
+    // counts, so the run ends after the first epoch and the patience.
+    TrainingOptions options = untilConverged(OptimizerKind.ADAM, 0.01, 50, 3, 1e9, false, StopMetric.LOSS);
+    TrainingLoop t = trainer(options, null, null);
+    TrainingResult result = t.run(start(t));
+    assertEquals(StopReason.CONVERGED, result.stopReason());
+    assertEquals(4, result.epochs());
+    assertEquals(0, result.bestEpoch(), "nothing restored when restoreBest is off");
+  }
+
+  @Test
+  void untilConvergedDoesNotStopAnImprovingRunAndEndsAtTheMaximum() {
+    TrainingOptions options = untilConverged(OptimizerKind.ADAM, 0.01, 6, 2, 0, true, StopMetric.MSE);
     Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
     TrainingLoop t = trainer(options, validation, null);
     TrainingResult result = t.run(start(t));
     assertFalse(result.stoppedEarly());
+    assertEquals(StopReason.MAX_EPOCHS, result.stopReason());
     assertEquals(6, result.epochs());
+  }
+
+  @Test
+  void theBestEpochsWeightsAreRestored() {
+    // SGD at a rate that overshoots on this plane: the validation loss rises after a few epochs,
+    // so the best epoch is early and its weights, not the last ones, end the run.
+    List<float[]> perEpoch = new ArrayList<>();
+    List<Double> losses = new ArrayList<>();
+    TrainingOptions options = untilConverged(OptimizerKind.ADAM, 0.3, 40, 3, 0, true, StopMetric.LOSS);
+    Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
+    TrainingLoop t = trainer(options, validation, null).addListener(new TrainingListener() {
+      @Override public void onEpoch(EpochEvent event) {
+        perEpoch.add(event.params().clone());
+        losses.add(event.validation().get("loss"));
+      }
+    });
+    TrainingResult result = t.run(start(t));
+    int best = 0;
+    for (int i = 1; i < losses.size(); i++) {
+      if (losses.get(i) < losses.get(best)) best = i;
+    }
+    assertEquals(best + 1, result.bestEpoch(), "validation losses " + losses);
+    if (result.stopReason() == StopReason.CONVERGED) assertEquals(best + 1 + 3, result.epochs());
+    assertArrayEquals(perEpoch.get(best), result.params());
+  }
+
+  @Test
+  void aFixedEpochCountIgnoresThePatience() {
+    // The weights never change, so a run until converged would stop after 3 epochs; 7 fixed epochs run 7.
+    TrainingOptions options = new TrainingOptions(7, 0, TestOptimizers.usual(OptimizerKind.SGD), 1e-30,
+        ScheduleSettings.constant(), 0, 0, new TrainingOptions.Convergence(50, 2, 0, true, StopMetric.LOSS));
+    Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
+    TrainingLoop t = trainer(options, validation, null);
+    TrainingResult result = t.run(start(t));
+    assertEquals(StopReason.EPOCHS, result.stopReason());
+    assertEquals(7, result.epochs());
+    assertEquals(0, result.bestEpoch());
+  }
+
+  @Test
+  void resumingFromAnyCheckpointOfAConvergedRunEndsWithTheSameWeights() {
+    List<TrainingState> saved = new ArrayList<>();
+    CheckpointSink sink = new CheckpointSink() {
+      @Override public void save(TrainingState state) { saved.add(state); }
+      @Override public String lastLocation() { return ""; }
+    };
+    TrainingOptions options = untilConverged(OptimizerKind.ADAM, 0.3, 40, 3, 0, true, StopMetric.LOSS);
+    Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
+    TrainingLoop t = trainer(options, validation, sink);
+    TrainingResult whole = t.run(start(t));
+    assertTrue(saved.size() >= 2);
+    // Every epoch's checkpoint, the last (written when the run converged) included.
+    for (TrainingState s : List.copyOf(saved)) {
+      TrainingLoop again = trainer(options, validation, null);
+      TrainingResult resumed = again.run(s);
+      assertArrayEquals(whole.params(), resumed.params(), "resumed from epoch " + s.epoch());
+      assertEquals(whole.stopReason(), resumed.stopReason());
+      assertEquals(whole.epochs(), resumed.epochs());
+      assertEquals(whole.bestEpoch(), resumed.bestEpoch());
+    }
   }
 
   @Test
   void aListenerCanStopTrainingAfterAnEpoch() {
     TrainingOptions options = new TrainingOptions(10, 0, TestOptimizers.usual(OptimizerKind.SGD), 0.01,
-        ScheduleSettings.constant(), 0, 0, 0, StopMetric.LOSS);
+        ScheduleSettings.constant(), 0, 0, TrainingOptions.Convergence.DEFAULTS);
     List<Integer> epochsSeen = new ArrayList<>();
     TrainingLoop t = trainer(options, null, null).addListener(new TrainingListener() {
       @Override public void onEpoch(EpochEvent event) { epochsSeen.add(event.epoch()); }
@@ -94,6 +175,7 @@ class TrainingLoopTest {
     });
     TrainingResult result = t.run(start(t));
     assertTrue(result.stoppedEarly());
+    assertEquals(StopReason.LISTENER, result.stopReason());
     assertEquals(3, result.epochs());
     assertEquals(30, result.rounds(), "400 rows / 40 per round = 10 rounds per epoch");
     assertEquals(List.of(0, 1, 2), epochsSeen);
@@ -108,10 +190,11 @@ class TrainingLoopTest {
     };
     // 400 rows / 40 = 10 rounds per epoch; every 4 rounds inside an epoch plus each epoch end.
     TrainingOptions options = new TrainingOptions(3, 25, TestOptimizers.usual(OptimizerKind.SGD), 0.01,
-        ScheduleSettings.constant(), 0, 4, 0, StopMetric.LOSS);
+        ScheduleSettings.constant(), 0, 4, TrainingOptions.Convergence.DEFAULTS);
     TrainingLoop t = trainer(options, null, sink);
     TrainingResult result = t.run(start(t));
     assertEquals(25, result.rounds());
+    assertEquals(StopReason.ROUND_LIMIT, result.stopReason());
     assertEquals(List.of(4L, 8L, 10L, 12L, 16L, 20L, 24L), savedRounds);
   }
 
@@ -128,8 +211,8 @@ class TrainingLoopTest {
   }
 
   /** 400 rows / 40 = 10 rounds per epoch, 4 epochs; Adam, so the optimizer state must survive too. */
-  private static final TrainingOptions FOUR_EPOCHS = new TrainingOptions(4, 0, TestOptimizers.usual(OptimizerKind.ADAM),
-      0.01, ScheduleSettings.constant(), 0, 0, 0, StopMetric.LOSS);
+  private static final TrainingOptions FOUR_EPOCHS = TrainingOptions.simple(TestOptimizers.usual(OptimizerKind.ADAM),
+      0.01, 4);
 
   private static float[] uninterrupted() {
     TrainingLoop t = trainer(FOUR_EPOCHS, null, null);
@@ -139,7 +222,7 @@ class TrainingLoopTest {
   /** Resumes from the newest checkpoint in a fresh loop and returns the final weights. */
   private static float[] resumed(Saved saved) {
     TrainingResult rest = trainer(FOUR_EPOCHS, null, null).run(saved.newest());
-    assertEquals(RunStatus.COMPLETED, rest.status());
+    assertEquals(StopReason.EPOCHS, rest.stopReason());
     assertEquals(40, rest.rounds());
     return rest.params();
   }
@@ -153,8 +236,8 @@ class TrainingLoopTest {
       @Override public void onRound(RoundEvent e) { if (e.round() == 13) stop.request("SIGTERM"); }
     });
     TrainingResult result = t.run(start(t));
-    assertEquals(RunStatus.INTERRUPTED, result.status());
-    assertEquals("SIGTERM", result.stopReason());
+    assertEquals(StopReason.INTERRUPTED, result.stopReason());
+    assertEquals("SIGTERM", result.interruption());
     assertEquals(13, result.rounds(), "the round in flight finishes, no further one starts");
     assertEquals(List.of(10L, 13L), saved.states.stream().map(TrainingState::round).toList(),
         "the epoch's checkpoint, then one at the stop");
@@ -191,8 +274,8 @@ class TrainingLoopTest {
     };
     TrainingLoop t = new TrainingLoop(cancelledAt17, FOUR_EPOCHS, null, saved);
     TrainingResult result = t.run(start(t));
-    assertEquals(RunStatus.INTERRUPTED, result.status());
-    assertEquals("job group cancelled", result.stopReason());
+    assertEquals(StopReason.INTERRUPTED, result.stopReason());
+    assertEquals("job group cancelled", result.interruption());
     assertEquals(16, result.rounds(), "round 17 was cancelled: its update is not applied");
     assertEquals(16, saved.newest().round());
     assertTrue(Arrays.equals(uninterrupted(), resumed(saved)));
@@ -209,7 +292,7 @@ class TrainingLoopTest {
     };
     TrainingLoop t = trainer(FOUR_EPOCHS, cancelledSecond, saved);
     TrainingResult result = t.run(start(t));
-    assertEquals(RunStatus.INTERRUPTED, result.status());
+    assertEquals(StopReason.INTERRUPTED, result.stopReason());
     assertEquals(20, result.rounds());
     assertEquals(1, saved.newest().epoch());
     assertEquals(10, saved.newest().nextBatch(), "every round of epoch 2 ran; its end (evaluation) comes next");

@@ -53,12 +53,13 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
      * As Spark ML's estimators read their input: features from a vector column, fail-fast, no
      * scaling (a pipeline scales before the estimator); for a classifier the label is a class
      * index 0, 1, ..., k-1, where k is what the label column's ML attribute declares (StringIndexer
-     * writes one) or else one more than the largest label, at least 2; for a regressor a finite number.
+     * writes one) or else one more than the largest label, at least 2; for a regressor a finite number,
+     * standardised while training when {@code scaleTarget}.
      */
-    public static Options sparkMl(String featuresCol, String labelCol, boolean classifier, ValidationSplit split,
-                                  int partitions, StorageLevel level) {
+    public static Options sparkMl(String featuresCol, String labelCol, boolean classifier, boolean scaleTarget,
+                                  ValidationSplit split, int partitions, StorageLevel level) {
       return new Options(featuresCol, labelCol, null, classifier ? LabelMode.CLASS_INDICES : LabelMode.VALUES, null,
-          FeatureScaling.Method.NONE, false, false, 0, split, partitions, level);
+          FeatureScaling.Method.NONE, !classifier && scaleTarget, false, 0, split, partitions, level);
     }
   }
 

@@ -7,11 +7,12 @@ import java.util.TreeMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.nn.NetworkSpec;
 
 /**
  * What a fit produced and a model predicts with: the network, its flat weights, the number of
- * classes (0 for regression), the training summary and the configuration it was trained from.
+ * classes (0 for regression), the target scaling of a regression, the training summary and the configuration it was trained from.
  * Shared by a model and its copies (which differ only in column params), so the weights are
  * broadcast once per Spark context and reused by every {@code transform}.
  */
@@ -21,12 +22,13 @@ final class FittedNetwork implements Serializable {
   private final NetworkSpec spec;
   private final float[] weights; // (parameters) in NetworkSpec's flat layout
   private final int classes;
+  private final TargetScaling target; // network output to the target's units (regression)
   private final SparkpropTrainingSummary summary;
   private final Map<String, Object> trainingConfig;
   private transient Broadcast<float[]> broadcast;
   private transient SparkContext broadcastContext;
 
-  FittedNetwork(NetworkSpec spec, float[] weights, int classes, SparkpropTrainingSummary summary,
+  FittedNetwork(NetworkSpec spec, float[] weights, int classes, TargetScaling target, SparkpropTrainingSummary summary,
                  Map<String, Object> trainingConfig) {
     if (weights.length != spec.parameterCount()) {
       throw new IllegalArgumentException("the network " + spec.describe() + " needs " + spec.parameterCount()
@@ -35,6 +37,7 @@ final class FittedNetwork implements Serializable {
     this.spec = spec;
     this.weights = weights;
     this.classes = classes;
+    this.target = target;
     this.summary = summary;
     this.trainingConfig = Collections.unmodifiableMap(new TreeMap<>(trainingConfig));
   }
@@ -50,6 +53,11 @@ final class FittedNetwork implements Serializable {
 
   int classes() {
     return classes;
+  }
+
+  /** How the network's regression output maps to the target's units (identity for classification). */
+  TargetScaling target() {
+    return target;
   }
 
   SparkpropTrainingSummary summary() {

@@ -14,10 +14,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.spark.RunJobs;
 import org.sparkprop.spark.SparkTrainer;
-import org.sparkprop.spark.SparkEvaluator;
 import org.sparkprop.spark.input.FrameData;
 import org.sparkprop.train.CancelledWorkException;
 import org.sparkprop.train.TrainingListener;
@@ -53,30 +53,36 @@ final class Fitting {
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
     jobs.describe("packing the DataFrame");
     FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
-        params.task() == Task.CLASSIFICATION, split, partitions, StorageLevel.fromString(cfg.spark().storageLevel())), null);
+        params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, partitions,
+        StorageLevel.fromString(cfg.spark().storageLevel())), null);
     try {
       LOG.info("{} {}: fitting on {} (run {}, Spark job group {})", estimator.getClass().getSimpleName(),
           estimator.uid(), input.data().description(), jobs.runId(), jobs.jobGroup());
       History history = new History(cfg.train().logEveryRounds());
-      SparkTrainer.Outcome outcome = SparkTrainer.run(sc, cfg, input.data(), input.validation(),
-          params.resume(estimator), List.of(history), jobs);
+      SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, SparkTrainer.network(TrainingRecipe.of(cfg),
+          input.data()), input.data(), input.validation(), true, input.preprocessing(), params.resume(estimator),
+          jobs);
+      prepared.trainer().addListener(history);
+      SparkTrainer.Outcome outcome = prepared.run();
       TrainingResult result = outcome.result();
       if (result.interrupted()) throw interrupted(estimator, cfg, jobs, outcome);
       float[] weights = result.params();
       jobs.describe("final metrics");
-      Map<String, Double> trainingMetrics = new SparkEvaluator(sc, input.data(), outcome.spec(),
-          TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
+      TargetScaling target = input.preprocessing().target();
+      Map<String, Double> trainingMetrics = prepared.evaluator(input.data()).evaluate(weights).metrics();
       Map<String, Double> validationMetrics = input.validation() == null ? Map.of()
-          : new SparkEvaluator(sc, input.validation(), outcome.spec(), TrainingRecipe.CHUNK_ROWS).evaluate(weights).metrics();
+          : prepared.evaluator(input.validation()).evaluate(weights).metrics();
       SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
-          result.rounds(), result.stoppedEarly(), outcome.resumed(), history.losses(), history.validation,
+          result.rounds(), result.stopReason().configName(), result.bestEpoch(), prepared.execution().describe(),
+          outcome.resumed(), history.losses(), history.validation,
           trainingMetrics, validationMetrics, input.data().rows(),
           input.validation() == null ? 0 : input.validation().rows(), input.data().partitions(),
           result.samplesPerSecond(), result.loopSeconds(), result.meanSplitMs(), WeightsDigest.sha256(weights));
-      LOG.info("{} {}: {} epochs, {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
-          result.epochs(), result.rounds(), trainingMetrics,
+      LOG.info("{} {}: {} epochs ({}), {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
+          result.epochs(), result.stopReason().description(), result.rounds(), trainingMetrics,
           validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
-      return new FittedNetwork(outcome.spec(), weights, input.data().classes(), summary, provenance(cfg, params));
+      return new FittedNetwork(outcome.spec(), weights, input.data().classes(), target, summary,
+          provenance(cfg, params));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
     } finally {
@@ -96,7 +102,7 @@ final class Fitting {
         ? (cfg.checkpoint().enabled() ? "no round completed, nothing to resume" : "set checkpointDir to make it resumable")
         : "checkpoint " + checkpoint + "; fit again with resume = true to continue";
     return new CancelledWorkException(String.format(Locale.ROOT, "%s %s: fit interrupted after round %,d (%s; Spark job"
-        + " group %s); %s", estimator.getClass().getSimpleName(), estimator.uid(), r.rounds(), r.stopReason(),
+        + " group %s); %s", estimator.getClass().getSimpleName(), estimator.uid(), r.rounds(), r.interruption(),
         jobs.jobGroup(), how), null);
   }
 

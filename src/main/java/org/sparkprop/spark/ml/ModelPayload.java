@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.io.CorruptFileException;
 import org.sparkprop.io.ModelStore;
 import org.sparkprop.io.ModelRecord;
@@ -52,6 +53,9 @@ final class ModelPayload {
     meta.put("task", task.configName());
     meta.put("classes", net.classes());
     meta.put("targetWidth", 1);
+    ObjectNode target = meta.putObject("targetScaling");
+    target.put("shift", net.target().shift());
+    target.put("scale", net.target().scale());
     SparkpropTrainingSummary s = net.summary();
     meta.put("dataSource", "Spark DataFrame: " + s.trainingRows() + " training rows, " + s.validationRows()
         + " validation rows");
@@ -108,8 +112,12 @@ final class ModelPayload {
     for (Map.Entry<String, JsonNode> e : cfg.properties()) {
       config.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
     }
-    return new FittedNetwork(spec, weights, required(meta, "classes", dir).asInt(), summary(meta.path("summary"), spec),
-        config);
+    JsonNode target = meta.path("targetScaling");
+    TargetScaling scaling = target.isObject()
+        ? new TargetScaling((float) target.path("shift").asDouble(0), (float) target.path("scale").asDouble(1))
+        : TargetScaling.IDENTITY;
+    return new FittedNetwork(spec, weights, required(meta, "classes", dir).asInt(), scaling,
+        summary(meta.path("summary"), spec), config);
   }
 
   private static ObjectNode summary(SparkpropTrainingSummary s) {
@@ -118,6 +126,9 @@ final class ModelPayload {
     n.put("epochs", s.epochs());
     n.put("rounds", s.rounds());
     n.put("stoppedEarly", s.stoppedEarly());
+    n.put("stopReason", s.stopReason());
+    n.put("bestEpoch", s.bestEpoch());
+    n.put("execution", s.execution());
     n.put("resumed", s.resumed());
     ArrayNode losses = n.putArray("lossHistory");
     for (double v : s.lossHistory()) addNumber(losses, v);
@@ -142,7 +153,8 @@ final class ModelPayload {
     List<Map<String, Double>> validation = new ArrayList<>();
     for (JsonNode m : n.path("validationHistory")) validation.add(metrics(m));
     return new SparkpropTrainingSummary(n.path("network").asText(spec.describe()), n.path("epochs").asInt(),
-        n.path("rounds").asLong(), n.path("stoppedEarly").asBoolean(), n.path("resumed").asBoolean(), losses,
+        n.path("rounds").asLong(), n.path("stopReason").asText(n.path("stoppedEarly").asBoolean() ? "converged" : "epochs"),
+        n.path("bestEpoch").asInt(), n.path("execution").asText(""), n.path("resumed").asBoolean(), losses,
         validation, metrics(n.path("trainingMetrics")), metrics(n.path("validationMetrics")),
         n.path("trainingRows").asLong(), n.path("validationRows").asLong(), n.path("partitions").asInt(),
         number(n.path("samplesPerSecond")), number(n.path("loopSeconds")), metrics(n.path("meanRoundMs")),

@@ -1,6 +1,7 @@
 package org.sparkprop.spark.ml;
 
 import java.io.Serializable;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
@@ -32,11 +33,18 @@ final class OutputReading implements Serializable {
   private final Activation output;
   private final int outputs;
   private final int classes; // 0 for regression
+  private final TargetScaling target;
 
   OutputReading(NetworkSpec spec, int classes) {
+    this(spec, classes, TargetScaling.IDENTITY);
+  }
+
+  /** @param target maps a regression output back to the target's units */
+  OutputReading(NetworkSpec spec, int classes, TargetScaling target) {
     this.output = spec.outputActivation();
     this.outputs = spec.outputs();
     this.classes = classes;
+    this.target = target;
   }
 
   /** Raw scores of row r of the last forward pass in {@code ws}; (classes). */
@@ -114,9 +122,9 @@ final class OutputReading implements Serializable {
     return classes == 0;
   }
 
-  /** The regression value of row r. */
+  /** The regression value of row r, in the target's units (the same float arithmetic as the evaluation's). */
   double value(Workspace ws, int r) {
-    return ws.output()[r * outputs];
+    return (double) ws.output()[r * outputs] * target.scale() + target.shift();
   }
 
   private static double sigmoid(double z) {

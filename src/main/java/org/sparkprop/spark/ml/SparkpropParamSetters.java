@@ -135,6 +135,36 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  default S setMaxIter(int value) {
+    set(maxIter(), value);
+    return self();
+  }
+
+  default S setTol(double value) {
+    set(tol(), value);
+    return self();
+  }
+
+  default S setRestoreBestWeights(boolean value) {
+    set(restoreBestWeights(), value);
+    return self();
+  }
+
+  default S setScaleTarget(boolean value) {
+    set(scaleTarget(), value);
+    return self();
+  }
+
+  default S setExecution(String value) {
+    set(execution(), value);
+    return self();
+  }
+
+  default S setDriverMaxBytes(long value) {
+    set(driverMaxBytes(), value);
+    return self();
+  }
+
   default S setValidationFraction(double value) {
     set(validationFraction(), value);
     return self();

@@ -126,6 +126,30 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("earlyStoppingMetric");
   }
 
+  default IntParam maxIter() {
+    return sparkpropParamSet().param("maxIter");
+  }
+
+  default DoubleParam tol() {
+    return sparkpropParamSet().param("tol");
+  }
+
+  default BooleanParam restoreBestWeights() {
+    return sparkpropParamSet().param("restoreBestWeights");
+  }
+
+  default BooleanParam scaleTarget() {
+    return sparkpropParamSet().param("scaleTarget");
+  }
+
+  default Param<String> execution() {
+    return sparkpropParamSet().param("execution");
+  }
+
+  default LongParam driverMaxBytes() {
+    return sparkpropParamSet().param("driverMaxBytes");
+  }
+
   default DoubleParam validationFraction() {
     return sparkpropParamSet().param("validationFraction");
   }
@@ -260,6 +284,30 @@ public interface SparkpropParams extends Params {
 
   default String getEarlyStoppingMetric() {
     return getOrDefault(earlyStoppingMetric());
+  }
+
+  default int getMaxIter() {
+    return (Integer) getOrDefault(maxIter());
+  }
+
+  default double getTol() {
+    return (Double) getOrDefault(tol());
+  }
+
+  default boolean getRestoreBestWeights() {
+    return (Boolean) getOrDefault(restoreBestWeights());
+  }
+
+  default boolean getScaleTarget() {
+    return (Boolean) getOrDefault(scaleTarget());
+  }
+
+  default String getExecution() {
+    return getOrDefault(execution());
+  }
+
+  default long getDriverMaxBytes() {
+    return (Long) getOrDefault(driverMaxBytes());
   }
 
   default double getValidationFraction() {

@@ -39,7 +39,7 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
     }
     this.network = network;
     this.params = new SparkpropParamSet(this, Task.REGRESSION);
-    this.reading = new OutputReading(network.spec(), 0);
+    this.reading = new OutputReading(network.spec(), 0, network.target());
   }
 
   @Override

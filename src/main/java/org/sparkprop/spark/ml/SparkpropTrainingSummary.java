@@ -21,7 +21,9 @@ public final class SparkpropTrainingSummary implements Serializable {
   private final String network;
   private final int epochs;
   private final long rounds;
-  private final boolean stoppedEarly;
+  private final String stopReason;
+  private final int bestEpoch;
+  private final String execution;
   private final boolean resumed;
   private final double[] lossHistory;
   private final List<Map<String, Double>> validationHistory;
@@ -35,7 +37,8 @@ public final class SparkpropTrainingSummary implements Serializable {
   private final Map<String, Double> meanRoundMs;
   private final String weightsSha256;
 
-  SparkpropTrainingSummary(String network, int epochs, long rounds, boolean stoppedEarly, boolean resumed,
+  SparkpropTrainingSummary(String network, int epochs, long rounds, String stopReason, int bestEpoch, String execution,
+                           boolean resumed,
                            double[] lossHistory, List<Map<String, Double>> validationHistory,
                            Map<String, Double> trainingMetrics, Map<String, Double> validationMetrics,
                            long trainingRows, long validationRows, int partitions, double samplesPerSecond,
@@ -43,7 +46,9 @@ public final class SparkpropTrainingSummary implements Serializable {
     this.network = network;
     this.epochs = epochs;
     this.rounds = rounds;
-    this.stoppedEarly = stoppedEarly;
+    this.stopReason = stopReason;
+    this.bestEpoch = bestEpoch;
+    this.execution = execution;
     this.resumed = resumed;
     this.lossHistory = lossHistory.clone();
     List<Map<String, Double>> history = new ArrayList<>();
@@ -75,8 +80,28 @@ public final class SparkpropTrainingSummary implements Serializable {
     return rounds;
   }
 
+  /** Whether the fit ended before its epoch limit (converged, or asked to stop). */
   public boolean stoppedEarly() {
-    return stoppedEarly;
+    return stopReason.equals("converged") || stopReason.equals("listener");
+  }
+
+  /**
+   * Why the fit ended: {@code epochs} (a fixed epochs param ran out), {@code converged} (no
+   * improvement by tol for earlyStoppingPatience epochs), {@code max_epochs} (maxIter came first),
+   * {@code round_limit} (maxRounds came first) or {@code listener}.
+   */
+  public String stopReason() {
+    return stopReason;
+  }
+
+  /** The 1-based epoch whose weights the model has when the best were restored (restoreBestWeights); 0 otherwise. */
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  /** Where the rounds ran and why: "driver (...)" or "spark (...)", as the execution param decided. */
+  public String execution() {
+    return execution;
   }
 
   /** Whether the fit continued from a checkpoint. */
@@ -141,7 +166,8 @@ public final class SparkpropTrainingSummary implements Serializable {
 
   @Override
   public String toString() {
-    return "SparkpropTrainingSummary(" + network + ", " + epochs + " epochs, " + rounds + " rounds, training "
+    return "SparkpropTrainingSummary(" + network + ", " + epochs + " epochs (" + stopReason
+        + (bestEpoch > 0 ? ", weights of epoch " + bestEpoch : "") + "), " + rounds + " rounds, training "
         + trainingMetrics + (validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics) + ")";
   }
 }

@@ -44,9 +44,9 @@ class CancelledFitTest {
   }
 
   private static SparkpropClassifier classifier() {
-    // 480 rows at batch 40 = 12 rounds per epoch, 3 epochs.
+    // 480 rows at batch 40 = 12 rounds per epoch, 3 epochs; rounds as Spark jobs, which a group cancels.
     return new SparkpropClassifier().setActivation("tanh").setHiddenLayers(new int[] {8}).setBatchSize(40).setEpochs(3)
-        .setSeed(3).setPartitions(2).setOptimizer("adam").setLearningRate(0.01);
+        .setSeed(3).setPartitions(2).setOptimizer("adam").setLearningRate(0.01).setExecution("spark");
   }
 
   /** Cancels the group of the job described as round {@code round}, once it has started. */

@@ -23,6 +23,7 @@ import org.sparkprop.config.TrainConfig;
 import org.sparkprop.config.ValueType;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.Loss;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.nn.NetworkSpec;
 
 /**
@@ -42,9 +43,9 @@ class TrainingKeyParityTest {
   /** One of each class that carries the params. */
   private static List<SparkpropParams> owners() {
     FittedNetwork classes = new FittedNetwork(new NetworkSpec(2, new int[0], Activation.IDENTITY, 2, Activation.SOFTMAX,
-        Loss.CROSS_ENTROPY), new float[6], 2, null, Map.of());
+        Loss.CROSS_ENTROPY), new float[6], 2, TargetScaling.IDENTITY, null, Map.of());
     FittedNetwork values = new FittedNetwork(new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.IDENTITY,
-        Loss.MSE), new float[3], 0, null, Map.of());
+        Loss.MSE), new float[3], 0, TargetScaling.IDENTITY, null, Map.of());
     return List.of(new SparkpropClassifier(), new SparkpropRegressor(),
         new SparkpropClassificationModel("m1", classes), new SparkpropRegressionModel("m2", values));
   }
@@ -52,10 +53,10 @@ class TrainingKeyParityTest {
   /**
    * The training options of a DataFrame fit: the model, the loop, checkpoints and the Spark
    * settings of the training data. The data's own keys and the session's settings are the
-   * caller's (the DataFrame and its SparkSession), except the validation split.
+   * caller's (the DataFrame and its SparkSession), except the validation split and the target's scaling.
    */
   private static boolean isTrainingKey(String key) {
-    if (key.startsWith("data.")) return key.equals("data.validationFraction");
+    if (key.startsWith("data.")) return key.equals("data.validationFraction") || key.equals("data.scaleTarget");
     if (key.startsWith("spark.")) return !key.equals("spark.master") && !key.equals("spark.conf");
     return true;
   }
@@ -222,6 +223,9 @@ class TrainingKeyParityTest {
     } else if (type instanceof ValueType.Text) {
       out.add("");
       out.add("some/dir");
+    } else if (type instanceof ValueType.Flag) {
+      out.add(true);
+      out.add(false);
     } else {
       throw new AssertionError("no probes for " + type);
     }

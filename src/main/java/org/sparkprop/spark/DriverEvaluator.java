@@ -1,0 +1,44 @@
+package org.sparkprop.spark;
+
+import java.util.List;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.TargetScaling;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.nn.DenseNetwork;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.nn.Workspace;
+import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.Evaluator;
+
+/**
+ * {@link SparkEvaluator}'s evaluation in the driver process: the partitions collected once, each
+ * evaluated into its own accumulator and merged in partition order, as the Spark job merges them,
+ * so the metrics are the same numbers without a Spark job per evaluation.
+ */
+public final class DriverEvaluator implements Evaluator {
+  private final List<List<PackedBlock>> partitions; // by partition index: that partition's blocks
+  private final DenseNetwork network;
+  private final Workspace workspace;
+  private final int classes;
+  private final TargetScaling target;
+
+  /** Collects {@code data}'s partitions to the driver (one Spark job). */
+  public DriverEvaluator(PackedDataset data, NetworkSpec spec, int chunkRows, TargetScaling target) {
+    this.partitions = data.collectByPartition();
+    this.network = new DenseNetwork(spec, Kernels.gemm());
+    this.workspace = new Workspace(spec, data.targetWidth(), chunkRows);
+    this.classes = data.classes();
+    this.target = target;
+  }
+
+  @Override
+  public EvaluationAccumulator evaluate(float[] params) {
+    EvaluationAccumulator total = new EvaluationAccumulator(classes).inTargetUnits(target.shift(), target.scale());
+    for (List<PackedBlock> blocks : partitions) {
+      EvaluationAccumulator part = new EvaluationAccumulator(classes).inTargetUnits(target.shift(), target.scale());
+      for (PackedBlock block : blocks) part.add(network, params, block, workspace);
+      total.merge(part);
+    }
+    return total;
+  }
+}

@@ -1,0 +1,40 @@
+package org.sparkprop.spark;
+
+import java.util.Locale;
+import org.sparkprop.config.TrainConfig;
+
+/**
+ * Where a run's rounds and evaluations go, and why: as Spark jobs, or in the driver process over
+ * the collected partitions (same bits, see {@link DriverGradientSource}). {@code train.execution =
+ * auto} picks the driver when the packed training data is at most {@code train.driverMaxBytes}.
+ *
+ * @param onDriver whether the rounds run in the driver process
+ * @param reason   why, in the configuration's words
+ */
+public record Execution(boolean onDriver, String reason) {
+
+  public static Execution decide(TrainConfig.Train train, PackedDataset data) {
+    switch (train.execution()) {
+      case SPARK: return new Execution(false, "train.execution = spark");
+      case DRIVER: return new Execution(true, "train.execution = driver");
+      default:
+        long bytes = data.packedBytes();
+        String size = String.format(Locale.ROOT, "packed training data %s", bytes(bytes));
+        return bytes <= train.driverMaxBytes()
+            ? new Execution(true, size + " <= train.driverMaxBytes " + bytes(train.driverMaxBytes()))
+            : new Execution(false, size + " > train.driverMaxBytes " + bytes(train.driverMaxBytes()));
+    }
+  }
+
+  /** "driver (packed training data 45.1 KiB <= train.driverMaxBytes 32.0 MiB)", as logs and summaries show it. */
+  public String describe() {
+    return (onDriver ? "driver" : "spark") + " (" + reason + ")";
+  }
+
+  private static String bytes(long n) {
+    if (n < 1024) return n + " B";
+    if (n < 1024L * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+    if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    return String.format(Locale.ROOT, "%.1f GiB", n / (1024.0 * 1024 * 1024));
+  }
+}
