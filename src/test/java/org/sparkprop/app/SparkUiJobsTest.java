@@ -58,7 +58,8 @@ class SparkUiJobsTest {
   void everyJobOfATrainRunIsInItsGroupAndDescribedRoundJobsByEpochAndRound() throws Exception {
     // 1,200 circle rows, 20% held out for the test set: 960 training rows at batch 100 = 10 rounds
     // per epoch, 2 epochs.
-    List<String> overrides = new ArrayList<>(TrainJobTest.small("data.testFraction=0.2", "train.execution=spark"));
+    List<String> overrides = new ArrayList<>(TrainJobTest.small("data.testFraction=0.2", "data.validationFraction=0",
+        "train.execution=spark"));
     SparkSession session = SparkSessions.create("local[2]", Map.of("spark.ui.enabled", "false"));
     Jobs jobs = new Jobs();
     session.sparkContext().addSparkListener(jobs);

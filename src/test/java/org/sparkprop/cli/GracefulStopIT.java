@@ -39,7 +39,7 @@ class GracefulStopIT {
    * jobs (data this small would run them on the driver), where the hold and the stack traces are.
    */
   private static final String[] JOB = {"--config", "conf/spiral.conf", "--set", "train.epochs=3",
-      "--set", "train.logEveryRounds=8", "--set", "train.execution=spark"};
+      "--set", "train.logEveryRounds=8", "--set", "train.execution=spark", "--set", "data.validationFraction=0"};
 
   @TempDir
   Path tmp;
