@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +94,22 @@ class NoticeIT {
   @Test
   void noticeListsExactlyWhatTheClusterJarBundles() throws IOException {
     assertEquals(List.of(), problems(clusterJarEntries(), Notice.read(NOTICE)));
+  }
+
+  @Test
+  void theJarsCarryTheLicenseAndThisNotice() throws IOException {
+    for (Path jar : ShippedJarsIT.jars()) {
+      try (JarFile file = new JarFile(jar.toFile())) {
+        for (String name : new String[] {"LICENSE", "NOTICE"}) {
+          var entry = file.getEntry("META-INF/" + name);
+          assertTrue(entry != null, "META-INF/" + name + " in " + jar);
+          try (var in = file.getInputStream(entry)) {
+            assertEquals(Files.readString(Path.of(name)), new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                "META-INF/" + name + " of " + jar + " is the project's own");
+          }
+        }
+      }
+    }
   }
 
   @Test
