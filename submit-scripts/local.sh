@@ -39,9 +39,11 @@ if [[ $# -eq 0 || "$1" == "--help" || "$1" == "-h" ]]; then
   exit 0
 fi
 
+launcher="$0"
 if [[ "$1" == "--spark" ]]; then
   [[ $# -ge 2 ]] || sp_die "--spark needs a value: one of $sp_lines"
   sp_use_line "$2"
+  launcher="$0 --spark $2"
   shift 2
   [[ $# -gt 0 ]] || sp_die "no command given (see --help)"
 fi
@@ -68,10 +70,11 @@ heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
 # every broadcast (a humongous object) keeps starting concurrent mark cycles that free nothing, and
 # the rounds slow down by 40% (BENCHMARKS.md, scale). Reserved address space, not resident memory.
 # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
-cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-}
+# sparkprop.launcher: how the user ran it, for the resume command an interrupted train prints.
+cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-} -Dsparkprop.launcher="$launcher"
      -cp "$extra_classes$sp_line_build/classes:$(cat "$classpath_file")" "$main_class" "$@")
 # The class path is long (every Spark jar in ~/.m2): shown by the file that holds it.
-shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-}
+shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-} -Dsparkprop.launcher="$launcher"
        -cp "$extra_classes$sp_line_build/classes:<$classpath_file>" "$main_class" "$@")
 sp_show "${shown[@]}"
 exec "${cmd[@]}"

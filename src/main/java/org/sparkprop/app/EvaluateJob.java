@@ -2,6 +2,7 @@ package org.sparkprop.app;
 
 import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.spark.SparkEvaluator;
+import org.sparkprop.spark.RunJobs;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.input.DataSets;
 import org.sparkprop.spark.input.InputLoader;
@@ -29,7 +30,9 @@ import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.io.LoadedModel;
 import org.sparkprop.nn.Loss;
 import org.sparkprop.train.ClassMetrics;
+import org.sparkprop.train.CancelledWorkException;
 import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.StopRequest;
 
 /**
  * The {@code evaluate} command's work: load a model, read labelled data with the model's saved
@@ -48,8 +51,31 @@ public final class EvaluateJob {
    * @return the metrics as written
    */
   public static ObjectNode run(ModelData request, String output, PrintStream console) throws IOException {
+    return run(request, output, console, new StopRequest());
+  }
+
+  /**
+   * As above; {@code stop} cancels the job's Spark jobs, and nothing is written.
+   *
+   * @throws CancelledWorkException when stopped or cancelled before the metrics were complete
+   */
+  public static ObjectNode run(ModelData request, String output, PrintStream console, StopRequest stop)
+      throws IOException {
     SparkSession spark = SparkSessions.create(request.master(), Map.of());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    try (RunJobs jobs = RunJobs.start(sc, "evaluate", RunJobs.newRunId("evaluate"))) {
+      stop.whenRequested(() -> sc.cancelJobGroup(jobs.jobGroup()));
+      jobs.describe("evaluating " + request.model());
+      return evaluate(request, output, console, spark, sc);
+    } catch (Exception e) { // SparkException is checked, yet Spark's Scala code throws it undeclared
+      if (!RunJobs.isCancellation(e)) throw RunJobs.unchecked(e);
+      throw new CancelledWorkException("evaluate was " + (stop.requested() ? "stopped (" + stop.reason() + ")"
+          : "cancelled") + " before its metrics were complete; nothing was written", e);
+    }
+  }
+
+  private static ObjectNode evaluate(ModelData request, String output, PrintStream console, SparkSession spark,
+                                     JavaSparkContext sc) throws IOException {
     LoadedModel model = LoadedModel.load(request.model(), sc.hadoopConfiguration());
     console.println("model: " + model.spec().describe());
     boolean classes = model.preprocessing().classification();

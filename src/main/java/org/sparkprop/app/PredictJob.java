@@ -1,6 +1,7 @@
 package org.sparkprop.app;
 
 import org.sparkprop.config.TrainingRecipe;
+import org.sparkprop.spark.RunJobs;
 import org.sparkprop.spark.SparkErrors;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.input.DataSets;
@@ -37,7 +38,9 @@ import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
+import org.sparkprop.train.CancelledWorkException;
 import org.sparkprop.train.Predictions;
+import org.sparkprop.train.StopRequest;
 
 /**
  * The {@code predict} command's work: read rows (labels, if any, are ignored), apply the model's
@@ -54,8 +57,33 @@ public final class PredictJob {
 
   /** @return the number of rows predicted */
   public static long run(ModelData request, String output, String outputFormat, PrintStream console) throws Exception {
+    return run(request, output, outputFormat, console, new StopRequest());
+  }
+
+  /**
+   * As above; {@code stop} cancels the job's Spark jobs, and the output directory is then left
+   * without Spark's {@code _SUCCESS} marker (the committer aborts and removes the task files).
+   *
+   * @throws CancelledWorkException when stopped or cancelled before the output was complete
+   */
+  public static long run(ModelData request, String output, String outputFormat, PrintStream console, StopRequest stop)
+      throws Exception {
     SparkSession spark = SparkSessions.create(request.master(), Map.of());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    try (RunJobs jobs = RunJobs.start(sc, "predict", RunJobs.newRunId("predict"))) {
+      stop.whenRequested(() -> sc.cancelJobGroup(jobs.jobGroup()));
+      return predict(request, output, outputFormat, console, spark, sc, jobs);
+    } catch (Exception e) { // SparkException is checked, yet Spark's Scala code throws it undeclared
+      if (!RunJobs.isCancellation(e)) throw e;
+      throw new CancelledWorkException("predict was " + (stop.requested() ? "stopped (" + stop.reason() + ")"
+          : "cancelled") + " before its output was complete: " + output + " has no _SUCCESS marker; remove it before"
+          + " running again", e);
+    }
+  }
+
+  private static long predict(ModelData request, String output, String outputFormat, PrintStream console,
+                              SparkSession spark, JavaSparkContext sc, RunJobs jobs) throws Exception {
+    jobs.describe("loading the model and checking the input");
     LoadedModel model = LoadedModel.load(request.model(), sc.hadoopConfiguration());
     console.println("model: " + model.spec().describe());
     int partitions = request.partitions() > 0 ? request.partitions() : sc.defaultParallelism();
@@ -78,6 +106,7 @@ public final class PredictJob {
     JavaRDD<Row> rows = input.cursors().mapPartitionsWithIndex((p, it) ->
         new Predicting(it.next(), rules, spec, prep, weights.value(), starts[p], withId, probabilities), true);
     String format = outputFormat.toLowerCase(Locale.ROOT);
+    jobs.describe("writing predictions to " + output);
     try {
       SparkErrors.reading(input.name(), () -> {
         var writer = spark.createDataFrame(rows, outSchema).write().format(format);

@@ -1,10 +1,5 @@
 package org.sparkprop.app;
 
-import org.sparkprop.config.TrainingRecipe;
-import org.sparkprop.spark.PackedDataset;
-import org.sparkprop.spark.SparkSessions;
-import org.sparkprop.spark.SparkTrainer;
-import org.sparkprop.spark.input.DataSets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkprop.config.JobRecipe;
 import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.math.Kernels;
@@ -31,7 +27,16 @@ import org.sparkprop.report.BatchSizeAdvisor;
 import org.sparkprop.report.MetricsLog;
 import org.sparkprop.report.ProgressDisplay;
 import org.sparkprop.report.TrainingReport;
+import org.sparkprop.spark.PackedDataset;
+import org.sparkprop.spark.RunJobs;
+import org.sparkprop.spark.SparkErrors;
+import org.sparkprop.spark.SparkSessions;
+import org.sparkprop.spark.SparkTrainer;
+import org.sparkprop.spark.input.DataSets;
+import org.sparkprop.train.DivergenceException;
 import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.RunStatus;
+import org.sparkprop.train.StopRequest;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.WeightsDigest;
@@ -50,12 +55,22 @@ public final class TrainJob {
 
   /** Runs the job, resuming only a checkpoint of the same recipe if {@code resume}, and returns the summary it wrote. */
   public static ObjectNode run(TrainConfig cfg, String outputDir, boolean resume, PrintStream console) throws IOException {
-    return run(cfg, outputDir, ResumePolicy.of(resume), console);
+    return run(cfg, outputDir, ResumePolicy.of(resume), console, new StopRequest());
   }
 
   /** Runs the job and returns the summary it wrote. */
   public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console)
       throws IOException {
+    return run(cfg, outputDir, resume, console, new StopRequest());
+  }
+
+  /**
+   * Runs the job and returns the summary it wrote; {@code stop} ends the round loop early at a round
+   * boundary, with a checkpoint, and the summary's {@code status} is then {@code interrupted} (no
+   * model, no test evaluation: a stopped run is continued with {@code --resume}, not used).
+   */
+  public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
+                               StopRequest stop) throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
     // Decided before Spark starts: the executors are launched with the kernel pinned.
@@ -63,101 +78,132 @@ public final class TrainJob {
     SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf(), kernel);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
     SparkTrainer.kernel(sc, cfg); // in local mode, refuses a kernel this JVM cannot run before the data is read
-    Configuration hadoop = sc.hadoopConfiguration();
     console.printf(Locale.ROOT, "spark %s, master %s; GEMM kernel of the job: %s (math.kernel = %s); driver's BLAS: %s%n",
         sc.version(), sc.master(), kernel, cfg.math().kernel().configName(), Kernels.description());
 
-    PartitionSizing partitioning = DataSets.partitioning(cfg);
-    DataSets data = DataSets.load(cfg, sc, partitioning, console);
-    try {
-      console.println("data: " + data.description());
-      console.println("training data: " + partitioning.explain(data.train().rows(),
-          data.train().features() + data.train().targetWidth()));
-      NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
-      console.println("network: " + spec.describe());
-      long cachedBytes = data.train().cachedBytes();
-      long payload = 4L * data.train().rows() * (data.train().features() + data.train().targetWidth());
-      console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
-          payload == 0 ? 0 : (double) cachedBytes / payload);
-
-      PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
-      SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
-          data.validation() != null, data.preprocessing(), resume);
-      console.println("rounds run on the " + prepared.execution().describe());
-      if (resume.resumes()) {
-        console.println(prepared.resumedFrom().isEmpty()
-            ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
-            : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
-                prepared.start().epoch() + 1, prepared.start().round()));
-        if (!prepared.changes().isEmpty()) {
-          console.println("resuming with changes to the checkpoint's recipe (this run will not repeat an uninterrupted"
-              + " one bit for bit):");
-          for (JobRecipe.Change c : prepared.changes()) console.println("  " + c);
-        }
+    try (RunJobs jobs = RunJobs.start(sc, "train", RunJobs.newRunId("train"))) {
+      console.println("run " + jobs.runId() + " (Spark job group " + jobs.jobGroup() + ")");
+      jobs.describe("loading data");
+      PartitionSizing partitioning = DataSets.partitioning(cfg);
+      DataSets data = DataSets.load(cfg, sc, partitioning, console);
+      try {
+        console.println("training data: " + partitioning.explain(data.train().rows(),
+            data.train().features() + data.train().targetWidth()));
+        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel);
+      } finally {
+        data.unpersist();
       }
-      TrainingLoop trainer = prepared.trainer();
-
-      FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
-      fs.mkdirs(new Path(outputDir));
-      TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
-      ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds());
-      TrainingResult result;
-      try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
-           MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {
-        trainer.addListener(progress)
-            .addListener(new BatchSizeAdvisor(progress::message))
-            .addListener(metrics)
-            .addListener(report);
-        result = prepared.run().result();
-      }
-
-      ObjectNode testMetrics = JSON.createObjectNode();
-      EvaluationAccumulator testStats = null;
-      if (data.test() != null) {
-        testStats = prepared.evaluator(data.test()).evaluate(result.params());
-        for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
-        if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
-      }
-      ObjectNode summary = JSON.createObjectNode();
-      summary.set("config", JSON.valueToTree(cfg.resolved()));
-      summary.put("network", spec.describe());
-      summary.put("data", data.description());
-      summary.set("badRows", badRows(data));
-      summary.put("sparkMaster", sc.master());
-      summary.put("partitions", data.train().partitions());
-      summary.put("execution", prepared.execution().onDriver() ? "driver" : "spark");
-      summary.put("executionReason", prepared.execution().reason());
-      summary.put("blas", Kernels.description());
-      summary.put("kernel", kernel);
-      summary.set("resume", resumeRecord(prepared));
-      summary.put("epochs", result.epochs());
-      summary.put("rounds", result.rounds());
-      summary.put("stoppedEarly", result.stoppedEarly());
-      summary.put("stopReason", result.stopReason().configName());
-      summary.put("stopEpoch", result.epochs());
-      summary.put("bestEpoch", result.bestEpoch());
-      summary.put("trainLoss", result.trainLoss());
-      summary.set("testMetrics", testMetrics);
-      summary.put("samplesPerSecond", result.samplesPerSecond());
-      summary.put("loopSeconds", result.loopSeconds());
-      summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
-      summary.put("cachedBytes", cachedBytes);
-      summary.put("cachedBytesPerFloat32Payload", payload == 0 ? 0 : (double) cachedBytes / payload);
-      summary.set("roundSplitMs", JSON.valueToTree(result.meanSplitMs()));
-      summary.put("parameterCount", spec.parameterCount());
-      summary.put("weightsSha256", WeightsDigest.sha256(result.params()));
-      try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
-        out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
-      }
-      ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data, kernel);
-      int reportFiles = report.finish(summary, testStats, result.params()).size();
-      printFinal(console, result, testMetrics, outputDir);
-      console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
-          reportFiles, report.drawingSeconds());
-      return summary;
-    } finally {
-      data.unpersist();
     }
+  }
+
+  private static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
+                                  StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
+                                  String kernel) throws IOException {
+    Configuration hadoop = sc.hadoopConfiguration();
+    console.println("data: " + data.description());
+    NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
+    console.println("network: " + spec.describe());
+    long cachedBytes = data.train().cachedBytes();
+    long payload = 4L * data.train().rows() * (data.train().features() + data.train().targetWidth());
+    console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
+        payload == 0 ? 0 : (double) cachedBytes / payload);
+
+    PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
+    SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
+        data.validation() != null, data.preprocessing(), resume, jobs);
+    console.println("rounds run on the " + prepared.execution().describe());
+    if (resume.resumes()) {
+      console.println(prepared.resumedFrom().isEmpty()
+          ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"
+          : String.format(Locale.ROOT, "resuming from %s: epoch %d, round %,d", prepared.resumedFrom(),
+              prepared.start().epoch() + 1, prepared.start().round()));
+      if (!prepared.changes().isEmpty()) {
+        console.println("resuming with changes to the checkpoint's recipe (this run will not repeat an uninterrupted"
+            + " one bit for bit):");
+        for (JobRecipe.Change c : prepared.changes()) console.println("  " + c);
+      }
+    }
+    TrainingLoop trainer = prepared.trainer().stopWhen(stop);
+
+    FileSystem fs = new Path(outputDir).getFileSystem(hadoop);
+    fs.mkdirs(new Path(outputDir));
+    ObjectNode summary = JSON.createObjectNode();
+    summary.put("runId", jobs.runId());
+    summary.put("sparkJobGroup", jobs.jobGroup());
+    summary.set("config", JSON.valueToTree(cfg.resolved()));
+    summary.put("network", spec.describe());
+    summary.put("data", data.description());
+    summary.set("badRows", badRows(data));
+    summary.put("sparkMaster", sc.master());
+    summary.put("partitions", data.train().partitions());
+    summary.put("execution", prepared.execution().onDriver() ? "driver" : "spark");
+    summary.put("executionReason", prepared.execution().reason());
+    summary.put("blas", Kernels.description());
+    summary.put("kernel", kernel);
+    summary.set("resume", resumeRecord(prepared));
+    jobs.describe("sampling rows for the report");
+    TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
+    ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds());
+    TrainingResult result;
+    try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
+         MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {
+      trainer.addListener(progress)
+          .addListener(new BatchSizeAdvisor(progress::message))
+          .addListener(metrics)
+          .addListener(report);
+      result = prepared.run().result();
+    } catch (RuntimeException e) {
+      summary.put("status", (e instanceof DivergenceException ? RunStatus.DIVERGED : RunStatus.FAILED).jsonName());
+      summary.put("error", SparkErrors.userMessage(e));
+      String checkpoint = newestCheckpoint(trainer, prepared);
+      if (!checkpoint.isEmpty()) summary.put("checkpoint", checkpoint);
+      writeSummary(fs, outputDir, summary);
+      throw e;
+    }
+    summary.put("status", result.status().jsonName());
+    summary.put("epochs", result.epochs());
+    summary.put("rounds", result.rounds());
+    summary.put("stoppedEarly", result.stoppedEarly());
+    summary.put("stopReason", result.stopReason().configName());
+    summary.put("stopEpoch", result.epochs());
+    summary.put("bestEpoch", result.bestEpoch());
+    summary.put("trainLoss", result.trainLoss());
+    if (result.interrupted()) {
+      summary.put("interruption", result.interruption());
+      String checkpoint = newestCheckpoint(trainer, prepared);
+      if (checkpoint.isEmpty()) summary.putNull("checkpoint");
+      else summary.put("checkpoint", checkpoint);
+      summary.put("weightsSha256", WeightsDigest.sha256(result.params()));
+      summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+      writeSummary(fs, outputDir, summary);
+      return summary;
+    }
+
+    ObjectNode testMetrics = JSON.createObjectNode();
+    EvaluationAccumulator testStats = null;
+    if (data.test() != null) {
+      jobs.describe("evaluation on the test set");
+      testStats = prepared.evaluator(data.test()).evaluate(result.params());
+      for (Map.Entry<String, Double> m : testStats.metrics().entrySet()) testMetrics.put(m.getKey(), m.getValue());
+      if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
+    }
+    summary.set("testMetrics", testMetrics);
+    summary.put("samplesPerSecond", result.samplesPerSecond());
+    summary.put("loopSeconds", result.loopSeconds());
+    summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+    summary.put("cachedBytes", cachedBytes);
+    summary.put("cachedBytesPerFloat32Payload", payload == 0 ? 0 : (double) cachedBytes / payload);
+    summary.set("roundSplitMs", JSON.valueToTree(result.meanSplitMs()));
+    summary.put("parameterCount", spec.parameterCount());
+    summary.put("weightsSha256", WeightsDigest.sha256(result.params()));
+    writeSummary(fs, outputDir, summary);
+    jobs.describe("writing the model");
+    ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data, kernel);
+    int reportFiles = report.finish(summary, testStats, result.params()).size();
+    printFinal(console, result, testMetrics, outputDir);
+    console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
+        reportFiles, report.drawingSeconds());
+    return summary;
   }
 
   /**
@@ -173,6 +219,18 @@ public final class TrainJob {
     }
     r.put("bitIdenticalToUninterrupted", prepared.changes().isEmpty());
     return r;
+  }
+
+  /** The checkpoint a resume would start from: this run's newest, else the one it resumed from. */
+  private static String newestCheckpoint(TrainingLoop trainer, SparkTrainer.Prepared prepared) {
+    String written = trainer.lastCheckpoint();
+    return written.isEmpty() ? prepared.resumedFrom() : written;
+  }
+
+  private static void writeSummary(FileSystem fs, String outputDir, ObjectNode summary) throws IOException {
+    try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
+      out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** Per input, the rows read and the bad rows skipped by reason (empty objects when none were bad). */

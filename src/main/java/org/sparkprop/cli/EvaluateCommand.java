@@ -2,6 +2,8 @@ package org.sparkprop.cli;
 
 import java.util.concurrent.Callable;
 import org.sparkprop.app.EvaluateJob;
+import org.sparkprop.train.CancelledWorkException;
+import org.sparkprop.train.StopRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +23,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    EvaluateJob.run(data.request(Formats.input(format)), output, System.out);
-    return 0;
+    StopRequest stop = new StopRequest();
+    try (StopSignals signals = StopSignals.install(System.err, stop, "cancelling its Spark jobs")) {
+      try {
+        EvaluateJob.run(data.request(Formats.input(format)), output, System.out, stop);
+        return 0;
+      } catch (CancelledWorkException e) {
+        System.err.println("sparkprop: " + e.getMessage());
+        return signals.exitCode() != 0 ? signals.exitCode() : TrainCommand.CANCELLED_EXIT;
+      }
+    }
   }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code sparkprop} command line: one subcommand per job. */
-@Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
+@Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
     description = "Data-parallel synchronous SGD for feed-forward neural networks on Apache Spark.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class})
 public final class Main {

@@ -3,6 +3,8 @@ package org.sparkprop.cli;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sparkprop.app.PredictJob;
+import org.sparkprop.train.CancelledWorkException;
+import org.sparkprop.train.StopRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +31,15 @@ final class PredictCommand implements Callable<Integer> {
     if (!out.equals("csv") && !out.equals("parquet")) {
       throw new IllegalArgumentException("--format must be csv or parquet, got '" + format + "'");
     }
-    PredictJob.run(data.request(Formats.input(inputFormat)), output, out, System.out);
-    return 0;
+    StopRequest stop = new StopRequest();
+    try (StopSignals signals = StopSignals.install(System.err, stop, "cancelling its Spark jobs")) {
+      try {
+        PredictJob.run(data.request(Formats.input(inputFormat)), output, out, System.out, stop);
+        return 0;
+      } catch (CancelledWorkException e) {
+        System.err.println("sparkprop: " + e.getMessage());
+        return signals.exitCode() != 0 ? signals.exitCode() : TrainCommand.CANCELLED_EXIT;
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.sparkprop.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +10,24 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.app.TrainJob;
+import org.sparkprop.train.RunStatus;
+import org.sparkprop.train.StopRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a network on Spark and write summary.json, metrics.jsonl and the model into the output directory.")
+    description = {"Train a network on Spark and write summary.json, metrics.jsonl and the model into the output directory.",
+        "SIGTERM or SIGINT (Ctrl-C) stops it at the next round boundary: a checkpoint when checkpoint.dir is set,",
+        "summary.json with status interrupted, the command that resumes it, exit code 143 or 130.",
+        "A second signal exits at once."})
 final class TrainCommand implements Callable<Integer> {
+  /** Exit code of a run stopped by a cancelled Spark job group rather than a signal: as SIGTERM's. */
+  static final int CANCELLED_EXIT = 143;
+
+  @Spec
+  CommandSpec command;
 
   @Option(names = "--config", description = "Job file (HOCON); keys and defaults are listed in conf/reference.conf.")
   Path config;
@@ -44,7 +57,19 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig cfg = TrainConfig.load(config, overrides);
     if (verbose) Configurator.setRootLevel(Level.INFO);
     ResumePolicy policy = resumeWithChanges ? ResumePolicy.WITH_CHANGES : ResumePolicy.of(resume);
-    TrainJob.run(cfg, output, policy, System.out);
-    return 0;
+    StopRequest stop = new StopRequest();
+    try (StopSignals signals = StopSignals.install(System.err, stop, "stopping at the next round boundary")) {
+      ObjectNode summary = TrainJob.run(cfg, output, policy, System.out, stop);
+      if (!RunStatus.INTERRUPTED.jsonName().equals(summary.path("status").asText())) return 0;
+      System.out.println(ResumeLine.of(summary, cfg.checkpoint().enabled(), launcher(),
+          command.commandLine().getParseResult().originalArgs()));
+      return signals.exitCode() != 0 ? signals.exitCode() : CANCELLED_EXIT;
+    }
+  }
+
+  /** How the user started sparkprop, as the launch scripts tell it (-Dsparkprop.launcher); else "sparkprop". */
+  private static String launcher() {
+    String given = System.getProperty("sparkprop.launcher", "").trim();
+    return given.isEmpty() ? "sparkprop" : given;
   }
 }

@@ -93,7 +93,8 @@ public final class CheckpointStore {
       FsFiles.deleteQuietly(fs, tmp, false, LOG);
       throw e;
     }
-    LOG.info("Saved checkpoint {} ({} weights)", target, c.parameterCount());
+    // DEBUG: a periodic checkpoint is routine; the console keeps its epoch lines and progress bar.
+    LOG.debug("Saved checkpoint {} ({} weights)", target, c.parameterCount());
     rotate(c.round());
     removeLeftovers();
   }
@@ -176,7 +177,7 @@ public final class CheckpointStore {
         LOG.warn("Keeping {}: it is from a later round than the checkpoint just saved ({})",
             p.status.getPath(), savedRound);
       } else if (p.round < savedRound && ++older >= keep) {
-        LOG.info("Deleting old checkpoint {} (keeping {})", p.status.getPath(), keep);
+        LOG.debug("Deleting old checkpoint {} (keeping {})", p.status.getPath(), keep);
         FsFiles.deleteQuietly(fs, p.status.getPath(), false, LOG);
       }
     }

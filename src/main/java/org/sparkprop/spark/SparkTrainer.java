@@ -41,8 +41,13 @@ import org.sparkprop.train.TrainingState;
 public final class SparkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
-  /** The trained network and how the run went. */
-  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed, List<JobRecipe.Change> changes) {
+  /**
+   * The trained network and how the run went: the recipe changes accepted to resume, and
+   * {@code lastCheckpoint}, where a resume would start (this run's newest checkpoint, else the one
+   * it resumed from; empty for none).
+   */
+  public record Outcome(NetworkSpec spec, TrainingResult result, boolean resumed, List<JobRecipe.Change> changes,
+                        String lastCheckpoint) {
   }
 
   /**
@@ -53,7 +58,9 @@ public final class SparkTrainer {
   public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom,
                          List<JobRecipe.Change> changes, Execution execution, Evaluators evaluators) {
     public Outcome run() {
-      return new Outcome(spec, trainer.run(start), !resumedFrom.isEmpty(), changes);
+      TrainingResult result = trainer.run(start);
+      String written = trainer.lastCheckpoint();
+      return new Outcome(spec, result, !resumedFrom.isEmpty(), changes, written.isEmpty() ? resumedFrom : written);
     }
 
     /** An evaluator of {@code data} where this run's rounds run, in the target's units. */
@@ -106,13 +113,23 @@ public final class SparkTrainer {
   public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
                                  PackedDataset evaluation, boolean evaluationIsValidation,
                                  Preprocessing preprocessing, boolean resume) throws IOException {
-    return prepare(sc, cfg, spec, train, evaluation, evaluationIsValidation, preprocessing, ResumePolicy.of(resume));
+    return prepare(sc, cfg, spec, train, evaluation, evaluationIsValidation, preprocessing, ResumePolicy.of(resume), null);
   }
 
   /** As above, with the resume policy spelled out ({@link ResumePolicy#WITH_CHANGES} accepts a changed recipe). */
   public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
                                  PackedDataset evaluation, boolean evaluationIsValidation,
                                  Preprocessing preprocessing, ResumePolicy resume) throws IOException {
+    return prepare(sc, cfg, spec, train, evaluation, evaluationIsValidation, preprocessing, resume, null);
+  }
+
+  /**
+   * As above, with the rounds' and evaluations' jobs labelled as those of run {@code jobs} (null for
+   * unlabelled jobs), so that cancelling its job group stops the loop at a round boundary.
+   */
+  public static Prepared prepare(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, PackedDataset train,
+                                 PackedDataset evaluation, boolean evaluationIsValidation,
+                                 Preprocessing preprocessing, ResumePolicy resume, RunJobs jobs) throws IOException {
     CheckpointStore store = cfg.checkpoint().enabled()
         ? new CheckpointStore(cfg.checkpoint().dir(), sc.hadoopConfiguration(), cfg.checkpoint().keep()) : null;
     String kernel = kernel(sc, cfg);
@@ -142,6 +159,10 @@ public final class SparkTrainer {
         : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
             cfg.spark().treeFanIn(), kernel);
     Evaluator evaluator = evaluation == null ? null : evaluators.of(evaluation);
+    if (jobs != null) {
+      source = jobs.rounds(source, cfg.train().epochLimit(), cfg.train().maxRounds());
+      if (evaluator != null) evaluator = jobs.evaluations(evaluator, evaluationIsValidation ? "validation" : "test");
+    }
     TrainingCheckpoints.Sink sink = store == null ? null
         : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing, recipe);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
@@ -194,8 +215,14 @@ public final class SparkTrainer {
    */
   public static Outcome run(JavaSparkContext sc, TrainConfig cfg, PackedDataset train, PackedDataset validation,
                             ResumePolicy resume, List<TrainingListener> listeners) throws IOException {
+    return run(sc, cfg, train, validation, resume, listeners, null);
+  }
+
+  /** As above, with the jobs labelled as run {@code jobs}'s (null for unlabelled jobs). */
+  public static Outcome run(JavaSparkContext sc, TrainConfig cfg, PackedDataset train, PackedDataset validation,
+                            ResumePolicy resume, List<TrainingListener> listeners, RunJobs jobs) throws IOException {
     Prepared prepared = prepare(sc, cfg, network(TrainingRecipe.of(cfg), train), train, validation, validation != null,
-        null, resume);
+        null, resume, jobs);
     for (TrainingListener l : listeners) prepared.trainer().addListener(l);
     return prepared.run();
   }

@@ -16,6 +16,9 @@ import org.apache.spark.TaskContext;
  *       K, the first attempt of every task whose (round + partition) is a multiple of K throws, and
  *       Spark retries it. The Spark conf {@value #FAIL_FIRST_ATTEMPT_EVERY_CONF} does the same for
  *       a whole application.</li>
+ *   <li>A round that only ends by cancellation: when the driver sets the local property
+ *       {@value #BLOCK_ROUND_UNTIL_KILLED} to a round (0-based), that round's tasks wait until Spark kills
+ *       them, so a test can cancel a job that is certainly still running.</li>
  *   <li>Cluster changes between rounds: the Spark conf {@value #HOLD_BEFORE_ROUNDS}, e.g.
  *       {@code 21=/tmp/go-21,41=/tmp/go-41}, makes the driver wait before starting round 21 (1-based,
  *       as printed) until the file {@code /tmp/go-21} exists, and so on. A test changes the cluster
@@ -25,6 +28,7 @@ import org.apache.spark.TaskContext;
  */
 public final class TestFaults {
   public static final String FAIL_FIRST_ATTEMPT_EVERY = "sparkprop.test.failFirstAttemptEvery";
+  public static final String BLOCK_ROUND_UNTIL_KILLED = "sparkprop.test.blockRoundUntilKilled";
   public static final String HOLD_BEFORE_ROUNDS = "spark.sparkprop.test.holdBeforeRounds";
   /** The Spark conf form of {@link #FAIL_FIRST_ATTEMPT_EVERY}, for a driver a test cannot reach into. */
   public static final String FAIL_FIRST_ATTEMPT_EVERY_CONF = "spark.sparkprop.test.failFirstAttemptEvery";
@@ -35,6 +39,18 @@ public final class TestFaults {
   static void maybeFail(long round) {
     TaskContext ctx = TaskContext.get();
     if (ctx == null) return;
+    String blocked = ctx.getLocalProperty(BLOCK_ROUND_UNTIL_KILLED);
+    if (blocked != null && Long.parseLong(blocked) == round) {
+      while (!ctx.isInterrupted()) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      throw new IllegalStateException("test: round " + round + " blocked until its task was killed");
+    }
     String every = ctx.getLocalProperty(FAIL_FIRST_ATTEMPT_EVERY);
     if (every == null || ctx.attemptNumber() > 0) return;
     long k = Long.parseLong(every);

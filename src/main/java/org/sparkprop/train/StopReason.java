@@ -13,7 +13,9 @@ public enum StopReason {
   /** The round limit ({@code train.maxRounds}) came first. */
   ROUND_LIMIT("reached the round limit"),
   /** A listener asked to stop. */
-  LISTENER("a listener asked to stop");
+  LISTENER("a listener asked to stop"),
+  /** Stopped from outside at a round boundary (a signal, a cancelled job), resumable from its checkpoint. */
+  INTERRUPTED("stopped from outside (a signal or a cancelled job); resumable");
 
   private final String description;
 

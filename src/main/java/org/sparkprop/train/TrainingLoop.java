@@ -22,6 +22,7 @@ public final class TrainingLoop {
   private final CheckpointSink checkpoints;    // nullable
   private final List<TrainingListener> listeners = new ArrayList<>();
   private boolean monitorEvaluation = true;
+  private StopRequest stop = new StopRequest();
 
   public TrainingLoop(GradientSource source, TrainingOptions options, Evaluator validation, CheckpointSink checkpoints) {
     this.source = source;
@@ -39,9 +40,24 @@ public final class TrainingLoop {
     return this;
   }
 
+  /**
+   * Where a request to stop early comes from (a signal handler, an operator): asked before every
+   * round. A stopped run writes a checkpoint of where it stands, when checkpoints are on, and
+   * returns a result with status {@link RunStatus#INTERRUPTED}.
+   */
+  public TrainingLoop stopWhen(StopRequest request) {
+    this.stop = request;
+    return this;
+  }
+
   public TrainingLoop addListener(TrainingListener listener) {
     listeners.add(listener);
     return this;
+  }
+
+  /** Where the newest checkpoint this loop wrote is; empty when it wrote none. */
+  public String lastCheckpoint() {
+    return checkpoints == null ? "" : checkpoints.lastLocation();
   }
 
   /** A fresh optimizer for these options and parameter count. */
@@ -50,8 +66,8 @@ public final class TrainingLoop {
   }
 
   /**
-   * Trains from {@code start} until the epoch limit, convergence, the round limit or a listener's
-   * request: per round {@link #runRound}, per epoch end {@link #endEpoch}.
+   * Trains from {@code start} until the epoch limit, convergence, the round limit, a listener's
+   * request or a {@link StopRequest}: per round {@link #runRound}, per epoch end {@link #endEpoch}.
    */
   public TrainingResult run(TrainingState start) {
     GlobalBatches batches = source.batches();
@@ -68,12 +84,41 @@ public final class TrainingLoop {
           run.roundLimitHit = true;
           return finish(run, StopReason.ROUND_LIMIT);
         }
-        runRound(run, epoch, batch);
+        if (stop.requested()) return interrupt(run, epoch, batch, stop.reason());
+        try {
+          runRound(run, epoch, batch);
+        } catch (CancelledWorkException e) {
+          // The round's update was not applied: the state is still that of the round before.
+          stop.request(e.getMessage());
+          return interrupt(run, epoch, batch, e.getMessage());
+        }
       }
-      StopReason stop = endEpoch(run, epoch);
-      if (stop != null) return finish(run, stop);
+      StopReason ended;
+      try {
+        ended = endEpoch(run, epoch);
+      } catch (CancelledWorkException e) {
+        // Every round of the epoch ran; a resumed run starts with this epoch's end (evaluation).
+        stop.request(e.getMessage());
+        return interrupt(run, epoch, batches.batchesPerEpoch(), e.getMessage());
+      }
+      if (ended != null) return finish(run, ended);
     }
     return finish(run, options.untilConverged() ? StopReason.MAX_EPOCHS : StopReason.EPOCHS);
+  }
+
+  /**
+   * Ends a run asked to stop before batch {@code nextBatch} of {@code epoch}: a checkpoint of that
+   * position unless the last one written already holds it, then the result.
+   */
+  private TrainingResult interrupt(RunState run, int epoch, long nextBatch, String reason) {
+    if (checkpoints != null && run.round != run.savedRound) save(run, run.state(epoch, nextBatch));
+    run.interruption = reason;
+    return finish(run, StopReason.INTERRUPTED);
+  }
+
+  private void save(RunState run, TrainingState state) {
+    checkpoints.save(state);
+    run.savedRound = state.round();
   }
 
   /** Rounds the schedule spans: every epoch's up to the epoch limit, or the round limit when it comes first. */
@@ -113,7 +158,7 @@ public final class TrainingLoop {
     boolean lastOfEpoch = batch + 1 == source.batches().batchesPerEpoch();
     if (checkpoints != null && options.checkpointEveryRounds() > 0 && run.round % options.checkpointEveryRounds() == 0
         && !lastOfEpoch) {
-      checkpoints.save(run.state(epoch, batch + 1));
+      save(run, run.state(epoch, batch + 1));
     }
   }
 
@@ -134,7 +179,7 @@ public final class TrainingLoop {
     run.epochStart = now;
     run.epochLossSum = 0;
     run.epochRows = 0;
-    if (checkpoints != null) checkpoints.save(run.state(epoch + 1, 0));
+    if (checkpoints != null) save(run, run.state(epoch + 1, 0));
     for (TrainingListener l : listeners) l.onEpoch(event);
     if (listeners.stream().anyMatch(TrainingListener::stopRequested)) return StopReason.LISTENER;
     return converged(run) ? StopReason.CONVERGED : null;
@@ -180,7 +225,7 @@ public final class TrainingLoop {
     boolean restore = run.bestParams != null && (reason == StopReason.CONVERGED || reason == StopReason.MAX_EPOCHS);
     TrainingResult result = new TrainingResult(restore ? run.bestParams.clone() : run.params, run.epochsDone,
         run.round, run.lastEpochLoss, reason, restore ? run.bestEpoch : 0, run.rowsProcessed, loopSeconds,
-        run.timeSum.meanMillis(run.roundsRun));
+        run.timeSum.meanMillis(run.roundsRun), run.interruption);
     for (TrainingListener l : listeners) l.onEnd(result);
     return result;
   }
@@ -218,6 +263,8 @@ public final class TrainingLoop {
     RoundTime timeSum = RoundTime.ZERO;
     long loopStart;
     long epochStart;
+    long savedRound;                 // the round of the newest checkpoint (the start's when none was written)
+    String interruption;             // what stopped the run from outside; null while nothing did
 
     RunState(TrainingState start, Optimizer optimizer, LearningRateSchedule schedule) {
       this.params = start.params().clone();
@@ -231,6 +278,7 @@ public final class TrainingLoop {
       this.bestMetric = start.bestMetric();
       this.epochsWithoutImprovement = start.epochsWithoutImprovement();
       this.epochsDone = start.epoch();
+      this.savedRound = start.round();
       this.bestParams = start.bestParams() == null ? null : start.bestParams().clone();
       this.bestEpoch = start.bestEpoch();
     }

@@ -14,9 +14,28 @@ import java.util.Map;
  * @param rowsProcessed    training rows processed by this run's round loop
  * @param loopSeconds      wall time of this run's round loop
  * @param meanSplitMs      mean milliseconds per round: broadcast, compute, aggregate, update, other
+ * @param interruption     what stopped it from outside (e.g. {@code SIGTERM}) when {@code stopReason}
+ *                         is {@link StopReason#INTERRUPTED}; else null
  */
 public record TrainingResult(float[] params, int epochs, long rounds, double trainLoss, StopReason stopReason,
-                             int bestEpoch, long rowsProcessed, double loopSeconds, Map<String, Double> meanSplitMs) {
+                             int bestEpoch, long rowsProcessed, double loopSeconds, Map<String, Double> meanSplitMs,
+                             String interruption) {
+
+  /** A result that was not interrupted. */
+  public TrainingResult(float[] params, int epochs, long rounds, double trainLoss, StopReason stopReason,
+                        int bestEpoch, long rowsProcessed, double loopSeconds, Map<String, Double> meanSplitMs) {
+    this(params, epochs, rounds, trainLoss, stopReason, bestEpoch, rowsProcessed, loopSeconds, meanSplitMs, null);
+  }
+
+  /** Whether a {@link StopRequest} or a cancelled round ended it at a round boundary (resumable). */
+  public boolean interrupted() {
+    return stopReason == StopReason.INTERRUPTED;
+  }
+
+  /** {@link RunStatus#INTERRUPTED} or {@link RunStatus#COMPLETED}: the loop returns no other. */
+  public RunStatus status() {
+    return interrupted() ? RunStatus.INTERRUPTED : RunStatus.COMPLETED;
+  }
 
   /** Whether the run ended before its epoch limit: converged, or a listener asked. */
   public boolean stoppedEarly() {

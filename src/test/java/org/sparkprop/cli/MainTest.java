@@ -94,4 +94,31 @@ class MainTest {
     assertEquals(2, code);
     assertTrue(err().contains("--output"), err());
   }
+
+  @Test
+  void versionNamesTheBuildAndWhatItRunsWith() throws Exception {
+    assertEquals(0, Main.execute("--version"));
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\\R");
+    java.util.Properties pom = new java.util.Properties();
+    try (var in = MainTest.class.getResourceAsStream("/org/sparkprop/cli/" + VersionInfo.BUILD_PROPERTIES)) {
+      pom.load(in);
+    }
+    assertFalse(pom.getProperty("version").contains("${"), "the version is filled in by the build");
+    assertTrue(lines[0].startsWith("sparkprop " + pom.getProperty("version") + " (commit "), lines[0]);
+    assertTrue(lines[1].startsWith("Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Scala "
+        + scala.util.Properties.versionNumberString() + ", Java " + System.getProperty("java.version")), lines[1]);
+    assertEquals("BLAS: " + org.sparkprop.math.Kernels.description(), lines[2]);
+  }
+
+  @Test
+  void theResumeCommandIsTheSameCommandLineWithResumeQuotedForTheShell() {
+    assertEquals("submit-scripts/local.sh --spark 3.5 train --config conf/spiral.conf --set model.hidden= --set"
+        + " 'data.train=/data/my file.csv' --set 'spark.master=local[2]' --output out/x --resume",
+        ResumeLine.command("submit-scripts/local.sh --spark 3.5",
+        java.util.List.of("train", "--config", "conf/spiral.conf", "--set", "model.hidden=", "--set",
+            "data.train=/data/my file.csv", "--set", "spark.master=local[2]", "--output", "out/x")));
+    assertEquals("sparkprop train --resume --output o", ResumeLine.command("sparkprop",
+        java.util.List.of("train", "--resume", "--output", "o")));
+    assertEquals("'it'\\''s'", ResumeLine.quote("it's"));
+  }
 }

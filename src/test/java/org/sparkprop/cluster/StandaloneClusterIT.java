@@ -203,6 +203,40 @@ class StandaloneClusterIT {
     }
   }
 
+  /**
+   * SIGTERM to a driver on the cluster (what a scheduler sends before it kills one): the run stops
+   * after the round in flight with a checkpoint, exit code 143 and no stack traces, and the resumed
+   * run gives the local-mode weights. The driver is held before the round it is signalled in, so
+   * the signal lands mid-epoch at a known round without timing.
+   */
+  @Test
+  void driverSigtermStopsAtARoundBoundaryAndTheResumedRunGivesTheSameWeights() throws Exception {
+    Path ckpt = dir.resolve("ckpt");
+    Path release = dir.resolve("release-round-25");
+    // The rounds as Spark jobs on the cluster (the hold is there), whatever the data's size.
+    String[] settings = {"--set", "checkpoint.dir=" + ckpt.toUri(), "--set", "train.execution=spark"};
+    Path out = dir.resolve("out");
+    try (DriverProcess first = onCluster(cluster, "driver-sigterm").conf(TestFaults.HOLD_BEFORE_ROUNDS, "25=" + release)
+        .args(job(SHORT_EPOCHS, "--output", out.toString())).args(settings).start()) {
+      awaitWhileTraining(first, "the hold before round 25", () -> first.stdout().contains("test hold: before round 25 "));
+      Process kill = new ProcessBuilder("kill", "-s", "TERM", Long.toString(first.pid())).inheritIO().start();
+      assertEquals(0, kill.waitFor());
+      awaitWhileTraining(first, "the acknowledgement", () -> first.stderr().contains("SIGTERM received"));
+      Files.createFile(release);
+      assertEquals(143, first.awaitExit(RUN), first.tails());
+      assertTrue(first.stdout().contains("sparkprop: interrupted (SIGTERM) after round 25"), first.tails());
+      assertFalse(first.stderr().contains("Exception") || first.stderr().contains("\tat "), first.tails());
+    }
+    assertTrue(Files.isRegularFile(ckpt.resolve(CheckpointStore.nameFor(25))), "checkpoint of round 25");
+    assertEquals("interrupted", summary(out).path("status").asText());
+    try (DriverProcess resumed = onCluster(cluster, "driver-resumed")
+        .args(job(SHORT_EPOCHS, "--output", out.toString(), "--resume")).args(settings).start()) {
+      resumed.awaitSuccess(RUN);
+      assertEquals(26, resumed.rounds().get(0).round(), "the resumed run starts with round 26");
+      assertEquals(shortReference, summary(out).path("weightsSha256").asText());
+    }
+  }
+
   @Test
   void driverKilledMidTrainingResumeFromCheckpointsGivesTheSameWeights() throws Exception {
     int total = SHORT_EPOCHS * ROUNDS_PER_EPOCH;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.data.PackedBlock;
@@ -24,7 +25,9 @@ import org.sparkprop.testing.TestOptimizers;
 
 /**
  * The driver loop's guards: divergence, training until converged (tolerance, patience, best weights,
- * resume), a listener's stop, the round limit, checkpoint cadence. */
+ * resume), a listener's stop, the round limit, checkpoint cadence, and a stop from outside (a request,
+ * a cancelled round or evaluation) that resumes to the same bits.
+ */
 class TrainingLoopTest {
   private static final NetworkSpec SPEC =
       new NetworkSpec(2, new int[] {8}, Activation.TANH, 1, Activation.IDENTITY, Loss.MSE);
@@ -193,5 +196,112 @@ class TrainingLoopTest {
     assertEquals(25, result.rounds());
     assertEquals(StopReason.ROUND_LIMIT, result.stopReason());
     assertEquals(List.of(4L, 8L, 10L, 12L, 16L, 20L, 24L), savedRounds);
+  }
+
+  /** Keeps every state it is given; the newest is where a resumed run starts. */
+  private static final class Saved implements CheckpointSink {
+    final List<TrainingState> states = new ArrayList<>();
+
+    @Override public void save(TrainingState state) { states.add(state); }
+    @Override public String lastLocation() { return states.isEmpty() ? "" : "ckpt-" + newest().round(); }
+
+    TrainingState newest() {
+      return states.get(states.size() - 1);
+    }
+  }
+
+  /** 400 rows / 40 = 10 rounds per epoch, 4 epochs; Adam, so the optimizer state must survive too. */
+  private static final TrainingOptions FOUR_EPOCHS = TrainingOptions.simple(TestOptimizers.usual(OptimizerKind.ADAM),
+      0.01, 4);
+
+  private static float[] uninterrupted() {
+    TrainingLoop t = trainer(FOUR_EPOCHS, null, null);
+    return t.run(start(t)).params();
+  }
+
+  /** Resumes from the newest checkpoint in a fresh loop and returns the final weights. */
+  private static float[] resumed(Saved saved) {
+    TrainingResult rest = trainer(FOUR_EPOCHS, null, null).run(saved.newest());
+    assertEquals(StopReason.EPOCHS, rest.stopReason());
+    assertEquals(40, rest.rounds());
+    return rest.params();
+  }
+
+  @Test
+  void aStopRequestEndsTheRunAfterTheRoundInFlightAndItsCheckpointResumesToTheSameBits() {
+    Saved saved = new Saved();
+    StopRequest stop = new StopRequest();
+    // Asked as round 13 (the 3rd of epoch 2) ends, as a signal handler would from another thread.
+    TrainingLoop t = trainer(FOUR_EPOCHS, null, saved).stopWhen(stop).addListener(new TrainingListener() {
+      @Override public void onRound(RoundEvent e) { if (e.round() == 13) stop.request("SIGTERM"); }
+    });
+    TrainingResult result = t.run(start(t));
+    assertEquals(StopReason.INTERRUPTED, result.stopReason());
+    assertEquals("SIGTERM", result.interruption());
+    assertEquals(13, result.rounds(), "the round in flight finishes, no further one starts");
+    assertEquals(List.of(10L, 13L), saved.states.stream().map(TrainingState::round).toList(),
+        "the epoch's checkpoint, then one at the stop");
+    assertEquals(1, saved.newest().epoch());
+    assertEquals(3, saved.newest().nextBatch());
+    // Same JVM, same code path, same order of operations: the bits must be equal, not just close.
+    assertTrue(Arrays.equals(uninterrupted(), resumed(saved)));
+  }
+
+  @Test
+  void aStopAtAnEpochBoundaryWritesNoSecondCheckpointOfTheSameRound() {
+    Saved saved = new Saved();
+    StopRequest stop = new StopRequest();
+    TrainingLoop t = trainer(FOUR_EPOCHS, null, saved).stopWhen(stop).addListener(new TrainingListener() {
+      @Override public void onRound(RoundEvent e) { if (e.round() == 20) stop.request("SIGINT"); }
+    });
+    TrainingResult result = t.run(start(t));
+    assertEquals(20, result.rounds());
+    assertEquals(List.of(10L, 20L), saved.states.stream().map(TrainingState::round).toList());
+    assertTrue(Arrays.equals(uninterrupted(), resumed(saved)));
+  }
+
+  @Test
+  void aCancelledRoundIsAbandonedAndTheRunResumesFromTheRoundBefore() {
+    Saved saved = new Saved();
+    DenseNetwork net = new DenseNetwork(SPEC, Kernels.gemm());
+    GradientSource local = new LocalGradientSource(net, DATA, 40, 3, 1024);
+    GradientSource cancelledAt17 = new GradientSource() {
+      @Override public GlobalBatches batches() { return local.batches(); }
+      @Override public RoundResult computeRound(float[] params, long epoch, long batch) {
+        if (epoch == 1 && batch == 6) throw new CancelledWorkException("job group cancelled", null);
+        return local.computeRound(params, epoch, batch);
+      }
+    };
+    TrainingLoop t = new TrainingLoop(cancelledAt17, FOUR_EPOCHS, null, saved);
+    TrainingResult result = t.run(start(t));
+    assertEquals(StopReason.INTERRUPTED, result.stopReason());
+    assertEquals("job group cancelled", result.interruption());
+    assertEquals(16, result.rounds(), "round 17 was cancelled: its update is not applied");
+    assertEquals(16, saved.newest().round());
+    assertTrue(Arrays.equals(uninterrupted(), resumed(saved)));
+  }
+
+  @Test
+  void aCancelledEvaluationResumesWithThatEpochsEnd() {
+    Saved saved = new Saved();
+    Evaluator real = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
+    int[] calls = {0};
+    Evaluator cancelledSecond = params -> {
+      if (++calls[0] == 2) throw new CancelledWorkException("evaluation cancelled", null);
+      return real.evaluate(params);
+    };
+    TrainingLoop t = trainer(FOUR_EPOCHS, cancelledSecond, saved);
+    TrainingResult result = t.run(start(t));
+    assertEquals(StopReason.INTERRUPTED, result.stopReason());
+    assertEquals(20, result.rounds());
+    assertEquals(1, saved.newest().epoch());
+    assertEquals(10, saved.newest().nextBatch(), "every round of epoch 2 ran; its end (evaluation) comes next");
+    List<Integer> epochs = new ArrayList<>();
+    TrainingLoop rest = trainer(FOUR_EPOCHS, real, null).addListener(new TrainingListener() {
+      @Override public void onEpoch(EpochEvent e) { epochs.add(e.epoch()); }
+    });
+    TrainingResult finished = rest.run(saved.newest());
+    assertEquals(List.of(1, 2, 3), epochs, "the resumed run evaluates epoch 2 first");
+    assertTrue(Arrays.equals(uninterrupted(), finished.params()));
   }
 }

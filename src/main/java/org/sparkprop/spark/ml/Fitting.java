@@ -17,9 +17,11 @@ import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
+import org.sparkprop.spark.RunJobs;
 import org.sparkprop.spark.SparkTrainer;
 import org.sparkprop.spark.input.DataSets;
 import org.sparkprop.spark.input.FrameData;
+import org.sparkprop.train.CancelledWorkException;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.WeightsDigest;
@@ -40,21 +42,33 @@ final class Fitting {
     SparkpropParamSet params = estimator.sparkpropParamSet();
     TrainConfig cfg = params.toConfig(estimator);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    try (RunJobs jobs = RunJobs.start(sc, "fit", RunJobs.newRunId("fit"))) {
+      return fit(estimator, params, cfg, sc, jobs, dataset, featuresCol, labelCol);
+    }
+  }
+
+  private static FittedNetwork fit(SparkpropParams estimator, SparkpropParamSet params, TrainConfig cfg,
+                                   JavaSparkContext sc, RunJobs jobs, Dataset<?> dataset, String featuresCol,
+                                   String labelCol) {
     // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
+    jobs.describe("packing the DataFrame");
     FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
         params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, DataSets.partitioning(cfg),
         StorageLevel.fromString(cfg.spark().storageLevel())), null);
     try {
-      LOG.info("{} {}: fitting on {}", estimator.getClass().getSimpleName(), estimator.uid(),
-          input.data().description());
+      LOG.info("{} {}: fitting on {} (run {}, Spark job group {})", estimator.getClass().getSimpleName(),
+          estimator.uid(), input.data().description(), jobs.runId(), jobs.jobGroup());
       History history = new History(cfg.train().logEveryRounds());
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, SparkTrainer.network(TrainingRecipe.of(cfg),
-          input.data()), input.data(), input.validation(), true, input.preprocessing(), ResumePolicy.of(params.resume(estimator)));
+          input.data()), input.data(), input.validation(), true, input.preprocessing(), ResumePolicy.of(params.resume(estimator)),
+          jobs);
       prepared.trainer().addListener(history);
       SparkTrainer.Outcome outcome = prepared.run();
       TrainingResult result = outcome.result();
+      if (result.interrupted()) throw interrupted(estimator, cfg, jobs, outcome);
       float[] weights = result.params();
+      jobs.describe("final metrics");
       TargetScaling target = input.preprocessing().target();
       Map<String, Double> trainingMetrics = prepared.evaluator(input.data()).evaluate(weights).metrics();
       Map<String, Double> validationMetrics = input.validation() == null ? Map.of()
@@ -75,6 +89,22 @@ final class Fitting {
     } finally {
       input.unpersist();
     }
+  }
+
+  /**
+   * A fit whose job group was cancelled stops at a round boundary like the train command, with a
+   * checkpoint when checkpointDir is set, and ends in this exception rather than a half-trained model.
+   */
+  private static CancelledWorkException interrupted(SparkpropParams estimator, TrainConfig cfg, RunJobs jobs,
+                                                    SparkTrainer.Outcome outcome) {
+    TrainingResult r = outcome.result();
+    String checkpoint = outcome.lastCheckpoint();
+    String how = checkpoint.isEmpty()
+        ? (cfg.checkpoint().enabled() ? "no round completed, nothing to resume" : "set checkpointDir to make it resumable")
+        : "checkpoint " + checkpoint + "; fit again with resume = true to continue";
+    return new CancelledWorkException(String.format(Locale.ROOT, "%s %s: fit interrupted after round %,d (%s; Spark job"
+        + " group %s); %s", estimator.getClass().getSimpleName(), estimator.uid(), r.rounds(), r.interruption(),
+        jobs.jobGroup(), how), null);
   }
 
   /** The configuration keys the params stand for, with their values: how the model was made. */
