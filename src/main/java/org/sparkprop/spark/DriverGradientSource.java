@@ -17,10 +17,10 @@ import org.sparkprop.train.PartitionRound;
 /**
  * The rounds of {@link SparkGradientSource} run in the driver process: the packed partitions are
  * collected once, and every round computes each partition's gradient in turn
- * ({@link PartitionRound#gradient}, as a task would) and merges them in the same fixed order
- * ({@link PartitionRound#merge}), so the weights are bit-identical to running the rounds as Spark
- * jobs with the same partitions, without a job's fixed cost per round. For data small enough to
- * hold on the driver (see {@link Execution}).
+ * ({@link PartitionRound#gradientInto}, as a task would, into accumulators kept from round to
+ * round) and merges them in the same fixed order ({@link PartitionRound#merge}), so the weights
+ * are bit-identical to running the rounds as Spark jobs with the same partitions, without a job's
+ * fixed cost per round. For data small enough to hold on the driver (see {@link Execution}).
  */
 public final class DriverGradientSource implements GradientSource {
   private final List<List<PackedBlock>> partitions; // by partition index: that partition's blocks
@@ -28,6 +28,7 @@ public final class DriverGradientSource implements GradientSource {
   private final EpochPermutationCache permutations;
   private final Workspace workspace;
   private final int fanIn;
+  private final List<GradientAccumulator> byPartition; // one per partition, emptied and refilled every round
 
   /**
    * @param collected {@code data}'s partitions on the driver ({@link PackedDataset#collectByPartition})
@@ -41,6 +42,8 @@ public final class DriverGradientSource implements GradientSource {
     this.permutations = new EpochPermutationCache(new GlobalBatches(data.rows(), batchSize, seed));
     this.workspace = new Workspace(spec, data.targetWidth(), Math.min(chunkRows, batchSize));
     this.fanIn = Math.max(2, fanIn);
+    this.byPartition = new ArrayList<>(collected.size());
+    for (int p = 0; p < collected.size(); p++) byPartition.add(new GradientAccumulator(spec.parameterCount()));
   }
 
   @Override
@@ -52,14 +55,13 @@ public final class DriverGradientSource implements GradientSource {
   public RoundResult computeRound(float[] params, long epoch, long batch) {
     GlobalBatches batches = permutations.batches();
     EpochPermutation permutation = permutations.of(epoch);
-    List<GradientAccumulator> parts = new ArrayList<>(partitions.size());
-    for (List<PackedBlock> blocks : partitions) {
-      parts.add(PartitionRound.gradient(network, params, blocks.iterator(), permutation, batches.start(batch),
-          batches.end(batch), workspace));
+    long computeNanos = 0;
+    for (int p = 0; p < partitions.size(); p++) {
+      computeNanos += PartitionRound.gradientInto(byPartition.get(p), network, params, partitions.get(p).iterator(),
+          permutation, batches.start(batch), batches.end(batch), workspace).computeNanos();
     }
-    long computeNanos = parts.stream().mapToLong(GradientAccumulator::computeNanos).sum();
     long m0 = System.nanoTime();
-    GradientAccumulator merged = PartitionRound.merge(parts, fanIn);
+    GradientAccumulator merged = PartitionRound.merge(byPartition, fanIn); // into byPartition's first, in place
     return new RoundResult(merged, 0, computeNanos, System.nanoTime() - m0);
   }
 }

@@ -23,7 +23,18 @@ public final class PartitionRound {
   public static GradientAccumulator gradient(DenseNetwork network, float[] params, Iterator<PackedBlock> blocks,
                                              EpochPermutation permutation, long positionStart, long positionEnd,
                                              Workspace ws) {
-    GradientAccumulator acc = new GradientAccumulator(params.length);
+    return gradientInto(new GradientAccumulator(params.length), network, params, blocks, permutation, positionStart,
+        positionEnd, ws);
+  }
+
+  /**
+   * {@link #gradient} into an accumulator the caller keeps from round to round (emptied first), for
+   * a round source that runs every round in one process and allocates nothing per round.
+   */
+  public static GradientAccumulator gradientInto(GradientAccumulator acc, DenseNetwork network, float[] params,
+                                                 Iterator<PackedBlock> blocks, EpochPermutation permutation,
+                                                 long positionStart, long positionEnd, Workspace ws) {
+    acc.reset();
     while (blocks.hasNext()) acc.add(network, params, blocks.next(), permutation, positionStart, positionEnd, ws);
     return acc;
   }

@@ -18,7 +18,8 @@ import org.sparkprop.train.WeightsDigest;
  * One run of the {@code small} workload in a JVM of its own (started by {@link SmallBench}), timed
  * from the JVM's start: Spark start-up, reading the digits CSV files, a fixed number of epochs
  * with the test set evaluated after each (as the {@code train} command does without validation
- * rows), and the final test evaluation, with the rounds where {@code train.execution} puts them.
+ * rows), and the final test evaluation, with the rounds where {@code train.execution} puts them;
+ * {@code wallSplitSeconds} says which phase the wall time went to.
  *
  * <p>Arguments: master partitions dataDir execution epochs batch hiddenWidth.
  */
@@ -31,6 +32,7 @@ public final class SmallRun {
     int partitions = Integer.parseInt(args[1]);
     Path dir = Path.of(args[2]);
     String execution = args[3];
+    double mainStart = FmnistRun.sinceJvmStart();
     TrainConfig cfg = TrainConfig.load(null, List.of("data.format=csv",
         "data.train=" + dir.resolve("digits-train.csv").toAbsolutePath(),
         "data.test=" + dir.resolve("digits-test.csv").toAbsolutePath(), "data.labelColumn=label",
@@ -51,6 +53,14 @@ public final class SmallRun {
       double loopEnd = FmnistRun.sinceJvmStart();
       double accuracy = prepared.evaluator(data.test()).evaluate(result.params()).metrics().get("accuracy");
       double wall = FmnistRun.sinceJvmStart();
+      // Where the wall time went, phase by phase (seconds; they add up to wallSecondsFromJvmStart).
+      Map<String, Object> split = new LinkedHashMap<>();
+      split.put("jvmToMain", Bench.round(mainStart, 2));
+      split.put("sparkStart", Bench.round(sparkReady - mainStart, 2));
+      split.put("readScaleCache", Bench.round(dataReady - sparkReady, 2));
+      split.put("prepare", Bench.round(loopStart - dataReady, 2));
+      split.put("roundLoopWithEpochEvaluations", Bench.round(loopEnd - loopStart, 2));
+      split.put("finalEvaluation", Bench.round(wall - loopEnd, 2));
       out.put("execution", prepared.execution().describe());
       out.put("network", spec.describe());
       out.put("blas", Kernels.description());
@@ -64,6 +74,7 @@ public final class SmallRun {
       out.put("loopSeconds", Bench.round(loopEnd - loopStart, 2));
       out.put("meanRoundMs", result.meanSplitMs());
       out.put("wallSecondsFromJvmStart", Bench.round(wall, 2));
+      out.put("wallSplitSeconds", split);
       out.put("testAccuracy", Bench.round(accuracy, 4));
       out.put("weightsSha256", WeightsDigest.sha256(result.params()));
       data.unpersist();
