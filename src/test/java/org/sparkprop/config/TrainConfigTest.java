@@ -83,7 +83,7 @@ class TrainConfigTest {
     assertEquals(50, c.train().logEveryRounds());
     assertEquals(0L, c.train().maxRounds());
     assertEquals("local[*]", c.spark().master());
-    assertEquals("MEMORY_AND_DISK", c.spark().storageLevel());
+    assertEquals("auto", c.spark().storageLevel());
     assertEquals(8, c.spark().treeFanIn());
     assertEquals(Map.of(), c.spark().conf());
     assertFalse(c.checkpoint().enabled());
@@ -187,10 +187,10 @@ class TrainConfigTest {
 
   @Test
   void enumeratedValuesAreCaseInsensitiveAndNormalised() {
-    TrainConfig c = set("model.activation=LEAKY_RELU", "spark.storageLevel=memory_only_ser");
+    TrainConfig c = set("model.activation=LEAKY_RELU", "spark.storageLevel=DISK");
     assertEquals(Activation.LEAKY_RELU, c.model().activation());
     assertEquals("leaky_relu", c.resolved().get("model.activation"));
-    assertEquals("MEMORY_ONLY_SER", c.spark().storageLevel(), "Spark's parser wants upper case");
+    assertEquals("disk", c.spark().storageLevel(), "as reference.conf spells it");
   }
 
   @Test
