@@ -197,6 +197,8 @@ public final class SweepJob {
           key.append(k).append('=').append(e.getValue()).append('\n');
         }
       }
+      // data.validationFraction = auto holds rows out or not by train.epochs: the fraction it resolves to.
+      key.append("validationFraction=").append(cfg.validationFraction()).append('\n');
       key.append("labels=").append(DataSets.labelMode(cfg));
       groups.computeIfAbsent(key.toString(), k -> new ArrayList<>()).add(i);
     }

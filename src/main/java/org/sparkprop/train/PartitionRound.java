@@ -32,7 +32,7 @@ public final class PartitionRound {
    * a round source that runs every round in one process and allocates nothing per round.
    */
   public static GradientAccumulator gradientInto(GradientAccumulator acc, DenseNetwork network, float[] params,
-                                                 Iterator<PackedBlock> blocks, EpochPermutation permutation,
+                                                 Iterator<? extends RowBlock> blocks, EpochPermutation permutation,
                                                  long positionStart, long positionEnd, Workspace ws) {
     acc.reset();
     while (blocks.hasNext()) acc.add(network, params, blocks.next(), permutation, positionStart, positionEnd, ws);

@@ -111,4 +111,19 @@ class SweepJobTest {
     String text = log.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("training 4 cells, 2 at a time"), text);
   }
+
+  @Test
+  void cellsShareALoadOnlyWhenTheyHoldOutTheSameValidationRows() {
+    // validationFraction = auto holds out 0.1 until converged (epochs = 0) and nothing for a fixed count.
+    SweepGrid auto = SweepGrid.load(null, List.of("data.format=playground"), List.of("train.epochs=0;20", "model.hidden=3;4"));
+    java.util.Map<String, List<Integer>> groups = SweepJob.byData(auto.cells());
+    assertEquals(2, groups.size());
+    for (List<Integer> g : groups.values()) {
+      assertEquals(2, g.size());
+      assertEquals(auto.cells().get(g.get(0)).config().train().epochs(), auto.cells().get(g.get(1)).config().train().epochs());
+    }
+    SweepGrid fixed = SweepGrid.load(null, List.of("data.format=playground", "data.validationFraction=0.2"),
+        List.of("train.epochs=0;20"));
+    assertEquals(1, SweepJob.byData(fixed.cells()).size());
+  }
 }
