@@ -28,10 +28,15 @@ public final class FileDamage {
 
   /** One to {@code maxBits} bits flipped anywhere. */
   public byte[] bitsFlipped(byte[] good, int maxBits) {
+    return bitsFlipped(good, 0, good.length, maxBits);
+  }
+
+  /** One to {@code maxBits} bits flipped in bytes [from, to). */
+  public byte[] bitsFlipped(byte[] good, int from, int to, int maxBits) {
     byte[] b = good.clone();
     int flips = 1 + random.nextInt(maxBits);
     for (int i = 0; i < flips; i++) {
-      int bit = random.nextInt(b.length * 8);
+      int bit = from * 8 + random.nextInt((to - from) * 8);
       b[bit / 8] ^= (byte) (1 << (bit % 8));
     }
     return b;
@@ -55,9 +60,10 @@ public final class FileDamage {
 
   /** Extremes, the file's own length (a size that almost fits), and off-by-a-little values. */
   public int suspiciousInt(int original, int fileLength) {
-    switch (random.nextInt(10)) {
+    switch (random.nextInt(11)) {
       case 0: return 0;
       case 1: return -1;
+      case 10: return 1 << random.nextInt(31); // large but plausible: a reader must check it against the file
       case 2: return Integer.MAX_VALUE;
       case 3: return Integer.MIN_VALUE;
       case 4: return fileLength;

@@ -35,7 +35,7 @@ import org.sparkprop.train.TrainingState;
  */
 class UntrustedFilesFuzzTest {
   private static final long SEED = 20261205L;
-  private static final int CASES = 1200;
+  private static final int CASES = 1000;
 
   /*
    * Allocation bounds: Hadoop's local streams and checksum buffers, Jackson's parser and

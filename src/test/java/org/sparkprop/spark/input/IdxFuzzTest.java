@@ -36,8 +36,10 @@ import org.sparkprop.io.UntrustedReads;
  */
 class IdxFuzzTest {
   private static final long SEED = 20261205L;
-  private static final int CASES = 1000;
-  private static final int RECORDS = 16;
+  private static final int CASES = 800;
+  private static final String DATA_FLIPS = "bit flips in the values";
+  /** Enough that a gzipped file's damage can lie beyond what its header read decompressed. */
+  private static final int RECORDS = 256;
 
   /*
    * Hadoop's streams and codec objects take a fixed few MiB; per byte of file a reader holds one
@@ -53,7 +55,7 @@ class IdxFuzzTest {
 
   @Test
   void damagedIdxFilesAreRefusedWithTheirOwnException() throws Exception {
-    byte[] images = idx(0x0D, new int[] {RECORDS, 2, 3});
+    byte[] images = idx(0x0D, new int[] {RECORDS, 8, 8});
     byte[] labels = idx(0x08, new int[] {RECORDS});
     Configuration conf = new Configuration();
     FileSystem fs = new org.apache.hadoop.fs.Path(tmp.toUri()).getFileSystem(conf);
@@ -77,19 +79,32 @@ class IdxFuzzTest {
             damaged = damage.truncated(gzip ? gzip(good) : good);
             break;
           case 1:
-            kind = "bit flips";
-            damaged = damage.bitsFlipped(gzip ? gzip(good) : good, 4);
+            if (gzip) {
+              kind = "bit flips";
+              damaged = damage.bitsFlipped(gzip(good), 4);
+            } else if (damage.nextInt(2) == 0) {
+              kind = "header bit flips";
+              damaged = damage.bitsFlipped(good, 0, 4 + 4 * good[3], 4);
+            } else {
+              kind = DATA_FLIPS;
+              damaged = damage.bitsFlipped(good, 4 + 4 * good[3], good.length, 4);
+            }
             break;
           case 2: {
-            kind = "dimension";
+            kind = "dimensions";
             int dims = good[3];
-            byte[] edited = damage.intReplaced(good, 4 + 4 * damage.nextInt(dims), ByteOrder.BIG_ENDIAN);
+            byte[] edited = good;
+            for (int d = 0, first = damage.nextInt(dims); d < dims; d++) {
+              if (d == first || damage.nextInt(2) == 0) {
+                edited = damage.intReplaced(edited, 4 + 4 * d, ByteOrder.BIG_ENDIAN);
+              }
+            }
             damaged = gzip ? gzip(edited) : edited;
             break;
           }
           default:
-            kind = "bit flips inside the gzip stream";
-            damaged = gzip(damage.bitsFlipped(good, 4));
+            kind = "header bit flips inside the gzip stream";
+            damaged = gzip(damage.bitsFlipped(good, 0, 4 + 4 * good[3], 4));
         }
         byte[] img = damageImages ? damaged : gzipIf(gzip, images);
         byte[] lab = damageImages ? gzipIf(gzip, labels) : damaged;
@@ -100,8 +115,13 @@ class IdxFuzzTest {
     plain.assertNoProblems();
     gzipped.assertNoProblems();
     for (UntrustedReads reads : new UntrustedReads[] {plain, gzipped}) {
-      reads.casesByKind().forEach((kind, cases) -> assertTrue(reads.refusedByKind().getOrDefault(kind, 0) > 0,
-          kind + ": none of " + cases + " cases was refused"));
+      reads.casesByKind().forEach((kind, cases) -> assertTrue(kind.endsWith(DATA_FLIPS)
+          || reads.refusedByKind().getOrDefault(kind, 0) > 0, kind + ": none of " + cases + " cases was refused"));
+    }
+    // A plain IDX file has no checksum: changed values are values, and must be read as such.
+    for (String kind : new String[] {"images " + DATA_FLIPS, "labels " + DATA_FLIPS}) {
+      assertTrue(plain.casesByKind().getOrDefault(kind, 0) > 0, kind + " ran");
+      assertEquals(0, plain.refusedByKind().getOrDefault(kind, 0), kind + " are read, not refused");
     }
   }
 
@@ -129,8 +149,12 @@ class IdxFuzzTest {
     return rows;
   }
 
-  /** An IDX file of the given type and dimensions, values 0, 1, 2, ... (labels: 0 and 1). */
+  /**
+   * An IDX file of the given type and dimensions: seeded random floats in [0, 1) (which gzip
+   * cannot shrink much), or unsigned-byte labels 0 and 1.
+   */
   private static byte[] idx(int type, int[] dims) throws IOException {
+    java.util.Random random = new java.util.Random(SEED);
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(b);
     d.write(new byte[] {0, 0, (byte) type, (byte) dims.length});
@@ -141,7 +165,7 @@ class IdxFuzzTest {
     }
     for (int v = 0; v < values; v++) {
       if (type == 0x0D) {
-        d.writeFloat(v * 0.5f);
+        d.writeFloat(random.nextFloat());
       } else {
         d.writeByte(v % 2);
       }
@@ -164,7 +188,7 @@ class IdxFuzzTest {
   /** The good files' gzip form round-trips, so damage inside it is the test's, not the writer's. */
   @Test
   void gzipOfTheGoodFilesRoundTrips() throws IOException {
-    byte[] images = idx(0x0D, new int[] {RECORDS, 2, 3});
+    byte[] images = idx(0x0D, new int[] {RECORDS, 8, 8});
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip(images)))) {
       assertEquals(images.length, in.readAllBytes().length);
     }
