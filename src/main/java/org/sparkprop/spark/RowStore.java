@@ -72,7 +72,8 @@ public record RowStore(Choice choice, StorageLevel inMemory) {
         mib(packedBytes), fits ? "fit in" : "exceed", mib(freeStorageBytes), whereFrom));
   }
 
-  static String mib(long bytes) {
+  /** {@code bytes} in MiB with one decimal, for messages. */
+  public static String mib(long bytes) {
     return String.format(Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
   }
 
