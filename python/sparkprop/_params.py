@@ -7,7 +7,7 @@ keyword constructors of the estimators, as the Java classes define them."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, TypeVar
+from typing import Any, Dict, List, Optional, TypeVar, Union
 
 from pyspark import keyword_only
 from pyspark.ml.param import Param, Params
@@ -66,7 +66,7 @@ CATALOG_JSON = r"""
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -119,7 +119,7 @@ CATALOG_JSON = r"""
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -169,7 +169,7 @@ CATALOG_JSON = r"""
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -219,7 +219,7 @@ CATALOG_JSON = r"""
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -468,10 +468,10 @@ class _SparkpropClassifierParams(Params):
         'Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.',
         typeConverter=checked('treeFanIn', _limits('SparkpropClassifier', 'treeFanIn')),
     )
-    validationFraction: "Param[float]" = Param(
+    validationFraction: "Param[str]" = Param(
         Params._dummy(),
         'validationFraction',
-        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
+        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).",
         typeConverter=checked('validationFraction', _limits('SparkpropClassifier', 'validationFraction')),
     )
     warmupRounds: "Param[int]" = Param(
@@ -534,7 +534,7 @@ class _SparkpropClassifierParams(Params):
             storageLevel='auto',
             tol=0.0001,
             treeFanIn=8,
-            validationFraction=0.1,
+            validationFraction='auto',
             warmupRounds=0,
             weightDecay=0.01,
             weightInit='auto',
@@ -768,7 +768,7 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.treeFanIn)
 
-    def getValidationFraction(self) -> float:
+    def getValidationFraction(self) -> str:
         """
         Gets the value of validationFraction or its default value.
         """
@@ -1026,7 +1026,7 @@ class _SparkpropClassifierSetters:
         """
         return self._set(treeFanIn=value)  # type: ignore[attr-defined]
 
-    def setValidationFraction(self: _S, value: float) -> _S:
+    def setValidationFraction(self: _S, value: Union[str, float]) -> _S:
         """
         Sets the value of :py:attr:`validationFraction`.
         """
@@ -1105,7 +1105,7 @@ class _SparkpropClassifierKeywords:
         thresholds: Optional[List[float]] = None,
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -1165,7 +1165,7 @@ class _SparkpropClassifierKeywords:
         thresholds: Optional[List[float]] = None,
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -1409,10 +1409,10 @@ class _SparkpropRegressorParams(Params):
         'Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.',
         typeConverter=checked('treeFanIn', _limits('SparkpropRegressor', 'treeFanIn')),
     )
-    validationFraction: "Param[float]" = Param(
+    validationFraction: "Param[str]" = Param(
         Params._dummy(),
         'validationFraction',
-        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
+        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).",
         typeConverter=checked('validationFraction', _limits('SparkpropRegressor', 'validationFraction')),
     )
     warmupRounds: "Param[int]" = Param(
@@ -1475,7 +1475,7 @@ class _SparkpropRegressorParams(Params):
             storageLevel='auto',
             tol=0.0001,
             treeFanIn=8,
-            validationFraction=0.1,
+            validationFraction='auto',
             warmupRounds=0,
             weightDecay=0.01,
             weightInit='auto',
@@ -1709,7 +1709,7 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.treeFanIn)
 
-    def getValidationFraction(self) -> float:
+    def getValidationFraction(self) -> str:
         """
         Gets the value of validationFraction or its default value.
         """
@@ -1967,7 +1967,7 @@ class _SparkpropRegressorSetters:
         """
         return self._set(treeFanIn=value)  # type: ignore[attr-defined]
 
-    def setValidationFraction(self: _S, value: float) -> _S:
+    def setValidationFraction(self: _S, value: Union[str, float]) -> _S:
         """
         Sets the value of :py:attr:`validationFraction`.
         """
@@ -2043,7 +2043,7 @@ class _SparkpropRegressorKeywords:
         storageLevel: str = 'auto',
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -2100,7 +2100,7 @@ class _SparkpropRegressorKeywords:
         storageLevel: str = 'auto',
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',

@@ -70,7 +70,8 @@ class TrainConfigTest {
     assertEquals(10, c.train().earlyStopping().patience());
     assertEquals(1e-4, c.train().earlyStopping().minDelta());
     assertTrue(c.train().earlyStopping().restoreBest());
-    assertEquals(0.1, c.data().validationFraction());
+    assertTrue(c.data().validationFraction().isAuto());
+    assertEquals(0.1, c.validationFraction(), "auto holds out 0.1 when training until converged");
     assertTrue(c.data().scaleTarget());
     assertEquals(TrainConfig.Execution.AUTO, c.train().execution());
     assertEquals(32L << 20, c.train().driverMaxBytes());
@@ -109,6 +110,21 @@ class TrainConfigTest {
         set("data.format=idx", "data.train=i", "data.trainLabels=l").data().effectiveScaling());
     assertEquals(Method.MINMAX, set("data.format=idx", "data.train=i", "data.trainLabels=l",
         "data.scaling=minmax").data().effectiveScaling());
+
+    assertEquals(0.0, set("train.epochs=40").validationFraction(), "a fixed epoch count trains on every row");
+    assertEquals(0.25, set("train.epochs=40", "data.validationFraction=0.25").validationFraction());
+    assertEquals(0.0, set("data.validationFraction=0").validationFraction());
+    assertEquals(AutoOr.of(0.3), set("data.validationFraction=\"0.3\"").data().validationFraction());
+    assertTrue(set("data.validationFraction=AUTO").data().validationFraction().isAuto());
+  }
+
+  @Test
+  void validationFractionIsAutoOrAFraction() {
+    for (String bad : new String[] {"1", "-0.1", "some", "NaN"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> set("data.validationFraction=" + bad));
+      assertTrue(e.getMessage().contains("data.validationFraction") && e.getMessage().contains("auto or a number in [0, 1)"),
+          e.getMessage());
+    }
   }
 
   @Test

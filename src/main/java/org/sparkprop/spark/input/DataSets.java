@@ -88,7 +88,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     FeatureScaling.Method scaling = data.effectiveScaling();
     OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
         settings(data), mode, reading);
-    ValidationSplit split = new ValidationSplit(cfg.train().seed(), data.validationFraction());
+    ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
         split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Result train = InputLoader.load(trainInput, trainPlan, console);
@@ -155,7 +155,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
                                     RowStore level) {
     long n = all.rows();
     long test = Math.round(n * cfg.data().testFraction());
-    long validation = Math.round((n - test) * cfg.data().validationFraction());
+    long validation = Math.round((n - test) * cfg.validationFraction());
     long train = n - test - validation;
     if (train <= 0) {
       throw new IllegalArgumentException("data.testFraction + data.validationFraction leave no training rows of " + n);

@@ -51,7 +51,7 @@ final class Fitting {
                                    JavaSparkContext sc, RunJobs jobs, Dataset<?> dataset, String featuresCol,
                                    String labelCol) {
     // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
-    ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
+    ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     jobs.describe("packing the DataFrame");
     FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
         params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, DataSets.partitioning(cfg),

@@ -42,7 +42,8 @@ class SparkpropParamsTest {
     refused(x -> c.setBeta2(-0.1), "beta2 = -0.1", "in [0, 1)");
     refused(x -> c.setEpsilon(0), "epsilon = 0.0", "> 0");
     refused(x -> c.setLrStepFactor(1.5), "lrStepFactor = 1.5", "in (0, 1]");
-    refused(x -> c.setValidationFraction(1.0), "validationFraction = 1.0", "in [0, 1)");
+    refused(x -> c.setValidationFraction(1.0), "validationFraction = '1.0'", "expected auto or a number in [0, 1)");
+    refused(x -> c.setValidationFraction("some"), "validationFraction = 'some'", "expected auto or a number in [0, 1)");
     refused(x -> c.setStorageLevel("MEMORY_AND_DISK"), "storageLevel = 'MEMORY_AND_DISK'", "auto, memory, disk");
     refused(x -> c.setTreeFanIn(1), "treeFanIn = 1", ">= 2");
     refused(x -> c.setEarlyStoppingMetric("mse"), "earlyStoppingMetric = 'mse'", "one of loss, accuracy");
