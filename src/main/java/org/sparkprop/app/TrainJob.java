@@ -115,7 +115,7 @@ public final class TrainJob {
         payload == 0 ? 0 : (double) cachedBytes / payload);
     RowStore.Placement placement = data.train().placement();
     long bytesPerRound = Math.min(cfg.train().batchSize(), data.train().rows()) * data.train().rowBytes();
-    String rowSource = String.format(Locale.ROOT, "rows from %s, %s/round", placement.source(), RowStore.mib(bytesPerRound));
+    String rowSource = String.format(Locale.ROOT, "rows from %s, %s/round", placement.source(), RowStore.size(bytesPerRound));
     console.println("training rows are read from " + placement.source() + ": " + placement.why());
 
     PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
