@@ -20,6 +20,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.bench.spark.BenchSpark;
 import org.sparkprop.bench.spark.ClusterBench;
+import org.sparkprop.bench.spark.DiskBench;
 import org.sparkprop.bench.spark.FmnistBench;
 import org.sparkprop.bench.spark.MllibBench;
 import org.sparkprop.bench.spark.RoundCostBench;
@@ -38,11 +39,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run benchmark workloads and print one JSON line each.",
-        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, cluster, small, all (= every one of them).",
+        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them).",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> ALL = List.of("kernel", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
-      "small");
+      "small", "disk");
   private static final int[] SYN_NET = {256, 512, 256, 10};
   private static final int[] NET_265K = {256, 512, 256, 10};
   private static final int[] NET_1M = {256, 1024, 720, 10};
@@ -52,8 +53,12 @@ public final class BenchCommand implements Callable<Integer> {
     System.exit(new CommandLine(new BenchCommand()).execute(args));
   }
 
-  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist, cluster, small or all")
+  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist, cluster, small, disk or all")
   List<String> workloads;
+
+  @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
+      + " and its in-memory run gets 6x this heap (default: ${DEFAULT-VALUE}; --quick 256).")
+  int diskHeapMiB = 1024;
 
   @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master = "local[2]";
@@ -200,6 +205,10 @@ public final class BenchCommand implements Callable<Integer> {
             r = SmallBench.run(master, partitions > 0 ? partitions : Machine.cores(), smallDir,
                 smallEpochs != null ? smallEpochs : quick ? 5 : 200, smallCvEpochs != null ? smallCvEpochs : quick ? 2 : 20,
                 32, 64, "2g");
+            break;
+          case "disk":
+            r = DiskBench.run(master, quick ? 256 : diskHeapMiB, quick ? 1536 : 6 * diskHeapMiB, 256, quick ? 20 : 200,
+                8192, 64);
             break;
           default:
             throw new IllegalStateException(name);

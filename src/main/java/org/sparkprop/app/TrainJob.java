@@ -26,6 +26,7 @@ import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.report.BatchSizeAdvisor;
 import org.sparkprop.report.MetricsLog;
 import org.sparkprop.report.ProgressDisplay;
+import org.sparkprop.spark.RowStore;
 import org.sparkprop.report.TrainingReport;
 import org.sparkprop.spark.PackedDataset;
 import org.sparkprop.spark.RunJobs;
@@ -112,6 +113,10 @@ public final class TrainJob {
     long payload = 4L * data.train().rows() * (data.train().features() + data.train().targetWidth());
     console.printf(Locale.ROOT, "cached training data: %,d bytes (%.2f x its float32 size)%n", cachedBytes,
         payload == 0 ? 0 : (double) cachedBytes / payload);
+    RowStore.Placement placement = data.train().placement();
+    long bytesPerRound = Math.min(cfg.train().batchSize(), data.train().rows()) * data.train().rowBytes();
+    String rowSource = String.format(Locale.ROOT, "rows from %s, %s/round", placement.source(), RowStore.size(bytesPerRound));
+    console.println("training rows are read from " + placement.source() + ": " + placement.why());
 
     PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
     SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
@@ -144,11 +149,14 @@ public final class TrainJob {
     summary.put("execution", prepared.execution().onDriver() ? "driver" : "spark");
     summary.put("executionReason", prepared.execution().reason());
     summary.put("blas", Kernels.description());
+    summary.put("rowsFrom", placement.source());
+    summary.put("rowsFromReason", placement.why());
+    summary.put("bytesReadPerRound", bytesPerRound);
     summary.put("kernel", kernel);
     summary.set("resume", resumeRecord(prepared));
     jobs.describe("sampling rows for the report");
     TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
-    ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds());
+    ProgressDisplay progress = ProgressDisplay.forConsole(console, cfg.train().logEveryRounds(), rowSource);
     TrainingResult result;
     try (OutputStream metricsOut = fs.create(new Path(outputDir, "metrics.jsonl"), true);
          MetricsLog metrics = new MetricsLog(metricsOut, cfg.train().logEveryRounds(), cfg.resolved())) {

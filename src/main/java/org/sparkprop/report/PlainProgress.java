@@ -21,9 +21,17 @@ public final class PlainProgress implements ProgressDisplay {
   private long epochRows;
   private long epochRounds;
 
+  private final String rowSource; // "" or "  rows from ...", appended to every round's line
+
   public PlainProgress(PrintStream out, int everyRounds) {
+    this(out, everyRounds, "");
+  }
+
+  /** @param rowSource where rounds read their rows, e.g. "rows from local disk, 0.5 MiB/round"; "" for nothing */
+  public PlainProgress(PrintStream out, int everyRounds, String rowSource) {
     this.out = out;
     this.everyRounds = Math.max(1, everyRounds);
+    this.rowSource = rowSource.isEmpty() ? "" : "  " + rowSource;
   }
 
   @Override
@@ -45,8 +53,9 @@ public final class PlainProgress implements ProgressDisplay {
     double rate = seconds > 0 ? epochRows / seconds : 0;
     long left = roundsPerEpoch - (e.batch() + 1);
     double eta = epochRounds > 0 ? seconds / epochRounds * left : 0;
-    out.printf(Locale.ROOT, "  epoch %d/%d  round %,d/%,d  loss %.4f  %,.0f samples/s  %.1f ms/round  ETA %s%n",
-        e.epoch() + 1, epochs, e.batch() + 1, roundsPerEpoch, e.loss(), rate, e.time().totalNanos() / 1e6, duration(eta));
+    out.printf(Locale.ROOT, "  epoch %d/%d  round %,d/%,d  loss %.4f  %,.0f samples/s  %.1f ms/round  ETA %s%s%n",
+        e.epoch() + 1, epochs, e.batch() + 1, roundsPerEpoch, e.loss(), rate, e.time().totalNanos() / 1e6, duration(eta),
+        rowSource);
   }
 
   @Override

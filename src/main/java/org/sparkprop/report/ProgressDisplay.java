@@ -19,9 +19,17 @@ public interface ProgressDisplay extends TrainingListener {
    * {@code sparkprop.progress=plain} forces plain lines.
    */
   static ProgressDisplay forConsole(PrintStream out, int everyRounds) {
+    return forConsole(out, everyRounds, "");
+  }
+
+  /**
+   * As above, every round's line also saying where the round's rows came from, e.g.
+   * {@code rows from local disk, 0.5 MiB/round} (empty for nothing).
+   */
+  static ProgressDisplay forConsole(PrintStream out, int everyRounds, String rowSource) {
     boolean terminal = out == System.out && System.console() != null
         && !"dumb".equals(System.getenv("TERM"))
         && !"plain".equalsIgnoreCase(System.getProperty("sparkprop.progress", ""));
-    return terminal ? new TerminalProgressBar(out, 0) : new PlainProgress(out, everyRounds);
+    return terminal ? new TerminalProgressBar(out, 0, rowSource) : new PlainProgress(out, everyRounds, rowSource);
   }
 }

@@ -29,11 +29,18 @@ public final class TerminalProgressBar implements ProgressDisplay {
   private ProgressBar bar;        // null between epochs
   private long barStartNanos;
   private long barRows;
+  private final String rowSource;
 
   /**
    * @param width the line width to draw in; 0 = the terminal's (read through JLine)
    */
   public TerminalProgressBar(PrintStream out, int width) {
+    this(out, width, "");
+  }
+
+  /** @param rowSource where rounds read their rows, shown beside the rate; "" for nothing */
+  public TerminalProgressBar(PrintStream out, int width, String rowSource) {
+    this.rowSource = rowSource.isEmpty() ? "" : "  " + rowSource;
     this.out = out;
     this.consumer = width > 0 ? new ConsoleProgressBarConsumer(out, width) : new ConsoleProgressBarConsumer(out);
   }
@@ -53,8 +60,8 @@ public final class TerminalProgressBar implements ProgressDisplay {
     barRows += e.rows();
     double seconds = (System.nanoTime() - barStartNanos) / 1e9;
     bar.stepTo(e.batch() + 1);
-    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %s samples/s", e.loss(),
-        compact(seconds > 0 ? barRows / seconds : 0)));
+    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %s samples/s%s", e.loss(),
+        compact(seconds > 0 ? barRows / seconds : 0), rowSource));
   }
 
   @Override

@@ -69,11 +69,14 @@ public record RowStore(Choice choice, StorageLevel inMemory) {
     boolean fits = packedBytes <= MEMORY_SHARE * freeStorageBytes;
     return new Placement(!fits, String.format(Locale.ROOT,
         "spark.storageLevel = auto: %s of packed rows %s half the %s of free storage memory (%s)",
-        mib(packedBytes), fits ? "fit in" : "exceed", mib(freeStorageBytes), whereFrom));
+        size(packedBytes), fits ? "fit in" : "exceed", size(freeStorageBytes), whereFrom));
   }
 
-  static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
+  /** {@code bytes} in KiB, MiB or GiB with one decimal, for messages. */
+  public static String size(long bytes) {
+    if (bytes < 1L << 20) return String.format(Locale.ROOT, "%,.1f KiB", bytes / 1024.0);
+    if (bytes < 1L << 30) return String.format(Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
+    return String.format(Locale.ROOT, "%,.2f GiB", bytes / 1073741824.0);
   }
 
   /** The executors' free storage memory, as their block managers report it (or the configuration says). */

@@ -168,9 +168,27 @@ class StandaloneClusterIT {
 
   @Test
   void executorKilledMidTrainingJobFinishesWithTheSameWeights() throws Exception {
+    JsonNode summary = killAnExecutorMidTraining("executor loss");
+    assertEquals("memory", summary.path("rowsFrom").asText(), "auto keeps these few rows in memory");
+  }
+
+  /**
+   * With the rows on the executors' local disks, the replacement executor has none of the lost
+   * one's files: its tasks rebuild them from the lineage, and the weights are still the local-mode
+   * reference's (which kept its rows in memory).
+   */
+  @Test
+  void executorKilledDuringOnDiskTrainingJobFinishesWithTheSameWeights() throws Exception {
+    JsonNode summary = killAnExecutorMidTraining("executor loss, rows on local disk", "--set", "spark.storageLevel=disk");
+    assertEquals("local disk", summary.path("rowsFrom").asText());
+  }
+
+  private JsonNode killAnExecutorMidTraining(String what, String... settings) throws Exception {
     Path out = dir.resolve("out");
     int total = SHORT_EPOCHS * ROUNDS_PER_EPOCH;
-    try (DriverProcess driver = onCluster(cluster, "driver").args(job(SHORT_EPOCHS, "--output", out.toString())).start()) {
+    List<String> args = job(SHORT_EPOCHS, "--output", out.toString());
+    args.addAll(List.of(settings));
+    try (DriverProcess driver = onCluster(cluster, "driver").args(args).start()) {
       String app = cluster.awaitActiveApplication(RUN);
       driver.awaitRound(15, RUN);
       awaitWhileTraining(driver, "two live executors", () -> cluster.executors(app).size() == 2);
@@ -197,9 +215,10 @@ class StandaloneClusterIT {
       JsonNode summary = summary(out);
       assertEquals(total, summary.path("rounds").asInt());
       assertEquals(shortReference, summary.path("weightsSha256").asText());
-      log("executor loss: executor pid %d killed after round %d/%d; next round done %.1f s after the kill;"
-          + " replacement executor JVM started %.1f s after it; %s", victim.pid(), killedAtRound, total,
+      log("%s: executor pid %d killed after round %d/%d; next round done %.1f s after the kill;"
+          + " replacement executor JVM started %.1f s after it; %s", what, victim.pid(), killedAtRound, total,
           nextRoundSeconds, relaunchSeconds, roundTimesAround(driver.rounds(), killedAtRound));
+      return summary;
     }
   }
 
