@@ -14,6 +14,7 @@ import org.sparkprop.data.Playground;
 import org.sparkprop.data.RowGenerator;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.report.InputPlane;
+import org.sparkprop.report.NetworkDiagram;
 import org.sparkprop.report.ReportFiles;
 import org.sparkprop.report.TrainingReport;
 
@@ -37,11 +38,22 @@ final class JobReport {
     PackedBlock test = data.test() == null ? null : sample(data.test(), TEST_SAMPLE_ROWS);
     String evaluation = data.validation() != null ? "validation" : data.test() != null ? "test" : null;
     TrainingReport.Inputs inputs = new TrainingReport.Inputs(spec, data.classes(), train, test, evaluation,
-        plane(cfg, data.train()));
+        plane(cfg, data.train()), featureNames(cfg, data));
     // No .crc file beside every picture on a local disk: checksums protect data, not a web page.
     FileSystem target = fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     ReportFiles files = name -> target.create(new Path(reportDir, name), true);
     return new TrainingReport(inputs, files);
+  }
+
+  /** The input features' names for the network drawing: the Playground's, the file's columns, or null. */
+  static List<String> featureNames(TrainConfig cfg, DataSets data) {
+    if (cfg.data().format() == TrainConfig.DataFormat.PLAYGROUND) {
+      List<String> names = NetworkDiagram.playgroundFeatures(
+          cfg.data().playground().extraFeatures().stream().map(Playground.ExtraFeature::configName).toList());
+      return names.size() == data.train().features() ? names : null;
+    }
+    List<String> names = data.input() == null ? null : data.input().featureNames();
+    return names != null && names.size() == data.train().features() ? names : null;
   }
 
   /** About {@code maxRows} rows (all when there are fewer), the same whatever the partitioning. */

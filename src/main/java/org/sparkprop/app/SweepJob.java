@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class SweepJob {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String POOL_PROPERTY = "spark.scheduler.pool";
   private static final String SCHEDULER_MODE = "spark.scheduler.mode";
+  private static final String POOLS_FILE = "spark.scheduler.allocation.file";
 
   private SweepJob() {
   }
@@ -87,6 +89,9 @@ public final class SweepJob {
     // Concurrent cells share the executors fairly rather than first come, first served.
     if (!sparkConf.containsKey(SCHEDULER_MODE) && !new SparkConf().contains(SCHEDULER_MODE)) {
       sparkConf.put(SCHEDULER_MODE, "FAIR");
+    }
+    if (!sparkConf.containsKey(POOLS_FILE) && !new SparkConf().contains(POOLS_FILE)) {
+      sparkConf.put(POOLS_FILE, poolsFile(cells));
     }
     SparkSession session = SparkSessions.create(first.spark().master(), sparkConf, kernel);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
@@ -178,6 +183,23 @@ public final class SweepJob {
           + new Path(outputDir, "index.html") + "):\n  " + String.join("\n  ", failed));
     }
     return record;
+  }
+
+  /**
+   * A FAIR scheduler file declaring one pool per cell, all of equal weight: Spark would create them
+   * on first use anyway, with the same settings, but warn once per pool that it was not declared.
+   */
+  private static String poolsFile(List<SweepGrid.Cell> cells) throws IOException {
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
+    for (SweepGrid.Cell c : cells) {
+      xml.append("  <pool name=\"").append(c.name()).append("\"><schedulingMode>FIFO</schedulingMode>")
+          .append("<weight>1</weight><minShare>0</minShare></pool>\n");
+    }
+    xml.append("</allocations>\n");
+    java.nio.file.Path file = Files.createTempFile("sparkprop-sweep-pools-", ".xml");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, xml);
+    return file.toUri().toString();
   }
 
   /**

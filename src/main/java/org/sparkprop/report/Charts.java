@@ -163,6 +163,39 @@ final class Charts {
     return BitmapEncoder.getBufferedImage(chart);
   }
 
+  /** A one-feature regression: the points (x, y) and the network's curve through (xs, fitted). */
+  static BufferedImage fittedCurve(float[] x, float[] y, int points, float[] xs, float[] fitted, String feature,
+                                   String title) {
+    if (points == 0) return null;
+    double[] px = new double[points];
+    double[] py = new double[points];
+    for (int i = 0; i < points; i++) {
+      px[i] = x[i];
+      py[i] = y[i];
+    }
+    double[] cx = new double[xs.length];
+    double[] cy = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      cx[i] = xs[i];
+      cy[i] = fitted[i];
+    }
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(feature)
+        .yAxisTitle("target").build();
+    style(chart.getStyler());
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    chart.getStyler().setMarkerSize(4);
+    XYSeries rows = chart.addSeries(String.format(Locale.ROOT, "%,d rows", points), px, py);
+    rows.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    rows.setMarker(SeriesMarkers.CIRCLE);
+    rows.setMarkerColor(new Color(8, 119, 189, 140));
+    XYSeries curve = chart.addSeries("the network", cx, cy);
+    curve.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    curve.setMarker(SeriesMarkers.NONE);
+    curve.setLineColor(DecisionBoundary.ORANGE);
+    curve.setLineWidth(2.5f);
+    return BitmapEncoder.getBufferedImage(chart);
+  }
+
   private static void style(AxesChartStyler s) {
     s.setChartBackgroundColor(Color.WHITE);
     s.setPlotBackgroundColor(Color.WHITE);

@@ -50,7 +50,7 @@ public final class SweepPage {
     StringBuilder h = new StringBuilder(16384);
     ReportPage.head(h, "Sparkprop sweep");
     h.append(".grid td,.grid th{text-align:center;vertical-align:middle}.grid th.row{text-align:right}\n")
-        .append(".grid img{margin:auto}.bad{color:#b00020}\n</style>\n</head>\n<body>\n");
+        .append(".grid img{margin:auto}.bad{color:#b00020}td a{white-space:nowrap}\n</style>\n</head>\n<body>\n");
     h.append("<h1>Sparkprop sweep</h1>\n<p class=\"sub\">").append(entries.size()).append(" cells over ");
     for (int a = 0; a < axes.size(); a++) {
       if (a > 0) h.append(" &times; ");

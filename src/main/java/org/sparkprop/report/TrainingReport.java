@@ -50,6 +50,10 @@ public final class TrainingReport implements TrainingListener {
    */
   public static final String THUMBNAIL = "boundary-thumbnail.png";
   static final int THUMBNAIL_SIZE = 200;
+  /** The drawing of the network's layers and weights. */
+  public static final String NETWORK = "network.svg";
+  /** Points on the fitted curve of a one-feature regression. */
+  static final int FIT_STEPS = 200;
 
   /**
    * What the report draws on.
@@ -60,9 +64,19 @@ public final class TrainingReport implements TrainingListener {
    * @param testSample     a sample of test rows, or null when there is no test set
    * @param evaluationName what the per-epoch evaluation runs on ("validation" or "test"), or null for none
    * @param plane          how a point of the plane becomes an input row, or null when the data is not 2-D
+   * @param featureNames   the input features' names, or null when the data has none (drawn as x1, x2, ...)
    */
   public record Inputs(NetworkSpec spec, int classes, PackedBlock trainSample, PackedBlock testSample,
-                       String evaluationName, InputPlane plane) {
+                       String evaluationName, InputPlane plane, List<String> featureNames) {
+    public Inputs {
+      featureNames = featureNames == null ? null : List.copyOf(featureNames);
+    }
+
+    /** Inputs of data whose features have no names. */
+    public Inputs(NetworkSpec spec, int classes, PackedBlock trainSample, PackedBlock testSample, String evaluationName,
+                  InputPlane plane) {
+      this(spec, classes, trainSample, testSample, evaluationName, plane, null);
+    }
   }
 
   /** One epoch as the report shows it. Metrics maps are empty when not measured. */
@@ -169,6 +183,7 @@ public final class TrainingReport implements TrainingListener {
   private List<String> draw(JsonNode summary, EvaluationAccumulator testStats, float[] params) {
     List<String> written = new ArrayList<>();
     for (ReportPage.Figure f : epochPictures) written.add(f.file());
+    List<ReportPage.Figure> network = new ArrayList<>();
     List<ReportPage.Figure> boundaryFigures = new ArrayList<>();
     List<ReportPage.Figure> curves = new ArrayList<>();
     List<ReportPage.Figure> results = new ArrayList<>();
@@ -177,6 +192,14 @@ public final class TrainingReport implements TrainingListener {
     String sampleName = in.trainSample() == null ? "training sample"
         : String.format(Locale.ROOT, "training sample (%,d rows, end of epoch)", in.trainSample().rows);
 
+    if (attempt("network drawing", () -> {
+      write(NETWORK, NetworkDiagram.svg(in.spec(), params, in.featureNames()));
+      return true;
+    }) != null) {
+      network.add(new ReportPage.Figure(NETWORK, in.spec().describe() + "; line colour: the weight's sign (blue +,"
+          + " orange -), thickness: its size", Math.min(NetworkDiagram.pixelWidth(in.spec()), 1000)));
+      written.add(NETWORK);
+    }
     if (boundary != null) {
       String caption = "final" + testCaption(testStats);
       figure("boundary.png", "decision boundary after training; training points with a white rim"
@@ -210,6 +233,10 @@ public final class TrainingReport implements TrainingListener {
             String.format(Locale.ROOT, "Confusion matrix, training sample (%,d rows)", s.count()));
       });
     } else {
+      if (in.spec().inputs() == 1) {
+        figure("fit.png", "the fitted curve over the sample's points (first output, in the units the network"
+            + " is trained on)", results, written, () -> fittedCurve(params));
+      }
       figure("predicted-vs-true.png", "predicted against true values", results, written, () -> {
         PackedBlock rows = in.testSample() != null && in.testSample().rows > 0 ? in.testSample() : in.trainSample();
         if (rows == null || rows.rows == 0) return null;
@@ -222,6 +249,7 @@ public final class TrainingReport implements TrainingListener {
     figure("round-time.png", "time per round by part", time, written, () -> Charts.roundTime(timeline));
 
     List<ReportPage.Section> sections = List.of(
+        new ReportPage.Section("Network", null, network, false),
         new ReportPage.Section("Decision boundary", null, boundaryFigures, false),
         new ReportPage.Section("Decision boundary after each epoch",
             pictureEvery == 1 ? null : "every " + pictureEvery + " epochs", epochPictures, true),
@@ -259,6 +287,35 @@ public final class TrainingReport implements TrainingListener {
     }) != null) {
       into.add(new ReportPage.Figure(file, caption, Math.min(image.getWidth(), 720)));
       written.add(file);
+    }
+  }
+
+  /** The network's first output along the one feature, over the test sample's points (else the training sample's). */
+  private BufferedImage fittedCurve(float[] params) {
+    PackedBlock rows = in.testSample() != null && in.testSample().rows > 0 ? in.testSample() : in.trainSample();
+    if (rows == null || rows.rows == 0) return null;
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (int r = 0; r < rows.rows; r++) {
+      lo = Math.min(lo, rows.x[r]);
+      hi = Math.max(hi, rows.x[r]);
+    }
+    int steps = FIT_STEPS;
+    float[] grid = new float[steps]; // (steps): x values, one feature each
+    for (int k = 0; k < steps; k++) grid[k] = lo + (hi - lo) * k / (steps - 1);
+    PackedBlock line = new PackedBlock(0, steps, 1, rows.targetWidth, grid, new float[steps * rows.targetWidth]);
+    float[] fitted = predictFirstOutput(params, line);
+    String of = rows == in.testSample() ? "test" : "training";
+    String feature = NetworkDiagram.featureName(in.featureNames(), 0);
+    return Charts.fittedCurve(rows.x, firstTarget(rows), rows.rows, grid, fitted, feature,
+        String.format(Locale.ROOT, "Fitted curve over the %s sample (%,d rows)", of, rows.rows));
+  }
+
+  private void write(String name, String text) {
+    try (OutputStream out = files.create(name)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot write " + name + ": " + ex.getMessage(), ex);
     }
   }
 

@@ -13,13 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.config.SweepGrid;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.train.StopRequest;
 
 /**
  * The example jobs in conf/: every file loads and validates, the generated-data ones train, and
@@ -107,5 +111,62 @@ class ExampleConfigsTest {
     // Three well-separated Gaussian blobs: a small ReLU network classifies nearly every test row.
     assertTrue(s.path("testMetrics").path("accuracy").asDouble() >= 0.95, s.path("testMetrics").toString());
     assertEquals(3, s.path("testMetrics").path("confusionMatrix").size());
+  }
+
+  /** The README's sweep commands, as the shell would split them (double quotes only). */
+  private static List<List<String>> readmeSweeps() throws Exception {
+    List<List<String>> commands = new ArrayList<>();
+    Pattern word = Pattern.compile("\"([^\"]*)\"|(\\S+)");
+    for (String line : Files.readAllLines(Path.of("README.md"))) {
+      if (!line.startsWith("submit-scripts/local.sh sweep ")) continue;
+      List<String> args = new ArrayList<>();
+      Matcher m = word.matcher(line.substring("submit-scripts/local.sh sweep ".length()));
+      while (m.find()) args.add(m.group(1) != null ? m.group(1) : m.group(2));
+      commands.add(args);
+    }
+    return commands;
+  }
+
+  /** Runs a sweep command's grid with extra --set overrides, into the test's folder. */
+  private ObjectNode sweep(List<String> args, String... overrides) throws Exception {
+    Path config = null;
+    String output = null;
+    List<String> sets = new ArrayList<>();
+    List<String> grid = new ArrayList<>();
+    for (int i = 0; i < args.size(); i += 2) {
+      switch (args.get(i)) {
+        case "--config" -> config = Path.of(args.get(i + 1));
+        case "--output" -> output = args.get(i + 1);
+        case "--set" -> sets.add(args.get(i + 1));
+        case "--grid" -> grid.add(args.get(i + 1));
+        default -> throw new AssertionError("the README's sweep command has an option this test does not know: " + args);
+      }
+    }
+    sets.addAll(List.of(overrides));
+    Path out = tmp.resolve(Path.of(output).getFileName());
+    return SweepJob.run(SweepGrid.load(config, sets, grid), out.toString(), 0,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new StopRequest());
+  }
+
+  @Test
+  void theReadmesCourseSweepsRunAndTheCircleOneShowsWhatTheCourseDoes() throws Exception {
+    List<List<String>> commands = readmeSweeps();
+    assertEquals(3, commands.size(), "the circle, width and depth sweeps: " + commands);
+    // The circle: a linear model on x1, x2 fails; squared features, or one hidden layer, separate it.
+    // 20 of the job's 60 epochs are enough to show it.
+    ObjectNode circle = sweep(commands.get(0), "train.epochs=20");
+    List<Double> accuracy = new ArrayList<>();
+    for (var c : circle.path("cells")) accuracy.add(c.path("testMetrics").path("accuracy").asDouble());
+    assertEquals(4, accuracy.size());
+    assertTrue(accuracy.get(0) < 0.75, "linear on x1, x2: " + accuracy);
+    assertTrue(accuracy.get(1) >= 0.95, "linear on x1, x2, x1^2, x2^2: " + accuracy);
+    assertTrue(accuracy.get(2) >= 0.9, "one hidden layer on x1, x2: " + accuracy);
+    assertTrue(Files.readString(tmp.resolve("course-circle/index.html")).contains("boundary-thumbnail.png"));
+    // Width and depth: every cell trains, scaled down to a few rounds.
+    for (List<String> command : commands.subList(1, 3)) {
+      ObjectNode s = sweep(command, "data.playground.rows=300", "train.maxRounds=3");
+      assertEquals(3, s.path("dataLoads").asInt(), "one load per data set: " + command);
+      for (var c : s.path("cells")) assertEquals(3, c.path("rounds").asInt(), c.toString());
+    }
   }
 }

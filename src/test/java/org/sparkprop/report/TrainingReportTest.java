@@ -45,7 +45,8 @@ class TrainingReportTest {
     ReportFixture.Run run = ReportFixture.spiral(tmp, 3);
     assertTrue(run.report().problems().isEmpty(), run.report().problems().toString());
     List<String> expected = List.of("boundary-epoch-001.png", "boundary-epoch-002.png", "boundary-epoch-003.png",
-        "boundary.png", TrainingReport.THUMBNAIL, "loss.png", "accuracy.png", "confusion.png", "round-time.png", "index.html");
+        "boundary.png", TrainingReport.THUMBNAIL, TrainingReport.NETWORK, "loss.png",
+        "accuracy.png", "confusion.png", "round-time.png", "index.html");
     assertEquals(new HashSet<>(expected), new HashSet<>(run.files()));
     assertEquals("index.html", run.files().get(run.files().size() - 1));
 
@@ -80,6 +81,7 @@ class TrainingReportTest {
     assertTrue(run.files().containsAll(List.of("predicted-vs-true.png", "r2.png", "loss.png", "boundary.png")), run.files().toString());
     assertFalse(run.files().contains("confusion.png"));
     assertFalse(run.files().contains("accuracy.png"));
+    assertFalse(run.files().contains("fit.png"), "two features: no fitted curve, the boundary shows the fit");
     decode(tmp.resolve("predicted-vs-true.png"));
   }
 
