@@ -199,6 +199,12 @@ class _SparkpropModel:
         """The flat float32 weights: per layer from the input, W (out, in) row-major, then b (out)."""
         return [float(x) for x in self._java_obj.weights()]
 
+    def exportOnnx(self, path: str) -> None:
+        """Writes the model as an ONNX file to ``path`` (any Hadoop URI; an existing file is an error), to serve it
+        without Spark, e.g. with ``onnxruntime``: input ``features`` (rows, numFeatures) float32; outputs ``label``,
+        ``class`` and ``probability`` (classifier) or ``prediction`` (regressor)."""
+        self._java_obj.exportOnnx(path)
+
 
 class SparkpropClassifier(
     _SparkpropClassifierKeywords,

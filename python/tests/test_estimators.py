@@ -71,3 +71,11 @@ def test_a_model_without_a_session_jar_is_explained(monkeypatch):
     monkeypatch.setattr(ml, "JavaClass", NoClass)  # as if the jar were missing: the lookup gives no class
     with pytest.raises(RuntimeError, match="spark.jars"):
         SparkpropClassifier()
+
+
+def test_a_model_exports_itself_as_onnx(classifier_model, tmp_path):
+    target = tmp_path / "iris.onnx"
+    classifier_model.exportOnnx(str(target))
+    data = target.read_bytes()
+    # A protobuf ModelProto: field 1 (ir_version) as a varint first, and the output names inside.
+    assert data[0] == 0x08 and b"probability" in data and b"features" in data

@@ -35,6 +35,7 @@ class ArchitectureTest {
       List.of("train"),
       List.of("config"),
       List.of("io"),
+      List.of("io.onnx"),
       List.of("report"),
       // What differs between Spark lines (one adapter per line), below everything that uses Spark.
       List.of("spark.compat"),

@@ -59,7 +59,9 @@ class NoticeIT {
         if (!parts[2].equals("org.sparkprop")) artifacts.add(artifact);
         continue;
       }
-      if (!name.endsWith(".class") || name.startsWith("META-INF/") || name.startsWith("org/sparkprop/")) continue;
+      // Our own classes are not listed; third-party code relocated under org/sparkprop/shaded/ is.
+      boolean own = name.startsWith("org/sparkprop/") && !name.startsWith("org/sparkprop/shaded/");
+      if (!name.endsWith(".class") || name.startsWith("META-INF/") || own) continue;
       int slash = name.lastIndexOf('/');
       String javaPackage = slash < 0 ? "" : name.substring(0, slash).replace('/', '.');
       if (notice.covers(javaPackage)) {

@@ -7,7 +7,13 @@ import java.util.TreeMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.sparkprop.data.FeatureScaling;
+import org.sparkprop.data.LabelMapping;
+import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.TargetScaling;
+import org.sparkprop.io.onnx.OnnxExport;
 import org.sparkprop.nn.NetworkSpec;
 
 /**
@@ -67,6 +73,19 @@ final class FittedNetwork implements Serializable {
   /** The resolved configuration keys the fit used, as {@code TrainConfig.resolved()} gives them. */
   Map<String, Object> trainingConfig() {
     return trainingConfig;
+  }
+
+  /**
+   * Writes the network as an ONNX model to {@code path} (any Hadoop URI; an existing file is an
+   * error). A Spark ML model scales no features itself (a pipeline's own stages do), so the graph
+   * holds the network and a regression's target scaling; classes are named by their indices.
+   */
+  void exportOnnx(String path) throws java.io.IOException {
+    Preprocessing prep = new Preprocessing(FeatureScaling.unfitted(FeatureScaling.Method.NONE, spec.inputs()), target,
+        classes > 0 ? LabelMapping.indices(classes) : null);
+    Configuration hadoop = SparkSession.getActiveSession().isDefined()
+        ? SparkSession.getActiveSession().get().sparkContext().hadoopConfiguration() : new Configuration();
+    OnnxExport.write(path, hadoop, false, spec, weights, prep, Map.of("sparkprop.network", spec.describe()));
   }
 
   /** The weights as a broadcast variable of {@code sc}, created on first use and then reused. */

@@ -150,6 +150,16 @@ public final class SparkpropClassificationModel
     return super.findSummaryModel();
   }
 
+  /**
+   * Writes this model as an ONNX file to {@code path} (any Hadoop URI; an existing file is an error),
+   * to serve it without Spark: input {@code features} (rows, numFeatures) float32; outputs {@code label}
+   * (the class index), {@code class} (its name) and, for softmax and sigmoid outputs, {@code probability}.
+   * See {@link org.sparkprop.io.onnx.OnnxExport} for the graph.
+   */
+  public void exportOnnx(String path) throws java.io.IOException {
+    network.exportOnnx(path);
+  }
+
   @Override
   public MLWriter write() {
     return new ModelIO.Writer(this, network, Task.CLASSIFICATION);

@@ -98,6 +98,15 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
     return copyValues(copied, extra);
   }
 
+  /**
+   * Writes this model as an ONNX file to {@code path} (any Hadoop URI; an existing file is an error),
+   * to serve it without Spark: input {@code features} (rows, numFeatures) float32; outputs {@code prediction} (rows, 1) in the label's units.
+   * See {@link org.sparkprop.io.onnx.OnnxExport} for the graph.
+   */
+  public void exportOnnx(String path) throws java.io.IOException {
+    network.exportOnnx(path);
+  }
+
   @Override
   public MLWriter write() {
     return new ModelIO.Writer(this, network, Task.REGRESSION);
