@@ -91,6 +91,24 @@ def checked(name: str, limits: Dict[str, Any]) -> Callable[[Any], Any]:
             if not ok:
                 raise _refuse(name, value, expected)
             return v
+        if kind == "autoDouble":
+            # Java holds "auto" or the number as text (Double.toString's spelling for a number given).
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) and not hasattr(value, "__float__"):
+                raise _refuse(name, value, expected)
+            text = value.strip() if isinstance(value, str) else _java_double(float(value))
+            if text.lower() == "auto":
+                return "auto"
+            try:
+                v = float(text)
+            except ValueError:
+                raise _refuse(name, text, expected) from None
+            lo, hi = limits["lo"], limits["hi"]
+            ok = math.isfinite(v)
+            ok = ok and (lo is None or (v >= lo if limits["loIncluded"] else v > lo))
+            ok = ok and (hi is None or (v <= hi if limits["hiIncluded"] else v < hi))
+            if not ok:
+                raise _refuse(name, text, expected)
+            return text
         if kind == "string":
             if not isinstance(value, str) or (limits["nonEmpty"] and value == ""):
                 raise _refuse(name, value, expected)

@@ -7,7 +7,7 @@ keyword constructors of the estimators, as the Java classes define them."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, TypeVar
+from typing import Any, Dict, List, Optional, TypeVar, Union
 
 from pyspark import keyword_only
 from pyspark.ml.param import Param, Params
@@ -62,11 +62,11 @@ CATALOG_JSON = r"""
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
-      {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
+      {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -115,11 +115,11 @@ CATALOG_JSON = r"""
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
-      {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
+      {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -166,10 +166,10 @@ CATALOG_JSON = r"""
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
-      {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
+      {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -216,10 +216,10 @@ CATALOG_JSON = r"""
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
-      {"name": "storageLevel", "class": "Param", "doc": "How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.", "default": "MEMORY_AND_DISK", "limits": {"kind": "oneOf", "names": ["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"], "expected": "one of NONE, DISK_ONLY, DISK_ONLY_2, DISK_ONLY_3, MEMORY_ONLY, MEMORY_ONLY_2, MEMORY_ONLY_SER, MEMORY_ONLY_SER_2, MEMORY_AND_DISK, MEMORY_AND_DISK_2, MEMORY_AND_DISK_SER, MEMORY_AND_DISK_SER_2, OFF_HEAP"}},
+      {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
-      {"name": "validationFraction", "class": "DoubleParam", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).", "default": 0.1, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "a number in [0, 1)"}},
+      {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
@@ -453,7 +453,7 @@ class _SparkpropClassifierParams(Params):
     storageLevel: "Param[str]" = Param(
         Params._dummy(),
         'storageLevel',
-        'How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.',
+        "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.",
         typeConverter=checked('storageLevel', _limits('SparkpropClassifier', 'storageLevel')),
     )
     tol: "Param[float]" = Param(
@@ -468,10 +468,10 @@ class _SparkpropClassifierParams(Params):
         'Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.',
         typeConverter=checked('treeFanIn', _limits('SparkpropClassifier', 'treeFanIn')),
     )
-    validationFraction: "Param[float]" = Param(
+    validationFraction: "Param[str]" = Param(
         Params._dummy(),
         'validationFraction',
-        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
+        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).",
         typeConverter=checked('validationFraction', _limits('SparkpropClassifier', 'validationFraction')),
     )
     warmupRounds: "Param[int]" = Param(
@@ -531,10 +531,10 @@ class _SparkpropClassifierParams(Params):
             resumeFromCheckpoint=False,
             scaleTarget=True,
             seed=42,
-            storageLevel='MEMORY_AND_DISK',
+            storageLevel='auto',
             tol=0.0001,
             treeFanIn=8,
-            validationFraction=0.1,
+            validationFraction='auto',
             warmupRounds=0,
             weightDecay=0.01,
             weightInit='auto',
@@ -768,7 +768,7 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.treeFanIn)
 
-    def getValidationFraction(self) -> float:
+    def getValidationFraction(self) -> str:
         """
         Gets the value of validationFraction or its default value.
         """
@@ -1026,7 +1026,7 @@ class _SparkpropClassifierSetters:
         """
         return self._set(treeFanIn=value)  # type: ignore[attr-defined]
 
-    def setValidationFraction(self: _S, value: float) -> _S:
+    def setValidationFraction(self: _S, value: Union[str, float]) -> _S:
         """
         Sets the value of :py:attr:`validationFraction`.
         """
@@ -1101,11 +1101,11 @@ class _SparkpropClassifierKeywords:
         resumeFromCheckpoint: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
-        storageLevel: str = 'MEMORY_AND_DISK',
+        storageLevel: str = 'auto',
         thresholds: Optional[List[float]] = None,
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -1161,11 +1161,11 @@ class _SparkpropClassifierKeywords:
         resumeFromCheckpoint: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
-        storageLevel: str = 'MEMORY_AND_DISK',
+        storageLevel: str = 'auto',
         thresholds: Optional[List[float]] = None,
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -1394,7 +1394,7 @@ class _SparkpropRegressorParams(Params):
     storageLevel: "Param[str]" = Param(
         Params._dummy(),
         'storageLevel',
-        'How the training partitions are cached between rounds: a Spark storage level name. One of: NONE; DISK_ONLY; DISK_ONLY_2; DISK_ONLY_3; MEMORY_ONLY; MEMORY_ONLY_2; MEMORY_ONLY_SER; MEMORY_ONLY_SER_2; MEMORY_AND_DISK; MEMORY_AND_DISK_2; MEMORY_AND_DISK_SER; MEMORY_AND_DISK_SER_2; OFF_HEAP.',
+        "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.",
         typeConverter=checked('storageLevel', _limits('SparkpropRegressor', 'storageLevel')),
     )
     tol: "Param[float]" = Param(
@@ -1409,10 +1409,10 @@ class _SparkpropRegressorParams(Params):
         'Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.',
         typeConverter=checked('treeFanIn', _limits('SparkpropRegressor', 'treeFanIn')),
     )
-    validationFraction: "Param[float]" = Param(
+    validationFraction: "Param[str]" = Param(
         Params._dummy(),
         'validationFraction',
-        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: a number in [0, 1).",
+        "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).",
         typeConverter=checked('validationFraction', _limits('SparkpropRegressor', 'validationFraction')),
     )
     warmupRounds: "Param[int]" = Param(
@@ -1472,10 +1472,10 @@ class _SparkpropRegressorParams(Params):
             resumeFromCheckpoint=False,
             scaleTarget=True,
             seed=42,
-            storageLevel='MEMORY_AND_DISK',
+            storageLevel='auto',
             tol=0.0001,
             treeFanIn=8,
-            validationFraction=0.1,
+            validationFraction='auto',
             warmupRounds=0,
             weightDecay=0.01,
             weightInit='auto',
@@ -1709,7 +1709,7 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.treeFanIn)
 
-    def getValidationFraction(self) -> float:
+    def getValidationFraction(self) -> str:
         """
         Gets the value of validationFraction or its default value.
         """
@@ -1967,7 +1967,7 @@ class _SparkpropRegressorSetters:
         """
         return self._set(treeFanIn=value)  # type: ignore[attr-defined]
 
-    def setValidationFraction(self: _S, value: float) -> _S:
+    def setValidationFraction(self: _S, value: Union[str, float]) -> _S:
         """
         Sets the value of :py:attr:`validationFraction`.
         """
@@ -2040,10 +2040,10 @@ class _SparkpropRegressorKeywords:
         resumeFromCheckpoint: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
-        storageLevel: str = 'MEMORY_AND_DISK',
+        storageLevel: str = 'auto',
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
@@ -2097,10 +2097,10 @@ class _SparkpropRegressorKeywords:
         resumeFromCheckpoint: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
-        storageLevel: str = 'MEMORY_AND_DISK',
+        storageLevel: str = 'auto',
         tol: float = 0.0001,
         treeFanIn: int = 8,
-        validationFraction: float = 0.1,
+        validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
         weightDecay: float = 0.01,
         weightInit: str = 'auto',

@@ -65,7 +65,7 @@ def classifier_model(iris):  # type: ignore[no-untyped-def]
 
     _, train, _ = iris
     return SparkpropClassifier(hiddenLayers=[8], activation="tanh", optimizer="adam", learningRate=0.05,
-                               batchSize=16, epochs=30, seed=7).fit(train)
+                               batchSize=16, epochs=30, validationFraction=0.1, seed=7).fit(train)
 
 
 @pytest.fixture(scope="session")

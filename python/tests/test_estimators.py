@@ -27,7 +27,7 @@ def test_the_summary_is_plain_python_values(classifier_model):
     assert s.epochs == 30 and len(s.lossHistory) == 30 and all(isinstance(x, float) for x in s.lossHistory)
     assert s.lossHistory[-1] < s.lossHistory[0]
     assert set(s.trainingMetrics) == {"loss", "accuracy"} and isinstance(s.trainingMetrics["accuracy"], float)
-    # validationFraction's default holds rows out: their metrics after every epoch.
+    # validationFraction = 0.1 holds rows out (auto would not, for a fixed epoch count): their metrics after every epoch.
     assert set(s.validationMetrics) == {"loss", "accuracy"} and len(s.validationHistory) == 30
     assert len(s.weightsSha256) == 64 and int(s.weightsSha256, 16) >= 0
     assert s.trainingRows > 0 and s.samplesPerSecond > 0 and s.network == classifier_model.network

@@ -25,8 +25,11 @@ TASKS = [
 
 PY_TYPES = {
     "boolean": "bool", "int": "int", "long": "int", "double": "float",
-    "string": "str", "oneOf": "str", "intList": "List[int]", "distinct": "List[str]",
+    "string": "str", "oneOf": "str", "intList": "List[int]", "distinct": "List[str]", "autoDouble": "str",
 }
+
+# What a setter or keyword takes, where it is more than what the getter gives: "auto" or a number.
+PY_ACCEPTED = dict(PY_TYPES, autoDouble="Union[str, float]")
 
 # Spark's own params, declared by pyspark's mixins: their Python type in the keyword signatures.
 SPARK_PARAM_TYPES = {"DoubleArrayParam": "Optional[List[float]]", "Param": "str"}
@@ -73,7 +76,7 @@ def render(catalog_json: str) -> str:
     w("from __future__ import annotations")
     w("")
     w("import json")
-    w("from typing import Any, Dict, List, Optional, TypeVar")
+    w("from typing import Any, Dict, List, Optional, TypeVar, Union")
     w("")
     w("from pyspark import keyword_only")
     w("from pyspark.ml.param import Param, Params")
@@ -138,7 +141,7 @@ def render(catalog_json: str) -> str:
         for p in training:
             kind = p["limits"]["kind"]
             w("")
-            w("    def set%s(self: _S, value: %s) -> _S:" % (_cap(p["name"]), PY_TYPES[kind]))
+            w("    def set%s(self: _S, value: %s) -> _S:" % (_cap(p["name"]), PY_ACCEPTED[kind]))
             w('        """')
             w("        Sets the value of :py:attr:`%s`." % p["name"])
             w('        """')
@@ -153,7 +156,7 @@ def render(catalog_json: str) -> str:
         signature: List[str] = []
         for p in params:
             if "limits" in p:
-                typ = PY_TYPES[p["limits"]["kind"]]
+                typ = PY_ACCEPTED[p["limits"]["kind"]]
             else:
                 typ = SPARK_PARAM_TYPES[p["class"]]
             default = _literal(p["default"]) if "default" in p else "None"

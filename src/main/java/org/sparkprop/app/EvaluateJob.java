@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.spark.RowStore;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
 import org.sparkprop.data.PartitionSizing;
@@ -83,7 +83,7 @@ public final class EvaluateJob {
     OpenedInput input = DataSets.expecting(request.open(spark, model, classes ? LabelMode.CLASSES : LabelMode.VALUES, partitions),
         model.spec().inputs(), model.preprocessing().labels(), "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
-        model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions), StorageLevel.MEMORY_AND_DISK(),
+        model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions), RowStore.AUTO,
         InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Result data = InputLoader.load(input, plan, console);
     EvaluationAccumulator stats;

@@ -26,6 +26,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.spark.RowStore;
 import org.sparkprop.data.LabelMode;
 import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.ParsedRow;
@@ -90,8 +91,8 @@ public final class PredictJob {
     OpenedInput input = DataSets.expecting(request.open(spark, model, LabelMode.NONE, partitions), model.spec().inputs(),
         null, "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
-        model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions), StorageLevel.NONE(),
-        InputLoader.CONFIG_BAD_ROW_ADVICE);
+        model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions),
+        RowStore.memory(StorageLevel.NONE()), InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Scanned scanned = InputLoader.scan(input, plan, console);
 
     NetworkSpec spec = model.spec();

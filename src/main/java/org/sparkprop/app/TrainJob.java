@@ -96,7 +96,12 @@ public final class TrainJob {
     }
   }
 
-  private static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
+  /**
+   * Trains on data already loaded and cached, in a session already started, and writes the run's
+   * files into {@code outputDir}: the part of {@link #run} that the {@code sweep} job repeats per cell
+   * over data it loaded once, so that a cell and a {@code train} run of its configuration are one path.
+   */
+  static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                                   StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
                                   String kernel) throws IOException {
     Configuration hadoop = sc.hadoopConfiguration();

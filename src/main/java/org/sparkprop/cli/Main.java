@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code sparkprop} command line: one subcommand per job. */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
     description = "Data-parallel synchronous SGD for feed-forward neural networks on Apache Spark.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class})
+    subcommands = {TrainCommand.class, SweepCommand.class, EvaluateCommand.class, PredictCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * Types: {@code boolean}; {@code string}, {@code non-empty string}; {@code column name, or 0-based
  * column index}; {@code integer}, {@code integer >= N}, {@code integer, A or >= N}, each with
  * {@code (64-bit)} for a 64-bit key; {@code number > X}, {@code number >= X}, {@code number in
- * [A, B]} with either end open ({@code (} or {@code )}); {@code list of integers >= N};
+ * [A, B]} with either end open ({@code (} or {@code )}), each also as {@code auto, or number ...};
+ * {@code list of integers >= N};
  * {@code string} with a {@code Values:} block (one of them, case-insensitive);
  * {@code list of distinct values} with a {@code Values:} block; {@code object of strings} (settings
  * passed on verbatim). A key whose comments do not parse, or whose default its own type refuses,
@@ -146,6 +147,7 @@ public final class ConfigKeys {
   private static final String TYPE = "Type:";
   private static final String VALUES = "Values:";
   private static final String PARAM = "Spark ML param:";
+  private static final String AUTO_OR = "auto, or ";
 
   private static final Pattern WHOLE = Pattern.compile("integer(?:, (-?\\d+) or)?(?: >= (-?\\d+))?( \\(64-bit\\))?");
   private static final Pattern REAL_BOUND = Pattern.compile("number (>=?) (-?[\\d.]+)");
@@ -172,6 +174,11 @@ public final class ConfigKeys {
         if (!listed) throw mistake(key, "a list of distinct values needs a '" + VALUES + "' block");
         return new ValueType.DistinctValues(values);
       default: break;
+    }
+    if (text.startsWith(AUTO_OR)) {
+      ValueType rest = type(key, text.substring(AUTO_OR.length()), values);
+      if (!(rest instanceof ValueType.Real r)) throw mistake(key, "'" + AUTO_OR + "' goes with a number type, not " + text);
+      return new ValueType.AutoOrReal(r);
     }
     Matcher m = WHOLE.matcher(text);
     if (m.matches()) {

@@ -68,6 +68,13 @@ final class KeyValues {
     return name.equals(AUTO) ? AutoOr.auto() : AutoOr.of(constant(key, name, type));
   }
 
+  /** A key of type {@code auto, or number ...}. */
+  AutoOr<Double> autoNumber(String key) {
+    Object value = values.get(key);
+    if (value == null) return null;
+    return ValueType.AutoOrReal.AUTO.equals(value) ? AutoOr.auto() : AutoOr.of((Double) value);
+  }
+
   @SuppressWarnings("unchecked")
   <E extends Enum<E>> List<E> choices(String key, Class<E> type) {
     List<String> names = (List<String>) values.get(key);

@@ -200,7 +200,7 @@ public final class TrainConfig implements Serializable {
         v.text("data.labelColumn"), v.text("data.featuresColumn"), v.text("data.idColumn"), v.integer("data.features"),
         v.choice("data.onBadRow", BadRowPolicy.class), v.number("data.maxBadFraction"),
         v.autoChoice("data.scaling", FeatureScaling.Method.class), v.flag("data.scaleTarget"),
-        v.number("data.validationFraction"), v.number("data.testFraction"),
+        v.autoNumber("data.validationFraction"), v.number("data.testFraction"),
         new Playground(v.choice("data.playground.name", Kind.class), v.integer("data.playground.rows"),
             v.number("data.playground.noise"), v.choices("data.playground.extraFeatures", ExtraFeature.class)),
         new Synthetic(v.longInteger("data.synthetic.rows"), v.integer("data.synthetic.features"),
@@ -237,6 +237,19 @@ public final class TrainConfig implements Serializable {
         && model.effectiveOutput() == Activation.IDENTITY;
   }
 
+  /** What {@code auto} holds out for validation when training until converged: scikit-learn's and Keras's 0.1. */
+  public static final double AUTO_VALIDATION_FRACTION = 0.1;
+
+  /**
+   * The fraction of the training rows held out for validation: {@code data.validationFraction}, with
+   * {@code auto} meaning {@link #AUTO_VALIDATION_FRACTION} when training until converged
+   * ({@code train.epochs = 0}, judged on those rows) and 0 for a fixed epoch count, which keeps
+   * every row for training.
+   */
+  public double validationFraction() {
+    return data.validationFraction().orElse(train.epochs() == 0 ? AUTO_VALIDATION_FRACTION : 0.0);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TrainConfig other && resolved.equals(other.resolved);
@@ -261,7 +274,7 @@ public final class TrainConfig implements Serializable {
                      String testLabels, boolean header, String delimiter, String labelColumn,
                      String featuresColumn, String idColumn, int features, BadRowPolicy onBadRow,
                      double maxBadFraction, AutoOr<FeatureScaling.Method> scaling, boolean scaleTarget,
-                     double validationFraction, double testFraction, Playground playground, Synthetic synthetic)
+                     AutoOr<Double> validationFraction, double testFraction, Playground playground, Synthetic synthetic)
       implements Serializable {
 
     /** Whether {@code data.test} names a separate test set. */

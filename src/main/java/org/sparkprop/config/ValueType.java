@@ -198,6 +198,41 @@ public sealed interface ValueType extends Serializable {
     }
   }
 
+  /**
+   * {@code auto, or number ...}: the word {@code auto} (the program chooses from the rest of the
+   * configuration), or a number of the given range; a number may come as text too ("0.2"), as a
+   * Spark ML param that holds either as a string gives it. Canonical: "auto" or a Double.
+   */
+  record AutoOrReal(Real number) implements ValueType {
+    public static final String AUTO = "auto";
+
+    @Override
+    public String expected() {
+      return AUTO + " or " + number.expected();
+    }
+
+    @Override
+    public Checked read(ConfigValue v) {
+      if (v.valueType() == ConfigValueType.STRING) return check(v.unwrapped());
+      BigDecimal d = decimal(v);
+      return d == null ? Checked.bad(expected()) : check(d.doubleValue());
+    }
+
+    @Override
+    public Checked check(Object value) {
+      if (value instanceof String s) {
+        if (s.trim().equalsIgnoreCase(AUTO)) return Checked.ok(AUTO);
+        try {
+          value = Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+          return Checked.bad(expected());
+        }
+      }
+      Checked n = number.check(value);
+      return n.ok() ? n : Checked.bad(expected());
+    }
+  }
+
   /** {@code string} with a {@code Values:} block: one of a closed list of names, case-insensitive. */
   record OneOf(List<Choice> choices) implements ValueType {
     public OneOf {

@@ -7,7 +7,7 @@ import java.io.Serializable;
  * per Spark partition) and handed to the forward/backward kernels. Rows carry consecutive global
  * indices starting at {@link #firstIndex}; the batch sampler selects rows by global index.
  */
-public final class PackedBlock implements Serializable {
+public final class PackedBlock implements RowBlock, Serializable {
   private static final long serialVersionUID = 1L;
 
   public final long firstIndex;
@@ -32,8 +32,35 @@ public final class PackedBlock implements Serializable {
   }
 
   /** Global index one past the last row of this block. */
+  @Override
   public long endIndex() {
     return firstIndex + rows;
+  }
+
+  @Override
+  public long firstIndex() {
+    return firstIndex;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public int features() {
+    return features;
+  }
+
+  @Override
+  public int targetWidth() {
+    return targetWidth;
+  }
+
+  @Override
+  public void copyRows(int local, int count, float[] xOut, int xAt, float[] yOut, int yAt) {
+    System.arraycopy(x, local * features, xOut, xAt, count * features);
+    System.arraycopy(y, local * targetWidth, yOut, yAt, count * targetWidth);
   }
 
   /** Bytes of float data held, the figure compared with Spark's cached size. */

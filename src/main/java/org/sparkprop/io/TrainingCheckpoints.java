@@ -104,17 +104,30 @@ public final class TrainingCheckpoints {
     }
     JsonNode loop = meta.path("loop");
     JsonNode best = loop.path("bestMetric");
-    float[] bestWeights = loop.hasNonNull("bestWeights") ? FloatsBase64.decode(loop.path("bestWeights").asText()) : null;
-    if (bestWeights != null && bestWeights.length != c.parameterCount()) {
-      throw new IllegalArgumentException("the checkpoint's best-epoch weights hold " + bestWeights.length
-          + " parameters, its weights " + c.parameterCount() + ": the checkpoint is damaged");
-    }
+    float[] bestWeights = bestWeights(loop, c, name);
     TrainingState state = new TrainingState(c.epoch(), loop.path("nextBatch").asLong(), c.round(), c.weights(),
         new OptimizerState(c.optimizerKind(), c.optimizerSteps(), c.optimizerSlots()),
         loop.path("epochLossSum").asDouble(), loop.path("epochRows").asLong(),
         best.isNull() || best.isMissingNode() ? Double.NaN : best.asDouble(), loop.path("epochsWithoutImprovement").asInt(),
         bestWeights, loop.path("bestEpoch").asInt());
     return new Resumed(state, changes);
+  }
+
+  /** The weights of the best epoch so far, if the run kept them; checked like the file's own entries. */
+  private static float[] bestWeights(JsonNode loop, Checkpoint c, String name) throws CorruptFileException {
+    if (!loop.hasNonNull("bestWeights")) return null;
+    float[] best;
+    try {
+      best = FloatsBase64.decode(loop.path("bestWeights").asText());
+    } catch (IllegalArgumentException e) {
+      throw new CorruptFileException("the checkpoint " + name + " is damaged: its metadata field loop.bestWeights is not"
+          + " Base64 of float32 values (" + e.getMessage() + ")", e);
+    }
+    if (best.length != c.parameterCount()) {
+      throw new CorruptFileException("the checkpoint " + name + " is damaged: its best-epoch weights (loop.bestWeights)"
+          + " hold " + best.length + " parameters, its weights " + c.parameterCount());
+    }
+    return best;
   }
 
   /**

@@ -47,22 +47,8 @@ final class ReportPage {
 
   static String html(String title, JsonNode summary, List<Section> sections, List<String> problems) {
     StringBuilder h = new StringBuilder(8192);
-    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>").append(escape(title)).append("</title>\n<style>\n")
-        .append("body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:0 auto;")
-        .append("max-width:1400px;padding:1em 2em;color:#222;background:#fafafa}\n")
-        .append("h1{font-weight:500;margin-bottom:.2em}h2{font-weight:500;border-bottom:1px solid #ddd;margin-top:1.6em}\n")
-        .append(".sub{color:#666;margin-top:0}\n")
-        .append("table{border-collapse:collapse;background:#fff;font-size:14px}\n")
-        .append("td,th{border:1px solid #e2e2e2;padding:4px 10px;text-align:left;vertical-align:top}\n")
-        .append("td.v{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}td.m{color:#777}\n")
-        .append(".figs{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0;background:#fff;border:1px solid #e2e2e2;padding:6px}\n")
-        .append("figcaption{font-size:13px;color:#555;text-align:center;margin-top:4px}\n")
-        .append(".strip figure{padding:3px}.strip figcaption{font-size:11px}\n")
-        .append(".problems{background:#fff3e0;border:1px solid #f59322;padding:.5em 1em}\n")
-        .append("img{display:block;max-width:100%;height:auto}\n")
-        .append("</style>\n</head>\n<body>\n");
+    head(h, title);
+    h.append("</style>\n</head>\n<body>\n");
     h.append("<h1>").append(escape(title)).append("</h1>\n");
     h.append("<p class=\"sub\">").append(escape(summary.path("network").asText(""))).append(" &middot; ")
         .append(escape(summary.path("data").asText(""))).append("</p>\n");
@@ -112,6 +98,25 @@ final class ReportPage {
     }
     h.append("</body>\n</html>\n");
     return h.toString();
+  }
+
+  /** The page's head up to and including the shared style rules; the caller adds its own and closes the style. */
+  static void head(StringBuilder h, String title) {
+    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<title>").append(escape(title)).append("</title>\n<style>\n")
+        .append("body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:0 auto;")
+        .append("max-width:1400px;padding:1em 2em;color:#222;background:#fafafa}\n")
+        .append("h1{font-weight:500;margin-bottom:.2em}h2{font-weight:500;border-bottom:1px solid #ddd;margin-top:1.6em}\n")
+        .append(".sub{color:#666;margin-top:0}\n")
+        .append("table{border-collapse:collapse;background:#fff;font-size:14px}\n")
+        .append("td,th{border:1px solid #e2e2e2;padding:4px 10px;text-align:left;vertical-align:top}\n")
+        .append("td.v{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}td.m{color:#777}\n")
+        .append(".figs{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0;background:#fff;border:1px solid #e2e2e2;padding:6px}\n")
+        .append("figcaption{font-size:13px;color:#555;text-align:center;margin-top:4px}\n")
+        .append(".strip figure{padding:3px}.strip figcaption{font-size:11px}\n")
+        .append(".problems{background:#fff3e0;border:1px solid #f59322;padding:.5em 1em}\n")
+        .append("img{display:block;max-width:100%;height:auto}\n");
   }
 
   private static String meaningOf(String group, String key) {

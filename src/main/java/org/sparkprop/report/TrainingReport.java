@@ -44,6 +44,12 @@ public final class TrainingReport implements TrainingListener {
   static final int MAX_EPOCH_PICTURES = 100;
   static final int EPOCH_PICTURE_SIZE = 200;
   static final int FINAL_PICTURE_SIZE = 420;
+  /**
+   * The final decision boundary as a small picture without axes (test accuracy in its corner), for
+   * pages that set many runs side by side, as the sweep's grid does.
+   */
+  public static final String THUMBNAIL = "boundary-thumbnail.png";
+  static final int THUMBNAIL_SIZE = 200;
 
   /**
    * What the report draws on.
@@ -176,6 +182,13 @@ public final class TrainingReport implements TrainingListener {
       figure("boundary.png", "decision boundary after training; training points with a white rim"
               + (in.testSample() != null ? ", test points with a dark rim" : ""), boundaryFigures, written,
           () -> boundary.render(params, FINAL_PICTURE_SIZE, true, true, caption));
+      String thumbCaption = testCaption(testStats).replaceFirst("^, test ", "");
+      if (attempt("decision boundary thumbnail", () -> {
+        write(THUMBNAIL, boundary.render(params, THUMBNAIL_SIZE, false, false, thumbCaption.isEmpty() ? null : thumbCaption));
+        return true;
+      }) != null) {
+        written.add(THUMBNAIL);
+      }
     }
     figure("loss.png", "loss per epoch", curves, written, () -> Charts.perEpoch("Loss", "loss", epochs, true,
         new Charts.Curve("train (mean over the epoch's rounds)", DecisionBoundary.BLUE, EpochRecord::trainLoss),

@@ -8,6 +8,7 @@ import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
 import org.sparkprop.train.EpochPermutation;
+import org.sparkprop.train.EpochPermutationCache;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 import org.sparkprop.train.GradientSource;
@@ -24,11 +25,9 @@ import org.sparkprop.train.PartitionRound;
 public final class DriverGradientSource implements GradientSource {
   private final List<List<PackedBlock>> partitions; // by partition index: that partition's blocks
   private final DenseNetwork network;
-  private final GlobalBatches batches;
+  private final EpochPermutationCache permutations;
   private final Workspace workspace;
   private final int fanIn;
-  private long permutationEpoch = -1;
-  private EpochPermutation permutation;
 
   /**
    * @param collected {@code data}'s partitions on the driver ({@link PackedDataset#collectByPartition})
@@ -39,22 +38,20 @@ public final class DriverGradientSource implements GradientSource {
                               long seed, int chunkRows, int fanIn, String kernel) {
     this.partitions = collected;
     this.network = new DenseNetwork(spec, Kernels.forJob(kernel, "the driver (its rounds run in it)"));
-    this.batches = new GlobalBatches(data.rows(), batchSize, seed);
+    this.permutations = new EpochPermutationCache(new GlobalBatches(data.rows(), batchSize, seed));
     this.workspace = new Workspace(spec, data.targetWidth(), Math.min(chunkRows, batchSize));
     this.fanIn = Math.max(2, fanIn);
   }
 
   @Override
   public GlobalBatches batches() {
-    return batches;
+    return permutations.batches();
   }
 
   @Override
   public RoundResult computeRound(float[] params, long epoch, long batch) {
-    if (epoch != permutationEpoch) {
-      permutation = batches.permutation(epoch);
-      permutationEpoch = epoch;
-    }
+    GlobalBatches batches = permutations.batches();
+    EpochPermutation permutation = permutations.of(epoch);
     List<GradientAccumulator> parts = new ArrayList<>(partitions.size());
     for (List<PackedBlock> blocks : partitions) {
       parts.add(PartitionRound.gradient(network, params, blocks.iterator(), permutation, batches.start(batch),

@@ -8,24 +8,36 @@ import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.PartitionSizing;
+import org.sparkprop.data.RowBlock;
 import org.sparkprop.data.RowGenerator;
 import org.sparkprop.data.RowGenerators;
 
 /**
- * A data set packed once into one dense float32 block per partition and cached through Spark, so
- * Spark's memory manager accounts for it and every round reuses it. Partition p holds a contiguous
- * range of global row indices, in partition order: the batch sampler relies on that.
+ * A data set packed once into one dense float32 block per partition and kept where a
+ * {@link RowStore} placed it: cached through Spark, so Spark's memory manager accounts for it, or
+ * in files on the executors' local disks ({@link LocalDiskRows}); every round reuses it. Partition p
+ * holds a contiguous range of global row indices, in partition order: the batch sampler relies on
+ * that. Rounds and evaluations read {@link #roundBlocks}; {@link #blocks} is the packed lineage.
  */
 public final class PackedDataset {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackedDataset.class);
   private final JavaRDD<PackedBlock> blocks;
+  private final JavaRDD<RowBlock> rounds;
+  private final LocalDiskRows disk; // null when the rows are in memory
+  private final RowStore.Placement placement;
   private final long rows;
   private final int features;
   private final int targetWidth;
   private final int classes;
   private final String description;
 
-  private PackedDataset(JavaRDD<PackedBlock> blocks, long rows, int features, int targetWidth, int classes, String description) {
+  private PackedDataset(JavaRDD<PackedBlock> blocks, JavaRDD<RowBlock> rounds, LocalDiskRows disk,
+                        RowStore.Placement placement, long rows, int features, int targetWidth, int classes,
+                        String description) {
     this.blocks = blocks;
+    this.rounds = rounds;
+    this.disk = disk;
+    this.placement = placement;
     this.rows = rows;
     this.features = features;
     this.targetWidth = targetWidth;
@@ -44,6 +56,12 @@ public final class PackedDataset {
   /** Generates and caches the rows of {@code source} in as many partitions as {@code partitions} gives for them. */
   public static PackedDataset generate(JavaSparkContext sc, RowGenerator source, PartitionSizing partitions,
                                        StorageLevel level) {
+    return generate(sc, source, partitions, RowStore.memory(level));
+  }
+
+  /** Generates the rows of {@code source} and keeps them where {@code store} places them. */
+  public static PackedDataset generate(JavaSparkContext sc, RowGenerator source, PartitionSizing partitions,
+                                       RowStore store) {
     long n = source.rows();
     if (n <= 0) throw new IllegalArgumentException("the data source " + source.describe() + " has no rows");
     int p = partitions.count(n, source.features() + source.targetWidth());
@@ -54,28 +72,66 @@ public final class PackedDataset {
       long end = n * (i + 1) / p;
       return RowGenerators.pack(source, first, Math.toIntExact(end - first));
     });
-    return cache(blocks, n, source.features(), source.targetWidth(), source.classes(), source.describe(), level);
+    return cache(blocks, n, source.features(), source.targetWidth(), source.classes(), source.describe(), store);
   }
 
   /** Caches already packed blocks (in partition order of contiguous row ranges) and materialises them. */
   public static PackedDataset cache(JavaRDD<PackedBlock> blocks, long rows, int features, int targetWidth, int classes,
                                     String description, StorageLevel level) {
+    return cache(blocks, rows, features, targetWidth, classes, description, RowStore.memory(level));
+  }
+
+  /**
+   * Keeps already packed blocks where {@code store} places them (decided here, once, from their
+   * packed size) and materialises them: cached at the store's level, or written to the executors'
+   * local disks.
+   */
+  public static PackedDataset cache(JavaRDD<PackedBlock> blocks, long rows, int features, int targetWidth, int classes,
+                                    String description, RowStore store) {
     blocks.setName("sparkprop packed " + description);
-    blocks.persist(level);
-    long counted = blocks.map(b -> (long) b.rows).reduce(Long::sum);
+    RowStore.Placement placement = store.place(JavaSparkContext.fromSparkContext(blocks.context()),
+        4L * rows * (features + targetWidth));
+    LocalDiskRows disk = null;
+    JavaRDD<RowBlock> rounds;
+    if (placement.onDisk()) {
+      disk = new LocalDiskRows(blocks.rdd());
+      disk.setName("sparkprop local-disk rows of " + description);
+      rounds = disk.toJavaRDD();
+    } else {
+      blocks.persist(store.inMemory());
+      rounds = asRows(blocks);
+    }
+    LOG.info("rows of {} are read from {}: {}", description, placement.source(), placement.why());
+    long counted = rounds.map(b -> (long) b.rows()).reduce(Long::sum);
     if (counted != rows) {
       throw new IllegalStateException("packed " + counted + " rows but the source declares " + rows);
     }
-    return new PackedDataset(blocks, rows, features, targetWidth, classes, description);
+    return new PackedDataset(blocks, rounds, disk, placement, rows, features, targetWidth, classes, description);
   }
 
+  /** The blocks as the rows rounds read: a {@link PackedBlock} is a {@link RowBlock}, no job needed. */
+  @SuppressWarnings("unchecked")
+  private static JavaRDD<RowBlock> asRows(JavaRDD<PackedBlock> blocks) {
+    return (JavaRDD<RowBlock>) (JavaRDD<?>) blocks;
+  }
+
+  /** The packed blocks' lineage (cached when the rows are in memory, computed again when on disk). */
   public JavaRDD<PackedBlock> blocks() { return blocks; }
+  /** What rounds and evaluations read: the cached blocks, or their files on the executors' local disks. */
+  public JavaRDD<RowBlock> roundBlocks() { return rounds; }
+  /** Where the rows are kept, and why. */
+  public RowStore.Placement placement() { return placement; }
   public long rows() { return rows; }
   public int features() { return features; }
   public int targetWidth() { return targetWidth; }
   public int classes() { return classes; }
   public int partitions() { return blocks.getNumPartitions(); }
   public String description() { return description; }
+
+  /** Bytes one row takes: (features + targets) x 4. */
+  public long rowBytes() {
+    return 4L * (features + targetWidth);
+  }
 
   /** The float32 payload of the packed rows: rows x (features + targets) x 4 bytes. */
   public long packedBytes() {
@@ -106,6 +162,7 @@ public final class PackedDataset {
   }
 
   public void unpersist() {
+    if (disk != null) disk.release();
     blocks.unpersist(false);
   }
 }

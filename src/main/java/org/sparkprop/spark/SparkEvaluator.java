@@ -42,7 +42,7 @@ public final class SparkEvaluator implements Evaluator {
     float shift = target.shift();
     float scale = target.scale();
     try {
-      List<EvaluationAccumulator> parts = data.blocks().mapPartitions(blocks -> {
+      List<EvaluationAccumulator> parts = data.roundBlocks().mapPartitions(blocks -> {
         DenseNetwork network = new DenseNetwork(spec, Kernels.gemm());
         EvaluationAccumulator acc = new EvaluationAccumulator(classes).inTargetUnits(shift, scale);
         while (blocks.hasNext()) acc.add(network, weights.value(), blocks.next(), WorkspaceCache.get(spec, tw, chunk));

@@ -14,7 +14,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.RowBlock;
 import org.sparkprop.math.GemmKernel;
 import org.sparkprop.math.KernelMismatchException;
 import org.sparkprop.math.Kernels;
@@ -115,7 +115,7 @@ public final class SparkGradientSource implements GradientSource {
     try {
       if (data.partitions() <= fanIn) {
         GradientAccumulator[] parts = new GradientAccumulator[data.partitions()]; // by partition index
-        sc.sc().runJob(data.blocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts, handoff), ANY_TAG);
+        sc.sc().runJob(data.roundBlocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts, handoff), ANY_TAG);
         long m0 = System.nanoTime();
         for (int p = 0; p < parts.length; p++) checkKernel(parts[p], "partition " + p, kernel);
         merged = PartitionRound.inOrder(java.util.Arrays.asList(parts));
@@ -123,7 +123,7 @@ public final class SparkGradientSource implements GradientSource {
       } else {
         int groups = (data.partitions() + fanIn - 1) / fanIn;
         int groupSize = fanIn;
-        List<Tuple2<Integer, GradientAccumulator>> groupSums = data.blocks()
+        List<Tuple2<Integer, GradientAccumulator>> groupSums = data.roundBlocks()
             .mapPartitionsToPair(new KeyedRoundTask(task, groupSize))
             .groupByKey(new HashPartitioner(groups))
             .mapValues(SparkGradientSource::mergeByPartitionIndex)
@@ -181,7 +181,7 @@ public final class SparkGradientSource implements GradientSource {
   }
 
   /** The per-partition work of a round; captures only serialisable, small values. */
-  static final class RoundTask implements FlatMapFunction<Iterator<PackedBlock>, GradientAccumulator> {
+  static final class RoundTask implements FlatMapFunction<Iterator<RowBlock>, GradientAccumulator> {
     private static final long serialVersionUID = 1L;
     private final NetworkSpec spec;
     private final Broadcast<float[]> weights; // null when handed over in the JVM
@@ -207,7 +207,7 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     @Override
-    public Iterator<GradientAccumulator> call(Iterator<PackedBlock> blocks) {
+    public Iterator<GradientAccumulator> call(Iterator<RowBlock> blocks) {
       TestFaults.maybeFail(epoch * batches.batchesPerEpoch() + batch);
       float[] params = handoff == NO_HANDOFF ? weights.value() : InJvmRounds.weights(handoff);
       String where = here();
@@ -227,7 +227,7 @@ public final class SparkGradientSource implements GradientSource {
    * quarter of the driver's CPU time in a near-empty round (JFR). A named class is not a closure,
    * so the cleaner returns at once.
    */
-  static final class RoundJob extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<PackedBlock>,
+  static final class RoundJob extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<RowBlock>,
       Object> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final RoundTask task;
@@ -238,7 +238,7 @@ public final class SparkGradientSource implements GradientSource {
 
     /** The partition's gradient, or in local mode the round's handoff id once the gradient is in its slot. */
     @Override
-    public Object apply(TaskContext context, scala.collection.Iterator<PackedBlock> blocks) {
+    public Object apply(TaskContext context, scala.collection.Iterator<RowBlock> blocks) {
       GradientAccumulator gradient = task.call(SparkLine.asJava(blocks)).next();
       if (task.handoff == NO_HANDOFF) return gradient;
       InJvmRounds.deposit(task.handoff, context.partitionId(), gradient);
@@ -269,7 +269,7 @@ public final class SparkGradientSource implements GradientSource {
 
   /** The same work, keyed by the partition's group for the two-level tree. */
   static final class KeyedRoundTask
-      implements PairFlatMapFunction<Iterator<PackedBlock>, Integer, Tuple2<Integer, GradientAccumulator>> {
+      implements PairFlatMapFunction<Iterator<RowBlock>, Integer, Tuple2<Integer, GradientAccumulator>> {
     private static final long serialVersionUID = 1L;
     private final RoundTask task;
     private final int groupSize;
@@ -280,7 +280,7 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     @Override
-    public Iterator<Tuple2<Integer, Tuple2<Integer, GradientAccumulator>>> call(Iterator<PackedBlock> blocks) {
+    public Iterator<Tuple2<Integer, Tuple2<Integer, GradientAccumulator>>> call(Iterator<RowBlock> blocks) {
       int partition = TaskContext.getPartitionId();
       GradientAccumulator acc = task.call(blocks).next();
       return Collections.singletonList(new Tuple2<>(partition / groupSize, new Tuple2<>(partition, acc))).iterator();

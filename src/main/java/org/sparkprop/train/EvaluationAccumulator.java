@@ -3,7 +3,7 @@ package org.sparkprop.train;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.RowBlock;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
@@ -52,15 +52,13 @@ public final class EvaluationAccumulator implements Serializable {
   }
 
   /** Adds every row of the block. */
-  public void add(DenseNetwork network, float[] params, PackedBlock block, Workspace ws) {
+  public void add(DenseNetwork network, float[] params, RowBlock block, Workspace ws) {
     NetworkSpec spec = network.spec();
     int outputs = spec.outputs();
-    int tw = block.targetWidth;
-    int features = block.features;
-    for (int start = 0; start < block.rows; start += ws.capacity()) {
-      int n = Math.min(ws.capacity(), block.rows - start);
-      System.arraycopy(block.x, start * features, ws.input, 0, n * features);
-      System.arraycopy(block.y, start * tw, ws.target, 0, n * tw);
+    int tw = block.targetWidth();
+    for (int start = 0; start < block.rows(); start += ws.capacity()) {
+      int n = Math.min(ws.capacity(), block.rows() - start);
+      block.copyRows(start, n, ws.input, 0, ws.target, 0);
       // Loss with the same fused, stable formulas as training.
       lossSum += network.forwardLoss(params, n, tw, ws);
       float[] out = ws.output();

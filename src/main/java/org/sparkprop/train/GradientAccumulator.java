@@ -2,7 +2,7 @@ package org.sparkprop.train;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.RowBlock;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.Workspace;
 
@@ -73,12 +73,12 @@ public final class GradientAccumulator implements Serializable {
    * gradient into the sum. The single-JVM trainer and every Spark task run exactly this, which is
    * what makes the two follow the same trajectory.
    */
-  public GradientAccumulator add(DenseNetwork network, float[] params, PackedBlock block, EpochPermutation permutation,
+  public GradientAccumulator add(DenseNetwork network, float[] params, RowBlock block, EpochPermutation permutation,
                                  long positionStart, long positionEnd, Workspace ws) {
     long started = System.nanoTime();
-    int features = block.features;
-    int tw = block.targetWidth;
-    long first = block.firstIndex;
+    int features = block.features();
+    int tw = block.targetWidth();
+    long first = block.firstIndex();
     long end = block.endIndex();
     int filled = 0;
     long rows = 0;
@@ -87,8 +87,7 @@ public final class GradientAccumulator implements Serializable {
       long row = permutation.rowAt(p);
       if (row < first || row >= end) continue;
       int local = (int) (row - first);
-      System.arraycopy(block.x, local * features, ws.input, filled * features, features);
-      System.arraycopy(block.y, local * tw, ws.target, filled * tw, tw);
+      block.copyRows(local, 1, ws.input, filled * features, ws.target, filled * tw);
       if (++filled == ws.capacity()) {
         loss += network.forwardBackward(params, filled, tw, gradientSum, ws);
         rows += filled;

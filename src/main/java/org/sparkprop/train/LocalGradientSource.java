@@ -8,33 +8,28 @@ import org.sparkprop.nn.Workspace;
 public final class LocalGradientSource implements GradientSource {
   private final DenseNetwork network;
   private final PackedBlock data;
-  private final GlobalBatches batches;
+  private final EpochPermutationCache permutations;
   private final Workspace workspace;
   private final GradientAccumulator accumulator;
-  private long permutationEpoch = -1;
-  private EpochPermutation permutation;
 
   public LocalGradientSource(DenseNetwork network, PackedBlock data, int batchSize, long seed, int chunkRows) {
     this.network = network;
     this.data = data;
-    this.batches = new GlobalBatches(data.rows, batchSize, seed);
+    this.permutations = new EpochPermutationCache(new GlobalBatches(data.rows, batchSize, seed));
     this.workspace = new Workspace(network.spec(), data.targetWidth, Math.min(chunkRows, batchSize));
     this.accumulator = new GradientAccumulator(network.spec().parameterCount());
   }
 
   @Override
   public GlobalBatches batches() {
-    return batches;
+    return permutations.batches();
   }
 
   @Override
   public RoundResult computeRound(float[] params, long epoch, long batch) {
-    if (epoch != permutationEpoch) {
-      permutation = batches.permutation(epoch);
-      permutationEpoch = epoch;
-    }
+    GlobalBatches batches = permutations.batches();
     accumulator.reset();
-    accumulator.add(network, params, data, permutation, batches.start(batch), batches.end(batch), workspace);
+    accumulator.add(network, params, data, permutations.of(epoch), batches.start(batch), batches.end(batch), workspace);
     return new RoundResult(accumulator, 0, accumulator.computeNanos(), 0);
   }
 

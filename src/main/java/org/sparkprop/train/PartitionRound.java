@@ -2,7 +2,7 @@ package org.sparkprop.train;
 
 import java.util.Iterator;
 import java.util.List;
-import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.RowBlock;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.Workspace;
 
@@ -20,7 +20,7 @@ public final class PartitionRound {
    * The gradient sum of the rows of global batch [positionStart, positionEnd) that one partition's
    * blocks hold, added block by block into a fresh accumulator.
    */
-  public static GradientAccumulator gradient(DenseNetwork network, float[] params, Iterator<PackedBlock> blocks,
+  public static GradientAccumulator gradient(DenseNetwork network, float[] params, Iterator<? extends RowBlock> blocks,
                                              EpochPermutation permutation, long positionStart, long positionEnd,
                                              Workspace ws) {
     GradientAccumulator acc = new GradientAccumulator(params.length);

@@ -70,7 +70,8 @@ class TrainConfigTest {
     assertEquals(10, c.train().earlyStopping().patience());
     assertEquals(1e-4, c.train().earlyStopping().minDelta());
     assertTrue(c.train().earlyStopping().restoreBest());
-    assertEquals(0.1, c.data().validationFraction());
+    assertTrue(c.data().validationFraction().isAuto());
+    assertEquals(0.1, c.validationFraction(), "auto holds out 0.1 when training until converged");
     assertTrue(c.data().scaleTarget());
     assertEquals(TrainConfig.Execution.AUTO, c.train().execution());
     assertEquals(32L << 20, c.train().driverMaxBytes());
@@ -82,7 +83,7 @@ class TrainConfigTest {
     assertEquals(50, c.train().logEveryRounds());
     assertEquals(0L, c.train().maxRounds());
     assertEquals("local[*]", c.spark().master());
-    assertEquals("MEMORY_AND_DISK", c.spark().storageLevel());
+    assertEquals("auto", c.spark().storageLevel());
     assertEquals(8, c.spark().treeFanIn());
     assertEquals(Map.of(), c.spark().conf());
     assertFalse(c.checkpoint().enabled());
@@ -109,6 +110,21 @@ class TrainConfigTest {
         set("data.format=idx", "data.train=i", "data.trainLabels=l").data().effectiveScaling());
     assertEquals(Method.MINMAX, set("data.format=idx", "data.train=i", "data.trainLabels=l",
         "data.scaling=minmax").data().effectiveScaling());
+
+    assertEquals(0.0, set("train.epochs=40").validationFraction(), "a fixed epoch count trains on every row");
+    assertEquals(0.25, set("train.epochs=40", "data.validationFraction=0.25").validationFraction());
+    assertEquals(0.0, set("data.validationFraction=0").validationFraction());
+    assertEquals(AutoOr.of(0.3), set("data.validationFraction=\"0.3\"").data().validationFraction());
+    assertTrue(set("data.validationFraction=AUTO").data().validationFraction().isAuto());
+  }
+
+  @Test
+  void validationFractionIsAutoOrAFraction() {
+    for (String bad : new String[] {"1", "-0.1", "some", "NaN"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> set("data.validationFraction=" + bad));
+      assertTrue(e.getMessage().contains("data.validationFraction") && e.getMessage().contains("auto or a number in [0, 1)"),
+          e.getMessage());
+    }
   }
 
   @Test
@@ -171,10 +187,10 @@ class TrainConfigTest {
 
   @Test
   void enumeratedValuesAreCaseInsensitiveAndNormalised() {
-    TrainConfig c = set("model.activation=LEAKY_RELU", "spark.storageLevel=memory_only_ser");
+    TrainConfig c = set("model.activation=LEAKY_RELU", "spark.storageLevel=DISK");
     assertEquals(Activation.LEAKY_RELU, c.model().activation());
     assertEquals("leaky_relu", c.resolved().get("model.activation"));
-    assertEquals("MEMORY_ONLY_SER", c.spark().storageLevel(), "Spark's parser wants upper case");
+    assertEquals("disk", c.spark().storageLevel(), "as reference.conf spells it");
   }
 
   @Test

@@ -68,4 +68,18 @@ class EpochPermutationTest {
     }
     assertEquals(103, rows.cardinality());
   }
+
+  @Test
+  void theCacheBuildsOnePermutationPerEpochAndTheSameOneAsTheBatches() {
+    GlobalBatches batches = new GlobalBatches(1000, 32, 9);
+    EpochPermutationCache cache = new EpochPermutationCache(batches);
+    EpochPermutation first = cache.of(4);
+    assertTrue(first == cache.of(4), "the rounds of one epoch share one permutation");
+    EpochPermutation next = cache.of(5);
+    assertTrue(next != first);
+    for (long row = 0; row < 1000; row += 37) {
+      assertEquals(batches.permutation(5).positionOf(row), next.positionOf(row));
+      assertEquals(batches.permutation(4).positionOf(row), cache.of(4).positionOf(row));
+    }
+  }
 }

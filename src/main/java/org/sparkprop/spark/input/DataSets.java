@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.spark.RowStore;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.DataException;
@@ -57,7 +57,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
   /** Loads the sets; lines about skipped bad rows go to {@code console}. */
   public static DataSets load(TrainConfig cfg, JavaSparkContext sc, PartitionSizing partitions, PrintStream console) {
     TrainConfig.Data data = cfg.data();
-    StorageLevel level = StorageLevel.fromString(cfg.spark().storageLevel());
+    RowStore level = RowStore.of(cfg.spark().storageLevel());
     if (data.format().generated()) return generated(cfg, generator(cfg), sc, partitions, level);
     SparkSession spark = SparkSession.builder().getOrCreate(); // the session around sc
     // Files are read with one task per core (or per fixed partition); the rows are then regrouped
@@ -81,14 +81,14 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
   }
 
   private static DataSets fromFiles(TrainConfig cfg, SparkSession spark, int reading, PartitionSizing partitions,
-                                    StorageLevel level, PrintStream console) {
+                                    RowStore level, PrintStream console) {
     TrainConfig.Data data = cfg.data();
     LabelMode mode = labelMode(cfg);
     boolean skip = data.onBadRow() == TrainConfig.BadRowPolicy.SKIP;
     FeatureScaling.Method scaling = data.effectiveScaling();
     OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
         settings(data), mode, reading);
-    ValidationSplit split = new ValidationSplit(cfg.train().seed(), data.validationFraction());
+    ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
         split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
     InputLoader.Result train = InputLoader.load(trainInput, trainPlan, console);
@@ -152,10 +152,10 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
 
   /** Splits generated rows by index range: training first, then validation, then test. */
   private static DataSets generated(TrainConfig cfg, RowGenerator all, JavaSparkContext sc, PartitionSizing partitions,
-                                    StorageLevel level) {
+                                    RowStore level) {
     long n = all.rows();
     long test = Math.round(n * cfg.data().testFraction());
-    long validation = Math.round((n - test) * cfg.data().validationFraction());
+    long validation = Math.round((n - test) * cfg.validationFraction());
     long train = n - test - validation;
     if (train <= 0) {
       throw new IllegalArgumentException("data.testFraction + data.validationFraction leave no training rows of " + n);

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.spark.RowStore;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.InputSchema;
@@ -43,12 +44,12 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
    */
   public record Options(String featuresCol, String labelCol, String idCol, LabelMode labels, LabelMapping classes,
                         FeatureScaling.Method scaling, boolean scaleTarget, boolean skipBadRows, double maxBadFraction,
-                        ValidationSplit split, PartitionSizing partitions, StorageLevel level) {
+                        ValidationSplit split, PartitionSizing partitions, RowStore store) {
     /** Fail-fast, no scaling, no split: the plainest load. */
     public static Options plain(String featuresCol, String labelCol, LabelMapping classes, PartitionSizing partitions,
                                 StorageLevel level) {
       return new Options(featuresCol, labelCol, null, classes == null ? LabelMode.VALUES : LabelMode.CLASSES, classes,
-          FeatureScaling.Method.NONE, false, false, 0, ValidationSplit.none(), partitions, level);
+          FeatureScaling.Method.NONE, false, false, 0, ValidationSplit.none(), partitions, RowStore.memory(level));
     }
 
     /**
@@ -59,9 +60,9 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
      * standardised while training when {@code scaleTarget}.
      */
     public static Options sparkMl(String featuresCol, String labelCol, boolean classifier, boolean scaleTarget,
-                                  ValidationSplit split, PartitionSizing partitions, StorageLevel level) {
+                                  ValidationSplit split, PartitionSizing partitions, RowStore store) {
       return new Options(featuresCol, labelCol, null, classifier ? LabelMode.CLASS_INDICES : LabelMode.VALUES, null,
-          FeatureScaling.Method.NONE, !classifier && scaleTarget, false, 0, split, partitions, level);
+          FeatureScaling.Method.NONE, !classifier && scaleTarget, false, 0, split, partitions, store);
     }
   }
 
@@ -95,7 +96,7 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
     if (given != null) {
       input = DataSets.expecting(input, given.features().features(), given.labels(), "the model");
       plan = new InputLoader.Plan(o.skipBadRows(), o.maxBadFraction(), given, o.scaling(), false, ValidationSplit.none(),
-          o.partitions(), o.level(), BAD_ROW_ADVICE);
+          o.partitions(), o.store(), BAD_ROW_ADVICE);
     } else {
       LabelMapping classes = o.classes() != null || o.labels() != LabelMode.CLASS_INDICES ? o.classes()
           : declaredClasses(df.schema().apply(o.labelCol()));
@@ -103,7 +104,7 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
         input = input.withRules(input.rules().withMapping(classes), input.schema());
       }
       plan = new InputLoader.Plan(o.skipBadRows(), o.maxBadFraction(), null, o.scaling(), o.scaleTarget(), o.split(),
-          o.partitions(), o.level(), BAD_ROW_ADVICE);
+          o.partitions(), o.store(), BAD_ROW_ADVICE);
     }
     PrintStream out = console == null ? new PrintStream(PrintStream.nullOutputStream()) : console;
     InputLoader.Result r = InputLoader.load(input, plan, out);

@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.io.compress.DefaultCodec;
 
 /** Opening a file on any Hadoop file system, decompressed when its name says so (.gz, .bz2, ...). */
 final class HadoopStreams {
@@ -24,6 +25,11 @@ final class HadoopStreams {
       raw.close();
       throw e;
     }
+  }
+
+  /** Whether the file is DEFLATE-compressed (gzip, or Hadoop's .deflate), whose expansion is bounded. */
+  static boolean deflated(Configuration conf, Path path) {
+    return new CompressionCodecFactory(conf).getCodec(path) instanceof DefaultCodec;
   }
 
   static boolean compressed(Configuration conf, Path path) {

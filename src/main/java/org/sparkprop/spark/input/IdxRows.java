@@ -29,6 +29,12 @@ import org.sparkprop.data.PartitionReader;
  * before its range (decompressing them, for a gzipped file, since gzip cannot seek).
  */
 final class IdxRows {
+  /**
+   * DEFLATE (gzip) expands at most 1032-fold, so a gzipped file's length bounds what it can hold,
+   * before a record is allocated on its header's word.
+   */
+  static final long MAX_DEFLATE_EXPANSION = 1032;
+
   private IdxRows() {
   }
 
@@ -62,6 +68,12 @@ final class IdxRows {
     } catch (IOException e) {
       throw new DataException(key + ": cannot read " + file.getPath() + ": " + e, e);
     }
+    if (HadoopStreams.deflated(conf, file.getPath())
+        && h.expectedLength() > h.headerBytes() + MAX_DEFLATE_EXPANSION * file.getLen()) {
+      throw new DataException(String.format(Locale.ROOT, "%s declares %s (%,d bytes) but, compressed to %,d bytes, it"
+          + " can hold at most %,d: the header is damaged", file.getPath(), h.describe(), h.expectedLength(),
+          file.getLen(), h.headerBytes() + MAX_DEFLATE_EXPANSION * file.getLen()));
+    }
     if (!HadoopStreams.compressed(conf, file.getPath()) && h.expectedLength() != file.getLen()) {
       throw new DataException(String.format(Locale.ROOT, "%s declares %s (%,d bytes with the header) but is %,d bytes"
           + " long: the file is %s", file.getPath(), h.describe(), h.expectedLength(), file.getLen(),
@@ -83,8 +95,14 @@ final class IdxRows {
     Broadcast<SerializableWritable<Configuration>> conf = sc.broadcast(new SerializableWritable<>(sc.hadoopConfiguration()));
     String imagesUri = images.toString();
     String labelsUri = labels == null ? null : labels.toString();
-    return sc.parallelize(ids, p).map(q -> (PartitionReader) new Cursor(conf.value().value(), imagesUri, labelsUri, headers,
-        mode, n * q / p, n * (q + 1) / p));
+    return sc.parallelize(ids, p).map(q -> reader(conf.value().value(), imagesUri, labelsUri, headers, mode, n * q / p,
+        n * (q + 1) / p));
+  }
+
+  /** Records [first, end) of the two files, as one partition reads them. */
+  static PartitionReader reader(Configuration conf, String imagesUri, String labelsUri, Headers headers, LabelMode mode,
+                                long first, long end) throws IOException {
+    return new Cursor(conf, imagesUri, labelsUri, headers, mode, first, end);
   }
 
   private static final class Cursor implements PartitionReader {
@@ -109,11 +127,13 @@ final class IdxRows {
       this.mode = mode;
       this.end = end;
       this.next = first;
-      this.imageScratch = new byte[(int) headers.images().recordBytes()];
+      // No record, no buffer: a file of 0 records may declare any record shape without holding one.
+      boolean reads = first < end;
+      this.imageScratch = new byte[reads ? (int) headers.images().recordBytes() : 0];
       this.images = openAt(conf, imagesFile, headers.images(), first);
       if (labelsFile != null && mode != LabelMode.NONE) {
         this.labels = openAt(conf, labelsFile, headers.labels(), first);
-        this.labelScratch = new byte[(int) headers.labels().recordBytes()];
+        this.labelScratch = new byte[reads ? (int) headers.labels().recordBytes() : 0];
       } else {
         this.labels = null;
         this.labelScratch = null;
@@ -132,7 +152,10 @@ final class IdxRows {
       } catch (EOFException e) {
         in.close();
         throw truncated(file, record, expected);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        in.close();
+        throw undecodable(file, record, e);
+      } catch (RuntimeException e) {
         in.close();
         throw e;
       }
@@ -144,6 +167,12 @@ final class IdxRows {
           + " declares: the file is truncated", file, record, h.records()));
     }
 
+    /** Any other read error of a file that opened: its compressed stream is damaged. */
+    private static DataException undecodable(String file, long record, IOException e) {
+      return new DataException(String.format(Locale.ROOT, "%s cannot be read at record %,d (0-based): %s. The file is"
+          + " damaged", file, record, e), e);
+    }
+
     @Override
     public boolean next() throws IOException {
       if (next >= end) return false;
@@ -153,6 +182,8 @@ final class IdxRows {
         headers.images().readRecord(images, row.featuresFor(values), imageScratch);
       } catch (EOFException e) {
         throw truncated(imagesFile, next, headers.images());
+      } catch (IOException e) {
+        throw undecodable(imagesFile, next, e);
       }
       row.setWidth(values);
       if (labels != null) {
@@ -160,6 +191,8 @@ final class IdxRows {
           headers.labels().readRecord(labels, labelValue, labelScratch);
         } catch (EOFException e) {
           throw truncated(labelsFile, next, headers.labels());
+        } catch (IOException e) {
+          throw undecodable(labelsFile, next, e);
         }
         if (mode == LabelMode.CLASSES) row.setLabel(LabelMapping.canonical(labelValue[0]));
         else row.setTarget(labelValue[0]);

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.spark.RowStore;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.DataException;
 import org.sparkprop.data.FeatureScaling;
@@ -62,7 +62,7 @@ public final class InputLoader {
    *     words of the caller's settings (e.g. {@link #CONFIG_BAD_ROW_ADVICE})
    */
   public record Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
-              boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, StorageLevel level, String badRowAdvice) {
+              boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, RowStore store, String badRowAdvice) {
   }
 
   /**
@@ -135,7 +135,7 @@ public final class InputLoader {
       return Collections.singletonList(b).iterator();
     }, true);
     staged.setName("sparkprop staged " + name);
-    staged.persist(plan.level());
+    staged.persist(plan.store().stagingLevel());
     boolean stagedKept = false;
     try {
       List<StagedCounts> staging = SparkErrors.reading(name, () -> staged.map(b -> {
@@ -164,12 +164,12 @@ public final class InputLoader {
         throw new DataException(String.format(Locale.ROOT, "the validation split (fraction %s) holds out all %,d rows of %s:"
             + " no training row is left", split.fraction(), next, name));
       }
-      Distributed main = distribute(staged, split, false, trainCounts, toApply, plan.partitions(), width, plan.level(),
+      Distributed main = distribute(staged, split, false, trainCounts, toApply, plan.partitions(), width, plan.store(),
           classes, name);
       stagedKept = main.reusesStaged;
       PackedDataset validation = null;
       if (held > 0) {
-        validation = distribute(staged, split, true, validationCounts, toApply, plan.partitions(), width, plan.level(),
+        validation = distribute(staged, split, true, validationCounts, toApply, plan.partitions(), width, plan.store(),
             classes, name + " (validation rows)").dataset;
       }
       return new Result(main.dataset, validation, prep, report, width);
@@ -223,7 +223,7 @@ public final class InputLoader {
    */
   private static Distributed distribute(JavaRDD<PackedBlock> staged, ValidationSplit split, boolean validationSide,
                                         int[] counts, Preprocessing prep, PartitionSizing partitions, int width,
-                                        StorageLevel level, int classes, String description) {
+                                        RowStore level, int classes, String description) {
     long total = 0;
     long[] newStarts = new long[counts.length];
     for (int p = 0; p < counts.length; p++) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.spark.RowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.config.ResumePolicy;
@@ -51,11 +51,11 @@ final class Fitting {
                                    JavaSparkContext sc, RunJobs jobs, Dataset<?> dataset, String featuresCol,
                                    String labelCol) {
     // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
-    ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.data().validationFraction());
+    ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     jobs.describe("packing the DataFrame");
     FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
         params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, DataSets.partitioning(cfg),
-        StorageLevel.fromString(cfg.spark().storageLevel())), null);
+        RowStore.of(cfg.spark().storageLevel())), null);
     try {
       LOG.info("{} {}: fitting on {} (run {}, Spark job group {})", estimator.getClass().getSimpleName(),
           estimator.uid(), input.data().description(), jobs.runId(), jobs.jobGroup());

@@ -29,6 +29,10 @@ final class ParamLimits {
     } else if (accepted instanceof ValueType.Real r) {
       body = "\"kind\": \"double\", \"lo\": " + bound(r.lo()) + ", \"loIncluded\": " + r.loIncluded()
           + ", \"hi\": " + bound(r.hi()) + ", \"hiIncluded\": " + r.hiIncluded();
+    } else if (accepted instanceof ValueType.AutoOrReal a) {
+      ValueType.Real r = a.number();
+      body = "\"kind\": \"autoDouble\", \"lo\": " + bound(r.lo()) + ", \"loIncluded\": " + r.loIncluded()
+          + ", \"hi\": " + bound(r.hi()) + ", \"hiIncluded\": " + r.hiIncluded();
     } else if (accepted instanceof ValueType.OneOf o) {
       body = "\"kind\": \"oneOf\", \"names\": " + strings(o.names());
     } else if (accepted instanceof ValueType.DistinctValues d) {

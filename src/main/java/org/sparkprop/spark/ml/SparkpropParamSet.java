@@ -141,7 +141,8 @@ public final class SparkpropParamSet implements Serializable {
     if (accepted instanceof ValueType.DistinctValues) {
       return new StringArrayParam(owner, name, doc, ParamCheck.of(name, accepted));
     }
-    if (accepted instanceof ValueType.Text || accepted instanceof ValueType.Column || accepted instanceof ValueType.OneOf) {
+    if (accepted instanceof ValueType.Text || accepted instanceof ValueType.Column || accepted instanceof ValueType.OneOf
+        || accepted instanceof ValueType.AutoOrReal) {
       return new Param<String>(owner, name, doc, ParamCheck.of(name, accepted));
     }
     throw new IllegalStateException("a configuration key of type '" + accepted.expected() + "' cannot be the Spark ML param "
@@ -152,6 +153,7 @@ public final class SparkpropParamSet implements Serializable {
   private static Object paramValue(Object value, ValueType accepted) {
     if (accepted instanceof ValueType.WholeList) return ((List<?>) value).stream().mapToInt(x -> (Integer) x).toArray();
     if (accepted instanceof ValueType.DistinctValues) return ((List<?>) value).stream().map(String::valueOf).toArray(String[]::new);
+    if (accepted instanceof ValueType.AutoOrReal && value instanceof Double d) return ValueType.plain(d);
     return value;
   }
 

@@ -165,7 +165,14 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  /** A fraction in [0, 1); {@code setValidationFraction("auto")} restores the default. */
   default S setValidationFraction(double value) {
+    set(validationFraction(), Double.toString(value));
+    return self();
+  }
+
+  /** "auto" (0.1 when training until converged, epochs = 0; else 0) or a fraction in [0, 1) as text. */
+  default S setValidationFraction(String value) {
     set(validationFraction(), value);
     return self();
   }

@@ -150,7 +150,8 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("driverMaxBytes");
   }
 
-  default DoubleParam validationFraction() {
+  /** "auto" or a number, as text (see {@link SparkpropParamSetters#setValidationFraction(double)}). */
+  default Param<String> validationFraction() {
     return sparkpropParamSet().param("validationFraction");
   }
 
@@ -318,8 +319,8 @@ public interface SparkpropParams extends Params {
     return (Long) getOrDefault(driverMaxBytes());
   }
 
-  default double getValidationFraction() {
-    return (Double) getOrDefault(validationFraction());
+  default String getValidationFraction() {
+    return getOrDefault(validationFraction());
   }
 
   default long getMaxRounds() {

@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * </pre>
  *
  * <p>The defaults are the command line's: without {@code setEpochs} a fit trains until converged
- * (10% of the rows held out by {@code validationFraction}; stop when their loss has not improved
+ * (10% of the rows held out by {@code validationFraction = auto}; stop when their loss has not improved
  * by {@code tol} for {@code earlyStoppingPatience} epochs, or after {@code maxIter}; keep the best
  * epoch's weights, {@code restoreBestWeights}); small data runs its rounds in the driver process
  * ({@code execution = auto}, up to {@code driverMaxBytes} of packed rows) with the weights Spark

@@ -42,8 +42,9 @@ class SparkpropParamsTest {
     refused(x -> c.setBeta2(-0.1), "beta2 = -0.1", "in [0, 1)");
     refused(x -> c.setEpsilon(0), "epsilon = 0.0", "> 0");
     refused(x -> c.setLrStepFactor(1.5), "lrStepFactor = 1.5", "in (0, 1]");
-    refused(x -> c.setValidationFraction(1.0), "validationFraction = 1.0", "in [0, 1)");
-    refused(x -> c.setStorageLevel("MEMORY"), "storageLevel = 'MEMORY'", "MEMORY_AND_DISK");
+    refused(x -> c.setValidationFraction(1.0), "validationFraction = '1.0'", "expected auto or a number in [0, 1)");
+    refused(x -> c.setValidationFraction("some"), "validationFraction = 'some'", "expected auto or a number in [0, 1)");
+    refused(x -> c.setStorageLevel("MEMORY_AND_DISK"), "storageLevel = 'MEMORY_AND_DISK'", "auto, memory, disk");
     refused(x -> c.setTreeFanIn(1), "treeFanIn = 1", ">= 2");
     refused(x -> c.setEarlyStoppingMetric("mse"), "earlyStoppingMetric = 'mse'", "one of loss, accuracy");
     refused(x -> c.setCheckpointDir(null), "checkpointDir must not be null");
@@ -54,7 +55,7 @@ class SparkpropParamsTest {
     assertEquals("relu", c.getActivation());
     // Names are case-insensitive, like the command line's.
     assertEquals("LeakY_ReLU", c.setActivation("LeakY_ReLU").getActivation());
-    assertEquals("memory_only", c.setStorageLevel("memory_only").getStorageLevel());
+    assertEquals("DiSk", c.setStorageLevel("DiSk").getStorageLevel());
     // Grids are checked too: Spark validates every value it puts in a ParamMap.
     IllegalArgumentException grid = assertThrows(IllegalArgumentException.class,
         () -> new ParamGridBuilder().addGrid(c.batchSize(), new int[] {32, 0}).build());

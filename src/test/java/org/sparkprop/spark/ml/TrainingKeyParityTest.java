@@ -208,6 +208,11 @@ class TrainingKeyParityTest {
       for (long x : new long[] {-1, 0, 1, 2, 3, 7, 1000}) out.add(w.wide() ? (Object) x : (Object) (int) x);
     } else if (type instanceof ValueType.Real) {
       for (double x : new double[] {-1, -1e-9, 0, 1e-9, 0.5, 0.999, 1, 1.5, 2, 7, 1e6, Double.NaN}) out.add(x);
+    } else if (type instanceof ValueType.AutoOrReal) {
+      for (double x : new double[] {-1, -1e-9, 0, 1e-9, 0.5, 0.999, 1, 1.5, 2, 7, 1e6, Double.NaN}) out.add(Double.toString(x));
+      out.add("auto");
+      out.add("AUTO");
+      out.add("nonsense");
     } else if (type instanceof ValueType.OneOf o) {
       for (String name : o.names()) {
         out.add(name);

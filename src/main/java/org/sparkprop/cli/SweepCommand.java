@@ -1,0 +1,59 @@
+package org.sparkprop.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.sparkprop.app.SweepJob;
+import org.sparkprop.config.SweepGrid;
+import org.sparkprop.train.StopRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+    description = {"Train a grid of configurations in one Spark application and write index.html (a table of the cells",
+        "and, for 2-D data, their decision boundaries laid out as the grid), sweep.json, and cells/cell-NN/ with what",
+        "train writes for each cell. Cells that read the same data share one cached copy; each cell gives the bits a",
+        "train run of its configuration gives. Example:",
+        "  sweep --config conf/spiral.conf --grid model.hidden=4;8;16;4,4 --grid data.playground.extraFeatures=;x1sq,x2sq"
+            + " --output out/sweep",
+        "SIGTERM or SIGINT stops the running cells at their next round boundary and skips the rest."})
+final class SweepCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "Job file (HOCON) every cell starts from; keys and defaults are in conf/reference.conf.")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key for every cell (repeatable), as for train.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--grid", required = true, paramLabel = "KEY=V1;V2;...",
+      description = "One axis of the grid: a key and its values separated by ';' (repeatable; quote it in a shell)."
+          + " A list value is comma-separated (model.hidden=4;8,8) and an empty value is the empty list or string"
+          + " (data.playground.extraFeatures=;x1sq,x2sq). The first axis gives the rows of the picture grid, the others"
+          + " its columns.")
+  List<String> grid = new ArrayList<>();
+
+  @Option(names = "--output", required = true, description = "Output directory (local path or Hadoop URI).")
+  String output;
+
+  @Option(names = "--parallel", defaultValue = "0", paramLabel = "N",
+      description = "Cells trained at the same time; 0 (default) = as many as the cluster has room for: one per"
+          + " driver core for cells whose rounds run on the driver, cores / partitions for those run as Spark jobs.")
+  int parallel;
+
+  @Option(names = "--verbose", description = "Spark's own logging at INFO instead of WARN.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    // Every cell is validated before Spark starts: a typo in one value should not cost a cluster start.
+    SweepGrid cells = SweepGrid.load(config, overrides, grid);
+    if (verbose) Configurator.setRootLevel(Level.INFO);
+    StopRequest stop = new StopRequest();
+    try (StopSignals signals = StopSignals.install(System.err, stop, "stopping the running cells at their next round boundary")) {
+      SweepJob.run(cells, output, parallel, System.out, stop);
+      return signals.exitCode();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package org.sparkprop.data;
+
+/**
+ * Consecutive rows of packed float32 features and targets, wherever they are kept: on the heap
+ * ({@link PackedBlock}) or in a memory-mapped local file ({@link MappedRows}). The training and
+ * evaluation kernels read rows only through {@link #copyRows}, so the same rows give the same bits
+ * from either place. Rows carry consecutive global indices starting at {@link #firstIndex}.
+ */
+public interface RowBlock {
+  long firstIndex();
+
+  int rows();
+
+  int features();
+
+  int targetWidth();
+
+  /** Global index one past the last row. */
+  default long endIndex() {
+    return firstIndex() + rows();
+  }
+
+  /**
+   * Copies rows [local, local + count) of this block: their features into {@code x} from
+   * {@code xAt} on (count x features floats), their targets into {@code y} from {@code yAt} on.
+   */
+  void copyRows(int local, int count, float[] x, int xAt, float[] y, int yAt);
+}

@@ -1,0 +1,115 @@
+package org.sparkprop.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.Partition;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BlockManagerId;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.data.MappedRows;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.RowBlock;
+import org.sparkprop.spark.compat.SparkLine;
+
+/**
+ * Packed partitions kept as files on the executors' local disks (Spark's local directories) and
+ * memory-mapped, for data larger than the executors' storage memory. The first task of a partition
+ * on an executor computes the packed block from its parent (the lineage: reading, parsing, scaling),
+ * writes it once and maps it; every later task there maps nothing new and reads only the rows its
+ * round needs, through the page cache. A task that runs where the file is not (the executor was
+ * lost, or the scheduler placed it elsewhere) rebuilds it from the lineage, so the rows, and the
+ * bits, are the same wherever they are read.
+ *
+ * <p>Each file is announced to the driver by a small marker block under this RDD's block id, which
+ * is how {@link #getPreferredLocations} sends a partition's tasks to the executor holding its file
+ * (the RDD itself is not persisted: Spark would serialise and read whole blocks).
+ */
+final class LocalDiskRows extends RDD<RowBlock> {
+  private static final long serialVersionUID = 1L;
+  private static final scala.reflect.ClassTag<RowBlock> ROWS = scala.reflect.ClassTag$.MODULE$.apply(RowBlock.class);
+  private static final scala.reflect.ClassTag<PackedBlock> PACKED =
+      scala.reflect.ClassTag$.MODULE$.apply(PackedBlock.class);
+  private static final scala.reflect.ClassTag<String> MARKER = scala.reflect.ClassTag$.MODULE$.apply(String.class);
+
+  /** This executor's mapped files, by file name: mapped once, shared by every later task. */
+  private static final Map<String, MappedRows> MAPPED = new ConcurrentHashMap<>();
+
+  private final String application; // names the files apart from other applications' on a shared host
+
+  LocalDiskRows(RDD<PackedBlock> packed) {
+    super(packed, ROWS);
+    this.application = packed.context().applicationId();
+  }
+
+  @Override
+  public scala.collection.Iterator<RowBlock> compute(Partition split, TaskContext context) {
+    String name = fileName(split.index());
+    MappedRows rows = MAPPED.get(name);
+    if (rows == null || !Files.exists(rows.file())) rows = build(split, context, name);
+    return scala.collection.Iterator$.MODULE$.single(rows);
+  }
+
+  /** Packs the partition from the lineage, writes it to a local file, maps it and announces it. */
+  private MappedRows build(Partition split, TaskContext context, String name) {
+    BlockManager blocks = SparkEnv.get().blockManager();
+    Path file = blocks.diskBlockManager().getFile(name).toPath();
+    scala.collection.Iterator<PackedBlock> packed = firstParent(PACKED).iterator(split, context);
+    if (!packed.hasNext()) throw new IllegalStateException("partition " + split.index() + " has no packed block");
+    PackedBlock block = packed.next();
+    if (packed.hasNext()) {
+      throw new IllegalStateException("partition " + split.index() + " has more than one packed block");
+    }
+    try {
+      Path partial = file.resolveSibling(name + ".partial");
+      MappedRows.write(block, partial);
+      Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      MappedRows rows = MappedRows.open(file);
+      MAPPED.put(name, rows);
+      blocks.putSingle(marker(split.index()), file.toString(), StorageLevel.MEMORY_ONLY(), true, MARKER);
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the packed rows of partition " + split.index() + " to " + file
+          + " (Spark's local directory; set spark.local.dir to a disk with room)", e);
+    }
+  }
+
+  private String fileName(int partition) {
+    return "sparkprop-rows-" + application + "-" + id() + "-" + partition + ".spr";
+  }
+
+  private BlockId marker(int partition) {
+    return new RDDBlockId(id(), partition);
+  }
+
+  @Override
+  public Partition[] getPartitions() {
+    return firstParent(PACKED).partitions();
+  }
+
+  /** The executors whose local disks hold the partition's file, as Spark names executor locations. */
+  @Override
+  public scala.collection.immutable.Seq<String> getPreferredLocations(Partition split) {
+    scala.collection.Seq<BlockManagerId> holders =
+        SparkEnv.get().blockManager().master().getLocations(marker(split.index()));
+    List<String> out = new ArrayList<>();
+    for (BlockManagerId id : SparkLine.asJava(holders)) out.add("executor_" + id.host() + "_" + id.executorId());
+    return SparkLine.asScala(out);
+  }
+
+  /** Forgets the partitions' markers everywhere; the files go with the executors' local directories. */
+  void release() {
+    SparkEnv.get().blockManager().master().removeRdd(id(), false);
+  }
+}
