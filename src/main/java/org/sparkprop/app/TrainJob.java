@@ -38,6 +38,7 @@ import org.sparkprop.train.DivergenceException;
 import org.sparkprop.train.EvaluationAccumulator;
 import org.sparkprop.train.RunStatus;
 import org.sparkprop.train.StopRequest;
+import org.sparkprop.train.TargetMetric;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.WeightsDigest;
@@ -72,6 +73,15 @@ public final class TrainJob {
    */
   public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                                StopRequest stop) throws IOException {
+    return run(cfg, outputDir, resume, console, stop, null);
+  }
+
+  /**
+   * As above, and ends training at the first epoch whose evaluation reaches {@code target} (null:
+   * no target); such a run completes normally (model, test evaluation, summary).
+   */
+  public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
+                               StopRequest stop, TargetMetric target) throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
     // Decided before Spark starts: the executors are launched with the kernel pinned.
@@ -90,7 +100,7 @@ public final class TrainJob {
       try {
         console.println("training data: " + partitioning.explain(data.train().rows(),
             data.train().features() + data.train().targetWidth()));
-        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel);
+        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, target);
       } finally {
         data.unpersist();
       }
@@ -105,6 +115,12 @@ public final class TrainJob {
   static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                                   StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
                                   String kernel) throws IOException {
+    return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, null);
+  }
+
+  static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
+                                  StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
+                                  String kernel, TargetMetric target) throws IOException {
     Configuration hadoop = sc.hadoopConfiguration();
     console.println("data: " + data.description());
     NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
@@ -164,6 +180,11 @@ public final class TrainJob {
           .addListener(new BatchSizeAdvisor(progress::message))
           .addListener(metrics)
           .addListener(report);
+      if (target != null) {
+        trainer.addListener(target);
+        console.println("stopping at the first epoch whose " + (data.validation() != null ? "validation" : "test")
+            + " " + target);
+      }
       result = prepared.run().result();
     } catch (RuntimeException e) {
       summary.put("status", (e instanceof DivergenceException ? RunStatus.DIVERGED : RunStatus.FAILED).jsonName());
@@ -178,6 +199,12 @@ public final class TrainJob {
     summary.put("rounds", result.rounds());
     summary.put("stoppedEarly", result.stoppedEarly());
     summary.put("stopReason", result.stopReason().configName());
+    if (target != null) {
+      ObjectNode t = summary.putObject("stopAt");
+      t.put("metric", target.metric());
+      t.put("target", target.target());
+      t.put("reachedAtEpoch", target.reachedAtEpoch());
+    }
     summary.put("stopEpoch", result.epochs());
     summary.put("bestEpoch", result.bestEpoch());
     summary.put("trainLoss", result.trainLoss());

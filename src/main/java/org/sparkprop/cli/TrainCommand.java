@@ -12,9 +12,11 @@ import org.sparkprop.config.TrainConfig;
 import org.sparkprop.app.TrainJob;
 import org.sparkprop.train.RunStatus;
 import org.sparkprop.train.StopRequest;
+import org.sparkprop.train.TargetMetric;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -48,6 +50,11 @@ final class TrainCommand implements Callable<Integer> {
       + " changes are printed and recorded in summary.json, and the run no longer repeats an uninterrupted one bit for bit.")
   boolean resumeWithChanges;
 
+  @Option(names = "--stop-at", paramLabel = "METRIC=VALUE",
+      description = "End training at the first epoch whose evaluation (validation rows, else the test set) reaches"
+          + " this: accuracy=0.85 (at or above), loss=0.3 or mse=0.1 (at or below). The run completes as usual.")
+  String stopAt;
+
   @Option(names = "--verbose", description = "Spark's own logging at INFO instead of WARN.")
   boolean verbose;
 
@@ -56,14 +63,23 @@ final class TrainCommand implements Callable<Integer> {
     // Validate everything before Spark starts: a typo should cost milliseconds, not a cluster start.
     TrainConfig cfg = TrainConfig.load(config, overrides);
     if (verbose) Configurator.setRootLevel(Level.INFO);
+    TargetMetric target = stopAt == null ? null : parseTarget(stopAt);
     ResumePolicy policy = resumeWithChanges ? ResumePolicy.WITH_CHANGES : ResumePolicy.of(resume);
     StopRequest stop = new StopRequest();
     try (StopSignals signals = StopSignals.install(System.err, stop, "stopping at the next round boundary")) {
-      ObjectNode summary = TrainJob.run(cfg, output, policy, System.out, stop);
+      ObjectNode summary = TrainJob.run(cfg, output, policy, System.out, stop, target);
       if (!RunStatus.INTERRUPTED.jsonName().equals(summary.path("status").asText())) return 0;
       System.out.println(ResumeLine.of(summary, cfg.checkpoint().enabled(), launcher(),
           command.commandLine().getParseResult().originalArgs()));
       return signals.exitCode() != 0 ? signals.exitCode() : CANCELLED_EXIT;
+    }
+  }
+
+  private TargetMetric parseTarget(String text) {
+    try {
+      return TargetMetric.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage(), e);
     }
   }
 

@@ -49,11 +49,14 @@ public final class SparkGradientSource implements GradientSource {
   private final int fanIn;
   private final String kernel;
   private long lastBroadcastId = -1;
+  /** Local mode: weights and gradients stay in the JVM ({@link InJvmRounds}) instead of travelling serialised. */
+  private boolean inJvm;
   private final Map<Long, Path> testHolds; // empty outside tests
   private final scala.collection.immutable.List<Object> allPartitions; // 0 .. partitions-1
 
-  private static final scala.reflect.ClassTag<GradientAccumulator> ACCUMULATOR_TAG =
-      scala.reflect.ClassTag$.MODULE$.apply(GradientAccumulator.class);
+  private static final scala.reflect.ClassTag<Object> ANY_TAG = scala.reflect.ClassTag$.MODULE$.AnyRef();
+  /** The handoff id of a round whose weights travel by broadcast and gradients as task results. */
+  static final long NO_HANDOFF = -1;
 
   /** A source whose kernel is the one this JVM loads ({@code math.kernel = auto}). */
   public SparkGradientSource(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, int batchSize, long seed,
@@ -74,8 +77,23 @@ public final class SparkGradientSource implements GradientSource {
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < data.partitions(); i++) ids.add(i);
     this.allPartitions = SparkLine.asScala(ids);
+    this.inJvm = sc.isLocal();
     this.testHolds = TestFaults.holds(sc.getConf());
     TestFaults.failFirstAttemptsIfConfigured(sc.sc());
+  }
+
+  /**
+   * Sends weights and gradients through Spark (broadcast, task results) even in local mode, as on a
+   * cluster: for measuring what the in-JVM handoff saves.
+   */
+  public SparkGradientSource serialisedEvenInLocalMode() {
+    this.inJvm = false;
+    return this;
+  }
+
+  /** Whether rounds hand weights and gradients over inside the JVM (local mode) rather than through Spark. */
+  public boolean inJvm() {
+    return inJvm;
   }
 
   @Override
@@ -87,16 +105,17 @@ public final class SparkGradientSource implements GradientSource {
   public RoundResult computeRound(float[] params, long epoch, long batch) {
     if (!testHolds.isEmpty()) TestFaults.holdBefore(testHolds, epoch * batches.batchesPerEpoch() + batch + 1);
     long t0 = System.nanoTime();
-    Broadcast<float[]> weights = sc.broadcast(params);
-    lastBroadcastId = weights.id();
+    Broadcast<float[]> weights = inJvm ? null : sc.broadcast(params);
+    long handoff = inJvm ? InJvmRounds.open(params, data.partitions()) : NO_HANDOFF;
+    if (weights != null) lastBroadcastId = weights.id();
     long t1 = System.nanoTime();
-    RoundTask task = new RoundTask(spec, weights, batches, epoch, batch, chunkRows, data.targetWidth(), kernel);
+    RoundTask task = new RoundTask(spec, weights, handoff, batches, epoch, batch, chunkRows, data.targetWidth(), kernel);
     GradientAccumulator merged;
     long mergeNanos;
     try {
       if (data.partitions() <= fanIn) {
         GradientAccumulator[] parts = new GradientAccumulator[data.partitions()]; // by partition index
-        sc.sc().runJob(data.roundBlocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts), ACCUMULATOR_TAG);
+        sc.sc().runJob(data.roundBlocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts, handoff), ANY_TAG);
         long m0 = System.nanoTime();
         for (int p = 0; p < parts.length; p++) checkKernel(parts[p], "partition " + p, kernel);
         merged = PartitionRound.inOrder(java.util.Arrays.asList(parts));
@@ -122,7 +141,8 @@ public final class SparkGradientSource implements GradientSource {
       }
     } finally {
       // A new broadcast every round: destroying the old one keeps executor memory flat.
-      weights.destroy();
+      if (weights != null) weights.destroy();
+      if (handoff != NO_HANDOFF) InJvmRounds.close(handoff);
     }
     return new RoundResult(merged, t1 - t0, merged.computeNanos(), mergeNanos);
   }
@@ -164,7 +184,8 @@ public final class SparkGradientSource implements GradientSource {
   static final class RoundTask implements FlatMapFunction<Iterator<RowBlock>, GradientAccumulator> {
     private static final long serialVersionUID = 1L;
     private final NetworkSpec spec;
-    private final Broadcast<float[]> weights;
+    private final Broadcast<float[]> weights; // null when handed over in the JVM
+    private final long handoff;               // InJvmRounds id, or NO_HANDOFF
     private final GlobalBatches batches;
     private final long epoch;
     private final long batch;
@@ -172,11 +193,12 @@ public final class SparkGradientSource implements GradientSource {
     private final int targetWidth;
     private final String kernel;
 
-    RoundTask(NetworkSpec spec, Broadcast<float[]> weights, GlobalBatches batches, long epoch, long batch,
+    RoundTask(NetworkSpec spec, Broadcast<float[]> weights, long handoff, GlobalBatches batches, long epoch, long batch,
               int chunkRows, int targetWidth, String kernel) {
       this.kernel = kernel;
       this.spec = spec;
       this.weights = weights;
+      this.handoff = handoff;
       this.batches = batches;
       this.epoch = epoch;
       this.batch = batch;
@@ -187,7 +209,7 @@ public final class SparkGradientSource implements GradientSource {
     @Override
     public Iterator<GradientAccumulator> call(Iterator<RowBlock> blocks) {
       TestFaults.maybeFail(epoch * batches.batchesPerEpoch() + batch);
-      float[] params = weights.value();
+      float[] params = handoff == NO_HANDOFF ? weights.value() : InJvmRounds.weights(handoff);
       String where = here();
       DenseNetwork network = new DenseNetwork(spec, Kernels.forJob(kernel, where));
       GradientAccumulator acc = PartitionRound.gradient(network, params, blocks, batches.permutation(epoch),
@@ -206,7 +228,7 @@ public final class SparkGradientSource implements GradientSource {
    * so the cleaner returns at once.
    */
   static final class RoundJob extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<RowBlock>,
-      GradientAccumulator> implements java.io.Serializable {
+      Object> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final RoundTask task;
 
@@ -214,23 +236,33 @@ public final class SparkGradientSource implements GradientSource {
       this.task = task;
     }
 
+    /** The partition's gradient, or in local mode the round's handoff id once the gradient is in its slot. */
     @Override
-    public GradientAccumulator apply(TaskContext context, scala.collection.Iterator<RowBlock> blocks) {
-      return task.call(SparkLine.asJava(blocks)).next();
+    public Object apply(TaskContext context, scala.collection.Iterator<RowBlock> blocks) {
+      GradientAccumulator gradient = task.call(SparkLine.asJava(blocks)).next();
+      if (task.handoff == NO_HANDOFF) return gradient;
+      InJvmRounds.deposit(task.handoff, context.partitionId(), gradient);
+      return task.handoff;
     }
   }
 
-  /** Driver-side result handler: files each partition's result under its index. */
-  static final class Collect extends scala.runtime.AbstractFunction2<Object, GradientAccumulator, scala.runtime.BoxedUnit> {
+  /**
+   * Driver-side result handler: files each partition's result under its index (taken from the
+   * round's slot when the task left it in the JVM).
+   */
+  static final class Collect extends scala.runtime.AbstractFunction2<Object, Object, scala.runtime.BoxedUnit> {
     private final GradientAccumulator[] slots;
+    private final long handoff;
 
-    Collect(GradientAccumulator[] slots) {
+    Collect(GradientAccumulator[] slots, long handoff) {
       this.slots = slots;
+      this.handoff = handoff;
     }
 
     @Override
-    public scala.runtime.BoxedUnit apply(Object partition, GradientAccumulator result) {
-      slots[(Integer) partition] = result;
+    public scala.runtime.BoxedUnit apply(Object partition, Object result) {
+      int p = (Integer) partition;
+      slots[p] = result instanceof GradientAccumulator g ? g : InJvmRounds.take(handoff, p);
       return scala.runtime.BoxedUnit.UNIT;
     }
   }

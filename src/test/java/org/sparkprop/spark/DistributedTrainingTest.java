@@ -137,10 +137,29 @@ class DistributedTrainingTest {
   }
 
   @Test
+  void handingRoundsOverInTheJvmGivesTheBitsOfBroadcastsAndTaskResults() {
+    // Local mode passes weights and gradients by reference instead of serialising them: the
+    // arrays carry the same floats, so a whole run must give the same bits, and leave no round open.
+    PackedDataset data = PackedDataset.generate(sc, DATA, 3, StorageLevel.MEMORY_ONLY());
+    try {
+      SparkGradientSource inJvm = new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 8);
+      SparkGradientSource serialised = new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 8)
+          .serialisedEvenInLocalMode();
+      assertTrue(inJvm.inJvm());
+      assertTrue(!serialised.inJvm());
+      assertArrayEquals(run(serialised).params(), run(inJvm).params());
+      assertEquals(0, InJvmRounds.openRounds());
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  @Test
   void everyRoundsWeightBroadcastIsDestroyed() throws Exception {
     PackedDataset data = PackedDataset.generate(sc, DATA, 2, StorageLevel.MEMORY_ONLY());
     try {
-      SparkGradientSource source = new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 8);
+      SparkGradientSource source = new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 8)
+          .serialisedEvenInLocalMode();
       float[] params = Initializer.GLOROT.initialise(SPEC, SEED);
       source.computeRound(params, 0, 0);
       long first = source.lastBroadcastId();

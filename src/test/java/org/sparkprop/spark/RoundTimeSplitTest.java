@@ -66,7 +66,8 @@ class RoundTimeSplitTest {
    * the source for the round's gradient to the moment it tells the listeners the round is done.
    */
   private static Rounds run(NetworkSpec spec, int batchSize, int rounds) {
-    SparkGradientSource spark = new SparkGradientSource(sc, data, spec, batchSize, 7, 1024, 8);
+    // Weights and gradients through Spark as on a cluster: local mode would hand them over in the JVM.
+    SparkGradientSource spark = new SparkGradientSource(sc, data, spec, batchSize, 7, 1024, 8).serialisedEvenInLocalMode();
     long[] askedAt = new long[1];
     GradientSource timed = new GradientSource() {
       @Override

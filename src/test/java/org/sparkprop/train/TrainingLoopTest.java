@@ -182,6 +182,41 @@ class TrainingLoopTest {
   }
 
   @Test
+  void aTargetMetricStopsAtTheFirstEpochThatReachesIt() {
+    TrainingOptions options = new TrainingOptions(10, 0, TestOptimizers.usual(OptimizerKind.SGD), 0.01,
+        ScheduleSettings.constant(), 0, 0, TrainingOptions.Convergence.DEFAULTS);
+    Evaluator validation = LocalGradientSource.evaluator(new DenseNetwork(SPEC, Kernels.gemm()), DATA, 0, 1024);
+    // The mse of every epoch of the whole run, recorded apart from the listener under test.
+    List<Double> mse = new ArrayList<>();
+    TrainingLoop whole = trainer(options, validation, null).addListener(new TrainingListener() {
+      @Override public void onEpoch(EpochEvent event) { mse.add(event.validation().get("mse")); }
+    });
+    whole.run(start(whole));
+    double target = mse.get(4);
+    int expected = 0; // 1-based: the first epoch at or below the target (at the latest the fifth)
+    while (mse.get(expected) > target) expected++;
+    expected++;
+
+    TargetMetric stopAt = TargetMetric.parse("mse=" + target);
+    TrainingLoop t = trainer(options, validation, null).addListener(stopAt);
+    TrainingResult result = t.run(start(t));
+    assertEquals(StopReason.LISTENER, result.stopReason());
+    assertEquals(expected, result.epochs());
+    assertEquals(expected, stopAt.reachedAtEpoch());
+  }
+
+  @Test
+  void aTargetMetricNamesWhatItExpects() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> TargetMetric.parse("f1=0.9"));
+    assertTrue(e.getMessage().contains("accuracy, loss, mse"), e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> TargetMetric.parse("accuracy=high"));
+    assertTrue(e.getMessage().contains("'high' is not a number"), e.getMessage());
+    assertEquals("accuracy >= 0.85", TargetMetric.parse("Accuracy = 0.85").toString());
+  }
+
+  @Test
   void roundLimitAndCheckpointCadenceAreHonoured() {
     List<Long> savedRounds = new ArrayList<>();
     CheckpointSink sink = new CheckpointSink() {

@@ -60,11 +60,14 @@ public final class SynBench {
       TaskCpu cpu = new TaskCpu();
       TaskCpu.drain(sc.sc());
       sc.sc().addSparkListener(cpu);
+      JobAnatomy anatomy = new JobAnatomy();
+      sc.sc().addSparkListener(anatomy);
       long driverCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       TrainingResult r = trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
       long driverCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - driverCpu0;
       TaskCpu.drain(sc.sc());
       sc.sc().removeSparkListener(cpu);
+      sc.sc().removeSparkListener(anatomy);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("batch", batch);
       m.put("rounds", r.rounds());
@@ -76,7 +79,11 @@ public final class SynBench {
       m.put("rowsPerTaskCpuSecond", Math.round(r.rowsProcessed() / cpu.totalCpuSeconds()));
       m.put("driverLoopThreadCpuSeconds", Bench.round(driverCpu / 1e9, 2));
       m.put("splitMeanMs", roundValues(r.meanSplitMs()));
+      m.put("splitMedianMs", rec.splitMedianMs());
+      m.put("fixedShareOfMedianRound", Bench.round(1 - rec.compute.median() / rec.total.median(), 3));
+      m.put("jobAnatomy", anatomy.medians());
       m.put("trainLoss", Bench.round(r.trainLoss(), 4));
+      if (source.inJvm()) m.put("handoff", handoffVsSerialised(sc, data, spec, batch, fanIn, init));
       runs.add(m);
     }
     Map<String, Object> m = new LinkedHashMap<>();
@@ -87,6 +94,38 @@ public final class SynBench {
     m.put("generateSeconds", Bench.round(data.generateSeconds(), 2));
     m.put("runs", runs);
     m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});
+    return m;
+  }
+
+  /**
+   * Local mode's in-JVM handoff of weights and gradients against the same rounds sent through
+   * Spark (broadcast, serialised task results), in alternating blocks so both see the same load:
+   * median round and split of each, and their ratio.
+   */
+  static Map<String, Object> handoffVsSerialised(JavaSparkContext sc, Data data, NetworkSpec spec, int batch, int fanIn,
+                                                 float[] init) {
+    RoundRecorder inJvm = new RoundRecorder();
+    RoundRecorder serialised = new RoundRecorder();
+    int blocks = 6;
+    int blockRounds = 10;
+    for (int b = 0; b < blocks; b++) {
+      for (boolean viaSpark : new boolean[] {b % 2 == 0, b % 2 != 0}) {
+        SparkGradientSource s = new SparkGradientSource(sc, data.packed(), spec, batch, 11, TrainingRecipe.CHUNK_ROWS, fanIn);
+        if (viaSpark) s.serialisedEvenInLocalMode();
+        TrainingLoop loop = new TrainingLoop(s, BenchSpark.sgd(blockRounds), null, null)
+            .addListener(viaSpark ? serialised : inJvm);
+        loop.run(TrainingState.initial(init, loop.newOptimizer(init.length).snapshot()));
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("roundsEach", blocks * blockRounds);
+    m.put("inJvmRoundMedianMs", Bench.round(inJvm.total.medianMs(), 2));
+    m.put("serialisedRoundMedianMs", Bench.round(serialised.total.medianMs(), 2));
+    m.put("inJvmToSerialised", Bench.round(inJvm.total.median() / serialised.total.median(), 3));
+    m.put("inJvmSplitMedianMs", inJvm.splitMedianMs());
+    m.put("serialisedSplitMedianMs", serialised.splitMedianMs());
+    m.put("inJvmFixedShare", Bench.round(1 - inJvm.compute.median() / inJvm.total.median(), 3));
+    m.put("serialisedFixedShare", Bench.round(1 - serialised.compute.median() / serialised.total.median(), 3));
     return m;
   }
 
