@@ -109,9 +109,9 @@ class ConfigValidatorTest {
     String p = only(fails("model.activation=rellu"));
     assertTrue(p.startsWith("model.activation = 'rellu': expected one of identity, sigmoid, tanh, relu, "
         + "leaky_relu, step; did you mean 'relu'?"), p);
-    p = only(fails("spark.storageLevel=MEMORY_AND_DSK"));
-    assertTrue(p.contains("expected one of NONE, DISK_ONLY,"), p);
-    assertTrue(p.contains("did you mean 'MEMORY_AND_DISK'?"), p);
+    p = only(fails("spark.storageLevel=dsik"));
+    assertTrue(p.contains("expected one of auto, memory, disk"), p);
+    assertTrue(p.contains("did you mean 'disk'?"), p);
     p = only(fails("data.scaling=divide_by_255"));
     assertTrue(p.contains("expected one of auto, standard, minmax, none"), "internal-only value refused: " + p);
   }
