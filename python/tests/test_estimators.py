@@ -46,7 +46,7 @@ def test_validation_metrics_per_epoch_when_a_fraction_is_held_out(iris):
 def test_same_seed_same_weights_and_thresholds_reweigh_the_classes(iris, classifier_model):
     _, train, test = iris
     again = SparkpropClassifier(hiddenLayers=[8], activation="tanh", optimizer="adam", learningRate=0.05,
-                                batchSize=16, epochs=30, seed=7).fit(train)
+                                batchSize=16, epochs=30, validationFraction=0.1, seed=7).fit(train)
     assert again.summary.weightsSha256 == classifier_model.summary.weightsSha256
     # A tiny threshold for class 2 makes it win wherever its probability is not negligible.
     out = classifier_model.copy({classifier_model.thresholds: [1.0, 1.0, 1e-9]}).transform(test).collect()
