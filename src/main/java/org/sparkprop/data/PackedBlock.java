@@ -31,12 +31,6 @@ public final class PackedBlock implements RowBlock, Serializable {
     this.y = y;
   }
 
-  /** Global index one past the last row of this block. */
-  @Override
-  public long endIndex() {
-    return firstIndex + rows;
-  }
-
   @Override
   public long firstIndex() {
     return firstIndex;

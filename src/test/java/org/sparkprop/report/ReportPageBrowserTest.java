@@ -41,11 +41,7 @@ class ReportPageBrowserTest {
     ReportFixture.Run run = ReportFixture.spiral(report, 2);
     String page = Files.readString(report.resolve("index.html"));
     int expected = TrainingReportTest.imagesOf(page).size();
-    // Every file written is on the page but index.html itself and the thumbnail kept for pages that set
-    // runs side by side (the sweep's).
-    long pictures = run.files().stream()
-        .filter(f -> !f.equals("index.html") && !f.equals(TrainingReport.THUMBNAIL)).count();
-    assertEquals(pictures, expected);
+    assertEquals(TrainingReportTest.picturesOnThePage(run.files()).size(), expected);
     Path checked = report.resolve("index-check.html");
     Files.writeString(checked, page.replace("</body>", CHECK_SCRIPT + "</body>"));
 

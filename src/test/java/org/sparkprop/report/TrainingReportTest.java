@@ -64,10 +64,7 @@ class TrainingReportTest {
 
     String html = Files.readString(tmp.resolve("index.html"));
     Set<String> shown = new HashSet<>(imagesOf(html));
-    Set<String> pictures = new HashSet<>(run.files());
-    pictures.remove("index.html");
-    pictures.remove(TrainingReport.THUMBNAIL); // for pages that set runs side by side (the sweep's), not this one
-    assertEquals(pictures, shown, "the page shows every picture written, and nothing else");
+    assertEquals(picturesOnThePage(run.files()), shown, "the page shows every picture written, and nothing else");
     assertTrue(html.contains(run.summary().path("weightsSha256").asText()), "the summary table holds the summary");
     assertTrue(html.contains("data.playground.name"), "the configuration is on the page");
     assertEquals(3, run.report().epochs().size());
@@ -150,6 +147,17 @@ class TrainingReportTest {
     assertEquals(2.5, t.meanMs(0, 0), 1e-12);  // mean of 1, 2, 3, 4 ms
     assertEquals(9.5, t.meanMs(0, 2), 1e-12);  // mean of 9, 10 ms
     assertEquals(2.0, t.meanMs(4, 1), 1e-12);
+  }
+
+  /**
+   * The files a report writes that its own page shows: all but the page itself and the thumbnail
+   * kept for pages that set runs side by side (the sweep's).
+   */
+  static Set<String> picturesOnThePage(List<String> written) {
+    Set<String> pictures = new HashSet<>(written);
+    pictures.remove("index.html");
+    pictures.remove(TrainingReport.THUMBNAIL);
+    return pictures;
   }
 
   static List<String> imagesOf(String html) {
