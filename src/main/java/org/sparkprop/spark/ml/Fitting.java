@@ -4,10 +4,14 @@ import org.sparkprop.config.TrainingRecipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.sparkprop.spark.RowStore;
@@ -53,9 +57,14 @@ final class Fitting {
     // Rows held out by their index in the DataFrame's order, as the train command holds out a file's.
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     jobs.describe("packing the DataFrame");
-    FrameData input = FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
-        params.task() == Task.CLASSIFICATION, cfg.scalesTarget(), split, DataSets.partitioning(cfg),
-        RowStore.of(cfg.spark().storageLevel())), null);
+    boolean classifier = params.task() == Task.CLASSIFICATION;
+    SharedPacking shared = SHARED.get();
+    List<Object> packingKey = List.of(featuresCol, labelCol, classifier, cfg.scalesTarget(), cfg.train().seed(),
+        cfg.validationFraction(), DataSets.partitioning(cfg), cfg.spark().storageLevel());
+    Supplier<FrameData> pack = () -> FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
+        classifier, cfg.scalesTarget(), split, DataSets.partitioning(cfg), RowStore.of(cfg.spark().storageLevel())),
+        null);
+    FrameData input = shared == null ? pack.get() : shared.packed.computeIfAbsent(packingKey, k -> pack.get());
     try {
       LOG.info("{} {}: fitting on {} (run {}, Spark job group {})", estimator.getClass().getSimpleName(),
           estimator.uid(), input.data().description(), jobs.runId(), jobs.jobGroup());
@@ -87,8 +96,40 @@ final class Fitting {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
     } finally {
-      input.unpersist();
+      if (shared == null) input.unpersist();
     }
+  }
+
+  /**
+   * The fits of {@code each} (one per param map, in order, each a plain {@code fit} of the
+   * estimator's copy) with the DataFrame read, packed and cached once for every distinct way of
+   * packing it (columns, task, target scaling, validation split, partitions, storage level), not once
+   * per fit: Spark ML's {@code fit(dataset, paramMaps)}, for a grid of settings on the same data. The
+   * packed rows are the same as each fit would pack for itself, so every model has the weights its
+   * own {@code fit} would give. The packed data is dropped when the last fit ends.
+   */
+  static <M> List<M> fitEach(List<ParamMap> paramMaps, Function<ParamMap, M> each) {
+    if (SHARED.get() != null) throw new IllegalStateException("fit(dataset, paramMaps) inside another one");
+    SharedPacking shared = new SharedPacking();
+    SHARED.set(shared);
+    try {
+      List<M> models = new ArrayList<>(paramMaps.size());
+      for (ParamMap m : paramMaps) models.add(each.apply(m));
+      return models;
+    } finally {
+      SHARED.remove();
+      shared.packed.values().forEach(FrameData::unpersist);
+    }
+  }
+
+  /**
+   * The packed DataFrames of one {@link #fitEach} call, by how they were packed; set for the thread
+   * that makes the fits, for as long as they last.
+   */
+  private static final ThreadLocal<SharedPacking> SHARED = new ThreadLocal<>();
+
+  private static final class SharedPacking {
+    final Map<List<Object>, FrameData> packed = new HashMap<>();
   }
 
   /**

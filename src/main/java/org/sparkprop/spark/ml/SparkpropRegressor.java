@@ -1,7 +1,5 @@
 package org.sparkprop.spark.ml;
 
-import org.apache.spark.ml.regression.Regressor;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -37,7 +35,7 @@ import org.apache.spark.sql.types.StructType;
  * bit-identical weights to the command line and to itself, whatever the number of executors.
  */
 public final class SparkpropRegressor
-    extends Regressor<Vector, SparkpropRegressor, SparkpropRegressionModel>
+    extends FitEachRegressor
     implements SparkpropParamSetters<SparkpropRegressor>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
@@ -84,6 +82,16 @@ public final class SparkpropRegressor
   @Override
   public SparkpropRegressionModel train(Dataset<?> dataset) {
     return new SparkpropRegressionModel(uid(), Fitting.fit(this, dataset, getFeaturesCol(), getLabelCol()));
+  }
+
+  /**
+   * A grid of settings on the same data, as {@code ParamGridBuilder} makes it: the DataFrame is read,
+   * packed and cached once (not once per setting) and each setting trains on it, with the weights
+   * its own {@code fit(dataset, paramMap)} would give.
+   */
+  @Override
+  java.util.List<SparkpropRegressionModel> fitEach(Dataset<?> dataset, java.util.List<ParamMap> paramMaps) {
+    return Fitting.fitEach(paramMaps, m -> fit(dataset, m));
   }
 
   public static MLReader<SparkpropRegressor> read() {

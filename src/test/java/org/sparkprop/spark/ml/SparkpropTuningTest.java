@@ -107,4 +107,69 @@ class SparkpropTuningTest {
     double r2 = new RegressionEvaluator().setMetricName("r2").evaluate(fitted.transform(data));
     assertTrue(r2 > 0.9, "r2 " + r2);
   }
+
+  /**
+   * Spark ML's fit(dataset, paramMaps) over a grid of four settings, two of which hold out a
+   * validation set (so the rows are packed two ways): each model has the weights of its own
+   * fit(dataset, paramMap), and the DataFrame is packed once per way, not once per setting.
+   */
+  @Test
+  void fitOverAGridPacksTheDataOncePerWayOfPackingWithEachSettingsOwnWeights() {
+    Dataset<Row> data = MlTestData.vectors(spark, "plane", 400, 0.0, 22).cache();
+    SparkpropRegressor regressor = new SparkpropRegressor().setHiddenLayers(8).setActivation("tanh").setBatchSize(40)
+        .setEpochs(3).setSeed(4).setPartitions(2).setExecution("spark");
+    ParamMap[] grid = new ParamGridBuilder().addGrid(regressor.learningRate(), new double[] {0.003, 0.03})
+        .addGrid(regressor.validationFraction(), SparkLine.asScala(List.of("0", "0.2"))).build();
+    assertEquals(4, grid.length);
+    PackingJobs packing = new PackingJobs();
+    spark.sparkContext().addSparkListener(packing);
+    try {
+      int[] alone = new int[grid.length];
+      float[][] weights = new float[grid.length][];
+      for (int i = 0; i < grid.length; i++) {
+        int before = packing.count();
+        weights[i] = regressor.fit(data, grid[i]).weights();
+        alone[i] = packing.count() - before;
+      }
+      int before = packing.count();
+      List<SparkpropRegressionModel> together = SparkLine.asJava(regressor.fit(data, SparkLine.asScala(List.of(grid))));
+      int shared = packing.count() - before;
+
+      assertEquals(grid.length, together.size());
+      java.util.Map<String, Integer> firstOfEachWay = new java.util.HashMap<>();
+      for (int i = 0; i < grid.length; i++) {
+        SparkpropRegressionModel m = together.get(i);
+        assertEquals((Double) grid[i].apply(regressor.learningRate()), m.getLearningRate());
+        assertEquals(grid[i].apply(regressor.validationFraction()), m.getValidationFraction());
+        assertArrayEquals(weights[i], m.weights(), "setting " + i + ": " + grid[i]);
+        firstOfEachWay.putIfAbsent(m.getValidationFraction(), alone[i]);
+      }
+      assertEquals(2, firstOfEachWay.size());
+      assertTrue(alone[0] > 0, "a fit packs its DataFrame in Spark jobs");
+      assertEquals(firstOfEachWay.values().stream().mapToInt(Integer::intValue).sum(), shared,
+          "packing jobs of the grid's fit, against " + Arrays.toString(alone) + " for each setting alone");
+    } finally {
+      spark.sparkContext().removeSparkListener(packing);
+    }
+  }
+
+  /** Counts the Spark jobs a fit runs to pack its DataFrame (by their description). */
+  private static final class PackingJobs extends org.apache.spark.scheduler.SparkListener {
+    private final java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+      String description = start.properties().getProperty("spark.job.description");
+      if (description != null && description.endsWith("packing the DataFrame")) jobs.incrementAndGet();
+    }
+
+    int count() {
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("Spark's listener bus did not drain", e);
+      }
+      return jobs.get();
+    }
+  }
 }
