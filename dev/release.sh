@@ -53,9 +53,16 @@ for line_dir in "$work/src/target" "$work/src/target/spark-3.5"; do
 done
 cp "$work/src/LICENSE" "$work/src/NOTICE" "$work/src/CHANGELOG.md" "$out/"
 
-if [[ -f "$work/src/python/pyproject.toml" || -f "$work/src/python/setup.py" ]]; then
-  echo "release.sh: building the Python wheel"
-  python3 -m pip wheel --quiet --no-deps --wheel-dir "$out" "$work/src/python"
+# The wheel is built by `mvn package` (python/build.sh wheel) with the Spark 4.2 line's cluster jar
+# inside, so that `pip install` alone gives PySpark users the JVM side; a wheel built from
+# python/ by pip would lack the jar.
+if [[ -d "$work/src/python" ]]; then
+  wheels=("$work/src/target/python"/sparkprop-*.whl)
+  if [[ -e "${wheels[0]}" ]]; then
+    cp "${wheels[@]}" "$out/"
+  else
+    echo "release.sh: WARNING: the build made no Python wheel (it needs python3 >= 3.11 with venv); releasing without it" >&2
+  fi
 fi
 
 (cd "$out" && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | sort | xargs sha256sum > SHA256SUMS)

@@ -60,6 +60,7 @@ CATALOG_JSON = r"""
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
@@ -113,6 +114,7 @@ CATALOG_JSON = r"""
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
@@ -164,6 +166,7 @@ CATALOG_JSON = r"""
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
@@ -214,6 +217,7 @@ CATALOG_JSON = r"""
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
+      {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
@@ -438,6 +442,12 @@ class _SparkpropClassifierParams(Params):
         "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.",
         typeConverter=checked('resumeFromCheckpoint', _limits('SparkpropClassifier', 'resumeFromCheckpoint')),
     )
+    resumeWithChanges: "Param[bool]" = Param(
+        Params._dummy(),
+        'resumeWithChanges',
+        "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.",
+        typeConverter=checked('resumeWithChanges', _limits('SparkpropClassifier', 'resumeWithChanges')),
+    )
     scaleTarget: "Param[bool]" = Param(
         Params._dummy(),
         'scaleTarget',
@@ -529,6 +539,7 @@ class _SparkpropClassifierParams(Params):
             partitions=0,
             restoreBestWeights=True,
             resumeFromCheckpoint=False,
+            resumeWithChanges=False,
             scaleTarget=True,
             seed=42,
             storageLevel='auto',
@@ -737,6 +748,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of resumeFromCheckpoint or its default value.
         """
         return self.getOrDefault(self.resumeFromCheckpoint)
+
+    def getResumeWithChanges(self) -> bool:
+        """
+        Gets the value of resumeWithChanges or its default value.
+        """
+        return self.getOrDefault(self.resumeWithChanges)
 
     def getScaleTarget(self) -> bool:
         """
@@ -996,6 +1013,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(resumeFromCheckpoint=value)  # type: ignore[attr-defined]
 
+    def setResumeWithChanges(self: _S, value: bool) -> _S:
+        """
+        Sets the value of :py:attr:`resumeWithChanges`.
+        """
+        return self._set(resumeWithChanges=value)  # type: ignore[attr-defined]
+
     def setScaleTarget(self: _S, value: bool) -> _S:
         """
         Sets the value of :py:attr:`scaleTarget`.
@@ -1099,6 +1122,7 @@ class _SparkpropClassifierKeywords:
         rawPredictionCol: str = 'rawPrediction',
         restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'auto',
@@ -1159,6 +1183,7 @@ class _SparkpropClassifierKeywords:
         rawPredictionCol: str = 'rawPrediction',
         restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'auto',
@@ -1379,6 +1404,12 @@ class _SparkpropRegressorParams(Params):
         "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.",
         typeConverter=checked('resumeFromCheckpoint', _limits('SparkpropRegressor', 'resumeFromCheckpoint')),
     )
+    resumeWithChanges: "Param[bool]" = Param(
+        Params._dummy(),
+        'resumeWithChanges',
+        "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.",
+        typeConverter=checked('resumeWithChanges', _limits('SparkpropRegressor', 'resumeWithChanges')),
+    )
     scaleTarget: "Param[bool]" = Param(
         Params._dummy(),
         'scaleTarget',
@@ -1470,6 +1501,7 @@ class _SparkpropRegressorParams(Params):
             partitions=0,
             restoreBestWeights=True,
             resumeFromCheckpoint=False,
+            resumeWithChanges=False,
             scaleTarget=True,
             seed=42,
             storageLevel='auto',
@@ -1678,6 +1710,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of resumeFromCheckpoint or its default value.
         """
         return self.getOrDefault(self.resumeFromCheckpoint)
+
+    def getResumeWithChanges(self) -> bool:
+        """
+        Gets the value of resumeWithChanges or its default value.
+        """
+        return self.getOrDefault(self.resumeWithChanges)
 
     def getScaleTarget(self) -> bool:
         """
@@ -1937,6 +1975,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(resumeFromCheckpoint=value)  # type: ignore[attr-defined]
 
+    def setResumeWithChanges(self: _S, value: bool) -> _S:
+        """
+        Sets the value of :py:attr:`resumeWithChanges`.
+        """
+        return self._set(resumeWithChanges=value)  # type: ignore[attr-defined]
+
     def setScaleTarget(self: _S, value: bool) -> _S:
         """
         Sets the value of :py:attr:`scaleTarget`.
@@ -2038,6 +2082,7 @@ class _SparkpropRegressorKeywords:
         predictionCol: str = 'prediction',
         restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'auto',
@@ -2095,6 +2140,7 @@ class _SparkpropRegressorKeywords:
         predictionCol: str = 'prediction',
         restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
+        resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
         storageLevel: str = 'auto',

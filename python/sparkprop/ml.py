@@ -123,7 +123,10 @@ class TrainingSummary:
     ``listener``), ``bestEpoch`` which epoch's weights were restored (0 if none), ``execution`` where the
     rounds ran (on the driver or as Spark jobs) and why. The metrics are ``loss``, then ``accuracy`` for classification, or ``mse``, ``mae`` and ``r2``
     for regression. ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean
-    bit-identical weights (the command line's summary.json reports the same digest).
+    bit-identical weights (the command line's summary.json reports the same digest). ``kernel`` is the
+    GEMM kernel every task computed with. ``resumeChanges`` lists the differences from the checkpoint's
+    recipe that ``resumeWithChanges`` accepted (``key``, ``checkpoint`` and ``run`` values); with any,
+    ``bitIdenticalToUninterrupted`` is false.
     """
 
     network: str
@@ -145,6 +148,9 @@ class TrainingSummary:
     loopSeconds: float = 0.0
     meanRoundMs: Dict[str, float] = field(default_factory=dict)
     weightsSha256: str = ""
+    kernel: str = ""
+    resumeChanges: List[Dict[str, str]] = field(default_factory=list)
+    bitIdenticalToUninterrupted: bool = True
 
     @staticmethod
     def _from_java(j: Any) -> "TrainingSummary":
@@ -171,6 +177,12 @@ class TrainingSummary:
             loopSeconds=float(j.loopSeconds()),
             meanRoundMs=metrics(j.meanRoundMs()),
             weightsSha256=str(j.weightsSha256()),
+            kernel=str(j.kernel()),
+            resumeChanges=[
+                {"key": str(c.key()), "checkpoint": str(c.checkpoint()), "run": str(c.run())}
+                for c in j.resumeChanges()
+            ],
+            bitIdenticalToUninterrupted=bool(j.bitIdenticalToUninterrupted()),
         )
 
 

@@ -43,6 +43,23 @@ def test_validation_metrics_per_epoch_when_a_fraction_is_held_out(iris):
     assert s.validationRows > 0 and s.trainingRows + s.validationRows == train.count()
 
 
+def test_resume_with_changes_is_an_explicit_param_and_the_summary_lists_the_changes(iris, tmp_path):
+    _, train, _ = iris
+    stopped = SparkpropClassifier(hiddenLayers=[4], epochs=2, batchSize=16, validationFraction=0.0, seed=3,
+                                  learningRate=0.02, checkpointDir=str(tmp_path), checkpointEveryRounds=2,
+                                  maxRounds=4)
+    first = stopped.fit(train).summary
+    assert first.resumeChanges == [] and first.bitIdenticalToUninterrupted
+    changed = stopped.copy({stopped.maxRounds: 0, stopped.learningRate: 0.05})
+    with pytest.raises(Exception, match="train.learningRate"):
+        changed.copy({changed.resumeFromCheckpoint: True}).fit(train)
+    s = changed.copy({changed.resumeWithChanges: True}).fit(train).summary
+    assert s.resumed and not s.bitIdenticalToUninterrupted
+    assert [c["key"] for c in s.resumeChanges] == ["train.learningRate"]
+    assert float(s.resumeChanges[0]["checkpoint"]) == 0.02 and float(s.resumeChanges[0]["run"]) == 0.05
+    assert s.kernel == first.kernel != ""
+
+
 def test_same_seed_same_weights_and_thresholds_reweigh_the_classes(iris, classifier_model):
     _, train, test = iris
     again = SparkpropClassifier(hiddenLayers=[8], activation="tanh", optimizer="adam", learningRate=0.05,

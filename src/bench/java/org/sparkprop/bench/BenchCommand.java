@@ -39,10 +39,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run benchmark workloads and print one JSON line each.",
-        "Workloads: kernel, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them).",
+        "Workloads: kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them).",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
-  private static final List<String> ALL = List.of("kernel", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
+  private static final List<String> ALL = List.of("kernel", "kernels", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
       "small", "disk");
   private static final int[] SYN_NET = {256, 512, 256, 10};
   private static final int[] NET_265K = {256, 512, 256, 10};
@@ -53,7 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
     System.exit(new CommandLine(new BenchCommand()).execute(args));
   }
 
-  @Parameters(paramLabel = "WORKLOAD", arity = "1..*", description = "kernel, round, syn, memory, mllib, scale, fmnist, cluster, small, disk or all")
+  @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
+      description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk or all")
   List<String> workloads;
 
   @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
@@ -114,6 +115,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--kernel-seconds", description = "Measuring time per kernel shape (default: ${DEFAULT-VALUE}).")
   double kernelSeconds = 6;
+
+  @Option(names = "--kernels-seconds", description = "kernels: measuring time per kernel, shape and pass (default 2; --quick 0.3).")
+  Double kernelsSeconds;
+
+  @Option(names = "--kernels-passes", description = "kernels: alternating passes over the kernels (default 3; --quick 1).")
+  Integer kernelsPasses;
 
   @Option(names = "--fmnist-dir", description = "Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
   Path fmnistDir = Path.of("/usr/share/datasets/fashion-mnist");
@@ -176,6 +183,10 @@ public final class BenchCommand implements Callable<Integer> {
         switch (name) {
           case "kernel":
             r = kernel();
+            break;
+          case "kernels":
+            r = KernelChoiceBench.run(List.of("784,256,128,10:256", "256,512,256,10:1024", "256,512,256,10:4096"),
+                kernelsSeconds != null ? kernelsSeconds : quick ? 0.3 : 2, kernelsPasses != null ? kernelsPasses : quick ? 1 : 3);
             break;
           case "round":
             r = round();

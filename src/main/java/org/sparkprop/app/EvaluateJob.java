@@ -84,7 +84,7 @@ public final class EvaluateJob {
         model.spec().inputs(), model.preprocessing().labels(), "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
         model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions), RowStore.AUTO,
-        InputLoader.CONFIG_BAD_ROW_ADVICE);
+        InputLoader.OPTION_BAD_ROW_ADVICE);
     InputLoader.Result data = InputLoader.load(input, plan, console);
     EvaluationAccumulator stats;
     try {

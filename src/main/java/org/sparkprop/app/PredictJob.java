@@ -92,7 +92,7 @@ public final class PredictJob {
         null, "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
         model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions),
-        RowStore.memory(StorageLevel.NONE()), InputLoader.CONFIG_BAD_ROW_ADVICE);
+        RowStore.memory(StorageLevel.NONE()), InputLoader.OPTION_BAD_ROW_ADVICE);
     InputLoader.Scanned scanned = InputLoader.scan(input, plan, console);
 
     NetworkSpec spec = model.spec();

@@ -75,8 +75,8 @@ public final class JobRecipe {
     return entries;
   }
 
-  /** One key whose value differs between a checkpoint and this run. */
-  public record Change(String key, String checkpoint, String run) {
+  /** One key whose value differs between a checkpoint and this run (kept in a Spark ML model's summary). */
+  public record Change(String key, String checkpoint, String run) implements java.io.Serializable {
     @Override
     public String toString() {
       return key + ": checkpoint " + checkpoint + ", this run " + run;

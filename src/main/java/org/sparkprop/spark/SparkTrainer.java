@@ -53,10 +53,11 @@ public final class SparkTrainer {
   /**
    * A loop ready to run: the trainer (add listeners before {@link #run}), where it starts, the
    * checkpoint it resumes from (empty when it starts afresh) and the recipe changes accepted to
-   * resume from it (empty unless {@link ResumePolicy#WITH_CHANGES} allowed some).
+   * resume from it (empty unless {@link ResumePolicy#WITH_CHANGES} allowed some), and the job's GEMM
+   * kernel ({@link #kernel}).
    */
   public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom,
-                         List<JobRecipe.Change> changes, Execution execution, Evaluators evaluators) {
+                         List<JobRecipe.Change> changes, Execution execution, Evaluators evaluators, String kernel) {
     public Outcome run() {
       TrainingResult result = trainer.run(start);
       String written = trainer.lastCheckpoint();
@@ -172,7 +173,7 @@ public final class SparkTrainer {
       start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
     }
     LOG.info("rounds run on the {}", execution.describe());
-    return new Prepared(spec, trainer, start, resumedFrom, changes, execution, evaluators);
+    return new Prepared(spec, trainer, start, resumedFrom, changes, execution, evaluators, kernel);
   }
 
   /**

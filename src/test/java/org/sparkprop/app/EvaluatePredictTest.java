@@ -198,4 +198,27 @@ class EvaluatePredictTest {
     assertEquals(Long.parseLong(rows.group(1)) + 1, Long.parseLong(rows.group(2)), e.getMessage());
     assertTrue(e.getMessage().contains("data.preprocessing: checkpoint"), e.getMessage());
   }
+  @Test
+  void aBadRowInEvaluateOrPredictNamesTheLineAndTheOptionThatSkipsIt() throws Exception {
+    Path out = tmp.resolve("moons-bad-row");
+    train(out, "data.format=csv", "data.train=data/examples/moons.csv", "model.hidden=4", "train.epochs=1",
+        "train.seed=3", "spark.partitions=2");
+    List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("data/examples/moons-test.csv")));
+    lines.set(3, "m802,0.5,not-a-number,lower");
+    Path bad = tmp.resolve("moons-test-bad.csv");
+    Files.write(bad, lines);
+    // evaluate and predict take the policy as command-line options, so their advice names the
+    // options, not the configuration keys a train job would set.
+    for (boolean evaluate : new boolean[] {true, false}) {
+      Exception e = assertThrows(Exception.class, () -> {
+        if (evaluate) EvaluateJob.run(request(out.resolve("model"), bad.toString()), null, QUIET);
+        else PredictJob.run(request(out.resolve("model"), bad.toString()), tmp.resolve("bad-predictions").toString(),
+            "csv", QUIET);
+      });
+      String m = e.getMessage();
+      assertTrue(m.contains("moons-test-bad.csv, line 4") && m.contains("'not-a-number'"), m);
+      assertTrue(m.contains("pass --on-bad-row skip"), m);
+      assertTrue(!m.contains("data.onBadRow"), m);
+    }
+  }
 }

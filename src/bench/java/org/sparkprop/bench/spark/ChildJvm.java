@@ -16,13 +16,13 @@ import java.util.Map;
  * its own heap and environment, and reads back the one line {@code RESULT {json}} it prints; its
  * other output goes to standard error, prefixed with a tag.
  */
-final class ChildJvm {
-  static final String RESULT_PREFIX = "RESULT ";
+public final class ChildJvm {
+  public static final String RESULT_PREFIX = "RESULT ";
 
   private ChildJvm() {
   }
 
-  static Map<String, Object> run(String tag, Class<?> main, String heap, Map<String, String> env, List<String> args)
+  public static Map<String, Object> run(String tag, Class<?> main, String heap, Map<String, String> env, List<String> args)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -64,7 +64,7 @@ final class ChildJvm {
   }
 
   /** Prints the result line a child's parent reads. */
-  static void printResult(Map<String, Object> result) throws IOException {
+  public static void printResult(Map<String, Object> result) throws IOException {
     System.out.println(RESULT_PREFIX + new ObjectMapper().writeValueAsString(result));
     System.out.flush();
   }

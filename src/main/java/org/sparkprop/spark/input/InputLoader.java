@@ -53,6 +53,10 @@ public final class InputLoader {
   public static final String CONFIG_BAD_ROW_ADVICE =
       "Fix the input, or set data.onBadRow = skip to leave bad rows out (up to data.maxBadFraction of them)";
 
+  /** The same advice for the commands that take the policy as options ({@code evaluate}, {@code predict}). */
+  public static final String OPTION_BAD_ROW_ADVICE =
+      "Fix the input, or pass --on-bad-row skip to leave bad rows out (up to --max-bad-fraction of them)";
+
   /**
    * How to load.
    *

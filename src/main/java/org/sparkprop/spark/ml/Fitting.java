@@ -17,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.sparkprop.spark.RowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
@@ -70,7 +69,7 @@ final class Fitting {
           estimator.uid(), input.data().description(), jobs.runId(), jobs.jobGroup());
       History history = new History(cfg.train().logEveryRounds());
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, SparkTrainer.network(TrainingRecipe.of(cfg),
-          input.data()), input.data(), input.validation(), true, input.preprocessing(), ResumePolicy.of(params.resume(estimator)),
+          input.data()), input.data(), input.validation(), true, input.preprocessing(), params.resumePolicy(estimator),
           jobs);
       prepared.trainer().addListener(history);
       SparkTrainer.Outcome outcome = prepared.run();
@@ -84,13 +83,17 @@ final class Fitting {
           : prepared.evaluator(input.validation()).evaluate(weights).metrics();
       SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
           result.rounds(), result.stopReason().configName(), result.bestEpoch(), prepared.execution().describe(),
-          outcome.resumed(), history.losses(), history.validation,
+          outcome.resumed(), prepared.kernel(), outcome.changes(), history.losses(), history.validation,
           trainingMetrics, validationMetrics, input.data().rows(),
           input.validation() == null ? 0 : input.validation().rows(), input.data().partitions(),
           result.samplesPerSecond(), result.loopSeconds(), result.meanSplitMs(), WeightsDigest.sha256(weights));
       LOG.info("{} {}: {} epochs ({}), {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
           result.epochs(), result.stopReason().description(), result.rounds(), trainingMetrics,
           validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
+      if (!outcome.changes().isEmpty()) {
+        LOG.warn("{} {}: resumed with changes to the checkpoint's recipe (the fit does not repeat an uninterrupted"
+            + " one bit for bit): {}", estimator.getClass().getSimpleName(), estimator.uid(), outcome.changes());
+      }
       return new FittedNetwork(outcome.spec(), weights, input.data().classes(), target, summary,
           provenance(cfg, params));
     } catch (IOException e) {

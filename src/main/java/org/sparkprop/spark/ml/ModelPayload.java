@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.sparkprop.config.JobRecipe;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.io.CorruptFileException;
 import org.sparkprop.io.ModelStore;
@@ -130,6 +131,11 @@ final class ModelPayload {
     n.put("bestEpoch", s.bestEpoch());
     n.put("execution", s.execution());
     n.put("resumed", s.resumed());
+    n.put("kernel", s.kernel());
+    ArrayNode changes = n.putArray("resumeChanges");
+    for (JobRecipe.Change c : s.resumeChanges()) {
+      changes.addObject().put("key", c.key()).put("checkpoint", c.checkpoint()).put("run", c.run());
+    }
     ArrayNode losses = n.putArray("lossHistory");
     for (double v : s.lossHistory()) addNumber(losses, v);
     ArrayNode validation = n.putArray("validationHistory");
@@ -154,11 +160,20 @@ final class ModelPayload {
     for (JsonNode m : n.path("validationHistory")) validation.add(metrics(m));
     return new SparkpropTrainingSummary(n.path("network").asText(spec.describe()), n.path("epochs").asInt(),
         n.path("rounds").asLong(), n.path("stopReason").asText(n.path("stoppedEarly").asBoolean() ? "converged" : "epochs"),
-        n.path("bestEpoch").asInt(), n.path("execution").asText(""), n.path("resumed").asBoolean(), losses,
+        n.path("bestEpoch").asInt(), n.path("execution").asText(""), n.path("resumed").asBoolean(),
+        n.path("kernel").asText(""), changes(n.path("resumeChanges")), losses,
         validation, metrics(n.path("trainingMetrics")), metrics(n.path("validationMetrics")),
         n.path("trainingRows").asLong(), n.path("validationRows").asLong(), n.path("partitions").asInt(),
         number(n.path("samplesPerSecond")), number(n.path("loopSeconds")), metrics(n.path("meanRoundMs")),
         n.path("weightsSha256").asText(""));
+  }
+
+  private static List<JobRecipe.Change> changes(JsonNode n) {
+    List<JobRecipe.Change> out = new ArrayList<>();
+    for (JsonNode c : n) {
+      out.add(new JobRecipe.Change(c.path("key").asText(), c.path("checkpoint").asText(), c.path("run").asText()));
+    }
+    return out;
   }
 
   private static ObjectNode metrics(Map<String, Double> metrics) {

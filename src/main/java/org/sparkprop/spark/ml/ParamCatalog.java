@@ -60,7 +60,7 @@ public final class ParamCatalog {
       if (owner.hasDefault(p)) line.append(", \"default\": ").append(encodedDefault(owner, p));
       if (training.configKey(p) != null) {
         line.append(", \"limits\": ").append(ParamLimits.json(training.accepted(p.name())));
-      } else if (p == training.resumeFromCheckpoint) {
+      } else if (training.isResumeParam(p)) {
         line.append(", \"limits\": ").append(ParamLimits.json(new ValueType.Flag()));
       }
       lines.add(line.append('}').toString());

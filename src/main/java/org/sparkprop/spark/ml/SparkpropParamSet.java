@@ -21,6 +21,7 @@ import org.apache.spark.ml.param.StringArrayParam;
 import org.sparkprop.config.ConfigException;
 import org.sparkprop.config.ConfigKey;
 import org.sparkprop.config.ConfigKeys;
+import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.config.ValueType;
 
@@ -48,6 +49,7 @@ public final class SparkpropParamSet implements Serializable {
   /** By param name, in the order of reference.conf. */
   private final Map<String, Param<?>> params = new LinkedHashMap<>();
   final BooleanParam resumeFromCheckpoint;
+  final BooleanParam resumeWithChanges;
   private final Task task;
 
   SparkpropParamSet(Params owner, Task task) {
@@ -63,6 +65,12 @@ public final class SparkpropParamSet implements Serializable {
         "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); "
             + "the result is bit-identical to an uninterrupted fit with the same params and data.");
     owner.setDefault(resumeFromCheckpoint, false);
+    // The command line's --resume-with-changes: a user's explicit acceptance that the bits change.
+    resumeWithChanges = new BooleanParam(owner, "resumeWithChanges",
+        "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command"
+            + " line's --resume-with-changes): the accepted changes are listed in the training summary"
+            + " (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.");
+    owner.setDefault(resumeWithChanges, false);
   }
 
   /** The param of a training key; {@link SparkpropParams} has a named accessor for each. */
@@ -103,8 +111,15 @@ public final class SparkpropParamSet implements Serializable {
     }
   }
 
-  boolean resume(Params owner) {
-    return (Boolean) owner.getOrDefault(resumeFromCheckpoint);
+  /** What the two resume params ask for; resumeWithChanges implies resuming, as --resume-with-changes does. */
+  ResumePolicy resumePolicy(Params owner) {
+    if ((Boolean) owner.getOrDefault(resumeWithChanges)) return ResumePolicy.WITH_CHANGES;
+    return ResumePolicy.of((Boolean) owner.getOrDefault(resumeFromCheckpoint));
+  }
+
+  /** The params that say whether to continue a fit rather than how to make one: no configuration key. */
+  boolean isResumeParam(Param<?> p) {
+    return p == resumeFromCheckpoint || p == resumeWithChanges;
   }
 
   Task task() {

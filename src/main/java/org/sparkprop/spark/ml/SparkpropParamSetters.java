@@ -231,4 +231,9 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     set(resumeFromCheckpoint(), value);
     return self();
   }
+
+  default S setResumeWithChanges(boolean value) {
+    set(resumeWithChanges(), value);
+    return self();
+  }
 }

@@ -199,6 +199,10 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().resumeFromCheckpoint;
   }
 
+  default BooleanParam resumeWithChanges() {
+    return sparkpropParamSet().resumeWithChanges;
+  }
+
   default int[] getHiddenLayers() {
     return getOrDefault(hiddenLayers()).clone();
   }
@@ -365,5 +369,9 @@ public interface SparkpropParams extends Params {
 
   default boolean getResumeFromCheckpoint() {
     return (Boolean) getOrDefault(resumeFromCheckpoint());
+  }
+
+  default boolean getResumeWithChanges() {
+    return (Boolean) getOrDefault(resumeWithChanges());
   }
 }

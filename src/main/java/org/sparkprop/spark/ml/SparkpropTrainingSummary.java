@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkprop.config.JobRecipe;
 
 /**
  * How a model was fitted: the loss per epoch, the validation metrics per epoch (when
@@ -16,7 +17,7 @@ import java.util.Map;
  * {@code accuracy} for classification or {@code mse}, {@code mae}, {@code r2} for regression.
  */
 public final class SparkpropTrainingSummary implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String network;
   private final int epochs;
@@ -25,6 +26,8 @@ public final class SparkpropTrainingSummary implements Serializable {
   private final int bestEpoch;
   private final String execution;
   private final boolean resumed;
+  private final String kernel;
+  private final List<JobRecipe.Change> resumeChanges;
   private final double[] lossHistory;
   private final List<Map<String, Double>> validationHistory;
   private final Map<String, Double> trainingMetrics;
@@ -38,7 +41,7 @@ public final class SparkpropTrainingSummary implements Serializable {
   private final String weightsSha256;
 
   SparkpropTrainingSummary(String network, int epochs, long rounds, String stopReason, int bestEpoch, String execution,
-                           boolean resumed,
+                           boolean resumed, String kernel, List<JobRecipe.Change> resumeChanges,
                            double[] lossHistory, List<Map<String, Double>> validationHistory,
                            Map<String, Double> trainingMetrics, Map<String, Double> validationMetrics,
                            long trainingRows, long validationRows, int partitions, double samplesPerSecond,
@@ -50,6 +53,8 @@ public final class SparkpropTrainingSummary implements Serializable {
     this.bestEpoch = bestEpoch;
     this.execution = execution;
     this.resumed = resumed;
+    this.kernel = kernel;
+    this.resumeChanges = List.copyOf(resumeChanges);
     this.lossHistory = lossHistory.clone();
     List<Map<String, Double>> history = new ArrayList<>();
     for (Map<String, Double> m : validationHistory) history.add(Collections.unmodifiableMap(new LinkedHashMap<>(m)));
@@ -107,6 +112,30 @@ public final class SparkpropTrainingSummary implements Serializable {
   /** Whether the fit continued from a checkpoint. */
   public boolean resumed() {
     return resumed;
+  }
+
+  /**
+   * The GEMM kernel every task of the fit computed with (the math.kernel param decided it; the
+   * command line's summary.json {@code kernel}); empty for a model saved before it was recorded.
+   */
+  public String kernel() {
+    return kernel;
+  }
+
+  /**
+   * The differences from the checkpoint's recipe that resumeWithChanges accepted to resume, each
+   * with its configuration key and both values; empty for a fresh fit or a resume with the same recipe.
+   */
+  public List<JobRecipe.Change> resumeChanges() {
+    return resumeChanges;
+  }
+
+  /**
+   * Whether the weights are those an uninterrupted fit with these params and data would give:
+   * false once a resume accepted changes to the recipe.
+   */
+  public boolean bitIdenticalToUninterrupted() {
+    return resumeChanges.isEmpty();
   }
 
   /** Mean training loss of each epoch this fit ran, in order (epochs before a resume are not included). */
@@ -168,6 +197,8 @@ public final class SparkpropTrainingSummary implements Serializable {
   public String toString() {
     return "SparkpropTrainingSummary(" + network + ", " + epochs + " epochs (" + stopReason
         + (bestEpoch > 0 ? ", weights of epoch " + bestEpoch : "") + "), " + rounds + " rounds, training "
-        + trainingMetrics + (validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics) + ")";
+        + trainingMetrics + (validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics)
+        + (kernel.isEmpty() ? "" : ", kernel " + kernel)
+        + (resumeChanges.isEmpty() ? "" : ", resumed with changes " + resumeChanges) + ")";
   }
 }

@@ -103,7 +103,8 @@ class SparkpropParamsTest {
     assertTrue(new SparkpropRegressor().uid().startsWith("sparkpropRegressor_"));
     String explained = c.explainParams();
     for (Param<?> p : c.params()) assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name());
-    assertEquals(42 + 6, c.params().length); // ours and Spark's featuresCol, labelCol, predictionCol, probabilityCol, rawPredictionCol, thresholds
+    // Ours (with the two resume params) and Spark's featuresCol, labelCol, predictionCol, probabilityCol, rawPredictionCol, thresholds.
+    assertEquals(43 + 6, c.params().length);
   }
 
   private static void refused(Consumer<Void> setter, String... fragments) {

@@ -2,6 +2,7 @@ package org.sparkprop.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,9 +34,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.config.JobRecipe;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.ValidationSplit;
 import org.sparkprop.examples.JavaPipelineExample;
+import org.sparkprop.math.Kernels;
 import org.sparkprop.app.TrainJob;
 
 /**
@@ -171,6 +174,55 @@ class SparkpropPipelineTest {
     assertTrue(resumed.summary().resumed());
     assertEquals(12, resumed.summary().rounds());
     assertEquals(uninterrupted, resumed.summary().weightsSha256());
+  }
+
+  @Test
+  void aResumeWithChangedParamsIsRefusedUnlessResumeWithChangesAcceptsThemAndTheSummaryListsThem() throws Exception {
+    Dataset<Row> data = MlTestData.vectors(spark, "xor", 600, 0.0, 8);
+    // 6 rounds per epoch: stop after 8 rounds, in the middle of the second epoch.
+    SparkpropClassifier stopped = new SparkpropClassifier().setHiddenLayers(6).setActivation("relu")
+        .setLearningRate(0.02).setBatchSize(100).setEpochs(2).setSeed(9).setPartitions(2)
+        .setCheckpointDir(tmp.resolve("changed").toUri().toString()).setCheckpointEveryRounds(4).setMaxRounds(8);
+    SparkpropTrainingSummary first = stopped.fit(data).summary();
+    assertEquals(List.of(), first.resumeChanges());
+    assertTrue(first.bitIdenticalToUninterrupted());
+    SparkpropClassifier changed = stopped.copy(new ParamMap()).setMaxRounds(0).setLearningRate(0.05);
+
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> changed.copy(new ParamMap()).setResumeFromCheckpoint(true).fit(data));
+    assertTrue(refused.getMessage().contains("train.learningRate"), refused.getMessage());
+
+    // resumeWithChanges alone resumes, as --resume-with-changes does without --resume.
+    SparkpropClassificationModel resumed = changed.copy(new ParamMap()).setResumeWithChanges(true).fit(data);
+    SparkpropTrainingSummary s = resumed.summary();
+    assertTrue(s.resumed());
+    assertEquals(12, s.rounds());
+    assertEquals(1, s.resumeChanges().size(), s.resumeChanges().toString());
+    JobRecipe.Change change = s.resumeChanges().get(0);
+    assertEquals("train.learningRate", change.key());
+    assertEquals(0.02, Double.parseDouble(change.checkpoint()), 0.0);
+    assertEquals(0.05, Double.parseDouble(change.run()), 0.0);
+    assertFalse(s.bitIdenticalToUninterrupted());
+    assertTrue(s.toString().contains("resumed with changes"), s.toString());
+
+    String path = tmp.resolve("resumed-model").toString();
+    resumed.write().overwrite().save(path);
+    SparkpropTrainingSummary loaded = SparkpropClassificationModel.load(path).summary();
+    assertEquals(s.resumeChanges(), loaded.resumeChanges());
+    assertFalse(loaded.bitIdenticalToUninterrupted());
+  }
+
+  @Test
+  void theSummaryNamesTheKernelTheFitComputedWithAndTheSavedModelKeepsIt() throws Exception {
+    Dataset<Row> data = MlTestData.vectors(spark, "gauss", 300, 0.1, 6);
+    SparkpropClassificationModel auto = smallClassifier().setEpochs(1).fit(data);
+    assertEquals(Kernels.loadedKernel(), auto.summary().kernel());
+    SparkpropClassificationModel portable = smallClassifier().setEpochs(1).setKernel("portable").fit(data);
+    assertEquals("portable", portable.summary().kernel());
+    assertTrue(portable.summary().toString().contains("kernel portable"), portable.summary().toString());
+    String path = tmp.resolve("portable-model").toString();
+    portable.write().overwrite().save(path);
+    assertEquals("portable", SparkpropClassificationModel.load(path).summary().kernel());
   }
 
   @Test

@@ -37,8 +37,8 @@ class TrainingKeyParityTest {
   private static final Map<String, Object> CLI_DEFAULTS = TrainConfig.defaults().resolved();
   private static final List<ConfigKey> PARAM_KEYS = ConfigKeys.reference().sparkParams();
 
-  /** Not a configuration key: the command's --resume flag. */
-  private static final String RESUME = "resumeFromCheckpoint";
+  /** Not configuration keys: the command's --resume and --resume-with-changes flags. */
+  private static final Set<String> RESUME = Set.of("resumeFromCheckpoint", "resumeWithChanges");
 
   /** One of each class that carries the params. */
   private static List<SparkpropParams> owners() {
@@ -79,7 +79,7 @@ class TrainingKeyParityTest {
     Set<String> accessors = new TreeSet<>();
     for (Method m : SparkpropParams.class.getDeclaredMethods()) {
       if (Param.class.isAssignableFrom(m.getReturnType()) && m.getParameterCount() == 0
-          && Modifier.isPublic(m.getModifiers()) && !m.getName().equals(RESUME)) {
+          && Modifier.isPublic(m.getModifiers()) && !RESUME.contains(m.getName())) {
         accessors.add(m.getName());
       }
     }
@@ -90,7 +90,7 @@ class TrainingKeyParityTest {
       Set<String> missing = new TreeSet<>(fromKeys);
       missing.removeAll(seen);
       assertEquals(Set.of(), missing, owner.getClass().getSimpleName() + " params() lacks these");
-      assertTrue(seen.contains(RESUME));
+      assertTrue(seen.containsAll(RESUME), owner.getClass().getSimpleName() + " params() lacks the resume params");
       for (String name : fromKeys) {
         assertTrue(hasMethod(owner, "get" + Character.toUpperCase(name.charAt(0)) + name.substring(1)), "getter of " + name);
         if (owner instanceof SparkpropParamSetters<?>) {
