@@ -13,14 +13,16 @@ The session needs Sparkprop's jar: ``spark.jars`` = :py:func:`sparkprop.jar_path
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Type, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Sequence, Tuple, Type, TypeVar
 
 from py4j.java_gateway import JavaClass
 from py4j.protocol import Py4JJavaError
 from pyspark import SparkContext
 from pyspark.ml.classification import _JavaProbabilisticClassificationModel, _JavaProbabilisticClassifier
 from pyspark.ml.linalg import Vector
+from pyspark.ml.param import Param
 from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
 from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable
 from pyspark.ml.wrapper import JavaWrapper
@@ -113,6 +115,50 @@ class _SparkpropJavaStage(JavaMLReadable[_T], JavaMLWritable):
     def read(cls) -> JavaMLReader[_T]:
         """Returns an MLReader instance for this class."""
         return _SparkpropReader(cls)  # type: ignore[arg-type]
+
+
+class _AllAtOnce(Iterator[Tuple[int, _T]]):
+    """The thread-safe ``(index, model)`` iterator ``fitMultiple`` returns, over models fitted all at
+    once by the first ``next``: pyspark's tuning then gets every setting's model from one Java
+    ``fit(dataset, paramMaps)``, which packs the fold's rows once for all of them."""
+
+    def __init__(self, fit_all: Callable[[], List[_T]], count: int):
+        self._fit_all = fit_all
+        self._count = count
+        self._models: List[_T] = []
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def __iter__(self) -> "_AllAtOnce[_T]":
+        return self
+
+    def __next__(self) -> Tuple[int, _T]:
+        with self._lock:
+            if self._next >= self._count:
+                raise StopIteration("No models remaining.")
+            if not self._models:
+                self._models = self._fit_all()
+            index = self._next
+            self._next += 1
+            return index, self._models[index]
+
+
+def _fit_multiple(estimator: Any, dataset: DataFrame, paramMaps: Sequence[Dict[Param, Any]]) -> Iterator[Tuple[int, Any]]:
+    """``fitMultiple`` of both estimators: one Java ``fit(dataset, paramMaps)`` for all the settings (the
+    DataFrame read and packed once per way of packing it), each model with the weights its own ``fit``
+    would give and the params of its map, as pyspark's ``fit(dataset, paramMap)`` sets them."""
+    copy = estimator.copy()
+    maps = list(paramMaps)
+
+    def fit_all() -> List[Any]:
+        sc = _spark_context()
+        copy._transfer_params_to_java()
+        java_maps = sc._jvm.PythonUtils.toSeq([copy._transfer_param_map_to_java(m) for m in maps])  # type: ignore[union-attr]
+        with _java_errors():
+            java_models = copy._java_obj.fit(dataset._jdf, java_maps)
+        return [copy.copy(m)._copyValues(copy._create_model(java_models.apply(i))) for i, m in enumerate(maps)]
+
+    return _AllAtOnce(fit_all, len(maps))
 
 
 @dataclass(frozen=True)
@@ -267,6 +313,14 @@ class SparkpropClassifier(
         with _java_errors():
             return super()._fit(dataset)
 
+    def fitMultiple(  # type: ignore[override]
+        self, dataset: DataFrame, paramMaps: Sequence[Dict[Param, Any]]
+    ) -> Iterator[Tuple[int, "SparkpropClassificationModel"]]:
+        """One model per param map, as ``fit(dataset, paramMap)`` for each would give, with the DataFrame
+        packed once for all of them (pyspark's ``CrossValidator``, ``TrainValidationSplit`` and
+        ``fit(dataset, [paramMap, ...])`` call this)."""
+        return _fit_multiple(self, dataset, paramMaps)
+
 
 class SparkpropClassificationModel(
     _SparkpropModel,
@@ -314,6 +368,14 @@ class SparkpropRegressor(
     def _fit(self, dataset: DataFrame) -> "SparkpropRegressionModel":
         with _java_errors():
             return super()._fit(dataset)
+
+    def fitMultiple(  # type: ignore[override]
+        self, dataset: DataFrame, paramMaps: Sequence[Dict[Param, Any]]
+    ) -> Iterator[Tuple[int, "SparkpropRegressionModel"]]:
+        """One model per param map, as ``fit(dataset, paramMap)`` for each would give, with the DataFrame
+        packed once for all of them (pyspark's ``CrossValidator``, ``TrainValidationSplit`` and
+        ``fit(dataset, [paramMap, ...])`` call this)."""
+        return _fit_multiple(self, dataset, paramMaps)
 
 
 class SparkpropRegressionModel(

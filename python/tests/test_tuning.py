@@ -36,3 +36,17 @@ def test_train_validation_split(iris):
     model = tvs.fit(train)
     assert len(model.validationMetrics) == 2
     assert isinstance(model.bestModel, SparkpropClassificationModel)
+
+
+def test_fit_over_a_grid_gives_each_setting_the_weights_of_its_own_fit(iris):
+    _, train, _ = iris
+    clf, grid, _ = _setup()
+    grid = ParamGridBuilder().addGrid(clf.hiddenLayers, [[2], [8]]).addGrid(clf.validationFraction, ["0", "0.2"]).build()
+    together = clf.fit(train, grid)
+    assert len(together) == len(grid)
+    for params, model in zip(grid, together):
+        alone = clf.fit(train, params)
+        assert model.getHiddenLayers() == params[clf.hiddenLayers]
+        assert model.getValidationFraction() == params[clf.validationFraction]
+        assert model.summary.weightsSha256 == alone.summary.weightsSha256
+        assert model.uid == alone.uid and model.summary.validationRows == alone.summary.validationRows
