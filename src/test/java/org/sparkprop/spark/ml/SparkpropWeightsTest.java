@@ -150,6 +150,16 @@ class SparkpropWeightsTest {
   }
 
   @Test
+  void aWeightColOfOnesGivesTheUnweightedWeightsBitForBit() {
+    // x * 1 is exact and the weight sum of n ones is n: the same float operations, the same bits.
+    Dataset<Row> ones = frame(r -> 1, false);
+    SparkpropClassificationModel plain = common(new SparkpropClassifier(), 32).fit(ones);
+    SparkpropClassificationModel weighted = common(new SparkpropClassifier(), 32).setWeightCol("w").fit(ones);
+    assertEquals(plain.summary().weightsSha256(), weighted.summary().weightsSha256());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(plain.weights(), weighted.weights());
+  }
+
+  @Test
   void aMissingWeightColumnOrAWrongClassWeightCountIsRefused() {
     String missing = assertThrows(DataException.class, () -> common(new SparkpropClassifier(), 64)
         .setWeightCol("nope").fit(frame(r -> 1, true))).getMessage();
