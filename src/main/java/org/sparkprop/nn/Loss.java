@@ -15,8 +15,9 @@ import java.util.Locale;
  *
  * <p>Two pairs are fused because their combined derivative is simply {@code a - y} and their loss
  * can be written from the logits without log(0) or overflow: sigmoid with binary cross-entropy and
- * softmax with categorical cross-entropy. With a step output (the perceptron), the delta is the
- * perceptron rule's error {@code a - y}, since the step itself has no useful derivative.
+ * softmax with categorical cross-entropy. With a step output (the perceptron, trained with mae or
+ * mse), the delta is the perceptron rule's error {@code a - y}, since the step itself has no useful
+ * derivative; the two cross-entropies refuse a step output (see {@link NetworkSpec}).
  */
 public enum Loss {
   MAE("mae") {
@@ -30,7 +31,6 @@ public enum Loss {
   BCE("bce") {
     @Override public double lossAndDelta(float[] z, float[] a, float[] y, float[] w, int rows, int outputs,
                                          int targetWidth, Activation output, float[] da, float[] dz) {
-      if (output == Activation.STEP) return super.lossAndDelta(z, a, y, w, rows, outputs, targetWidth, output, da, dz);
       requireOutput(output, Activation.SIGMOID);
       double sum = 0;
       float invK = 1f / outputs;
@@ -51,7 +51,6 @@ public enum Loss {
   CROSS_ENTROPY("cross_entropy") {
     @Override public double lossAndDelta(float[] z, float[] a, float[] y, float[] w, int rows, int outputs,
                                          int targetWidth, Activation output, float[] da, float[] dz) {
-      if (output == Activation.STEP) return super.lossAndDelta(z, a, y, w, rows, outputs, targetWidth, output, da, dz);
       requireOutput(output, Activation.SOFTMAX);
       double sum = 0;
       for (int r = 0; r < rows; r++) {
