@@ -154,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Training rows of the small workload's large-data check of execution = auto (default 1,000,000; --quick 500,000).")
   Long smallLargeRows;
 
-  @Option(names = "--small-large-rounds", description = "Rounds of each run of that check (default 100; --quick 10).")
+  @Option(names = "--small-large-rounds", description = "Rounds of each run of that check (default 300; --quick 10).")
   Long smallLargeRounds;
 
   @Option(names = "--cluster-executors", split = ",",
@@ -223,7 +223,7 @@ public final class BenchCommand implements Callable<Integer> {
             r = SmallBench.run(master, partitions > 0 ? partitions : Machine.cores(), smallDir,
                 smallEpochs != null ? smallEpochs : quick ? 5 : 200, smallCvEpochs != null ? smallCvEpochs : quick ? 2 : 20,
                 32, 64, "2g", smallLargeRows != null ? smallLargeRows : quick ? 500_000 : 1_000_000,
-                smallLargeRounds != null ? smallLargeRounds : quick ? 10 : 100);
+                smallLargeRounds != null ? smallLargeRounds : quick ? 10 : 300);
             break;
           case "disk":
             r = DiskBench.run(master, quick ? 256 : diskHeapMiB, quick ? 1536 : 6 * diskHeapMiB, 256, quick ? 20 : 200,
