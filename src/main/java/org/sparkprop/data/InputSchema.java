@@ -10,11 +10,31 @@ import java.util.List;
  *
  * @param format csv, libsvm, parquet, idx, playground, synthetic or dataframe
  * @param featureNames the names of the features in order, or null when the input has none
+ * @param labelColumns the label columns of several outputs (one per output, in output order), or
+ *     null for the single {@code labelColumn}
  */
 public record InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
-                          String labelColumn, String featuresColumn, String idColumn) implements Serializable {
+                          String labelColumn, String featuresColumn, String idColumn, List<String> labelColumns)
+    implements Serializable {
   public InputSchema {
     featureNames = featureNames == null ? null : List.copyOf(featureNames);
+    labelColumns = labelColumns == null || labelColumns.isEmpty() ? null : List.copyOf(labelColumns);
+  }
+
+  /** A schema with the single label column {@code labelColumn}. */
+  public InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
+                     String labelColumn, String featuresColumn, String idColumn) {
+    this(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn, null);
+  }
+
+  /** Whether several label columns are read, one per output. */
+  public boolean severalLabelColumns() {
+    return labelColumns != null && labelColumns.size() > 1;
+  }
+
+  public InputSchema withLabelColumns(List<String> columns) {
+    return new InputSchema(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
+        columns);
   }
 
   /** Whether the rows come from files, not from a generator or a DataFrame handed to the API. */
@@ -23,10 +43,11 @@ public record InputSchema(String format, int features, List<String> featureNames
   }
 
   public InputSchema withFormat(String newFormat) {
-    return new InputSchema(newFormat, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn);
+    return new InputSchema(newFormat, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
+        labelColumns);
   }
 
   public InputSchema withFeatures(int n, List<String> names) {
-    return new InputSchema(format, n, names, header, delimiter, labelColumn, featuresColumn, idColumn);
+    return new InputSchema(format, n, names, header, delimiter, labelColumn, featuresColumn, idColumn, labelColumns);
   }
 }

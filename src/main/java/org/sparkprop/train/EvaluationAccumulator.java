@@ -19,7 +19,13 @@ import org.sparkprop.nn.Workspace;
  *
  * <p>Regression: when the network learnt a standardised target, {@link #inTargetUnits} makes MSE,
  * MAE and R² be measured in the target's own units, as predictions are reported; the loss stays
- * in the units the network was trained in.
+ * in the units the network was trained in. With several targets the sums are also kept per
+ * target: MSE and MAE overall are over every value, R² overall is the mean of the per-target R²
+ * (scikit-learn's {@code r2_score} with its default uniform average).
+ *
+ * <p>Multi-label (no classes, several outputs, loss bce): each output is an independent 0/1 label
+ * predicted as 1 at a probability of at least 0.5; per output the true/false positives/negatives,
+ * and the rows whose every label is right (subset accuracy, scikit-learn's {@code accuracy_score}).
  */
 public final class EvaluationAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,6 +41,16 @@ public final class EvaluationAccumulator implements Serializable {
   long targetValues;  // number of target values (rows x outputs) behind the regression sums
   float targetShift;  // regression outputs and targets are compared as value * targetScale + targetShift
   float targetScale = 1f;
+  float[] targetShifts; // (outputs) per-output shift and scale of several targets; null: the pair above for all
+  float[] targetScales; // (outputs)
+  // Several regression targets: per-target sums, null with one output. (targets) each.
+  double[] perSquaredError;
+  double[] perAbsoluteError;
+  double[] perTarget;
+  double[] perTargetSquared;
+  // Multi-label: (outputs, 4) true positives, false positives, false negatives, true negatives; null otherwise.
+  long[] labelCounts;
+  long subsetCorrect; // rows whose every label is predicted right
 
   public EvaluationAccumulator(int classes) {
     this.classes = classes;
@@ -51,11 +67,36 @@ public final class EvaluationAccumulator implements Serializable {
     return this;
   }
 
+  /** Measures regression errors in the targets' units, each output with its own shift and scale. */
+  public EvaluationAccumulator inTargetUnits(org.sparkprop.data.TargetScaling scaling) {
+    this.targetShift = scaling.shift();
+    this.targetScale = scaling.scale();
+    if (scaling.targets() > 1) {
+      this.targetShifts = scaling.shifts();
+      this.targetScales = scaling.scales();
+    }
+    return this;
+  }
+
+  /** Whether the rows are multi-label: several independent 0/1 outputs trained with bce, no classes. */
+  public static boolean multiLabel(NetworkSpec spec, int classes) {
+    return classes == 0 && spec.loss() == org.sparkprop.nn.Loss.BCE && spec.outputs() > 1;
+  }
+
   /** Adds every row of the block. */
   public void add(DenseNetwork network, float[] params, RowBlock block, Workspace ws) {
     NetworkSpec spec = network.spec();
     int outputs = spec.outputs();
     int tw = block.targetWidth();
+    boolean multiLabel = multiLabel(spec, classes);
+    int perOutputs = Math.min(outputs, tw);
+    if (multiLabel && labelCounts == null) labelCounts = new long[4 * perOutputs];
+    if (!multiLabel && classes == 0 && perOutputs > 1 && perSquaredError == null) {
+      perSquaredError = new double[perOutputs];
+      perAbsoluteError = new double[perOutputs];
+      perTarget = new double[perOutputs];
+      perTargetSquared = new double[perOutputs];
+    }
     for (int start = 0; start < block.rows(); start += ws.capacity()) {
       int n = Math.min(ws.capacity(), block.rows() - start);
       block.copyRows(start, n, ws.input, 0, ws.target, 0);
@@ -68,15 +109,32 @@ public final class EvaluationAccumulator implements Serializable {
           int truth = (int) ws.target[r * tw];
           int predicted = predictClass(out, r * outputs, outputs);
           confusion[truth * classes + predicted]++;
+        } else if (multiLabel) {
+          boolean allRight = true;
+          for (int j = 0; j < perOutputs; j++) {
+            boolean truth = ws.target[r * tw + j] >= 0.5f;
+            boolean predicted = out[r * outputs + j] >= 0.5f;
+            labelCounts[4 * j + (truth ? (predicted ? 0 : 2) : (predicted ? 1 : 3))]++;
+            allRight &= truth == predicted;
+          }
+          if (allRight) subsetCorrect++;
         } else {
-          for (int j = 0; j < Math.min(outputs, tw); j++) {
-            double t = (double) ws.target[r * tw + j] * targetScale + targetShift;
-            double e = ((double) out[r * outputs + j] * targetScale + targetShift) - t;
+          for (int j = 0; j < perOutputs; j++) {
+            float scale = targetScales == null ? targetScale : targetScales[j];
+            float shift = targetShifts == null ? targetShift : targetShifts[j];
+            double t = (double) ws.target[r * tw + j] * scale + shift;
+            double e = ((double) out[r * outputs + j] * scale + shift) - t;
             sumSquaredError += e * e;
             sumAbsoluteError += Math.abs(e);
             sumTarget += t;
             sumTargetSquared += t * t;
             targetValues++;
+            if (perSquaredError != null) {
+              perSquaredError[j] += e * e;
+              perAbsoluteError[j] += Math.abs(e);
+              perTarget[j] += t;
+              perTargetSquared[j] += t * t;
+            }
           }
         }
       }
@@ -105,7 +163,26 @@ public final class EvaluationAccumulator implements Serializable {
     sumTarget += o.sumTarget;
     sumTargetSquared += o.sumTargetSquared;
     targetValues += o.targetValues;
+    perSquaredError = add(perSquaredError, o.perSquaredError);
+    perAbsoluteError = add(perAbsoluteError, o.perAbsoluteError);
+    perTarget = add(perTarget, o.perTarget);
+    perTargetSquared = add(perTargetSquared, o.perTargetSquared);
+    if (o.labelCounts != null) {
+      if (labelCounts == null) {
+        labelCounts = o.labelCounts.clone();
+      } else {
+        for (int i = 0; i < labelCounts.length; i++) labelCounts[i] += o.labelCounts[i];
+      }
+    }
+    subsetCorrect += o.subsetCorrect;
     return this;
+  }
+
+  private static double[] add(double[] into, double[] from) {
+    if (from == null) return into;
+    if (into == null) return from.clone();
+    for (int i = 0; i < into.length; i++) into[i] += from[i];
+    return into;
   }
 
   public long count() {
@@ -125,11 +202,33 @@ public final class EvaluationAccumulator implements Serializable {
     return m;
   }
 
-  /** Named metrics: loss, then accuracy (classification) or mse, mae, r2 (regression). */
+  /** Whether these are multi-label statistics (several independent 0/1 outputs). */
+  public boolean multiLabel() {
+    return labelCounts != null;
+  }
+
+  /** Outputs with their own metrics: the targets of a multi-target regression or the labels of a multi-label set; else 0. */
+  public int perOutputs() {
+    return labelCounts != null ? labelCounts.length / 4 : perSquaredError != null ? perSquaredError.length : 0;
+  }
+
+  /** Multi-label counts of output {@code j}: true positives, false positives, false negatives, true negatives. */
+  public long[] labelCounts(int j) {
+    return java.util.Arrays.copyOfRange(labelCounts, 4 * j, 4 * j + 4);
+  }
+
+  /**
+   * Named metrics: loss, then accuracy (classification), or mse, mae, r2 (regression), or accuracy
+   * (subset accuracy), hammingLoss, microF1, macroF1 (multi-label). With several outputs, each
+   * output's own metrics follow as {@code name[j]} (j from 0 in output order): mse, mae, r2 of a
+   * target; accuracy, f1 of a label.
+   */
   public Map<String, Double> metrics() {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("loss", count == 0 ? Double.NaN : lossSum / count);
-    if (classes > 0) {
+    if (labelCounts != null) {
+      multiLabelMetrics(m);
+    } else if (classes > 0) {
       long correct = 0;
       for (int c = 0; c < classes; c++) correct += confusion[c * classes + c];
       m.put("accuracy", count == 0 ? Double.NaN : (double) correct / count);
@@ -139,8 +238,57 @@ public final class EvaluationAccumulator implements Serializable {
       double variance = sumTargetSquared / n - (sumTarget / n) * (sumTarget / n);
       m.put("mse", mse);
       m.put("mae", sumAbsoluteError / n);
-      m.put("r2", variance > 0 ? 1 - mse / variance : Double.NaN);
+      if (perSquaredError == null) {
+        m.put("r2", variance > 0 ? 1 - mse / variance : Double.NaN);
+      } else {
+        int k = perSquaredError.length;
+        double rows = (double) count;
+        double[] r2 = new double[k];
+        double meanR2 = 0;
+        for (int j = 0; j < k; j++) {
+          double v = perTargetSquared[j] / rows - (perTarget[j] / rows) * (perTarget[j] / rows);
+          r2[j] = v > 0 ? 1 - perSquaredError[j] / rows / v : Double.NaN;
+          meanR2 += r2[j];
+        }
+        m.put("r2", meanR2 / k); // scikit-learn's uniform average of the targets' R²
+        for (int j = 0; j < k; j++) {
+          m.put("mse[" + j + "]", perSquaredError[j] / rows);
+          m.put("mae[" + j + "]", perAbsoluteError[j] / rows);
+          m.put("r2[" + j + "]", r2[j]);
+        }
+      }
     }
     return m;
+  }
+
+  private void multiLabelMetrics(Map<String, Double> m) {
+    int k = labelCounts.length / 4;
+    long tp = 0;
+    long fp = 0;
+    long fn = 0;
+    long wrong = 0;
+    double macro = 0;
+    double[] f1 = new double[k];
+    for (int j = 0; j < k; j++) {
+      long jtp = labelCounts[4 * j];
+      long jfp = labelCounts[4 * j + 1];
+      long jfn = labelCounts[4 * j + 2];
+      tp += jtp;
+      fp += jfp;
+      fn += jfn;
+      wrong += jfp + jfn;
+      // F1 = 2tp / (2tp + fp + fn); 0 when an output has neither positives nor predicted positives, as scikit-learn.
+      f1[j] = jtp + jfp + jfn == 0 ? 0 : 2.0 * jtp / (2.0 * jtp + jfp + jfn);
+      macro += f1[j];
+    }
+    m.put("accuracy", count == 0 ? Double.NaN : (double) subsetCorrect / count);
+    m.put("hammingLoss", count == 0 ? Double.NaN : (double) wrong / ((double) count * k));
+    m.put("microF1", tp + fp + fn == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn));
+    m.put("macroF1", macro / k);
+    for (int j = 0; j < k; j++) {
+      long right = labelCounts[4 * j] + labelCounts[4 * j + 3];
+      m.put("accuracy[" + j + "]", count == 0 ? Double.NaN : (double) right / count);
+      m.put("f1[" + j + "]", f1[j]);
+    }
   }
 }

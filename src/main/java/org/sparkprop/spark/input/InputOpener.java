@@ -118,18 +118,27 @@ public final class InputOpener {
     }
     List<String> names = settings.header() ? fields : null;
     int columns = fields.size();
-    int labelIndex = column(settings.labelColumn(), names, columns, key, "data.labelColumn", mode != LabelMode.NONE,
-        files.get(0).getPath().toString());
-    int idIndex = names == null || settings.idColumn() == null ? -1 : names.indexOf(settings.idColumn());
-    if (idIndex == labelIndex) idIndex = -1;
-    if (mode == LabelMode.NONE && labelIndex >= 0 && columns - (idIndex >= 0 ? 1 : 0) == expectedFeatures) {
-      labelIndex = -1; // prediction input without the label column
+    List<String> labelNames = settings.severalLabelColumns() ? settings.labelColumns() : List.of(settings.labelColumn());
+    int[] labelIndices = new int[labelNames.size()];
+    int found = 0;
+    for (String label : labelNames) {
+      int i = column(label, names, columns, key, settings.severalLabelColumns() ? "data.labelColumns" : "data.labelColumn",
+          mode != LabelMode.NONE, files.get(0).getPath().toString());
+      if (i >= 0) labelIndices[found++] = i;
     }
-    if (columns - (labelIndex >= 0 ? 1 : 0) - (idIndex >= 0 ? 1 : 0) < 1) {
+    labelIndices = java.util.Arrays.copyOf(labelIndices, found);
+    int idIndex = names == null || settings.idColumn() == null ? -1 : names.indexOf(settings.idColumn());
+    for (int i : labelIndices) {
+      if (idIndex == i) idIndex = -1;
+    }
+    if (mode == LabelMode.NONE && labelIndices.length > 0 && columns - (idIndex >= 0 ? 1 : 0) == expectedFeatures) {
+      labelIndices = new int[0]; // prediction input without the label columns
+    }
+    if (columns - labelIndices.length - (idIndex >= 0 ? 1 : 0) < 1) {
       throw new DataException(files.get(0).getPath() + ", line 1: found " + columns + " column(s) with delimiter "
           + ParsedRow.quote(delimiter) + ", leaving no feature column; is data.delimiter right?");
     }
-    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndex, idIndex, names, mode);
+    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndices, idIndex, names, mode);
     TextRows.LineParser lines = new TextRows.LineParser() {
       private static final long serialVersionUID = 1L;
 
@@ -144,6 +153,7 @@ public final class InputOpener {
       }
     };
     RowRules rules = new RowRules(mode, null, parser.features(), true, "the column count");
+    if (mode != LabelMode.NONE && labelIndices.length > 1) rules = rules.withTargets(labelIndices.length);
     JavaRDD<PartitionReader> cursors = TextRows.cursors(sc, files, partitions, lines, settings.header() ? first : null,
         files.get(0).getPath().toString());
     return new OpenedInput(name, cursors, rules, settings.withFormat("csv").withFeatures(parser.features(), parser.featureNames()),
