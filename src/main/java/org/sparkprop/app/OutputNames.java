@@ -20,7 +20,7 @@ final class OutputNames {
     List<String> columns = input.labelColumns();
     if (columns != null && columns.size() == outputs) return columns;
     List<String> out = new ArrayList<>(outputs);
-    for (int j = 0; j < outputs; j++) out.add(input.labelColumn() + "[" + j + "]");
+    for (int j = 0; j < outputs; j++) out.add(input.labelColumn() + "_" + j);
     return out;
   }
 

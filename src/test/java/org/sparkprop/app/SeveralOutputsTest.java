@@ -15,6 +15,14 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,6 +216,20 @@ class SeveralOutputsTest {
     assertEquals(meanR2, metrics.path("r2").asDouble(), 1e-6, "overall r2 is the mean of the targets' r2 (scikit-learn)");
     assertTrue(metrics.path("r2").asDouble() > 0.5, "a network with a hidden layer learns these targets: r2 "
         + metrics.path("r2").asDouble());
+    // predict writes one column per target, named after it, in the targets' units.
+    Path written = tmp.resolve("regression-predictions");
+    assertEquals(ROWS, PredictJob.run(request(out.resolve("model"), data), written.toString(), "parquet", QUIET));
+    SparkSession spark = SparkSession.active();
+    Dataset<Row> predicted = spark.read().parquet(written.toString()).orderBy("row");
+    assertEquals(List.of("id", "row", "prediction_y1", "prediction_y2", "prediction_y3"), List.of(predicted.columns()));
+    List<Row> rows = predicted.collectAsList();
+    for (int r = 0; r < ROWS; r++) {
+      assertEquals("r" + r, rows.get(r).getString(0));
+      for (int k = 0; k < 3; k++) {
+        // predict computes output * scale + shift in double from the same float32 outputs as out1 (rounded to float).
+        assertEquals(out1[3 * r + k], rows.get(r).getDouble(2 + k), 1e-6 * Math.max(1, Math.abs(out1[3 * r + k])));
+      }
+    }
     // The summary's test metrics are the same evaluation (same rows, weights and code), by output name.
     assertEquals(List.of("y1", "y2", "y3"), List.of(summary.path("outputs").get(0).asText(),
         summary.path("outputs").get(1).asText(), summary.path("outputs").get(2).asText()));
@@ -295,5 +317,53 @@ class SeveralOutputsTest {
     assertTrue(metrics.path("hammingLoss").asDouble() < 0.15, "three separable labels are mostly learnt: Hamming loss "
         + metrics.path("hammingLoss").asDouble());
     assertEquals(metrics.path("accuracy").asDouble(), summary.path("testMetrics").path("accuracy").asDouble(), 1e-12);
+
+    // predict: each label's 0/1 prediction and probability, named after its column.
+    Path written = tmp.resolve("multilabel-predictions");
+    PredictJob.run(request(out.resolve("model"), data), written.toString(), "parquet", QUIET);
+    List<Row> rows = SparkSession.active().read().parquet(written.toString()).orderBy("row").collectAsList();
+    assertEquals(List.of("id", "row", "prediction_l1", "prediction_l2", "prediction_l3", "probability_l1",
+        "probability_l2", "probability_l3"), List.of(rows.get(0).schema().fieldNames()));
+    for (int r = 0; r < ROWS; r++) {
+      for (int k = 0; k < 3; k++) {
+        float p = ws.output()[3 * r + k];
+        assertEquals(p, rows.get(r).getDouble(5 + k), 0, "the probability is the float32 sigmoid output");
+        assertEquals(p >= 0.5f ? 1 : 0, rows.get(r).getInt(2 + k));
+      }
+    }
+  }
+
+  @Test
+  void parquetLabelColumnsAndAVectorLabelColumnTrainAlike() throws Exception {
+    // The same rows as numeric label columns and as one vector label column: the same packed rows, the same bits.
+    SparkSession spark = SparkSession.active();
+    List<Row> columns = new ArrayList<>();
+    List<Row> vectors = new ArrayList<>();
+    for (int r = 0; r < ROWS; r++) {
+      double[] t = targets(r);
+      columns.add(RowFactory.create(a(r), b(r), t[0], t[1], t[2]));
+      vectors.add(RowFactory.create(a(r), b(r), Vectors.dense(t)));
+    }
+    StructType byColumns = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType)
+        .add("y1", DataTypes.DoubleType).add("y2", DataTypes.DoubleType).add("y3", DataTypes.DoubleType);
+    StructType byVector = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType)
+        .add("targets", SQLDataTypes.VectorType());
+    Path columnsDir = tmp.resolve("columns.parquet");
+    Path vectorDir = tmp.resolve("vector.parquet");
+    spark.createDataFrame(columns, byColumns).coalesce(1).write().parquet(columnsDir.toString());
+    spark.createDataFrame(vectors, byVector).coalesce(1).write().parquet(vectorDir.toString());
+    List<String> common = List.of("data.format=parquet", "data.validationFraction=0", "model.loss=mse", "model.hidden=4",
+        "model.activation=tanh", "train.optimizer=adam", "train.learningRate=0.02", "train.batchSize=64",
+        "train.epochs=2", "train.seed=4", "spark.partitions=3");
+    List<String> a = new ArrayList<>(common);
+    a.addAll(List.of("data.train=" + columnsDir.toUri(), "data.labelColumns=y1,y2,y3"));
+    List<String> b = new ArrayList<>(common);
+    b.addAll(List.of("data.train=" + vectorDir.toUri(), "data.labelColumn=targets"));
+    ObjectNode fromColumns = TrainJob.run(TrainConfig.load(null, a), tmp.resolve("pq-columns").toString(), false, QUIET);
+    ObjectNode fromVector = TrainJob.run(TrainConfig.load(null, b), tmp.resolve("pq-vector").toString(), false, QUIET);
+    assertTrue(fromColumns.path("network").asText().startsWith("2-4-3"), fromColumns.path("network").asText());
+    assertEquals(fromColumns.path("weightsSha256").asText(), fromVector.path("weightsSha256").asText());
+    assertEquals(List.of("targets_0", "targets_1", "targets_2"), List.of(fromVector.path("outputs").get(0).asText(),
+        fromVector.path("outputs").get(1).asText(), fromVector.path("outputs").get(2).asText()));
   }
 }

@@ -95,6 +95,11 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     FeatureScaling.Method scaling = data.effectiveScaling();
     OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
         settings(data), mode, reading);
+    if (trainInput.rules().labels() == LabelMode.MULTI_LABEL && cfg.model().loss() != Loss.BCE) {
+      throw new DataException(trainInput.name() + ": the label column '" + data.labelColumn() + "' holds several values"
+          + " per row (a vector or an array): several 0/1 labels need model.loss = bce, several targets mse or mae;"
+          + " model.loss = " + cfg.model().loss().configName() + " takes one class per row");
+    }
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
         split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
@@ -128,7 +133,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
         data.format().configName(), data.train(), train.main().rows(), train.validation() == null ? 0 : train.validation().rows(),
         test == null ? 0 : test.main().rows(), train.width(),
         prep.classification() ? prep.labels().classes() + " classes"
-            : train.main().targetWidth() > 1 ? targets(mode, train.main().targetWidth(), prep)
+            : train.main().targetWidth() > 1 ? targets(trainInput.rules().labels(), train.main().targetWidth(), prep)
             : "regression target" + (prep.target().identity() ? "" : " (standardised)"), prep.features().method().configName());
     return new DataSets(train.main(), train.validation(), test == null ? null : test.main(), description, prep, schema, reports);
   }

@@ -100,9 +100,12 @@ public final class InputOpener {
   /** Any table: Parquet files, or a {@code Dataset<Row>} handed to the API ({@code located} false). */
   static OpenedInput table(Dataset<Row> df, String name, InputSchema settings, LabelMode mode, boolean located) {
     TableRows.Layout layout = TableRows.layout(df, name, settings.featuresColumn(), settings.labelColumn(),
-        settings.idColumn(), mode, located);
-    RowRules rules = new RowRules(mode, null, layout.width(), true, "as in the first row, " + layout.featuresDescription());
-    return new OpenedInput(name, TableRows.cursors(layout, mode), rules,
+        settings.labelColumns(), settings.idColumn(), mode, located);
+    // Several label columns or a vector label make several targets; 0/1 labels when classes were asked for.
+    LabelMode labels = layout.mode();
+    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription());
+    if (labels != LabelMode.NONE && layout.targets() > 1) rules = rules.withTargets(layout.targets());
+    return new OpenedInput(name, TableRows.cursors(layout, labels), rules,
         settings.withFeatures(layout.width(), layout.featureNames()), layout.hasId() ? layout.idType() : null);
   }
 
