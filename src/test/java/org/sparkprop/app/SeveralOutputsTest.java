@@ -216,6 +216,10 @@ class SeveralOutputsTest {
     assertEquals(meanR2, metrics.path("r2").asDouble(), 1e-6, "overall r2 is the mean of the targets' r2 (scikit-learn)");
     assertTrue(metrics.path("r2").asDouble() > 0.5, "a network with a hidden layer learns these targets: r2 "
         + metrics.path("r2").asDouble());
+    // The report draws each target's R² per epoch beside the overall curves.
+    assertTrue(Files.size(out.resolve("report/r2-per-output.png")) > 0);
+    assertTrue(Files.readString(out.resolve("report/index.html")).contains("r2-per-output.png"));
+
     // predict writes one column per target, named after it, in the targets' units.
     Path written = tmp.resolve("regression-predictions");
     assertEquals(ROWS, PredictJob.run(request(out.resolve("model"), data), written.toString(), "parquet", QUIET));
@@ -317,6 +321,10 @@ class SeveralOutputsTest {
     assertTrue(metrics.path("hammingLoss").asDouble() < 0.15, "three separable labels are mostly learnt: Hamming loss "
         + metrics.path("hammingLoss").asDouble());
     assertEquals(metrics.path("accuracy").asDouble(), summary.path("testMetrics").path("accuracy").asDouble(), 1e-12);
+
+    // The report scores labels by accuracy, and draws each label's F1 per epoch.
+    assertTrue(Files.size(out.resolve("report/accuracy.png")) > 0);
+    assertTrue(Files.size(out.resolve("report/f1-per-output.png")) > 0);
 
     // predict: each label's 0/1 prediction and probability, named after its column.
     Path written = tmp.resolve("multilabel-predictions");
