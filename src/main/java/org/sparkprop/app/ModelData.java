@@ -36,7 +36,7 @@ public record ModelData(String model, String data, String format, String labels,
     return new InputSchema(f, s.features(), s.featureNames(), header != null ? header : s.header(),
         delimiter != null ? delimiter : s.delimiter(), label,
         featuresColumn != null ? featuresColumn : s.featuresColumn(), idColumn != null ? idColumn : s.idColumn(),
-        labels != null && labels.size() > 1 ? labels : null);
+        s.weightColumn(), labels != null && labels.size() > 1 ? labels : null);
   }
 
   OpenedInput open(SparkSession spark, LoadedModel m, LabelMode mode, int partitions) {

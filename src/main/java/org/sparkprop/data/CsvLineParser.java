@@ -17,6 +17,7 @@ public final class CsvLineParser implements Serializable {
   private final int labelColumn;   // -1 when the input has no label column (prediction input)
   private final int[] labelColumns; // (targets) every label column in target order; [labelColumn] for one
   private final int idColumn;      // -1 when there is none
+  private final int weightColumn;  // -1 when there is none
   private final List<String> names; // (columns) header names, or null without a header
   private final LabelMode labels;
   private transient CsvFields fields;
@@ -26,14 +27,23 @@ public final class CsvLineParser implements Serializable {
    * @param labelColumn the label's column index, or -1 when there is none (only with LabelMode.NONE)
    */
   public CsvLineParser(String delimiter, int columns, int labelColumn, int idColumn, List<String> names, LabelMode labels) {
-    this(delimiter, columns, labelColumn < 0 ? new int[0] : new int[] {labelColumn}, idColumn, names, labels);
+    this(delimiter, columns, labelColumn < 0 ? new int[0] : new int[] {labelColumn}, idColumn, -1, names, labels);
+  }
+
+  /** @param weightColumn the sample weight's column index, or -1 when there is none */
+  public CsvLineParser(String delimiter, int columns, int labelColumn, int idColumn, int weightColumn, List<String> names,
+                       LabelMode labels) {
+    this(delimiter, columns, labelColumn < 0 ? new int[0] : new int[] {labelColumn}, idColumn, weightColumn, names,
+        labels);
   }
 
   /**
    * @param labelColumns the label columns' indices in target order (several for several outputs), or
    *     none without a label (only with LabelMode.NONE)
+   * @param weightColumn the sample weight's column index, or -1 when there is none
    */
-  public CsvLineParser(String delimiter, int columns, int[] labelColumns, int idColumn, List<String> names, LabelMode labels) {
+  public CsvLineParser(String delimiter, int columns, int[] labelColumns, int idColumn, int weightColumn,
+                       List<String> names, LabelMode labels) {
     if (labelColumns.length == 0 && labels != LabelMode.NONE) throw new IllegalArgumentException("a label column is needed");
     if (labelColumns.length > 1 && labels.classes()) {
       throw new IllegalArgumentException("several label columns are several outputs: values or 0/1 labels, not classes");
@@ -43,13 +53,14 @@ public final class CsvLineParser implements Serializable {
     this.labelColumns = labelColumns.clone();
     this.labelColumn = labelColumns.length == 0 ? -1 : labelColumns[0];
     this.idColumn = idColumn;
+    this.weightColumn = weightColumn;
     this.names = names == null ? null : List.copyOf(names);
     this.labels = labels;
   }
 
-  /** Number of feature columns: every column but the label and the id. */
+  /** Number of feature columns: every column but the label, the id and the weight. */
   public int features() {
-    return columns - labelColumns.length - (idColumn >= 0 ? 1 : 0);
+    return columns - labelColumns.length - (idColumn >= 0 ? 1 : 0) - (weightColumn >= 0 ? 1 : 0);
   }
 
   /** The feature columns' names in order, or null without a header. */
@@ -57,7 +68,7 @@ public final class CsvLineParser implements Serializable {
     if (names == null) return null;
     java.util.ArrayList<String> out = new java.util.ArrayList<>();
     for (int c = 0; c < columns; c++) {
-      if (labelIndex(c) < 0 && c != idColumn) out.add(names.get(c));
+      if (labelIndex(c) < 0 && c != idColumn && c != weightColumn) out.add(names.get(c));
     }
     return out;
   }
@@ -98,6 +109,8 @@ public final class CsvLineParser implements Serializable {
         readLabel(row, c, k);
       } else if (c == idColumn) {
         row.setId(fields.text(c));
+      } else if (c == weightColumn) {
+        row.setWeight(ParsedRow.parseWeight(line, fields.start(c), fields.end(c), "the weight " + column(c), row));
       } else {
         int from = fields.start(c);
         int to = fields.end(c);

@@ -10,21 +10,40 @@ import java.util.List;
  *
  * @param format csv, libsvm, parquet, idx, playground, synthetic or dataframe
  * @param featureNames the names of the features in order, or null when the input has none
+ * @param weightColumn the column of sample weights, or null (or "") when rows are unweighted
  * @param labelColumns the label columns of several outputs (one per output, in output order), or
  *     null for the single {@code labelColumn}
  */
 public record InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
-                          String labelColumn, String featuresColumn, String idColumn, List<String> labelColumns)
+                          String labelColumn, String featuresColumn, String idColumn, String weightColumn,
+                          List<String> labelColumns)
     implements Serializable {
   public InputSchema {
     featureNames = featureNames == null ? null : List.copyOf(featureNames);
+    weightColumn = weightColumn == null || weightColumn.isEmpty() ? null : weightColumn;
     labelColumns = labelColumns == null || labelColumns.isEmpty() ? null : List.copyOf(labelColumns);
   }
 
   /** A schema with the single label column {@code labelColumn}. */
   public InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
+                     String labelColumn, String featuresColumn, String idColumn, String weightColumn) {
+    this(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn, weightColumn, null);
+  }
+
+  /** A schema without a weight column, with the single label column {@code labelColumn}. */
+  public InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
                      String labelColumn, String featuresColumn, String idColumn) {
-    this(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn, null);
+    this(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn, null, null);
+  }
+
+  /** Whether rows carry sample weights from {@link #weightColumn}. */
+  public boolean weighted() {
+    return weightColumn != null;
+  }
+
+  public InputSchema withWeightColumn(String column) {
+    return new InputSchema(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
+        column, labelColumns);
   }
 
   /** Whether several label columns are read, one per output. */
@@ -34,7 +53,7 @@ public record InputSchema(String format, int features, List<String> featureNames
 
   public InputSchema withLabelColumns(List<String> columns) {
     return new InputSchema(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
-        columns);
+        weightColumn, columns);
   }
 
   /** Whether the rows come from files, not from a generator or a DataFrame handed to the API. */
@@ -44,10 +63,11 @@ public record InputSchema(String format, int features, List<String> featureNames
 
   public InputSchema withFormat(String newFormat) {
     return new InputSchema(newFormat, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
-        labelColumns);
+        weightColumn, labelColumns);
   }
 
   public InputSchema withFeatures(int n, List<String> names) {
-    return new InputSchema(format, n, names, header, delimiter, labelColumn, featuresColumn, idColumn, labelColumns);
+    return new InputSchema(format, n, names, header, delimiter, labelColumn, featuresColumn, idColumn, weightColumn,
+        labelColumns);
   }
 }

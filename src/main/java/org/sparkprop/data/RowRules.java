@@ -16,32 +16,45 @@ public final class RowRules implements Serializable {
   private final boolean exactWidth;   // rows must have exactly width features (vectors), not at most (sparse)
   private final String widthOrigin;   // for messages: where the expected width comes from
   private final int targets;          // target values per row: 1, or one per label column (several outputs)
+  private final boolean weighted;     // rows carry a sample weight (the input has a weight column)
 
   public RowRules(LabelMode labels, LabelMapping mapping, int width, boolean exactWidth, String widthOrigin) {
-    this(labels, mapping, width, exactWidth, widthOrigin, 1);
+    this(labels, mapping, width, exactWidth, widthOrigin, false, 1);
   }
 
-  private RowRules(LabelMode labels, LabelMapping mapping, int width, boolean exactWidth, String widthOrigin, int targets) {
+  private RowRules(LabelMode labels, LabelMapping mapping, int width, boolean exactWidth, String widthOrigin,
+                   boolean weighted, int targets) {
+    this.weighted = weighted;
+    this.targets = targets;
     this.labels = labels;
     this.mapping = mapping;
     this.width = width;
     this.exactWidth = exactWidth;
     this.widthOrigin = widthOrigin;
-    this.targets = targets;
   }
 
   public RowRules withMapping(LabelMapping m) {
-    return new RowRules(labels, m, width, exactWidth, widthOrigin, targets);
+    return new RowRules(labels, m, width, exactWidth, widthOrigin, weighted, targets);
   }
 
   public RowRules withWidth(int w, String origin) {
-    return new RowRules(labels, mapping, w, exactWidth, origin, targets);
+    return new RowRules(labels, mapping, w, exactWidth, origin, weighted, targets);
+  }
+
+  /** These rules for rows that carry a sample weight, packed beside the targets. */
+  public RowRules withWeights(boolean w) {
+    return new RowRules(labels, mapping, width, exactWidth, widthOrigin, w, targets);
+  }
+
+  /** Whether rows carry a sample weight (the input has a weight column). */
+  public boolean weighted() {
+    return weighted;
   }
 
   /** The same rules for rows with {@code n} target values each (several regression targets or 0/1 labels). */
   public RowRules withTargets(int n) {
     if (n < 1) throw new IllegalArgumentException("a row needs at least one target, not " + n);
-    return new RowRules(labels, mapping, width, exactWidth, widthOrigin, n);
+    return new RowRules(labels, mapping, width, exactWidth, widthOrigin, weighted, n);
   }
 
   /** Target values per row: the packed blocks' target width. */

@@ -86,6 +86,7 @@ final class ModelFields {
     }
     node.put("featuresColumn", s.featuresColumn());
     node.put("idColumn", s.idColumn());
+    if (s.weightColumn() != null) node.put("weightColumn", s.weightColumn()); // absent: unweighted (older models too)
     return node;
   }
 
@@ -252,7 +253,7 @@ final class ModelFields {
     return new InputSchema(r.text(in, p, "format"), r.integer(in, p, "features", 1), names,
         header != null && header.asBoolean(true), orDefault(r.textOrNull(in, "delimiter"), ","),
         orDefault(r.textOrNull(in, "labelColumn"), "label"), orDefault(r.textOrNull(in, "featuresColumn"), "features"),
-        orDefault(r.textOrNull(in, "idColumn"), "id"),
+        orDefault(r.textOrNull(in, "idColumn"), "id"), r.textOrNull(in, "weightColumn"),
         in.path("labelColumns").isArray() ? r.strings(in, p, "labelColumns") : null);
   }
 

@@ -46,6 +46,10 @@ public final class InputOpener {
   public static OpenedInput open(SparkSession spark, String key, String uri, String labelsKey, String labelsUri,
                        InputSchema settings, LabelMode mode, int partitions, int expectedFeatures) {
     String name = key + " = '" + uri + "'";
+    if (settings.weighted() && (settings.format().equals("libsvm") || settings.format().equals("idx"))) {
+      throw new DataException("data.weightColumn = '" + settings.weightColumn() + "': data.format = " + settings.format()
+          + " has no columns to take sample weights from; weights are read from csv, parquet and DataFrames");
+    }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = sc.hadoopConfiguration();
     switch (settings.format()) {
@@ -90,7 +94,7 @@ public final class InputOpener {
         List<FileStatus> files = InputFiles.expand(key, uri, conf);
         String[] paths = files.stream().map(f -> f.getPath().toString()).toArray(String[]::new);
         Dataset<Row> df = SparkErrors.reading(name, () -> spark.read().parquet(paths));
-        return table(df, name, settings.withFormat("parquet"), mode, true);
+        return table(df, name, settings.withFormat("parquet"), mode, true, weightRequired(key));
       }
       default:
         throw new IllegalArgumentException("data.format = " + settings.format() + " is not read from files");
@@ -99,11 +103,18 @@ public final class InputOpener {
 
   /** Any table: Parquet files, or a {@code Dataset<Row>} handed to the API ({@code located} false). */
   static OpenedInput table(Dataset<Row> df, String name, InputSchema settings, LabelMode mode, boolean located) {
+    return table(df, name, settings, mode, located, true);
+  }
+
+  /** @param weightRequired whether a weight column that {@code settings} names must be in the table */
+  static OpenedInput table(Dataset<Row> df, String name, InputSchema settings, LabelMode mode, boolean located,
+                           boolean weightRequired) {
     TableRows.Layout layout = TableRows.layout(df, name, settings.featuresColumn(), settings.labelColumn(),
-        settings.labelColumns(), settings.idColumn(), mode, located);
+        settings.labelColumns(), settings.idColumn(), settings.weightColumn(), weightRequired, mode, located);
     // Several label columns or a vector label make several targets; 0/1 labels when classes were asked for.
     LabelMode labels = layout.mode();
-    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription());
+    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
+        .withWeights(layout.hasWeight());
     if (labels != LabelMode.NONE && layout.targets() > 1) rules = rules.withTargets(layout.targets());
     return new OpenedInput(name, TableRows.cursors(layout, labels), rules,
         settings.withFeatures(layout.width(), layout.featureNames()), layout.hasId() ? layout.idType() : null);
@@ -130,18 +141,32 @@ public final class InputOpener {
       if (i >= 0) labelIndices[found++] = i;
     }
     labelIndices = java.util.Arrays.copyOf(labelIndices, found);
+    int labelIndex = labelIndices.length == 0 ? -1 : labelIndices[0];
     int idIndex = names == null || settings.idColumn() == null ? -1 : names.indexOf(settings.idColumn());
     for (int i : labelIndices) {
       if (idIndex == i) idIndex = -1;
     }
-    if (mode == LabelMode.NONE && labelIndices.length > 0 && columns - (idIndex >= 0 ? 1 : 0) == expectedFeatures) {
+    int weightIndex = -1;
+    if (settings.weighted()) {
+      String firstFile = files.get(0).getPath().toString();
+      weightIndex = column(settings.weightColumn(), names, columns, key, "data.weightColumn", weightRequired(key),
+          firstFile);
+      boolean isLabel = false;
+      for (int i : labelIndices) isLabel |= weightIndex == i;
+      if (weightIndex >= 0 && (isLabel || weightIndex == idIndex)) {
+        throw new DataException("data.weightColumn = '" + settings.weightColumn() + "' is also the "
+            + (isLabel ? "label" : "id") + " column of " + firstFile + "; the weights need a column of their own");
+      }
+    }
+    int weightCols = weightIndex >= 0 ? 1 : 0;
+    if (mode == LabelMode.NONE && labelIndex >= 0 && columns - (idIndex >= 0 ? 1 : 0) - weightCols == expectedFeatures) {
       labelIndices = new int[0]; // prediction input without the label columns
     }
-    if (columns - labelIndices.length - (idIndex >= 0 ? 1 : 0) < 1) {
+    if (columns - labelIndices.length - (idIndex >= 0 ? 1 : 0) - weightCols < 1) {
       throw new DataException(files.get(0).getPath() + ", line 1: found " + columns + " column(s) with delimiter "
           + ParsedRow.quote(delimiter) + ", leaving no feature column; is data.delimiter right?");
     }
-    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndices, idIndex, names, mode);
+    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndices, idIndex, weightIndex, names, mode);
     TextRows.LineParser lines = new TextRows.LineParser() {
       private static final long serialVersionUID = 1L;
 
@@ -155,12 +180,21 @@ public final class InputOpener {
         parser.parse(line, row);
       }
     };
-    RowRules rules = new RowRules(mode, null, parser.features(), true, "the column count");
+    RowRules rules = new RowRules(mode, null, parser.features(), true, "the column count").withWeights(weightIndex >= 0);
     if (mode != LabelMode.NONE && labelIndices.length > 1) rules = rules.withTargets(labelIndices.length);
     JavaRDD<PartitionReader> cursors = TextRows.cursors(sc, files, partitions, lines, settings.header() ? first : null,
         files.get(0).getPath().toString());
     return new OpenedInput(name, cursors, rules, settings.withFormat("csv").withFeatures(parser.features(), parser.featureNames()),
         idIndex >= 0 ? DataTypes.StringType : null);
+  }
+
+  /**
+   * Whether the weight column must be in the input named by {@code key}: in training inputs
+   * (data.train, data.test) it must; in data given to evaluate or predict (--data) it is used when
+   * there (evaluation is then weighted) and ignored when not, as predictions need no weights.
+   */
+  static boolean weightRequired(String key) {
+    return !key.startsWith("--");
   }
 
   /** A column given by 0-based index or by header name; -1 when optional and absent. */

@@ -45,13 +45,24 @@ final class TableRows {
   static final String ID = "__sparkprop_id";
   static final String FILE = "__sparkprop_file";
   static final String ROW = "__sparkprop_row";
+  static final String WEIGHT = "__sparkprop_weight";
 
   private TableRows() {
   }
 
   /** The columns chosen from a table's schema, checked on the driver. */
   record Layout(Dataset<Row> selected, int width, List<String> featureNames, boolean hasLabel, boolean hasId,
-                DataType idType, boolean located, String featuresDescription, int targets, LabelMode mode) {
+                DataType idType, boolean located, String featuresDescription, String weightColumn, int targets,
+                LabelMode mode) {
+    /** Whether rows carry a sample weight (the last selected column). */
+    boolean hasWeight() {
+      return weightColumn != null;
+    }
+  }
+
+  static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, String idColumn,
+                       LabelMode mode, boolean located) {
+    return layout(df, what, featuresColumn, labelColumn, null, idColumn, null, false, mode, located);
   }
 
   /**
@@ -59,15 +70,15 @@ final class TableRows {
    * @param located whether the table was read from files (then its rows are named by file and row)
    */
   static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, String idColumn,
-                       LabelMode mode, boolean located) {
-    return layout(df, what, featuresColumn, labelColumn, null, idColumn, mode, located);
+                       String weightColumn, boolean weightRequired, LabelMode mode, boolean located) {
+    return layout(df, what, featuresColumn, labelColumn, null, idColumn, weightColumn, weightRequired, mode, located);
   }
 
   /**
    * @param labelColumns several label columns (one target each, in output order), or null for {@code labelColumn}
    */
   static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, List<String> labelColumns,
-                       String idColumn, LabelMode mode, boolean located) {
+                       String idColumn, String weightColumn, boolean weightRequired, LabelMode mode, boolean located) {
     StructType schema = df.schema();
     List<String> names = List.of(schema.fieldNames());
     List<String> labels = labelColumns != null && labelColumns.size() > 1 ? labelColumns : null;
@@ -85,6 +96,21 @@ final class TableRows {
       if (mode.classes()) mode = LabelMode.MULTI_LABEL; // a row's several labels cannot be one class: 0/1 each
     }
     boolean hasId = idColumn != null && !idColumn.isEmpty() && names.contains(idColumn);
+    String weight = weightColumn != null && !weightColumn.isEmpty() && names.contains(weightColumn) ? weightColumn : null;
+    if (weightColumn != null && !weightColumn.isEmpty()) {
+      if (weight == null && weightRequired) {
+        throw new DataException(what + " has no weight column '" + weightColumn + "'; its columns are " + names
+            + " (data.weightColumn, or weightCol of the estimators)");
+      }
+      if (weight != null && (weight.equals(labelColumn) || weight.equals(featuresColumn))) {
+        throw new DataException(what + ": the weight column '" + weight + "' is also the "
+            + (weight.equals(labelColumn) ? "label" : "features") + " column; the weights need a column of their own");
+      }
+      if (weight != null && !(schema.apply(weight).dataType() instanceof NumericType)) {
+        throw new DataException(what + ": the weight column '" + weight + "' is of type "
+            + schema.apply(weight).dataType().simpleString() + "; expected numbers (sample weights >= 0)");
+      }
+    }
     List<Column> cols = new ArrayList<>();
     List<String> featureNames;
     String description;
@@ -107,7 +133,8 @@ final class TableRows {
       List<Column> numeric = new ArrayList<>();
       featureNames = new ArrayList<>();
       for (StructField f : schema.fields()) {
-        if (f.name().equals(labelColumn) || f.name().equals(idColumn) || (labels != null && labels.contains(f.name()))) {
+        if (f.name().equals(labelColumn) || f.name().equals(idColumn) || f.name().equals(weight)
+            || (labels != null && labels.contains(f.name()))) {
           continue;
         }
         if (f.dataType() instanceof NumericType) {
@@ -136,12 +163,13 @@ final class TableRows {
       cols.add(col("_metadata.file_path").as(FILE));
       cols.add(col("_metadata.row_index").as(ROW));
     }
+    if (weight != null) cols.add(col("`" + weight + "`").cast(DataTypes.DoubleType).as(WEIGHT)); // always the last column
     Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
     if (width < 0) width = firstWidth(selected, what, featuresColumn);
     DataType idType = hasId ? schema.apply(idColumn).dataType() : DataTypes.StringType;
     int targets = labels != null ? labels.size() : vectorLabel && mode != LabelMode.NONE
         ? firstLabelWidth(selected, what, labelColumn) : 1;
-    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, targets, mode);
+    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, weight, targets, mode);
   }
 
   /** The width of the first row's vector label: the number of targets (metadata, as {@link #firstWidth}). */
@@ -167,8 +195,9 @@ final class TableRows {
   static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {
     boolean located = layout.located();
     int targets = layout.targets();
+    String weightColumn = layout.weightColumn();
     return layout.selected().javaRDD().mapPartitions(rows -> Collections.<PartitionReader>singletonList(
-        new Cursor(rows, mode, located, TaskContext.getPartitionId(), targets)).iterator());
+        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn, targets)).iterator());
   }
 
   private static final class Cursor implements PartitionReader {
@@ -176,12 +205,14 @@ final class TableRows {
     private final LabelMode mode;
     private final boolean located;
     private final String where;
+    private final String weightWhat; // "the weight column 'w'", or null without weights
     private final ParsedRow row = new ParsedRow();
     private final int targets; // target values per row: 1, or several (several label columns, a vector label)
     private long ordinal;
 
-    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, int targets) {
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn, int targets) {
       this.targets = targets;
+      this.weightWhat = weightColumn == null ? null : "the weight column " + ParsedRow.quote(weightColumn);
       this.rows = rows;
       this.mode = mode;
       this.located = located;
@@ -198,7 +229,18 @@ final class TableRows {
       readFeatures(r);
       readLabel(r);
       row.setId(r.isNullAt(2) ? null : r.get(2));
+      if (weightWhat != null) readWeight(r, r.length() - 1);
       return true;
+    }
+
+    private void readWeight(Row r, int at) {
+      if (r.isNullAt(at)) {
+        row.fail(RowProblem.BAD_WEIGHT, weightWhat + " is null; expected a sample weight (a finite number >= 0)");
+        row.setWeight(0f);
+        return;
+      }
+      double v = r.getDouble(at);
+      row.setWeight(ParsedRow.checkWeight(v, weightWhat, Double.toString(v), row));
     }
 
     private void readFeatures(Row r) {
