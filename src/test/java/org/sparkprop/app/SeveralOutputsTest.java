@@ -342,6 +342,44 @@ class SeveralOutputsTest {
   }
 
   @Test
+  void sampleWeightsApplyToEveryOutputAsRepeatedRowsWould() throws Exception {
+    // Weight 2 on every third row against a file holding that row twice, with full-batch gradient descent and
+    // no fitted scaling (statistics do not take weights): both jobs take the same mean gradient every round.
+    Path weighted = tmp.resolve("weighted.csv");
+    Path repeated = tmp.resolve("repeated.csv");
+    List<String> w = new ArrayList<>(List.of("a,b,y1,y2,y3,w"));
+    List<String> d = new ArrayList<>(List.of("a,b,y1,y2,y3"));
+    int rows = 0;
+    for (int r = 0; r < 120; r++) {
+      double[] t = targets(r);
+      String line = String.format(Locale.ROOT, "%s,%s,%s,%s,%s", a(r), b(r), t[0] / 100, t[1] * 10, t[2] / 300);
+      int weight = r % 3 == 0 ? 2 : 1;
+      w.add(line + "," + weight);
+      for (int k = 0; k < weight; k++) d.add(line);
+      rows += weight;
+    }
+    Files.write(weighted, w);
+    Files.write(repeated, d);
+    List<String> common = List.of("data.format=csv", "data.idColumn=", "data.labelColumns=y1,y2,y3", "data.scaling=none",
+        "data.scaleTarget=false", "data.validationFraction=0", "model.loss=mse", "model.hidden=4", "model.activation=tanh",
+        "train.optimizer=sgd", "train.learningRate=0.1", "train.batchSize=" + rows, "train.epochs=15", "train.seed=2",
+        "spark.partitions=2");
+    List<String> a = new ArrayList<>(common);
+    a.addAll(List.of("data.train=" + weighted.toUri(), "data.weightColumn=w"));
+    List<String> b = new ArrayList<>(common);
+    b.add("data.train=" + repeated.toUri());
+    TrainJob.run(TrainConfig.load(null, a), tmp.resolve("weighted").toString(), false, QUIET);
+    TrainJob.run(TrainConfig.load(null, b), tmp.resolve("repeated").toString(), false, QUIET);
+    LoadedModel fromWeights = LoadedModel.load(tmp.resolve("weighted/model").toString(), new Configuration());
+    LoadedModel fromRepeats = LoadedModel.load(tmp.resolve("repeated/model").toString(), new Configuration());
+    assertEquals(3, fromWeights.spec().outputs());
+    double worst = worstDifference(fromRepeats.weights(), fromWeights.weights());
+    // The same mean gradient summed in another order (weight x gradient vs gradient + gradient): float rounding
+    // only, carried through 15 steps of plain SGD.
+    assertTrue(worst <= 1e-4 * largest(fromRepeats.weights()), "max difference " + worst);
+  }
+
+  @Test
   void parquetLabelColumnsAndAVectorLabelColumnTrainAlike() throws Exception {
     // The same rows as numeric label columns and as one vector label column: the same packed rows, the same bits.
     SparkSession spark = SparkSession.active();
