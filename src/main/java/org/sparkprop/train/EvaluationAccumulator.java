@@ -17,6 +17,10 @@ import org.sparkprop.nn.Workspace;
  * class 1 when the output is at least 0.5 (sigmoid probability, perceptron step, or a regression
  * output trained on 0/1 targets).
  *
+ * <p>Sample weights: when the rows carry them, the loss, accuracy, MSE, MAE and R² are weighted
+ * means (sum w_i m_i / sum w_i), as Spark ML's evaluators and training summaries weigh them with a
+ * {@code weightCol}; the confusion matrix (and the per-class figures drawn from it) still counts rows.
+ *
  * <p>Regression: when the network learnt a standardised target, {@link #inTargetUnits} makes MSE,
  * MAE and R² be measured in the target's own units, as predictions are reported; the loss stays
  * in the units the network was trained in. With several targets the sums are also kept per
@@ -39,6 +43,10 @@ public final class EvaluationAccumulator implements Serializable {
   double sumTarget;
   double sumTargetSquared;
   long targetValues;  // number of target values (rows x outputs) behind the regression sums
+  boolean weighted;   // some rows added carried sample weights: the weighted sums below are the metrics' own
+  double weightSum;   // sum of the rows' weights (= count for unweighted rows)
+  double correctWeight;      // classification: weight of the rows predicted right
+  double targetWeight;       // regression: weight behind the sums (rows x outputs, each its row's weight)
   float targetShift;  // regression outputs and targets are compared as value * targetScale + targetShift
   float targetScale = 1f;
   float[] targetShifts; // (outputs) per-output shift and scale of several targets; null: the pair above for all
@@ -97,18 +105,24 @@ public final class EvaluationAccumulator implements Serializable {
       perTarget = new double[perOutputs];
       perTargetSquared = new double[perOutputs];
     }
+    boolean w = block.weighted();
+    weighted |= w;
     for (int start = 0; start < block.rows(); start += ws.capacity()) {
       int n = Math.min(ws.capacity(), block.rows() - start);
       block.copyRows(start, n, ws.input, 0, ws.target, 0);
+      if (w) block.copyWeights(start, n, ws.weight, 0);
       // Loss with the same fused, stable formulas as training.
-      lossSum += network.forwardLoss(params, n, tw, ws);
+      lossSum += network.forwardLoss(params, n, tw, w, ws);
       float[] out = ws.output();
       count += n;
       for (int r = 0; r < n; r++) {
+        double wr = w ? ws.weight[r] : 1.0;
+        weightSum += wr;
         if (classes > 0) {
           int truth = (int) ws.target[r * tw];
           int predicted = predictClass(out, r * outputs, outputs);
           confusion[truth * classes + predicted]++;
+          if (truth == predicted) correctWeight += wr;
         } else if (multiLabel) {
           boolean allRight = true;
           for (int j = 0; j < perOutputs; j++) {
@@ -124,16 +138,18 @@ public final class EvaluationAccumulator implements Serializable {
             float shift = targetShifts == null ? targetShift : targetShifts[j];
             double t = (double) ws.target[r * tw + j] * scale + shift;
             double e = ((double) out[r * outputs + j] * scale + shift) - t;
-            sumSquaredError += e * e;
-            sumAbsoluteError += Math.abs(e);
-            sumTarget += t;
-            sumTargetSquared += t * t;
+            // x * 1.0 is exact: unweighted rows add what they always added.
+            sumSquaredError += e * e * wr;
+            sumAbsoluteError += Math.abs(e) * wr;
+            sumTarget += t * wr;
+            sumTargetSquared += t * t * wr;
             targetValues++;
+            targetWeight += wr;
             if (perSquaredError != null) {
-              perSquaredError[j] += e * e;
-              perAbsoluteError[j] += Math.abs(e);
-              perTarget[j] += t;
-              perTargetSquared[j] += t * t;
+              perSquaredError[j] += e * e * wr;
+              perAbsoluteError[j] += Math.abs(e) * wr;
+              perTarget[j] += t * wr;
+              perTargetSquared[j] += t * t * wr;
             }
           }
         }
@@ -175,6 +191,10 @@ public final class EvaluationAccumulator implements Serializable {
       }
     }
     subsetCorrect += o.subsetCorrect;
+    weighted |= o.weighted;
+    weightSum += o.weightSum;
+    correctWeight += o.correctWeight;
+    targetWeight += o.targetWeight;
     return this;
   }
 
@@ -224,6 +244,7 @@ public final class EvaluationAccumulator implements Serializable {
    * target; accuracy, f1 of a label.
    */
   public Map<String, Double> metrics() {
+    if (weighted) return weightedMetrics();
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("loss", count == 0 ? Double.NaN : lossSum / count);
     if (labelCounts != null) {
@@ -241,24 +262,31 @@ public final class EvaluationAccumulator implements Serializable {
       if (perSquaredError == null) {
         m.put("r2", variance > 0 ? 1 - mse / variance : Double.NaN);
       } else {
-        int k = perSquaredError.length;
-        double rows = (double) count;
-        double[] r2 = new double[k];
-        double meanR2 = 0;
-        for (int j = 0; j < k; j++) {
-          double v = perTargetSquared[j] / rows - (perTarget[j] / rows) * (perTarget[j] / rows);
-          r2[j] = v > 0 ? 1 - perSquaredError[j] / rows / v : Double.NaN;
-          meanR2 += r2[j];
-        }
-        m.put("r2", meanR2 / k); // scikit-learn's uniform average of the targets' R²
-        for (int j = 0; j < k; j++) {
-          m.put("mse[" + j + "]", perSquaredError[j] / rows);
-          m.put("mae[" + j + "]", perAbsoluteError[j] / rows);
-          m.put("r2[" + j + "]", r2[j]);
-        }
+        perTargetMetrics(m, count);
       }
     }
     return m;
+  }
+
+  /**
+   * R² as the mean of the targets' R² (scikit-learn's uniform average), then each target's mse, mae
+   * and r2, over {@code rows}: the row count, or the rows' weight sum when they are weighted.
+   */
+  private void perTargetMetrics(Map<String, Double> m, double rows) {
+    int k = perSquaredError.length;
+    double[] r2 = new double[k];
+    double meanR2 = 0;
+    for (int j = 0; j < k; j++) {
+      double v = perTargetSquared[j] / rows - (perTarget[j] / rows) * (perTarget[j] / rows);
+      r2[j] = v > 0 ? 1 - perSquaredError[j] / rows / v : Double.NaN;
+      meanR2 += r2[j];
+    }
+    m.put("r2", meanR2 / k);
+    for (int j = 0; j < k; j++) {
+      m.put("mse[" + j + "]", perSquaredError[j] / rows);
+      m.put("mae[" + j + "]", perAbsoluteError[j] / rows);
+      m.put("r2[" + j + "]", r2[j]);
+    }
   }
 
   private void multiLabelMetrics(Map<String, Double> m) {
@@ -290,5 +318,25 @@ public final class EvaluationAccumulator implements Serializable {
       m.put("accuracy[" + j + "]", count == 0 ? Double.NaN : (double) right / count);
       m.put("f1[" + j + "]", f1[j]);
     }
+  }
+
+  /** {@link #metrics} of weighted rows: each a weighted mean; NaN where every row weighs 0. */
+  private Map<String, Double> weightedMetrics() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("loss", weightSum == 0 ? Double.NaN : lossSum / weightSum);
+    if (labelCounts != null) {
+      multiLabelMetrics(m); // label counts are of rows, not weighted: only the loss is a weighted mean here
+    } else if (classes > 0) {
+      m.put("accuracy", weightSum == 0 ? Double.NaN : correctWeight / weightSum);
+    } else {
+      double n = targetWeight;
+      double mse = sumSquaredError / n;
+      double variance = sumTargetSquared / n - (sumTarget / n) * (sumTarget / n);
+      m.put("mse", mse);
+      m.put("mae", sumAbsoluteError / n);
+      m.put("r2", variance > 0 ? 1 - mse / variance : Double.NaN);
+      if (perSquaredError != null) perTargetMetrics(m, weightSum);
+    }
+    return m;
   }
 }

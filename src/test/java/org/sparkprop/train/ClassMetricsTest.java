@@ -36,6 +36,13 @@ class ClassMetricsTest {
   }
 
   @Test
+  void equalPrecisionAndRecallAreAlsoTheirF1() {
+    // Class 0: 3 of 4 predicted are right, 3 of 4 true are found.
+    List<ClassMetrics> m = ClassMetrics.of(new long[][] {{3, 1}, {1, 5}});
+    assertEquals(new ClassMetrics(0, 4, 4, 0.75, 0.75, 0.75), m.get(0));
+  }
+
+  @Test
   void noClassesHaveNoMacroF1() {
     assertTrue(ClassMetrics.of(new long[0][0]).isEmpty());
     assertTrue(Double.isNaN(ClassMetrics.macroF1(List.of())));

@@ -90,6 +90,21 @@ class GradientAccumulatorTest {
   }
 
   @Test
+  void severalTargetsOfARowAreGatheredWithIt() {
+    // One input, two outputs (y_j = w_j x + b_j) at zero: per row dL/dw_j = -2 t_j x / 2 = -t_j x
+    // (the loss of a row is the mean over its outputs) and dL/db_j = -t_j.
+    NetworkSpec two = new NetworkSpec(1, new int[0], Activation.IDENTITY, 2, Activation.IDENTITY, Loss.MSE);
+    PackedBlock block = new PackedBlock(0, 3, 1, 2, new float[] {1f, 2f, 4f}, new float[] {1f, -1f, 0.5f, 2f, -2f, 0f});
+    GradientAccumulator acc = new GradientAccumulator(4).add(new DenseNetwork(two, new JavaGemm()), new float[4], block,
+        new EpochPermutation(3, 5, 0), 0, 3, new Workspace(two, 2, 3));
+    float[] mean = new float[4];
+    acc.meanGradient(mean);
+    // sum of t_0 x = 1 + 1 - 8 = -6, of t_1 x = -1 + 4 + 0 = 3; sum of t_0 = -0.5, of t_1 = 1
+    assertArrayEquals(new float[] {6f / 3, -3f / 3, 0.5f / 3, -1f / 3}, mean);
+    assertEquals((1 + 1) / 2.0 + (0.25 + 4) / 2.0 + (4 + 0) / 2.0, acc.lossSum());
+  }
+
+  @Test
   void mergeAddsSumsAndCountsAndKeepsTheSlowestComputeTime() {
     EpochPermutation perm = new EpochPermutation(4, 1, 0);
     GradientAccumulator a = new GradientAccumulator(2).add(NET, ZERO,

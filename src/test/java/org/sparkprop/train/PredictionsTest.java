@@ -60,19 +60,23 @@ class PredictionsTest {
 
   @Test
   void severalOutputsGiveOneProbabilityPerClass() {
-    // Three outputs with W = 0 and biases log(1), log(2), log(5): probabilities 1/8, 2/8, 5/8 for every row.
+    // Logits (0, x, -x): x = ln 2 gives exp 1, 2, 1/2, probabilities 2/7, 4/7, 1/7; x = -ln 2 swaps the last two.
     NetworkSpec spec = new NetworkSpec(1, new int[0], Activation.IDENTITY, 3, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
-    float[] params = {0f, 0f, 0f, 0f, (float) Math.log(2), (float) Math.log(5)};
+    float[] params = {0f, 1f, -1f, 0f, 0f, 0f};
     Predictions p = new Predictions(new DenseNetwork(spec, new JavaGemm()), params, classes(3, 1),
         new Workspace(spec, 1, 2));
     assertEquals(3, p.probabilityWidth());
-    p.run(new float[] {7f, -7f}, 2);
-    for (int row = 0; row < 2; row++) {
-      assertEquals(2, p.predictedClass(row));
-      assertEquals(1.0 / 8, p.probability(row, 0), 1e-7);
-      assertEquals(2.0 / 8, p.probability(row, 1), 1e-7);
-      assertEquals(5.0 / 8, p.probability(row, 2), 1e-7);
-    }
+    float ln2 = (float) Math.log(2);
+    p.run(new float[] {ln2, -ln2}, 2);
+    assertEquals(1, p.predictedClass(0));
+    assertEquals(2, p.predictedClass(1));
+    // Float32 softmax: 1e-6 is well above its rounding.
+    assertEquals(2.0 / 7, p.probability(0, 0), 1e-6);
+    assertEquals(4.0 / 7, p.probability(0, 1), 1e-6);
+    assertEquals(1.0 / 7, p.probability(0, 2), 1e-6);
+    assertEquals(2.0 / 7, p.probability(1, 0), 1e-6);
+    assertEquals(1.0 / 7, p.probability(1, 1), 1e-6);
+    assertEquals(4.0 / 7, p.probability(1, 2), 1e-6);
   }
 
   @Test
