@@ -80,7 +80,9 @@ public final class EvaluateJob {
     console.println("model: " + model.spec().describe());
     boolean classes = model.preprocessing().classification();
     int partitions = request.partitions() > 0 ? request.partitions() : sc.defaultParallelism();
-    OpenedInput input = DataSets.expecting(request.open(spark, model, classes ? LabelMode.CLASSES : LabelMode.VALUES, partitions),
+    LabelMode mode = classes ? LabelMode.CLASSES
+        : EvaluationAccumulator.multiLabel(model.spec(), 0) ? LabelMode.MULTI_LABEL : LabelMode.VALUES;
+    OpenedInput input = DataSets.expecting(request.open(spark, model, mode, partitions),
         model.spec().inputs(), model.preprocessing().labels(), "the model");
     InputLoader.Plan plan = new InputLoader.Plan(request.skipBadRows(), request.maxBadFraction(), model.preprocessing(),
         model.preprocessing().features().method(), false, ValidationSplit.none(), PartitionSizing.fixed(partitions), RowStore.AUTO,
@@ -138,12 +140,42 @@ public final class EvaluateJob {
       cm.put("columns", "predicted class");
       cm.set("labels", JSON.valueToTree(labels.names()));
       cm.set("counts", JSON.valueToTree(confusion));
+    } else if (stats.multiLabel()) {
+      m.put("task", "multi-label classification");
+      m.put("accuracy", base.get("accuracy")); // subset accuracy: every label of the row right
+      m.put("hammingLoss", base.get("hammingLoss"));
+      m.put("microF1", base.get("microF1"));
+      m.put("macroF1", base.get("macroF1"));
+      m.put("logLoss", base.get("loss"));
+      ArrayNode outputs = m.putArray("perOutput");
+      List<String> names = OutputNames.of(model.input(), stats.perOutputs());
+      for (int j = 0; j < stats.perOutputs(); j++) {
+        long[] c = stats.labelCounts(j); // tp, fp, fn, tn
+        ObjectNode o = outputs.addObject();
+        o.put("output", names.get(j));
+        o.put("accuracy", base.get("accuracy[" + j + "]"));
+        o.put("precision", c[0] + c[1] == 0 ? 0 : (double) c[0] / (c[0] + c[1]));
+        o.put("recall", c[0] + c[2] == 0 ? 0 : (double) c[0] / (c[0] + c[2]));
+        o.put("f1", base.get("f1[" + j + "]"));
+        o.put("support", c[0] + c[2]);
+      }
     } else {
       m.put("task", "regression");
       m.put("mse", base.get("mse"));
       m.put("mae", base.get("mae"));
       m.put("r2", base.get("r2"));
       m.put("loss", base.get("loss"));
+      if (stats.perOutputs() > 1) {
+        ArrayNode outputs = m.putArray("perOutput");
+        List<String> names = OutputNames.of(model.input(), stats.perOutputs());
+        for (int j = 0; j < stats.perOutputs(); j++) {
+          ObjectNode o = outputs.addObject();
+          o.put("output", names.get(j));
+          o.put("mse", base.get("mse[" + j + "]"));
+          o.put("mae", base.get("mae[" + j + "]"));
+          o.put("r2", base.get("r2[" + j + "]"));
+        }
+      }
     }
     return m;
   }
@@ -158,9 +190,19 @@ public final class EvaluateJob {
       m.path("perClass").forEach(c -> console.printf(Locale.ROOT, "%-16s %9.4f %9.4f %9.4f %9d%n",
           c.path("class").asText(), c.path("precision").asDouble(), c.path("recall").asDouble(), c.path("f1").asDouble(),
           c.path("support").asLong()));
+    } else if (m.path("task").asText().startsWith("multi-label")) {
+      console.printf(Locale.ROOT, "subset accuracy %.4f, Hamming loss %.4f, micro F1 %.4f, macro F1 %.4f%n",
+          m.path("accuracy").asDouble(), m.path("hammingLoss").asDouble(), m.path("microF1").asDouble(),
+          m.path("macroF1").asDouble());
+      console.printf(Locale.ROOT, "%-16s %9s %9s %9s %9s %9s%n", "output", "accuracy", "precision", "recall", "f1", "support");
+      m.path("perOutput").forEach(o -> console.printf(Locale.ROOT, "%-16s %9.4f %9.4f %9.4f %9.4f %9d%n",
+          o.path("output").asText(), o.path("accuracy").asDouble(), o.path("precision").asDouble(),
+          o.path("recall").asDouble(), o.path("f1").asDouble(), o.path("support").asLong()));
     } else {
-      console.printf(Locale.ROOT, "mse %.6g, mae %.6g, r2 %.4f%n", m.path("mse").asDouble(), m.path("mae").asDouble(),
-          m.path("r2").asDouble());
+      console.printf(Locale.ROOT, "mse %.6g, mae %.6g, r2 %.4f%s%n", m.path("mse").asDouble(), m.path("mae").asDouble(),
+          m.path("r2").asDouble(), m.has("perOutput") ? " (r2: mean of the outputs')" : "");
+      m.path("perOutput").forEach(o -> console.printf(Locale.ROOT, "  %-16s mse %.6g, mae %.6g, r2 %.4f%n",
+          o.path("output").asText(), o.path("mse").asDouble(), o.path("mae").asDouble(), o.path("r2").asDouble()));
     }
   }
 }

@@ -29,10 +29,14 @@ public record ModelData(String model, String data, String format, String labels,
       throw new DataException("the model was trained on " + f + " data, which has no file format to read --data in;"
           + " give --format csv, libsvm, parquet or idx");
     }
+    // A given label column "y1,y2" names the label columns of a model with several outputs.
+    java.util.List<String> labels = labelColumn == null ? s.labelColumns()
+        : java.util.Arrays.stream(labelColumn.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
+    String label = labelColumn == null ? s.labelColumn() : labels.isEmpty() ? labelColumn : labels.get(0);
     return new InputSchema(f, s.features(), s.featureNames(), header != null ? header : s.header(),
-        delimiter != null ? delimiter : s.delimiter(), labelColumn != null ? labelColumn : s.labelColumn(),
+        delimiter != null ? delimiter : s.delimiter(), label,
         featuresColumn != null ? featuresColumn : s.featuresColumn(), idColumn != null ? idColumn : s.idColumn(),
-        s.weightColumn());
+        s.weightColumn(), labels != null && labels.size() > 1 ? labels : null);
   }
 
   OpenedInput open(SparkSession spark, LoadedModel m, LabelMode mode, int partitions) {

@@ -40,6 +40,7 @@ import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
 import org.sparkprop.train.CancelledWorkException;
+import org.sparkprop.train.EvaluationAccumulator;
 import org.sparkprop.train.Predictions;
 import org.sparkprop.train.StopRequest;
 
@@ -99,13 +100,16 @@ public final class PredictJob {
     Preprocessing prep = model.preprocessing();
     boolean probabilities = Predictions.hasProbabilities(spec, prep);
     DataType idType = input.idType();
-    StructType outSchema = schema(idType, prep, probabilities);
+    List<String> outputs = spec.outputs() > 1 && !prep.classification() ? OutputNames.of(model.input(), spec.outputs()) : null;
+    boolean multiLabel = outputs != null && EvaluationAccumulator.multiLabel(spec, 0);
+    StructType outSchema = outputs == null ? schema(idType, prep, probabilities) : schema(idType, outputs, multiLabel);
     Broadcast<float[]> weights = sc.broadcast(model.weights());
     RowRules rules = scanned.rules();
     long[] starts = scanned.starts();
     boolean withId = idType != null;
     JavaRDD<Row> rows = input.cursors().mapPartitionsWithIndex((p, it) ->
-        new Predicting(it.next(), rules, spec, prep, weights.value(), starts[p], withId, probabilities), true);
+        new Predicting(it.next(), rules, spec, prep, weights.value(), starts[p], withId, probabilities,
+            outputs == null ? 0 : outputs.size(), multiLabel), true);
     String format = outputFormat.toLowerCase(Locale.ROOT);
     jobs.describe("writing predictions to " + output);
     try {
@@ -136,6 +140,24 @@ public final class PredictJob {
     return new StructType(fields.toArray(new StructField[0]));
   }
 
+  /**
+   * The columns of several outputs: {@code prediction_<output>} per output (the value in the target's
+   * units; for a multi-label model the 0/1 label), and for a multi-label model {@code probability_<output>}.
+   */
+  static StructType schema(DataType idType, List<String> outputs, boolean multiLabel) {
+    List<StructField> fields = new ArrayList<>();
+    if (idType != null) fields.add(new StructField("id", idType, true, Metadata.empty()));
+    fields.add(new StructField("row", DataTypes.LongType, false, Metadata.empty()));
+    for (String o : outputs) {
+      fields.add(new StructField("prediction_" + o, multiLabel ? DataTypes.IntegerType : DataTypes.DoubleType, false,
+          Metadata.empty()));
+    }
+    if (multiLabel) {
+      for (String o : outputs) fields.add(new StructField("probability_" + o, DataTypes.DoubleType, false, Metadata.empty()));
+    }
+    return new StructType(fields.toArray(new StructField[0]));
+  }
+
   /** One partition's output rows, computed a chunk of input rows at a time. */
   private static final class Predicting implements Iterator<Row> {
     private static final int CHUNK = TrainingRecipe.CHUNK_ROWS;
@@ -145,6 +167,8 @@ public final class PredictJob {
     private final int inputs;
     private final boolean withId;
     private final boolean probabilities;
+    private final int outputs;        // several outputs: how many (0 for one output or classes)
+    private final boolean multiLabel; // several outputs are 0/1 labels
     private final Predictions predictions;
     private final float[] x;        // (CHUNK, inputs) scaled rows of the current chunk
     private final Object[] ids = new Object[CHUNK];
@@ -154,7 +178,9 @@ public final class PredictJob {
     private boolean done;
 
     Predicting(PartitionReader cursor, RowRules rules, NetworkSpec spec, Preprocessing prep, float[] weights, long firstIndex,
-               boolean withId, boolean probabilities) {
+               boolean withId, boolean probabilities, int outputs, boolean multiLabel) {
+      this.outputs = outputs;
+      this.multiLabel = multiLabel;
       this.cursor = cursor;
       this.rules = rules;
       this.prep = prep;
@@ -205,7 +231,14 @@ public final class PredictJob {
       List<Object> values = new ArrayList<>();
       if (withId) values.add(ids[r] == null ? null : ids[r]);
       values.add(nextIndex++);
-      if (prep.classification()) {
+      if (outputs > 0) {
+        for (int j = 0; j < outputs; j++) {
+          values.add(multiLabel ? (Object) (predictions.output(r, j) >= 0.5 ? 1 : 0) : (Object) predictions.value(r, j));
+        }
+        if (multiLabel) {
+          for (int j = 0; j < outputs; j++) values.add(predictions.output(r, j));
+        }
+      } else if (prep.classification()) {
         values.add(prep.labels().name(predictions.predictedClass(r)));
         if (probabilities) {
           for (int c = 0; c < predictions.probabilityWidth(); c++) values.add(predictions.probability(r, c));

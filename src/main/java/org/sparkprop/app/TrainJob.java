@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -228,6 +229,12 @@ public final class TrainJob {
       if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
     }
     summary.set("testMetrics", testMetrics);
+    if (data.train().targetWidth() > 1) {
+      // Several outputs: their names, and the test metrics of each by name (testMetrics has them as name[j]).
+      List<String> names = OutputNames.of(data.input(), data.train().targetWidth());
+      summary.set("outputs", JSON.valueToTree(names));
+      if (testStats != null) summary.set("testMetricsPerOutput", OutputNames.perOutput(testStats.metrics(), names));
+    }
     summary.put("samplesPerSecond", result.samplesPerSecond());
     summary.put("loopSeconds", result.loopSeconds());
     summary.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);

@@ -37,6 +37,15 @@ final class CrossKeyRules {
       problems.add("model.activation = 'step' with model.hidden = " + hidden + ": " + STEP_HIDDEN_MESSAGE);
     }
 
+    String labelColumns = v.text("data.labelColumns");
+    if (labelColumns != null && labelColumns.contains(",") && (loss == Loss.CROSS_ENTROPY
+        || (output != null && output.is(Activation.STEP)))) {
+      problems.add("data.labelColumns = '" + labelColumns + "' gives several outputs, which model.loss = "
+          + (loss == Loss.CROSS_ENTROPY ? "cross_entropy" : loss.configName() + " with model.output = step")
+          + " cannot train: its one label is a class. Use model.loss = bce for several 0/1 labels, mse or mae for"
+          + " several targets" + origin.apply("data.labelColumns"));
+    }
+
     TrainConfig.DataFormat format = v.choice("data.format", TrainConfig.DataFormat.class);
     String train = v.text("data.train");
     if (format != null && !format.generated() && train != null && train.isEmpty()) {

@@ -204,7 +204,8 @@ public final class TrainConfig implements Serializable {
         new Playground(v.choice("data.playground.name", Kind.class), v.integer("data.playground.rows"),
             v.number("data.playground.noise"), v.choices("data.playground.extraFeatures", ExtraFeature.class)),
         new Synthetic(v.longInteger("data.synthetic.rows"), v.integer("data.synthetic.features"),
-            v.integer("data.synthetic.classes"), v.longInteger("data.synthetic.seed")), v.text("data.weightColumn"));
+            v.integer("data.synthetic.classes"), v.longInteger("data.synthetic.seed")), v.text("data.weightColumn"),
+        v.text("data.labelColumns"));
     Model model = new Model(v.integers("model.hidden"), v.choice("model.activation", Activation.class),
         v.autoChoice("model.output", Activation.class), v.choice("model.loss", Loss.class),
         v.autoChoice("model.init", Initializer.class));
@@ -275,12 +276,24 @@ public final class TrainConfig implements Serializable {
                      String featuresColumn, String idColumn, int features, BadRowPolicy onBadRow,
                      double maxBadFraction, AutoOr<FeatureScaling.Method> scaling, boolean scaleTarget,
                      AutoOr<Double> validationFraction, double testFraction, Playground playground, Synthetic synthetic,
-                     String weightColumn)
+                     String weightColumn, String labelColumns)
       implements Serializable {
 
     /** Whether {@code data.weightColumn} names a column of sample weights. */
     public boolean weighted() {
       return weightColumn != null && !weightColumn.isEmpty();
+    }
+
+    /**
+     * The label columns of several outputs ({@code data.labelColumns} split at commas, blanks
+     * trimmed), or empty for the single {@link #labelColumn()}.
+     */
+    public List<String> labelColumnList() {
+      List<String> out = new java.util.ArrayList<>();
+      for (String c : labelColumns.split(",")) {
+        if (!c.isBlank()) out.add(c.trim());
+      }
+      return out;
     }
 
     /** Whether {@code data.test} names a separate test set. */

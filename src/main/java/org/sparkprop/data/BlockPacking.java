@@ -21,7 +21,8 @@ public final class BlockPacking {
   public static PackedBlock pack(PartitionReader cursor, RowRules rules, long firstIndex, int rows, int width, String input)
       throws IOException {
     float[] x = new float[Math.multiplyExact(rows, width)]; // (rows, width)
-    float[] y = new float[rows];                             // (rows, 1) class index or value
+    int tw = rules.targets();
+    float[] y = new float[Math.multiplyExact(rows, tw)];     // (rows, tw) class index, or values
     float[] w = rules.weighted() ? new float[rows] : null;  // (rows) sample weights, only with a weight column
     int r = 0;
     try (cursor) {
@@ -31,13 +32,13 @@ public final class BlockPacking {
         if (!row.ok()) continue;
         if (r == rows) throw changed(input, rows);
         System.arraycopy(row.features(), 0, x, r * width, Math.min(row.width(), width));
-        y[r] = rules.target(row);
+        rules.targets(row, y, r * tw);
         if (w != null) w[r] = row.weight();
         r++;
       }
     }
     if (r != rows) throw changed(input, rows);
-    return new PackedBlock(firstIndex, rows, width, 1, x, y, w);
+    return new PackedBlock(firstIndex, rows, width, tw, x, y, w);
   }
 
   private static DataException changed(String input, int rows) {

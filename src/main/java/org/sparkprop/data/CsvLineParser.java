@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Parses CSV lines into {@link ParsedRow}s: one label column, an optional id column, every other
+ * Parses CSV lines into {@link ParsedRow}s: one label column (or several, one per output of a
+ * multi-target regression or multi-label classification), an optional id column, every other
  * column a feature, in column order. The expected column count comes from the header (or the
  * first line when there is none), so a short or long row is caught rather than shifted.
  */
@@ -14,6 +15,7 @@ public final class CsvLineParser implements Serializable {
   private final String delimiter;
   private final int columns;
   private final int labelColumn;   // -1 when the input has no label column (prediction input)
+  private final int[] labelColumns; // (targets) every label column in target order; [labelColumn] for one
   private final int idColumn;      // -1 when there is none
   private final int weightColumn;  // -1 when there is none
   private final List<String> names; // (columns) header names, or null without a header
@@ -25,16 +27,31 @@ public final class CsvLineParser implements Serializable {
    * @param labelColumn the label's column index, or -1 when there is none (only with LabelMode.NONE)
    */
   public CsvLineParser(String delimiter, int columns, int labelColumn, int idColumn, List<String> names, LabelMode labels) {
-    this(delimiter, columns, labelColumn, idColumn, -1, names, labels);
+    this(delimiter, columns, labelColumn < 0 ? new int[0] : new int[] {labelColumn}, idColumn, -1, names, labels);
   }
 
   /** @param weightColumn the sample weight's column index, or -1 when there is none */
   public CsvLineParser(String delimiter, int columns, int labelColumn, int idColumn, int weightColumn, List<String> names,
                        LabelMode labels) {
-    if (labelColumn < 0 && labels != LabelMode.NONE) throw new IllegalArgumentException("a label column is needed");
+    this(delimiter, columns, labelColumn < 0 ? new int[0] : new int[] {labelColumn}, idColumn, weightColumn, names,
+        labels);
+  }
+
+  /**
+   * @param labelColumns the label columns' indices in target order (several for several outputs), or
+   *     none without a label (only with LabelMode.NONE)
+   * @param weightColumn the sample weight's column index, or -1 when there is none
+   */
+  public CsvLineParser(String delimiter, int columns, int[] labelColumns, int idColumn, int weightColumn,
+                       List<String> names, LabelMode labels) {
+    if (labelColumns.length == 0 && labels != LabelMode.NONE) throw new IllegalArgumentException("a label column is needed");
+    if (labelColumns.length > 1 && labels.classes()) {
+      throw new IllegalArgumentException("several label columns are several outputs: values or 0/1 labels, not classes");
+    }
     this.delimiter = delimiter;
     this.columns = columns;
-    this.labelColumn = labelColumn;
+    this.labelColumns = labelColumns.clone();
+    this.labelColumn = labelColumns.length == 0 ? -1 : labelColumns[0];
     this.idColumn = idColumn;
     this.weightColumn = weightColumn;
     this.names = names == null ? null : List.copyOf(names);
@@ -43,7 +60,7 @@ public final class CsvLineParser implements Serializable {
 
   /** Number of feature columns: every column but the label, the id and the weight. */
   public int features() {
-    return columns - (labelColumn >= 0 ? 1 : 0) - (idColumn >= 0 ? 1 : 0) - (weightColumn >= 0 ? 1 : 0);
+    return columns - labelColumns.length - (idColumn >= 0 ? 1 : 0) - (weightColumn >= 0 ? 1 : 0);
   }
 
   /** The feature columns' names in order, or null without a header. */
@@ -51,7 +68,7 @@ public final class CsvLineParser implements Serializable {
     if (names == null) return null;
     java.util.ArrayList<String> out = new java.util.ArrayList<>();
     for (int c = 0; c < columns; c++) {
-      if (c != labelColumn && c != idColumn && c != weightColumn) out.add(names.get(c));
+      if (labelIndex(c) < 0 && c != idColumn && c != weightColumn) out.add(names.get(c));
     }
     return out;
   }
@@ -87,8 +104,9 @@ public final class CsvLineParser implements Serializable {
     float[] x = row.featuresFor(columns);
     int f = 0;
     for (int c = 0; c < columns; c++) {
-      if (c == labelColumn) {
-        readLabel(row, c);
+      int k = labelIndex(c);
+      if (k >= 0) {
+        readLabel(row, c, k);
       } else if (c == idColumn) {
         row.setId(fields.text(c));
       } else if (c == weightColumn) {
@@ -123,7 +141,16 @@ public final class CsvLineParser implements Serializable {
     row.setWidth(f);
   }
 
-  private void readLabel(ParsedRow row, int c) {
+  /** Which target column {@code c} holds (0 for the only label), or -1 when it is no label column. */
+  private int labelIndex(int c) {
+    if (c == labelColumn) return 0;
+    for (int k = 1; k < labelColumns.length; k++) {
+      if (labelColumns[k] == c) return k;
+    }
+    return -1;
+  }
+
+  private void readLabel(ParsedRow row, int c, int k) {
     switch (labels) {
       case CLASSES: {
         String name = LabelMapping.canonical(fields.text(c));
@@ -132,8 +159,17 @@ public final class CsvLineParser implements Serializable {
         break;
       }
       case VALUES:
-        row.setTarget(LabelValues.parse(fields.text(c), "the label " + column(c), row));
+        row.setTarget(k, LabelValues.parse(fields.text(c), "the label " + column(c), row));
         break;
+      case MULTI_LABEL: {
+        float v = LabelValues.parse(fields.text(c), "the label " + column(c), row);
+        if (row.ok() && v != 0f && v != 1f) {
+          row.fail(RowProblem.UNKNOWN_LABEL, "the label " + column(c) + " holds " + ParsedRow.quote(fields.text(c))
+              + "; a multi-label output takes 0 or 1");
+        }
+        row.setTarget(k, v);
+        break;
+      }
       default:
         break;
     }

@@ -16,8 +16,8 @@ public final class FeatureStats implements Serializable {
   double[] m2;       // (features) sum of squared deviations from the mean
   float[] min;       // (features)
   float[] max;       // (features)
-  double targetMean;
-  double targetM2;
+  double[] targetMean = new double[1]; // (targets) one per target value of a row (several for several outputs)
+  double[] targetM2 = new double[1];   // (targets)
 
   public FeatureStats(int features) {
     mean = new double[features];
@@ -37,7 +37,9 @@ public final class FeatureStats implements Serializable {
     int tw = block.targetWidth;
     FeatureStats s = new FeatureStats(w);
     double[] sum = new double[w];
-    double targetSum = 0;
+    double[] targetSum = new double[tw];
+    s.targetMean = new double[tw];
+    s.targetM2 = new double[tw];
     for (int r = 0; r < block.rows; r++) {
       if (!include.test(block.firstIndex + r)) continue;
       s.count++;
@@ -48,11 +50,11 @@ public final class FeatureStats implements Serializable {
         if (v < s.min[j]) s.min[j] = v;
         if (v > s.max[j]) s.max[j] = v;
       }
-      targetSum += block.y[r * tw];
+      for (int k = 0; k < tw; k++) targetSum[k] += block.y[r * tw + k];
     }
     if (s.count == 0) return s;
     for (int j = 0; j < w; j++) s.mean[j] = sum[j] / s.count;
-    s.targetMean = targetSum / s.count;
+    for (int k = 0; k < tw; k++) s.targetMean[k] = targetSum[k] / s.count;
     for (int r = 0; r < block.rows; r++) {
       if (!include.test(block.firstIndex + r)) continue;
       int o = r * w;
@@ -60,8 +62,10 @@ public final class FeatureStats implements Serializable {
         double d = block.x[o + j] - s.mean[j];
         s.m2[j] += d * d;
       }
-      double dt = block.y[r * tw] - s.targetMean;
-      s.targetM2 += dt * dt;
+      for (int k = 0; k < tw; k++) {
+        double dt = block.y[r * tw + k] - s.targetMean[k];
+        s.targetM2[k] += dt * dt;
+      }
     }
     return s;
   }
@@ -75,8 +79,8 @@ public final class FeatureStats implements Serializable {
       m2 = o.m2.clone();
       min = o.min.clone();
       max = o.max.clone();
-      targetMean = o.targetMean;
-      targetM2 = o.targetM2;
+      targetMean = o.targetMean.clone();
+      targetM2 = o.targetM2.clone();
       return this;
     }
     double n = count + o.count;
@@ -87,9 +91,11 @@ public final class FeatureStats implements Serializable {
       min[j] = Math.min(min[j], o.min[j]);
       max[j] = Math.max(max[j], o.max[j]);
     }
-    double dt = o.targetMean - targetMean;
-    targetM2 += o.targetM2 + dt * dt * count * o.count / n;
-    targetMean += dt * o.count / n;
+    for (int k = 0; k < targetMean.length; k++) {
+      double dt = o.targetMean[k] - targetMean[k];
+      targetM2[k] += o.targetM2[k] + dt * dt * count * o.count / n;
+      targetMean[k] += dt * o.count / n;
+    }
     count += o.count;
     return this;
   }
@@ -120,10 +126,24 @@ public final class FeatureStats implements Serializable {
   }
 
   public double targetMean() {
-    return targetMean;
+    return targetMean(0);
   }
 
   public double targetStd() {
-    return count == 0 ? 0 : Math.sqrt(targetM2 / count);
+    return targetStd(0);
+  }
+
+  /** Target values per row the statistics cover (several for several outputs). */
+  public int targets() {
+    return targetMean.length;
+  }
+
+  public double targetMean(int k) {
+    return targetMean[k];
+  }
+
+  /** Population standard deviation of target {@code k}, as {@link #std(int)}. */
+  public double targetStd(int k) {
+    return count == 0 ? 0 : Math.sqrt(targetM2[k] / count);
   }
 }

@@ -11,19 +11,29 @@ import java.util.List;
  * @param format csv, libsvm, parquet, idx, playground, synthetic or dataframe
  * @param featureNames the names of the features in order, or null when the input has none
  * @param weightColumn the column of sample weights, or null (or "") when rows are unweighted
+ * @param labelColumns the label columns of several outputs (one per output, in output order), or
+ *     null for the single {@code labelColumn}
  */
 public record InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
-                          String labelColumn, String featuresColumn, String idColumn, String weightColumn)
+                          String labelColumn, String featuresColumn, String idColumn, String weightColumn,
+                          List<String> labelColumns)
     implements Serializable {
   public InputSchema {
     featureNames = featureNames == null ? null : List.copyOf(featureNames);
     weightColumn = weightColumn == null || weightColumn.isEmpty() ? null : weightColumn;
+    labelColumns = labelColumns == null || labelColumns.isEmpty() ? null : List.copyOf(labelColumns);
   }
 
-  /** A schema without a weight column. */
+  /** A schema with the single label column {@code labelColumn}. */
+  public InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
+                     String labelColumn, String featuresColumn, String idColumn, String weightColumn) {
+    this(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn, weightColumn, null);
+  }
+
+  /** A schema without a weight column, with the single label column {@code labelColumn}. */
   public InputSchema(String format, int features, List<String> featureNames, boolean header, String delimiter,
                      String labelColumn, String featuresColumn, String idColumn) {
-    this(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn, null);
+    this(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn, null, null);
   }
 
   /** Whether rows carry sample weights from {@link #weightColumn}. */
@@ -33,7 +43,17 @@ public record InputSchema(String format, int features, List<String> featureNames
 
   public InputSchema withWeightColumn(String column) {
     return new InputSchema(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
-        column);
+        column, labelColumns);
+  }
+
+  /** Whether several label columns are read, one per output. */
+  public boolean severalLabelColumns() {
+    return labelColumns != null && labelColumns.size() > 1;
+  }
+
+  public InputSchema withLabelColumns(List<String> columns) {
+    return new InputSchema(format, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
+        weightColumn, columns);
   }
 
   /** Whether the rows come from files, not from a generator or a DataFrame handed to the API. */
@@ -43,10 +63,11 @@ public record InputSchema(String format, int features, List<String> featureNames
 
   public InputSchema withFormat(String newFormat) {
     return new InputSchema(newFormat, features, featureNames, header, delimiter, labelColumn, featuresColumn, idColumn,
-        weightColumn);
+        weightColumn, labelColumns);
   }
 
   public InputSchema withFeatures(int n, List<String> names) {
-    return new InputSchema(format, n, names, header, delimiter, labelColumn, featuresColumn, idColumn, weightColumn);
+    return new InputSchema(format, n, names, header, delimiter, labelColumn, featuresColumn, idColumn, weightColumn,
+        labelColumns);
   }
 }

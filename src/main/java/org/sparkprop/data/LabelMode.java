@@ -12,6 +12,11 @@ public enum LabelMode {
   CLASS_INDICES,
   /** A real-valued regression target. */
   VALUES,
+  /**
+   * Several 0/1 labels per row (one per label column, or a vector label), each an independent
+   * sigmoid output trained with bce: multi-label classification. Another value is a bad row.
+   */
+  MULTI_LABEL,
   /** Not read (prediction): a label column, if present, is neither a feature nor checked. */
   NONE;
 

@@ -28,7 +28,7 @@ public final class ParsedRow {
   private float[] features = new float[64]; // (width) dense values; only [0, width) is meaningful
   private int width;
   private String label;
-  private float target;
+  private float[] targets = new float[1]; // (targetCount) regression values or 0/1 labels; [0] for one label
   private float weight = 1f; // the sample weight; 1 unless the input has a weight column
   private Object id;
   private RowProblem problem;
@@ -46,7 +46,7 @@ public final class ParsedRow {
     this.position = position;
     this.width = 0;
     this.label = null;
-    this.target = 0;
+    this.targets[0] = 0;
     this.weight = 1f;
     this.id = null;
     this.problem = null;
@@ -76,7 +76,13 @@ public final class ParsedRow {
   }
 
   public void setTarget(float target) {
-    this.target = target;
+    this.targets[0] = target;
+  }
+
+  /** Sets the {@code k}-th of several targets (several label columns), growing the buffer as needed. */
+  public void setTarget(int k, float target) {
+    if (targets.length <= k) targets = Arrays.copyOf(targets, Math.max(k + 1, 2 * targets.length));
+    targets[k] = target;
   }
 
   public void setWeight(float weight) {
@@ -104,7 +110,12 @@ public final class ParsedRow {
   }
 
   public float target() {
-    return target;
+    return targets[0];
+  }
+
+  /** The {@code k}-th target set by {@link #setTarget(int, float)}. */
+  public float target(int k) {
+    return targets[k];
   }
 
   /** The sample weight: the weight column's value, or 1 when there is none. */

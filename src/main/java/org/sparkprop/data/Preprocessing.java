@@ -22,7 +22,7 @@ public record Preprocessing(FeatureScaling features, TargetScaling target, Label
   public void applyTo(PackedBlock block) {
     features.apply(block.x, 0, block.rows);
     if (labels == null && !target.identity()) {
-      for (int i = 0; i < block.y.length; i++) block.y[i] = target.apply(block.y[i]);
+      target.applyTo(block.y, block.rows, block.targetWidth); // each target with its own pair
     }
   }
 }

@@ -15,15 +15,17 @@ public final class RowRules implements Serializable {
   private final int width;            // 0 = not known yet
   private final boolean exactWidth;   // rows must have exactly width features (vectors), not at most (sparse)
   private final String widthOrigin;   // for messages: where the expected width comes from
+  private final int targets;          // target values per row: 1, or one per label column (several outputs)
   private final boolean weighted;     // rows carry a sample weight (the input has a weight column)
 
   public RowRules(LabelMode labels, LabelMapping mapping, int width, boolean exactWidth, String widthOrigin) {
-    this(labels, mapping, width, exactWidth, widthOrigin, false);
+    this(labels, mapping, width, exactWidth, widthOrigin, false, 1);
   }
 
   private RowRules(LabelMode labels, LabelMapping mapping, int width, boolean exactWidth, String widthOrigin,
-                   boolean weighted) {
+                   boolean weighted, int targets) {
     this.weighted = weighted;
+    this.targets = targets;
     this.labels = labels;
     this.mapping = mapping;
     this.width = width;
@@ -32,21 +34,32 @@ public final class RowRules implements Serializable {
   }
 
   public RowRules withMapping(LabelMapping m) {
-    return new RowRules(labels, m, width, exactWidth, widthOrigin, weighted);
+    return new RowRules(labels, m, width, exactWidth, widthOrigin, weighted, targets);
   }
 
   public RowRules withWidth(int w, String origin) {
-    return new RowRules(labels, mapping, w, exactWidth, origin, weighted);
+    return new RowRules(labels, mapping, w, exactWidth, origin, weighted, targets);
   }
 
   /** These rules for rows that carry a sample weight, packed beside the targets. */
   public RowRules withWeights(boolean w) {
-    return new RowRules(labels, mapping, width, exactWidth, widthOrigin, w);
+    return new RowRules(labels, mapping, width, exactWidth, widthOrigin, w, targets);
   }
 
   /** Whether rows carry a sample weight (the input has a weight column). */
   public boolean weighted() {
     return weighted;
+  }
+
+  /** The same rules for rows with {@code n} target values each (several regression targets or 0/1 labels). */
+  public RowRules withTargets(int n) {
+    if (n < 1) throw new IllegalArgumentException("a row needs at least one target, not " + n);
+    return new RowRules(labels, mapping, width, exactWidth, widthOrigin, weighted, n);
+  }
+
+  /** Target values per row: the packed blocks' target width. */
+  public int targets() {
+    return targets;
   }
 
   public LabelMode labels() {
@@ -89,5 +102,14 @@ public final class RowRules implements Serializable {
   /** The target value stored for a good row: the class index, or the regression value. */
   public float target(ParsedRow row) {
     return labels.classes() ? mapping.indexOf(row.label()) : row.target();
+  }
+
+  /** Writes the {@link #targets()} values of a good row to {@code y[at ..]}. */
+  public void targets(ParsedRow row, float[] y, int at) {
+    if (targets == 1) {
+      y[at] = target(row);
+    } else {
+      for (int k = 0; k < targets; k++) y[at + k] = row.target(k);
+    }
   }
 }

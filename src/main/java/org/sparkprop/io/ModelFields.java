@@ -51,7 +51,13 @@ final class ModelFields {
     ObjectNode ts = node.putObject("targetScaling");
     ts.put("shift", p.target().shift());
     ts.put("scale", p.target().scale());
-    ts.put("formula", "the network learns (y - shift) / scale; predictions are output * scale + shift");
+    if (p.target().targets() > 1) {
+      // Several targets, each standardised on its own: shift and scale above are the first target's.
+      ts.set("shifts", floats(p.target().shifts()));
+      ts.set("scales", floats(p.target().scales()));
+    }
+    ts.put("formula", "the network learns (y - shift) / scale; predictions are output * scale + shift"
+        + (p.target().targets() > 1 ? ", per output with shifts and scales" : ""));
     if (p.labels() == null) {
       node.putNull("labels");
     } else {
@@ -74,6 +80,10 @@ final class ModelFields {
     node.put("header", s.header());
     node.put("delimiter", s.delimiter());
     node.put("labelColumn", s.labelColumn());
+    if (s.labelColumns() != null && !s.labelColumns().isEmpty()) {
+      ArrayNode labels = node.putArray("labelColumns"); // several outputs, one per label column
+      s.labelColumns().forEach(labels::add);
+    }
     node.put("featuresColumn", s.featuresColumn());
     node.put("idColumn", s.idColumn());
     if (s.weightColumn() != null) node.put("weightColumn", s.weightColumn()); // absent: unweighted (older models too)
@@ -211,8 +221,14 @@ final class ModelFields {
     JsonNode ts = r.object(p, "preprocessing.", "targetScaling");
     TargetScaling target;
     try {
-      target = new TargetScaling(r.number(ts, "preprocessing.targetScaling.", "shift"),
-          r.number(ts, "preprocessing.targetScaling.", "scale"));
+      if (ts.has("shifts")) {
+        int n = ts.path("shifts").size();
+        target = TargetScaling.of(r.floats(ts, "preprocessing.targetScaling.", "shifts", n),
+            r.floats(ts, "preprocessing.targetScaling.", "scales", n));
+      } else {
+        target = new TargetScaling(r.number(ts, "preprocessing.targetScaling.", "shift"),
+            r.number(ts, "preprocessing.targetScaling.", "scale"));
+      }
     } catch (IllegalArgumentException e) {
       throw r.invalid("preprocessing.targetScaling", "is unusable: " + e.getMessage());
     }
@@ -237,7 +253,8 @@ final class ModelFields {
     return new InputSchema(r.text(in, p, "format"), r.integer(in, p, "features", 1), names,
         header != null && header.asBoolean(true), orDefault(r.textOrNull(in, "delimiter"), ","),
         orDefault(r.textOrNull(in, "labelColumn"), "label"), orDefault(r.textOrNull(in, "featuresColumn"), "features"),
-        orDefault(r.textOrNull(in, "idColumn"), "id"), r.textOrNull(in, "weightColumn"));
+        orDefault(r.textOrNull(in, "idColumn"), "id"), r.textOrNull(in, "weightColumn"),
+        in.path("labelColumns").isArray() ? r.strings(in, p, "labelColumns") : null);
   }
 
   private static String orDefault(String s, String d) {

@@ -28,6 +28,12 @@ final class Charts {
   private Charts() {
   }
 
+  /** The colour of the j-th of several curves (outputs): the palette's in turn, then hues spread around the wheel. */
+  static Color series(int j) {
+    if (j < PARTS.length - 1) return PARTS[j]; // the last (grey) is kept for "other"
+    return Color.getHSBColor((j * 0.618034f) % 1f, 0.7f, 0.8f);
+  }
+
   /** One curve of a per-epoch chart: a name, a colour and how to read it from an epoch. */
   record Curve(String name, Color colour, ToDoubleFunction<TrainingReport.EpochRecord> value) {
   }

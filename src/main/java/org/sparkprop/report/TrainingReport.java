@@ -216,11 +216,27 @@ public final class TrainingReport implements TrainingListener {
     figure("loss.png", "loss per epoch", curves, written, () -> Charts.perEpoch("Loss", "loss", epochs, true,
         new Charts.Curve("train (mean over the epoch's rounds)", DecisionBoundary.BLUE, EpochRecord::trainLoss),
         new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation("loss"))));
-    String metric = in.classes() > 0 ? "accuracy" : "r2";
-    figure(metric + ".png", (in.classes() > 0 ? "accuracy" : "R²") + " per epoch", curves, written,
-        () -> Charts.perEpoch(in.classes() > 0 ? "Accuracy" : "R²", in.classes() > 0 ? "accuracy" : "R²", epochs, false,
+    // Several 0/1 labels (multi-label) are scored by accuracy (every label of a row right), several targets by R².
+    boolean multiLabel = EvaluationAccumulator.multiLabel(in.spec(), in.classes());
+    boolean accuracy = in.classes() > 0 || multiLabel;
+    String metric = accuracy ? "accuracy" : "r2";
+    figure(metric + ".png", (accuracy ? "accuracy" : "R²") + " per epoch", curves, written,
+        () -> Charts.perEpoch(accuracy ? "Accuracy" : "R²", accuracy ? "accuracy" : "R²", epochs, false,
             new Charts.Curve(sampleName, DecisionBoundary.BLUE, r -> r.trainSample(metric)),
             new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation(metric))));
+    int outputs = in.classes() == 0 && in.spec().outputs() > 1 ? in.spec().outputs() : 0;
+    if (outputs > 0) {
+      // Each output's own curve: F1 of each label, R² of each target, on the evaluation rows.
+      String each = multiLabel ? "f1" : "r2";
+      Charts.Curve[] perOutput = new Charts.Curve[outputs];
+      for (int j = 0; j < outputs; j++) {
+        String key = each + "[" + j + "]";
+        perOutput[j] = new Charts.Curve("output " + j, Charts.series(j), r -> r.evaluation(key));
+      }
+      figure(each + "-per-output.png", (multiLabel ? "F1" : "R²") + " of each output per epoch, " + (eval == null
+          ? "evaluation" : eval) + " rows", curves, written, () -> Charts.perEpoch((multiLabel ? "F1" : "R²")
+          + " per output", multiLabel ? "F1" : "R²", epochs, false, perOutput));
+    }
     if (in.classes() > 0) {
       figure("confusion.png", "confusion matrix", results, written, () -> {
         if (testStats != null) {

@@ -34,9 +34,9 @@ public final class DriverEvaluator implements Evaluator {
 
   @Override
   public EvaluationAccumulator evaluate(float[] params) {
-    EvaluationAccumulator total = new EvaluationAccumulator(classes).inTargetUnits(target.shift(), target.scale());
+    EvaluationAccumulator total = new EvaluationAccumulator(classes).inTargetUnits(target);
     for (List<PackedBlock> blocks : partitions) {
-      EvaluationAccumulator part = new EvaluationAccumulator(classes).inTargetUnits(target.shift(), target.scale());
+      EvaluationAccumulator part = new EvaluationAccumulator(classes).inTargetUnits(target);
       for (PackedBlock block : blocks) part.add(network, params, block, workspace);
       total.merge(part);
     }

@@ -39,16 +39,15 @@ public final class SparkEvaluator implements Evaluator {
     int classes = data.classes();
     int tw = data.targetWidth();
     int chunk = chunkRows;
-    float shift = target.shift();
-    float scale = target.scale();
+    TargetScaling scaling = target;
     try {
       List<EvaluationAccumulator> parts = data.roundBlocks().mapPartitions(blocks -> {
         DenseNetwork network = new DenseNetwork(spec, Kernels.gemm());
-        EvaluationAccumulator acc = new EvaluationAccumulator(classes).inTargetUnits(shift, scale);
+        EvaluationAccumulator acc = new EvaluationAccumulator(classes).inTargetUnits(scaling);
         while (blocks.hasNext()) acc.add(network, weights.value(), blocks.next(), WorkspaceCache.get(spec, tw, chunk));
         return Collections.singletonList(acc).iterator();
       }).collect();
-      EvaluationAccumulator total = new EvaluationAccumulator(classes).inTargetUnits(shift, scale);
+      EvaluationAccumulator total = new EvaluationAccumulator(classes).inTargetUnits(scaling);
       for (EvaluationAccumulator p : parts) total.merge(p);
       return total;
     } finally {

@@ -63,6 +63,11 @@ public final class Predictions {
   /** The regression value of output j for the row, in the target's units (in double, as the metrics compute it). */
   public double value(int row, int j) {
     int outputs = network.spec().outputs();
-    return (double) ws.output()[row * outputs + j] * preprocessing.target().scale() + preprocessing.target().shift();
+    return (double) ws.output()[row * outputs + j] * preprocessing.target().scale(j) + preprocessing.target().shift(j);
+  }
+
+  /** The raw output j for the row: a multi-label output's probability of label j. */
+  public double output(int row, int j) {
+    return ws.output()[row * network.spec().outputs() + j];
   }
 }

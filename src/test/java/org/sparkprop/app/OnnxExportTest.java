@@ -130,6 +130,33 @@ class OnnxExportTest {
   }
 
   @Test
+  void severalOutputsAgreeEachWithItsOwnTargetScaling() throws Exception {
+    // Three targets of very different scales, each standardised on its own; three 0/1 labels of the same features.
+    Path targetsCsv = tmp.resolve("targets.csv");
+    Path labelsCsv = tmp.resolve("labels.csv");
+    List<String> targetLines = new ArrayList<>(List.of("a,b,y1,y2,y3"));
+    List<String> labelLines = new ArrayList<>(List.of("a,b,l1,l2,l3"));
+    for (int r = 0; r < 300; r++) {
+      double a = (r % 23) / 5.0 - 2.2;
+      double b = (r * 7 % 17) / 4.0 - 2;
+      targetLines.add(a + "," + b + "," + (3 * a - 2 * b + 100) + "," + 0.05 * a + "," + (-400 * b + 7 * a * b));
+      labelLines.add(a + "," + b + "," + (a > 0 ? 1 : 0) + "," + (a + b > 0.5 ? 1 : 0) + "," + (b < -1 ? 1 : 0));
+    }
+    Files.write(targetsCsv, targetLines);
+    Files.write(labelsCsv, labelLines);
+    Path conf = tmp.resolve("several.conf");
+    Files.writeString(conf, String.join("\n", "data { format = csv }", "model { hidden = [6], activation = tanh }",
+        "train { optimizer = adam, learningRate = 0.02, batchSize = 32, epochs = 2, seed = 3 }", "spark { partitions = 2 }"));
+    Checked targets = check(conf.toString(), "data.train=" + targetsCsv.toUri(), "data.test=" + targetsCsv.toUri(),
+        "data.labelColumns=y1,y2,y3", "model.loss=mse");
+    assertEquals(List.of(OnnxExport.PREDICTION), targets.outputs);
+    assertTrue(targets.maxValue > 100, "values in each target's units: " + targets.maxValue);
+    Checked labels = check(conf.toString(), "data.train=" + labelsCsv.toUri(), "data.test=" + labelsCsv.toUri(),
+        "data.labelColumns=l1,l2,l3", "model.loss=bce");
+    assertEquals(List.of(OnnxExport.LABEL, OnnxExport.PROBABILITY), labels.outputs);
+  }
+
+  @Test
   void aWideGeneratedJobAgrees() throws Exception {
     check("conf/synthetic-large.conf", "data.synthetic.rows=2000", "train.maxRounds=5");
   }
@@ -202,6 +229,23 @@ class OnnxExportTest {
             }
           } else {
             assertFalse(outputs.contains(OnnxExport.PROBABILITY), where);
+          }
+        } else if (org.sparkprop.train.EvaluationAccumulator.multiLabel(model.spec(), 0)) {
+          // Several 0/1 labels: each output's probability, and its label where the probability is not within
+          // the tolerance of 0.5.
+          float[] p = floats(result, OnnxExport.PROBABILITY);
+          OnnxTensor labelTensor = (OnnxTensor) result.get(OnnxExport.LABEL).orElseThrow();
+          assertArrayEquals(new long[] {rows, model.spec().outputs()}, labelTensor.getInfo().getShape(), where);
+          LongBuffer labelBuffer = labelTensor.getLongBuffer();
+          long[] labels = new long[labelBuffer.remaining()];
+          labelBuffer.get(labels);
+          assertEquals(expected.values.length, p.length, where);
+          assertEquals(expected.values.length, labels.length, where);
+          for (int i = 0; i < p.length; i++) {
+            assertEquals(expected.values[i], p[i], TOLERANCE, where + " probability " + i);
+            if (labels[i] != (expected.values[i] >= 0.5 ? 1 : 0)) {
+              assertTrue(Math.abs(expected.values[i] - 0.5) < TOLERANCE, where + " label " + i);
+            }
           }
         } else {
           float[] v = floats(result, OnnxExport.PREDICTION);

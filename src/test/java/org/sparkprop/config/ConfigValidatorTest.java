@@ -63,6 +63,16 @@ class ConfigValidatorTest {
   }
 
   @Test
+  void severalLabelColumnsNeedALossOfSeveralOutputs() {
+    String p = only(fails("data.format=csv", "data.train=x.csv", "model.loss=cross_entropy", "data.labelColumns=y1,y2"));
+    assertTrue(p.startsWith("data.labelColumns = 'y1,y2' gives several outputs"), p);
+    assertTrue(p.contains("model.loss = bce"), p);
+    // bce (several 0/1 labels) and mse (several targets) take them.
+    assertEquals(List.of("y1", "y2"), TrainConfig.load(null, List.of("data.format=csv", "data.train=x.csv",
+        "model.loss=bce", "data.labelColumns= y1, y2")).data().labelColumnList());
+  }
+
+  @Test
   void farOffNamesGetNoSuggestion() {
     String p = only(fails("train.lr=0.1"));
     assertEquals("unknown key 'train.lr' in --set train.lr=0.1", p, "lr is not a typo of l2");

@@ -94,6 +94,7 @@ class RowPartsTest {
     assertTrue(LabelMode.CLASS_INDICES.classes());
     assertFalse(LabelMode.VALUES.classes());
     assertFalse(LabelMode.NONE.classes());
+    assertFalse(LabelMode.MULTI_LABEL.classes(), "several 0/1 labels are values, not one class");
   }
 
   @Test

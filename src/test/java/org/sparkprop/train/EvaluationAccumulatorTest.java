@@ -118,14 +118,25 @@ class EvaluationAccumulatorTest {
   void regressionMetricsAreTheMeansOverEveryTargetValue() {
     EvaluationAccumulator acc = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8);
     Map<String, Double> m = acc.metrics();
-    assertEquals(List.of("loss", "mse", "mae", "r2"), List.copyOf(m.keySet()));
+    assertEquals(List.of("loss", "mse", "mae", "r2", "mse[0]", "mae[0]", "r2[0]", "mse[1]", "mae[1]", "r2[1]"),
+        List.copyOf(m.keySet()), "the overall metrics, then each target's");
     // errors -0.5, 0, 1, 0.5, 0, -1 over 6 target values
     double mse = (0.25 + 0 + 1 + 0.25 + 0 + 1) / 6;
     assertEquals(mse, m.get("mse"), 1e-15);
     assertEquals((0.5 + 0 + 1 + 0.5 + 0 + 1) / 6, m.get("mae"), 1e-15);
-    double mean = (1.5 + 2 + 2 + 0 - 1 + 5) / 6;
-    double variance = (2.25 + 4 + 4 + 0 + 1 + 25) / 6 - mean * mean;
-    assertEquals(1 - mse / variance, m.get("r2"), 1e-12);
+    // Per target: column 0 holds targets 1.5, 2, -1 with errors -0.5, 1, 0; column 1 targets 2, 0, 5, errors 0, 0.5, -1.
+    double mse0 = (0.25 + 1 + 0) / 3;
+    double mse1 = (0 + 0.25 + 1) / 3;
+    double variance0 = (2.25 + 4 + 1) / 3 - Math.pow((1.5 + 2 - 1) / 3, 2);
+    double variance1 = (4 + 0 + 25) / 3.0 - Math.pow((2 + 0 + 5) / 3.0, 2);
+    assertEquals(mse0, m.get("mse[0]"), 1e-15);
+    assertEquals(mse1, m.get("mse[1]"), 1e-15);
+    assertEquals((0.5 + 1 + 0) / 3, m.get("mae[0]"), 1e-15);
+    assertEquals((0 + 0.5 + 1) / 3, m.get("mae[1]"), 1e-15);
+    assertEquals(1 - mse0 / variance0, m.get("r2[0]"), 1e-12);
+    assertEquals(1 - mse1 / variance1, m.get("r2[1]"), 1e-12);
+    // R² overall is the mean of the targets' (scikit-learn's uniform average), not R² of the pooled values.
+    assertEquals((2 - mse0 / variance0 - mse1 / variance1) / 2, m.get("r2"), 1e-12);
     // The loss is the network's: per row the mean over its two outputs of the squared error.
     assertEquals((0.25 + 1 + 0.25 + 1) / 2 / 3, m.get("loss"), 1e-15);
     assertEquals(0, acc.confusionMatrix().length, "no confusion matrix for a regression");

@@ -25,7 +25,9 @@ import org.sparkprop.nn.ParameterLayout;
  * <pre>
  *   features (rows, inputs)  -> (x - shift) / scale            the saved feature scaling, if any
  *                            -> per layer: Gemm(a, W, b, transB) and its activation
- *   regression:      prediction (rows, outputs) = output * target scale + target shift
+ *   regression:      prediction (rows, outputs) = output * target scale + target shift, each
+ *                    output with its own scale and shift when several targets were standardised
+ *   multi-label:     label (rows, outputs) int64 0/1, output >= 0.5; probability (rows, outputs)
  *   classification:  label (rows) int64 class index, the rule of the command line's accuracy
  *                    (arg-max, or output >= 0.5 for a single output);
  *                    class (rows) string, the class name of label;
@@ -72,6 +74,8 @@ public final class OnnxExport {
     String a = network(g, spec, weights, scaled(g, prep.features(), FEATURES));
     if (prep.classification()) {
       classification(g, spec, prep, a);
+    } else if (org.sparkprop.train.EvaluationAccumulator.multiLabel(spec, 0)) {
+      multiLabel(g, spec.outputs(), a);
     } else {
       regression(g, spec.outputs(), prep.target(), a);
     }
@@ -138,10 +142,26 @@ public final class OnnxExport {
     if (target.identity()) {
       g.nodeNamed(PREDICTION, "Identity", List.of(a));
     } else {
-      String scaled = g.node("Mul", List.of(a, g.constant("targetScale", new float[] {target.scale()})));
-      g.nodeNamed(PREDICTION, "Add", List.of(scaled, g.constant("targetShift", new float[] {target.shift()})));
+      // One scale and shift per output, shaped (outputs) so that they broadcast over the rows.
+      float[] scale = new float[outputs];
+      float[] shift = new float[outputs];
+      for (int j = 0; j < outputs; j++) {
+        scale[j] = target.scale(j);
+        shift[j] = target.shift(j);
+      }
+      String scaled = g.node("Mul", List.of(a, g.constant("targetScale", scale, outputs)));
+      g.nodeNamed(PREDICTION, "Add", List.of(scaled, g.constant("targetShift", shift, outputs)));
     }
     g.output(PREDICTION, TensorProto.DataType.FLOAT_VALUE, outputs);
+  }
+
+  /** Several independent 0/1 labels: each output's probability, and its label at a probability of at least 0.5. */
+  private static void multiLabel(OnnxGraph g, int outputs, String a) {
+    String atLeastHalf = g.node("GreaterOrEqual", List.of(a, g.constant("half", new float[] {0.5f})));
+    g.nodeNamed(LABEL, "Cast", List.of(atLeastHalf), intAttribute("to", TensorProto.DataType.INT64_VALUE));
+    g.output(LABEL, TensorProto.DataType.INT64_VALUE, outputs);
+    g.nodeNamed(PROBABILITY, "Identity", List.of(a));
+    g.output(PROBABILITY, TensorProto.DataType.FLOAT_VALUE, outputs);
   }
 
   private static void classification(OnnxGraph g, NetworkSpec spec, Preprocessing prep, String a) {

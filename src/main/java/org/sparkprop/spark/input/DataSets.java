@@ -4,6 +4,7 @@ import org.sparkprop.spark.PackedDataset;
 import java.io.PrintStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -66,9 +67,13 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     return fromFiles(cfg, spark, reading, partitions, level, console);
   }
 
-  /** Classes when the loss or output needs them, else a regression target. */
+  /**
+   * Classes when the loss or output needs them, else a regression target; several 0/1 labels for
+   * bce with several label columns.
+   */
   public static LabelMode labelMode(TrainConfig cfg) {
     TrainConfig.Model m = cfg.model();
+    if (m.loss() == Loss.BCE && cfg.data().labelColumnList().size() > 1) return LabelMode.MULTI_LABEL;
     boolean classes = m.loss() == Loss.CROSS_ENTROPY || m.loss() == Loss.BCE
         || m.effectiveOutput() == Activation.STEP;
     return classes ? LabelMode.CLASSES : LabelMode.VALUES;
@@ -76,8 +81,10 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
 
   /** How the configuration says files are read. */
   public static InputSchema settings(TrainConfig.Data data) {
+    List<String> labels = data.labelColumnList();
     return new InputSchema(data.format().configName(), data.features(), null, data.header(), data.delimiter(),
-        data.labelColumn(), data.featuresColumn(), data.idColumn(), data.weightColumn());
+        labels.isEmpty() ? data.labelColumn() : labels.get(0), data.featuresColumn(), data.idColumn(),
+        data.weightColumn(), labels.size() > 1 ? labels : null);
   }
 
   private static DataSets fromFiles(TrainConfig cfg, SparkSession spark, int reading, PartitionSizing partitions,
@@ -88,6 +95,11 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     FeatureScaling.Method scaling = data.effectiveScaling();
     OpenedInput trainInput = InputOpener.open(spark, "data.train", data.train(), "data.trainLabels", data.trainLabels(),
         settings(data), mode, reading);
+    if (trainInput.rules().labels() == LabelMode.MULTI_LABEL && cfg.model().loss() != Loss.BCE) {
+      throw new DataException(trainInput.name() + ": the label column '" + data.labelColumn() + "' holds several values"
+          + " per row (a vector or an array): several 0/1 labels need model.loss = bce, several targets mse or mae;"
+          + " model.loss = " + cfg.model().loss().configName() + " takes one class per row");
+    }
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
         split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE).withClassWeights(cfg.train().parsedClassWeights());
@@ -120,9 +132,15 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
     String description = String.format(Locale.ROOT, "%s %s: %,d training, %,d validation, %,d test rows, %d features, %s; %s scaling",
         data.format().configName(), data.train(), train.main().rows(), train.validation() == null ? 0 : train.validation().rows(),
         test == null ? 0 : test.main().rows(), train.width(),
-        prep.classification() ? prep.labels().classes() + " classes" : "regression target"
-            + (prep.target().identity() ? "" : " (standardised)"), prep.features().method().configName());
+        prep.classification() ? prep.labels().classes() + " classes"
+            : train.main().targetWidth() > 1 ? targets(trainInput.rules().labels(), train.main().targetWidth(), prep)
+            : "regression target" + (prep.target().identity() ? "" : " (standardised)"), prep.features().method().configName());
     return new DataSets(train.main(), train.validation(), test == null ? null : test.main(), description, prep, schema, reports);
+  }
+
+  private static String targets(LabelMode mode, int n, Preprocessing prep) {
+    return mode == LabelMode.MULTI_LABEL ? n + " 0/1 labels (multi-label)"
+        : n + " regression targets" + (prep.target().identity() ? "" : " (each standardised)");
   }
 
   /**

@@ -173,7 +173,8 @@ public final class InputLoader {
         for (StagedCounts c : staging) total.merge(c.stats); // partition order: reproducible
         boolean classes = rules.labels().classes();
         prep = new Preprocessing(FeatureScaling.fit(plan.scaling(), total),
-            !classes && plan.scaleTarget() ? TargetScaling.fit(total) : TargetScaling.IDENTITY,
+            !classes && rules.labels() != LabelMode.MULTI_LABEL && plan.scaleTarget() ? TargetScaling.fit(total)
+                : TargetScaling.IDENTITY, // 0/1 labels of a multi-label set stay 0/1 for their sigmoids
             classes ? rules.mapping() : null);
       }
       Preprocessing toApply = scaleWhilePacking ? null : prep;
@@ -187,12 +188,12 @@ public final class InputLoader {
       }
       float[] classWeights = classWeights(plan.classWeights(), staged, split, prep, name);
       Distributed main = distribute(staged, split, false, trainCounts, toApply, classWeights, plan.partitions(), width,
-          plan.store(), classes, name);
+          rules.targets(), plan.store(), classes, name);
       stagedKept = main.reusesStaged;
       PackedDataset validation = null;
       if (held > 0) {
         validation = distribute(staged, split, true, validationCounts, toApply, null, plan.partitions(), width,
-            plan.store(), classes, name + " (validation rows)").dataset;
+            rules.targets(), plan.store(), classes, name + " (validation rows)").dataset;
       }
       return new Result(main.dataset, validation, prep, report, width);
     } finally {
@@ -269,7 +270,7 @@ public final class InputLoader {
    */
   private static Distributed distribute(JavaRDD<PackedBlock> staged, ValidationSplit split, boolean validationSide,
                                         int[] counts, Preprocessing prep, float[] classWeights, PartitionSizing partitions,
-                                        int width, RowStore level, int classes, String description) {
+                                        int width, int targetWidth, RowStore level, int classes, String description) {
     long total = 0;
     long[] newStarts = new long[counts.length];
     for (int p = 0; p < counts.length; p++) {
@@ -277,14 +278,14 @@ public final class InputLoader {
       total += counts[p];
     }
     long n = total;
-    int targets = partitions.count(n, width + 1);
+    int targets = partitions.count(n, width + targetWidth);
     boolean aligned = staged.getNumPartitions() == targets;
     for (int p = 0; aligned && p < counts.length; p++) {
       aligned = newStarts[p] == n * p / targets && counts[p] == n * (p + 1) / targets - n * p / targets;
     }
     boolean selectAll = !split.active();
     if (aligned && selectAll && prep == null && classWeights == null) {
-      return new Distributed(PackedDataset.cache(staged, n, width, 1, classes, description, level), true);
+      return new Distributed(PackedDataset.cache(staged, n, width, targetWidth, classes, description, level), true);
     }
     JavaRDD<PackedBlock> selected = staged.mapPartitionsWithIndex((p, it) -> {
       PackedBlock b = it.next();
@@ -305,10 +306,10 @@ public final class InputLoader {
             parts.sort(Comparator.comparingLong(b -> b.firstIndex));
             long first = n * q / targets;
             int rows = (int) (n * (q + 1) / targets - first);
-            return Collections.singletonList(BlockPacking.concat(parts, first, rows, width, 1)).iterator();
+            return Collections.singletonList(BlockPacking.concat(parts, first, rows, width, targetWidth)).iterator();
           }, true);
     }
-    return new Distributed(PackedDataset.cache(blocks, n, width, 1, classes, description, level), false);
+    return new Distributed(PackedDataset.cache(blocks, n, width, targetWidth, classes, description, level), false);
   }
 
   /** The pieces of {@code b} that belong to each target block, keyed by the target's index. */

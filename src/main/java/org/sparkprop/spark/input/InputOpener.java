@@ -110,10 +110,13 @@ public final class InputOpener {
   static OpenedInput table(Dataset<Row> df, String name, InputSchema settings, LabelMode mode, boolean located,
                            boolean weightRequired) {
     TableRows.Layout layout = TableRows.layout(df, name, settings.featuresColumn(), settings.labelColumn(),
-        settings.idColumn(), settings.weightColumn(), weightRequired, mode, located);
-    RowRules rules = new RowRules(mode, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
+        settings.labelColumns(), settings.idColumn(), settings.weightColumn(), weightRequired, mode, located);
+    // Several label columns or a vector label make several targets; 0/1 labels when classes were asked for.
+    LabelMode labels = layout.mode();
+    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
         .withWeights(layout.hasWeight());
-    return new OpenedInput(name, TableRows.cursors(layout, mode), rules,
+    if (labels != LabelMode.NONE && layout.targets() > 1) rules = rules.withTargets(layout.targets());
+    return new OpenedInput(name, TableRows.cursors(layout, labels), rules,
         settings.withFeatures(layout.width(), layout.featureNames()), layout.hasId() ? layout.idType() : null);
   }
 
@@ -129,29 +132,41 @@ public final class InputOpener {
     }
     List<String> names = settings.header() ? fields : null;
     int columns = fields.size();
-    int labelIndex = column(settings.labelColumn(), names, columns, key, "data.labelColumn", mode != LabelMode.NONE,
-        files.get(0).getPath().toString());
+    List<String> labelNames = settings.severalLabelColumns() ? settings.labelColumns() : List.of(settings.labelColumn());
+    int[] labelIndices = new int[labelNames.size()];
+    int found = 0;
+    for (String label : labelNames) {
+      int i = column(label, names, columns, key, settings.severalLabelColumns() ? "data.labelColumns" : "data.labelColumn",
+          mode != LabelMode.NONE, files.get(0).getPath().toString());
+      if (i >= 0) labelIndices[found++] = i;
+    }
+    labelIndices = java.util.Arrays.copyOf(labelIndices, found);
+    int labelIndex = labelIndices.length == 0 ? -1 : labelIndices[0];
     int idIndex = names == null || settings.idColumn() == null ? -1 : names.indexOf(settings.idColumn());
-    if (idIndex == labelIndex) idIndex = -1;
+    for (int i : labelIndices) {
+      if (idIndex == i) idIndex = -1;
+    }
     int weightIndex = -1;
     if (settings.weighted()) {
       String firstFile = files.get(0).getPath().toString();
       weightIndex = column(settings.weightColumn(), names, columns, key, "data.weightColumn", weightRequired(key),
           firstFile);
-      if (weightIndex >= 0 && (weightIndex == labelIndex || weightIndex == idIndex)) {
+      boolean isLabel = false;
+      for (int i : labelIndices) isLabel |= weightIndex == i;
+      if (weightIndex >= 0 && (isLabel || weightIndex == idIndex)) {
         throw new DataException("data.weightColumn = '" + settings.weightColumn() + "' is also the "
-            + (weightIndex == labelIndex ? "label" : "id") + " column of " + firstFile + "; the weights need a column of their own");
+            + (isLabel ? "label" : "id") + " column of " + firstFile + "; the weights need a column of their own");
       }
     }
     int weightCols = weightIndex >= 0 ? 1 : 0;
     if (mode == LabelMode.NONE && labelIndex >= 0 && columns - (idIndex >= 0 ? 1 : 0) - weightCols == expectedFeatures) {
-      labelIndex = -1; // prediction input without the label column
+      labelIndices = new int[0]; // prediction input without the label columns
     }
-    if (columns - (labelIndex >= 0 ? 1 : 0) - (idIndex >= 0 ? 1 : 0) - weightCols < 1) {
+    if (columns - labelIndices.length - (idIndex >= 0 ? 1 : 0) - weightCols < 1) {
       throw new DataException(files.get(0).getPath() + ", line 1: found " + columns + " column(s) with delimiter "
           + ParsedRow.quote(delimiter) + ", leaving no feature column; is data.delimiter right?");
     }
-    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndex, idIndex, weightIndex, names, mode);
+    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndices, idIndex, weightIndex, names, mode);
     TextRows.LineParser lines = new TextRows.LineParser() {
       private static final long serialVersionUID = 1L;
 
@@ -166,6 +181,7 @@ public final class InputOpener {
       }
     };
     RowRules rules = new RowRules(mode, null, parser.features(), true, "the column count").withWeights(weightIndex >= 0);
+    if (mode != LabelMode.NONE && labelIndices.length > 1) rules = rules.withTargets(labelIndices.length);
     JavaRDD<PartitionReader> cursors = TextRows.cursors(sc, files, partitions, lines, settings.header() ? first : null,
         files.get(0).getPath().toString());
     return new OpenedInput(name, cursors, rules, settings.withFormat("csv").withFeatures(parser.features(), parser.featureNames()),

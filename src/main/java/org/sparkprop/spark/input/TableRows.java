@@ -33,7 +33,9 @@ import org.sparkprop.data.RowProblem;
 /**
  * A Spark table (a Parquet input, or any {@code Dataset<Row>} from the API) as rows: features from
  * one column holding an ML vector or an array of numbers, or else from every numeric column but
- * the label and the id; the label from a numeric, string or boolean column. Rows read from files
+ * the label and the id; the label from a numeric, string or boolean column, or several targets
+ * (several outputs) from several numeric label columns or from one label column holding an ML
+ * vector or an array of numbers (its width taken from the first row). Rows read from files
  * are named by file and row in messages (Spark's hidden {@code _metadata} column), others by
  * partition and row.
  */
@@ -50,7 +52,8 @@ final class TableRows {
 
   /** The columns chosen from a table's schema, checked on the driver. */
   record Layout(Dataset<Row> selected, int width, List<String> featureNames, boolean hasLabel, boolean hasId,
-                DataType idType, boolean located, String featuresDescription, String weightColumn) {
+                DataType idType, boolean located, String featuresDescription, String weightColumn, int targets,
+                LabelMode mode) {
     /** Whether rows carry a sample weight (the last selected column). */
     boolean hasWeight() {
       return weightColumn != null;
@@ -59,7 +62,7 @@ final class TableRows {
 
   static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, String idColumn,
                        LabelMode mode, boolean located) {
-    return layout(df, what, featuresColumn, labelColumn, idColumn, null, false, mode, located);
+    return layout(df, what, featuresColumn, labelColumn, null, idColumn, null, false, mode, located);
   }
 
   /**
@@ -68,12 +71,29 @@ final class TableRows {
    */
   static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, String idColumn,
                        String weightColumn, boolean weightRequired, LabelMode mode, boolean located) {
+    return layout(df, what, featuresColumn, labelColumn, null, idColumn, weightColumn, weightRequired, mode, located);
+  }
+
+  /**
+   * @param labelColumns several label columns (one target each, in output order), or null for {@code labelColumn}
+   */
+  static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, List<String> labelColumns,
+                       String idColumn, String weightColumn, boolean weightRequired, LabelMode mode, boolean located) {
     StructType schema = df.schema();
     List<String> names = List.of(schema.fieldNames());
-    boolean hasLabel = labelColumn != null && names.contains(labelColumn);
+    List<String> labels = labelColumns != null && labelColumns.size() > 1 ? labelColumns : null;
+    boolean hasLabel = labels != null ? names.containsAll(labels) : labelColumn != null && names.contains(labelColumn);
     if (mode != LabelMode.NONE && !hasLabel) {
-      throw new DataException(what + " has no label column '" + labelColumn + "'; its columns are " + names
-          + " (set data.labelColumn)");
+      throw new DataException(what + " has no label column " + (labels != null
+          ? "for each of " + labels : "'" + labelColumn + "'") + "; its columns are " + names
+          + (labels != null ? " (set data.labelColumns)" : " (set data.labelColumn)"));
+    }
+    // A vector or array label is several targets (multi-target regression, or 0/1 labels for bce).
+    DataType labelType = hasLabel && labels == null ? schema.apply(labelColumn).dataType() : null;
+    boolean vectorLabel = labelType instanceof VectorUDT
+        || (labelType instanceof ArrayType la && la.elementType() instanceof NumericType);
+    if (labels != null || vectorLabel) {
+      if (mode.classes()) mode = LabelMode.MULTI_LABEL; // a row's several labels cannot be one class: 0/1 each
     }
     boolean hasId = idColumn != null && !idColumn.isEmpty() && names.contains(idColumn);
     String weight = weightColumn != null && !weightColumn.isEmpty() && names.contains(weightColumn) ? weightColumn : null;
@@ -113,7 +133,10 @@ final class TableRows {
       List<Column> numeric = new ArrayList<>();
       featureNames = new ArrayList<>();
       for (StructField f : schema.fields()) {
-        if (f.name().equals(labelColumn) || f.name().equals(idColumn) || f.name().equals(weight)) continue;
+        if (f.name().equals(labelColumn) || f.name().equals(idColumn) || f.name().equals(weight)
+            || (labels != null && labels.contains(f.name()))) {
+          continue;
+        }
         if (f.dataType() instanceof NumericType) {
           numeric.add(col("`" + f.name() + "`").cast(DataTypes.DoubleType));
           featureNames.add(f.name());
@@ -127,7 +150,14 @@ final class TableRows {
       width = numeric.size();
       description = "the numeric columns " + featureNames;
     }
-    cols.add(hasLabel ? col("`" + labelColumn + "`").as(LABEL) : org.apache.spark.sql.functions.lit(null).as(LABEL));
+    if (hasLabel && labels != null) {
+      cols.add(array(labels.stream().map(l -> col("`" + l + "`").cast(DataTypes.DoubleType)).toArray(Column[]::new))
+          .as(LABEL));
+    } else if (hasLabel && vectorLabel && !(labelType instanceof VectorUDT)) {
+      cols.add(col("`" + labelColumn + "`").cast(DataTypes.createArrayType(DataTypes.DoubleType)).as(LABEL));
+    } else {
+      cols.add(hasLabel ? col("`" + labelColumn + "`").as(LABEL) : org.apache.spark.sql.functions.lit(null).as(LABEL));
+    }
     cols.add(hasId ? col("`" + idColumn + "`").as(ID) : org.apache.spark.sql.functions.lit(null).as(ID));
     if (located) {
       cols.add(col("_metadata.file_path").as(FILE));
@@ -137,7 +167,19 @@ final class TableRows {
     Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
     if (width < 0) width = firstWidth(selected, what, featuresColumn);
     DataType idType = hasId ? schema.apply(idColumn).dataType() : DataTypes.StringType;
-    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, weight);
+    int targets = labels != null ? labels.size() : vectorLabel && mode != LabelMode.NONE
+        ? firstLabelWidth(selected, what, labelColumn) : 1;
+    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, weight, targets, mode);
+  }
+
+  /** The width of the first row's vector label: the number of targets (metadata, as {@link #firstWidth}). */
+  private static int firstLabelWidth(Dataset<Row> selected, String what, String labelColumn) {
+    List<Row> first = selected.select(LABEL).where(col(LABEL).isNotNull()).limit(1).collectAsList();
+    if (first.isEmpty()) return 1; // no rows: reported as an empty input
+    Object v = first.get(0).get(0);
+    int w = v instanceof Vector vec ? vec.size() : first.get(0).getList(0).size();
+    if (w == 0) throw new DataException(what + ": the first row's label '" + labelColumn + "' holds no values");
+    return w;
   }
 
   /** The width of the first row's vector: reads one row, which the driver may (it is metadata, not data). */
@@ -152,9 +194,10 @@ final class TableRows {
 
   static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {
     boolean located = layout.located();
+    int targets = layout.targets();
     String weightColumn = layout.weightColumn();
     return layout.selected().javaRDD().mapPartitions(rows -> Collections.<PartitionReader>singletonList(
-        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn)).iterator());
+        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn, targets)).iterator());
   }
 
   private static final class Cursor implements PartitionReader {
@@ -164,9 +207,11 @@ final class TableRows {
     private final String where;
     private final String weightWhat; // "the weight column 'w'", or null without weights
     private final ParsedRow row = new ParsedRow();
+    private final int targets; // target values per row: 1, or several (several label columns, a vector label)
     private long ordinal;
 
-    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn) {
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn, int targets) {
+      this.targets = targets;
       this.weightWhat = weightColumn == null ? null : "the weight column " + ParsedRow.quote(weightColumn);
       this.rows = rows;
       this.mode = mode;
@@ -244,7 +289,11 @@ final class TableRows {
         return;
       }
       Object v = r.get(1);
-      if (mode.classes()) {
+      if (v instanceof Vector || v instanceof scala.collection.Seq || v instanceof List) {
+        readTargets(v instanceof Vector vec ? vec.toArray() : null, v instanceof Vector ? null : r.getList(1));
+      } else if (targets > 1) {
+        row.fail(RowProblem.COLUMN_COUNT, "the label is " + v + "; expected " + targets + " values (a vector label)");
+      } else if (mode.classes()) {
         if (v instanceof Number n && !Double.isFinite(n.doubleValue())) {
           row.fail(RowProblem.NOT_FINITE, "the label is " + n + "; expected a finite number");
           return;
@@ -258,6 +307,32 @@ final class TableRows {
         row.setTarget(t);
       } else {
         row.setTarget(LabelValues.parse(v.toString(), "the label", row));
+      }
+    }
+
+    /** Several targets, from a vector's values or an array's elements (exactly one of them non-null). */
+    private void readTargets(double[] vector, List<Object> array) {
+      int n = vector != null ? vector.length : array.size();
+      if (n != targets) {
+        row.fail(RowProblem.COLUMN_COUNT, "the label has " + n + " values; expected " + targets + " (as in the first row)");
+        return;
+      }
+      for (int k = 0; k < n; k++) {
+        Object e = vector != null ? null : array.get(k);
+        if (vector == null && e == null) {
+          row.fail(RowProblem.MISSING_VALUE, "label value " + k + " is null; expected a number");
+          return;
+        }
+        float t = vector != null ? (float) vector[k] : ((Number) e).floatValue();
+        if (!Float.isFinite(t)) {
+          row.fail(RowProblem.NOT_FINITE, "label value " + k + " is " + t + "; expected a finite number");
+          return;
+        }
+        if (mode == LabelMode.MULTI_LABEL && t != 0f && t != 1f) {
+          row.fail(RowProblem.UNKNOWN_LABEL, "label value " + k + " is " + t + "; a multi-label output takes 0 or 1");
+          return;
+        }
+        row.setTarget(k, t);
       }
     }
 

@@ -113,7 +113,10 @@ final class BatchPredictor implements MapPartitionsFunction<Row, Row> {
           }
           case PREDICTION -> {
             double prediction;
-            if (reading.isRegression()) {
+            if (reading.isRegression() && reading.targets() > 1) {
+              values[at++] = Vectors.dense(reading.values(ws, r)); // several targets: a vector, as the label was
+              continue;
+            } else if (reading.isRegression()) {
               prediction = reading.value(ws, r);
             } else if (thresholds == null) {
               prediction = reading.predictedClass(ws, r);

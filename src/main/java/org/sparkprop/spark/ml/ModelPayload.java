@@ -53,10 +53,17 @@ final class ModelPayload {
     arch.put("layout", "per layer from the input: W (out, in) row-major, then b (out); float32 little-endian");
     meta.put("task", task.configName());
     meta.put("classes", net.classes());
-    meta.put("targetWidth", 1);
+    meta.put("targetWidth", net.classes() == 0 ? spec.outputs() : 1);
     ObjectNode target = meta.putObject("targetScaling");
     target.put("shift", net.target().shift());
     target.put("scale", net.target().scale());
+    if (net.target().targets() > 1) {
+      // Several targets, each standardised on its own: shift and scale above are the first target's.
+      ArrayNode shifts = target.putArray("shifts");
+      ArrayNode scales = target.putArray("scales");
+      for (float v : net.target().shifts()) shifts.add(v);
+      for (float v : net.target().scales()) scales.add(v);
+    }
     SparkpropTrainingSummary s = net.summary();
     meta.put("dataSource", "Spark DataFrame: " + s.trainingRows() + " training rows, " + s.validationRows()
         + " validation rows");
@@ -114,9 +121,9 @@ final class ModelPayload {
       config.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
     }
     JsonNode target = meta.path("targetScaling");
-    TargetScaling scaling = target.isObject()
-        ? new TargetScaling((float) target.path("shift").asDouble(0), (float) target.path("scale").asDouble(1))
-        : TargetScaling.IDENTITY;
+    TargetScaling scaling = !target.isObject() ? TargetScaling.IDENTITY
+        : target.path("shifts").isArray() ? TargetScaling.of(floatsOf(target.path("shifts")), floatsOf(target.path("scales")))
+        : new TargetScaling((float) target.path("shift").asDouble(0), (float) target.path("scale").asDouble(1));
     return new FittedNetwork(spec, weights, required(meta, "classes", dir).asInt(), scaling,
         summary(meta.path("summary"), spec), config);
   }
@@ -213,5 +220,11 @@ final class ModelPayload {
 
   private static String text(JsonNode node, String field, String dir) throws CorruptFileException {
     return required(node, field, dir).asText();
+  }
+
+  private static float[] floatsOf(JsonNode array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) out[i] = (float) array.get(i).asDouble();
+    return out;
   }
 }

@@ -124,7 +124,24 @@ final class OutputReading implements Serializable {
 
   /** The regression value of row r, in the target's units (the same float arithmetic as the evaluation's). */
   double value(Workspace ws, int r) {
-    return (double) ws.output()[r * outputs] * target.scale() + target.shift();
+    return value(ws, r, 0);
+  }
+
+  /** Output j of row r in its target's units: one of several targets. */
+  double value(Workspace ws, int r, int j) {
+    return (double) ws.output()[r * outputs + j] * target.scale(j) + target.shift(j);
+  }
+
+  /** The regression values of row r, one per target, in their units. */
+  double[] values(Workspace ws, int r) {
+    double[] v = new double[outputs];
+    for (int j = 0; j < outputs; j++) v[j] = value(ws, r, j);
+    return v;
+  }
+
+  /** Targets a regression predicts per row: 1, or several (a vector label). */
+  int targets() {
+    return classes == 0 ? outputs : 1;
   }
 
   private static double sigmoid(double z) {

@@ -13,7 +13,8 @@ import org.sparkprop.nn.Workspace;
 
 /**
  * A network fitted by {@link SparkpropRegressor}. {@code transform} appends {@code predictionCol}
- * (the network's single output), computed lazily in chunks of rows with the weights broadcast once
+ * (the network's single output; a vector of every target's for a model fitted on a vector label,
+ * {@link #numTargets()} &gt; 1), computed lazily in chunks of rows with the weights broadcast once
  * per model. The training params the model was fitted with stay readable
  * ({@link SparkpropParams}), and {@link #summary()} tells how the fit went.
  */
@@ -33,9 +34,8 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
   private SparkpropRegressionModel(PendingUid.Token token, FittedNetwork network) {
     super();
     uid();
-    if (network.classes() != 0 || network.spec().outputs() != 1) {
-      throw new IllegalArgumentException("a regression model needs one real-valued output, got "
-          + network.spec().describe());
+    if (network.classes() != 0) {
+      throw new IllegalArgumentException("a regression model needs real-valued outputs, got " + network.spec().describe());
     }
     this.network = network;
     this.params = new SparkpropParamSet(this, Task.REGRESSION);
@@ -77,10 +77,32 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
     return network.weightsShared().clone();
   }
 
+  /** Targets predicted per row: 1, or several for a model fitted on a vector label (then see {@link #predictVector}). */
+  public int numTargets() {
+    return reading.targets();
+  }
+
+  /** The single target's prediction; a model of several targets predicts with {@link #predictVector}. */
   @Override
   public double predict(Vector features) {
+    if (numTargets() > 1) {
+      throw new UnsupportedOperationException("this model predicts " + numTargets() + " targets: use predictVector");
+    }
     Workspace ws = BatchPredictor.forwardOne(network.spec(), network.weightsShared(), features, getFeaturesCol());
     return reading.value(ws, 0);
+  }
+
+  /** Every target's prediction, in the label vector's order and units (one element for a single target). */
+  public Vector predictVector(Vector features) {
+    Workspace ws = BatchPredictor.forwardOne(network.spec(), network.weightsShared(), features, getFeaturesCol());
+    return org.apache.spark.ml.linalg.Vectors.dense(reading.values(ws, 0));
+  }
+
+  /** Spark's schema, with {@code predictionCol} a vector when the model predicts several targets. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    if (numTargets() > 1) return VectorLabels.withVectorPrediction(schema, getFeaturesCol(), getPredictionCol());
+    return super.transformSchema(schema);
   }
 
   @Override

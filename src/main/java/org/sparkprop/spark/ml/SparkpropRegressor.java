@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
  * A Spark ML regressor that trains a feed-forward network by Sparkprop's synchronous
  * data-parallel SGD: the same distributed loop as the {@code train} command, with every training
  * option of the command line as a param (see {@link SparkpropParams}; the loss defaults to mse).
- * The label is a number in {@code labelCol}, features a vector column; the fitted
+ * The label is a number in {@code labelCol} (or several targets as an ML vector or an array of numbers:
+ * a multi-target regression, predicted as a vector), features a vector column; the fitted
  * {@link SparkpropRegressionModel} adds {@code prediction} and saves and loads like Spark's own
  * models, also inside a {@code PipelineModel}. Works with {@code ParamGridBuilder},
  * {@code CrossValidator}, {@code TrainValidationSplit} and {@code RegressionEvaluator}.
@@ -74,11 +75,32 @@ public final class SparkpropRegressor
     return defaultCopy(extra);
   }
 
-  /** Also checks the rules between params (e.g. lrMin against learningRate), before any Spark job. */
+  /**
+   * Also checks the rules between params (e.g. lrMin against learningRate), before any Spark job. A
+   * vector (or array) label column is several targets: the model's prediction is then a vector.
+   */
   @Override
   public StructType transformSchema(StructType schema) {
     params.toConfig(this);
+    if (VectorLabels.severalTargets(schema, getLabelCol())) {
+      return VectorLabels.withVectorPrediction(schema, getFeaturesCol(), getPredictionCol());
+    }
     return super.transformSchema(schema);
+  }
+
+  /**
+   * Spark's fit, and a multi-target one for a label column holding a vector or an array of numbers
+   * per row (which Spark's own fit would cast to a double): one identity output per target, each
+   * standardised on its own while training ({@code scaleTarget}); the model predicts a vector
+   * ({@link SparkpropRegressionModel#predictVector}).
+   */
+  @Override
+  public SparkpropRegressionModel fit(Dataset<?> dataset) {
+    if (!VectorLabels.severalTargets(dataset.schema(), getLabelCol())) return super.fit(dataset);
+    transformSchema(dataset.schema());
+    SparkpropRegressionModel model = train(dataset);
+    model.setParent(this);
+    return copyValues(model, ParamMap.empty());
   }
 
   @Override
