@@ -29,6 +29,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); accuracy (higher is better; classification only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "accuracy"], "expected": "one of loss, accuracy"}},
@@ -69,6 +70,7 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
@@ -83,6 +85,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); accuracy (higher is better; classification only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "accuracy"], "expected": "one of loss, accuracy"}},
@@ -123,6 +126,7 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
@@ -137,6 +141,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); mse (lower is better; regression only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "mse"], "expected": "one of loss, mse"}},
@@ -174,6 +179,7 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
@@ -188,6 +194,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); mse (lower is better; regression only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "mse"], "expected": "one of loss, mse"}},
@@ -225,6 +232,7 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
@@ -285,6 +293,12 @@ class _SparkpropClassifierParams(Params):
         'checkpointKeep',
         'How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.',
         typeConverter=checked('checkpointKeep', _limits('SparkpropClassifier', 'checkpointKeep')),
+    )
+    classWeights: "Param[str]" = Param(
+        Params._dummy(),
+        'classWeights',
+        'Class weights for classification, multiplying each training row\'s sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn\'s and Keras\'s class_weight = \'balanced\'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. "1,5". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as "1,5".',
+        typeConverter=checked('classWeights', _limits('SparkpropClassifier', 'classWeights')),
     )
     clipNorm: "Param[float]" = Param(
         Params._dummy(),
@@ -490,6 +504,12 @@ class _SparkpropClassifierParams(Params):
         'Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.',
         typeConverter=checked('warmupRounds', _limits('SparkpropClassifier', 'warmupRounds')),
     )
+    weightCol: "Param[str]" = Param(
+        Params._dummy(),
+        'weightCol',
+        'A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML\'s weightCol: never a feature; each row\'s loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. "" = every row weighs 1. Expected: a string.',
+        typeConverter=checked('weightCol', _limits('SparkpropClassifier', 'weightCol')),
+    )
     weightDecay: "Param[float]" = Param(
         Params._dummy(),
         'weightDecay',
@@ -513,6 +533,7 @@ class _SparkpropClassifierParams(Params):
             checkpointDir='',
             checkpointEveryRounds=0,
             checkpointKeep=3,
+            classWeights='none',
             clipNorm=0.0,
             driverMaxBytes=33554432,
             earlyStoppingMetric='loss',
@@ -547,6 +568,7 @@ class _SparkpropClassifierParams(Params):
             treeFanIn=8,
             validationFraction='auto',
             warmupRounds=0,
+            weightCol='',
             weightDecay=0.01,
             weightInit='auto',
         )
@@ -592,6 +614,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of checkpointKeep or its default value.
         """
         return self.getOrDefault(self.checkpointKeep)
+
+    def getClassWeights(self) -> str:
+        """
+        Gets the value of classWeights or its default value.
+        """
+        return self.getOrDefault(self.classWeights)
 
     def getClipNorm(self) -> float:
         """
@@ -797,6 +825,12 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.warmupRounds)
 
+    def getWeightCol(self) -> str:
+        """
+        Gets the value of weightCol or its default value.
+        """
+        return self.getOrDefault(self.weightCol)
+
     def getWeightDecay(self) -> float:
         """
         Gets the value of weightDecay or its default value.
@@ -856,6 +890,12 @@ class _SparkpropClassifierSetters:
         Sets the value of :py:attr:`checkpointKeep`.
         """
         return self._set(checkpointKeep=value)  # type: ignore[attr-defined]
+
+    def setClassWeights(self: _S, value: Union[str, List[float]]) -> _S:
+        """
+        Sets the value of :py:attr:`classWeights`.
+        """
+        return self._set(classWeights=value)  # type: ignore[attr-defined]
 
     def setClipNorm(self: _S, value: float) -> _S:
         """
@@ -1061,6 +1101,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(warmupRounds=value)  # type: ignore[attr-defined]
 
+    def setWeightCol(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`weightCol`.
+        """
+        return self._set(weightCol=value)  # type: ignore[attr-defined]
+
     def setWeightDecay(self: _S, value: float) -> _S:
         """
         Sets the value of :py:attr:`weightDecay`.
@@ -1091,6 +1137,7 @@ class _SparkpropClassifierKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -1131,6 +1178,7 @@ class _SparkpropClassifierKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
     ) -> None:
@@ -1152,6 +1200,7 @@ class _SparkpropClassifierKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -1192,6 +1241,7 @@ class _SparkpropClassifierKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
     ) -> _S:
@@ -1247,6 +1297,12 @@ class _SparkpropRegressorParams(Params):
         'checkpointKeep',
         'How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.',
         typeConverter=checked('checkpointKeep', _limits('SparkpropRegressor', 'checkpointKeep')),
+    )
+    classWeights: "Param[str]" = Param(
+        Params._dummy(),
+        'classWeights',
+        'Class weights for classification, multiplying each training row\'s sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn\'s and Keras\'s class_weight = \'balanced\'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. "1,5". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as "1,5".',
+        typeConverter=checked('classWeights', _limits('SparkpropRegressor', 'classWeights')),
     )
     clipNorm: "Param[float]" = Param(
         Params._dummy(),
@@ -1452,6 +1508,12 @@ class _SparkpropRegressorParams(Params):
         'Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.',
         typeConverter=checked('warmupRounds', _limits('SparkpropRegressor', 'warmupRounds')),
     )
+    weightCol: "Param[str]" = Param(
+        Params._dummy(),
+        'weightCol',
+        'A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML\'s weightCol: never a feature; each row\'s loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. "" = every row weighs 1. Expected: a string.',
+        typeConverter=checked('weightCol', _limits('SparkpropRegressor', 'weightCol')),
+    )
     weightDecay: "Param[float]" = Param(
         Params._dummy(),
         'weightDecay',
@@ -1475,6 +1537,7 @@ class _SparkpropRegressorParams(Params):
             checkpointDir='',
             checkpointEveryRounds=0,
             checkpointKeep=3,
+            classWeights='none',
             clipNorm=0.0,
             driverMaxBytes=33554432,
             earlyStoppingMetric='loss',
@@ -1509,6 +1572,7 @@ class _SparkpropRegressorParams(Params):
             treeFanIn=8,
             validationFraction='auto',
             warmupRounds=0,
+            weightCol='',
             weightDecay=0.01,
             weightInit='auto',
         )
@@ -1554,6 +1618,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of checkpointKeep or its default value.
         """
         return self.getOrDefault(self.checkpointKeep)
+
+    def getClassWeights(self) -> str:
+        """
+        Gets the value of classWeights or its default value.
+        """
+        return self.getOrDefault(self.classWeights)
 
     def getClipNorm(self) -> float:
         """
@@ -1759,6 +1829,12 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.warmupRounds)
 
+    def getWeightCol(self) -> str:
+        """
+        Gets the value of weightCol or its default value.
+        """
+        return self.getOrDefault(self.weightCol)
+
     def getWeightDecay(self) -> float:
         """
         Gets the value of weightDecay or its default value.
@@ -1818,6 +1894,12 @@ class _SparkpropRegressorSetters:
         Sets the value of :py:attr:`checkpointKeep`.
         """
         return self._set(checkpointKeep=value)  # type: ignore[attr-defined]
+
+    def setClassWeights(self: _S, value: Union[str, List[float]]) -> _S:
+        """
+        Sets the value of :py:attr:`classWeights`.
+        """
+        return self._set(classWeights=value)  # type: ignore[attr-defined]
 
     def setClipNorm(self: _S, value: float) -> _S:
         """
@@ -2023,6 +2105,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(warmupRounds=value)  # type: ignore[attr-defined]
 
+    def setWeightCol(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`weightCol`.
+        """
+        return self._set(weightCol=value)  # type: ignore[attr-defined]
+
     def setWeightDecay(self: _S, value: float) -> _S:
         """
         Sets the value of :py:attr:`weightDecay`.
@@ -2053,6 +2141,7 @@ class _SparkpropRegressorKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -2090,6 +2179,7 @@ class _SparkpropRegressorKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
     ) -> None:
@@ -2111,6 +2201,7 @@ class _SparkpropRegressorKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -2148,6 +2239,7 @@ class _SparkpropRegressorKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
         weightInit: str = 'auto',
     ) -> _S:

@@ -104,7 +104,7 @@ class SparkpropParamsTest {
     String explained = c.explainParams();
     for (Param<?> p : c.params()) assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name());
     // Ours (with the two resume params) and Spark's featuresCol, labelCol, predictionCol, probabilityCol, rawPredictionCol, thresholds.
-    assertEquals(43 + 6, c.params().length);
+    assertEquals(45 + 6, c.params().length);
   }
 
   private static void refused(Consumer<Void> setter, String... fragments) {
