@@ -102,6 +102,26 @@ class CounterRandomTest {
   }
 
   @Test
+  void bulkOddElementsAreTheSineBranchAndAnEvenCountEndsWithOne() {
+    // Element 2p + 1 is r sin(2 pi u2) of the uniforms behind element 2p = r cos(2 pi u2); with an
+    // even count the last element is such a sine, not the cosine of a further stream.
+    for (int n : new int[] {4, 5}) {
+      float[] out = new float[n];
+      for (long i = 0; i < 500; i++) {
+        CounterRandom.gaussians(7, i, 3, out, 0, n);
+        for (int p = 0; p < n / 2; p++) {
+          double u1 = CounterRandom.uniform(7, i, 2 * (3 + p));
+          double u2 = CounterRandom.uniform(7, i, 2 * (3 + p) + 1);
+          double sine = StrictMath.sqrt(-2 * StrictMath.log(1 - u1)) * StrictMath.sin(2 * Math.PI * u2);
+          // The elements are floats: their rounding (6e-8 relative) dominates the polynomials' 1e-15.
+          assertEquals(sine, out[2 * p + 1], 1e-6 * (1 + Math.abs(sine)), "element " + (2 * p + 1) + " of row " + i);
+        }
+        if (n % 2 == 1) assertEquals((float) CounterRandom.gaussian(7, i, 3 + n / 2), out[n - 1]);
+      }
+    }
+  }
+
+  @Test
   void gaussianIsBoxMullerCosineBranchOfStreams2sAnd2sPlus1() {
     for (long i = 0; i < 10_000; i++) {
       long stream = i % 7;

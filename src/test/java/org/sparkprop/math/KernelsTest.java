@@ -106,4 +106,15 @@ class KernelsTest {
       if (!choice) assertEquals(k.name(), k.coreType().toUpperCase(java.util.Locale.ROOT));
     }
   }
+
+  @Test
+  void namesSayWhichKernelRunsAndARefusedResultNamesBothKernels() {
+    assertEquals("pure Java (fallback)", new JavaGemm().name());
+    assertEquals("skylakex", GemmKernel.SKYLAKEX.configName());
+    assertEquals("portable", GemmKernel.PORTABLE.configName());
+    KernelMismatchException e = KernelMismatchException.inResult("partition 3", "host-b", "SkylakeX", "Haswell");
+    assertTrue(e.getMessage().startsWith("refusing to merge the gradient of partition 3: it was computed on host-b with"
+        + " the GEMM kernel SkylakeX, not this job's kernel Haswell. A job runs one kernel on every host"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("or run the job on hosts that can run Haswell"), e.getMessage());
+  }
 }
