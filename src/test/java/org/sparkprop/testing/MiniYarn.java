@@ -102,14 +102,23 @@ public final class MiniYarn implements AutoCloseable {
       await(Duration.ofSeconds(60), "the ResourceManager's address",
           () -> !started.get(YarnConfiguration.RM_ADDRESS, "").endsWith(":0"));
       if (!yarn.waitForNodeManagersToConnect(60_000)) throw new IllegalStateException("the NodeManager did not register");
+      // What a cluster's client configuration holds, not the mini clusters' whole configuration
+      // (which names test-only classes such as HDFS's StaticMapping, absent from Spark's Hadoop client).
       Path confDir = Files.createDirectories(baseDir.resolve("hadoop-conf"));
-      // The same (complete) configuration in each file: a client reads core-site.xml through
-      // Configuration, yarn-site.xml through YarnConfiguration, hdfs-site.xml through HDFS's.
-      for (String file : new String[] {"core-site.xml", "hdfs-site.xml", "yarn-site.xml"}) {
-        try (OutputStream out = Files.newOutputStream(confDir.resolve(file))) {
-          started.writeXml(out);
+      Configuration core = new Configuration(false);
+      core.set("fs.defaultFS", hdfs.uri());
+      Configuration hdfsSite = new Configuration(false);
+      hdfsSite.setInt("dfs.replication", 1); // one DataNode
+      Configuration yarnSite = new Configuration(false);
+      for (java.util.Map.Entry<String, String> e : started) {
+        String key = e.getKey();
+        if (key.startsWith("yarn.resourcemanager.") && (key.endsWith(".address") || key.endsWith(".hostname"))) {
+          yarnSite.set(key, started.get(key));
         }
       }
+      write(core, confDir.resolve("core-site.xml"));
+      write(hdfsSite, confDir.resolve("hdfs-site.xml"));
+      write(yarnSite, confDir.resolve("yarn-site.xml"));
       YarnClient client = YarnClient.createYarnClient();
       client.init(started);
       client.start();
@@ -118,6 +127,12 @@ public final class MiniYarn implements AutoCloseable {
       if (yarn != null) yarn.stop();
       hdfs.close();
       throw new IllegalStateException("cannot start a MiniYARNCluster under " + baseDir + ": " + e, e);
+    }
+  }
+
+  private static void write(Configuration conf, Path file) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      conf.writeXml(out);
     }
   }
 
