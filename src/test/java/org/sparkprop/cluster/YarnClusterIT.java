@@ -51,7 +51,6 @@ class YarnClusterIT {
   /** spiral: 2,000 training rows / global batch 64 = 32 rounds per epoch. */
   private static final int ROUNDS_PER_EPOCH = 32;
   private static final int EPOCHS = 3;
-  private static final Pattern SUBMITTED = Pattern.compile("Submitted application (application_\\d+_\\d+)");
   /** The console progress line of a round: "epoch 2/3  round 5/32  ...". */
   private static final Pattern ROUND = Pattern.compile("epoch (\\d+)/\\d+\\s+round ([\\d,]+)/([\\d,]+)");
 
@@ -102,19 +101,6 @@ class YarnClusterIT {
     }
   }
 
-  /** The application yarn.sh submitted, from its log ("Submitted application application_..."). */
-  private static ApplicationId submitted(DriverProcess client) {
-    Matcher[] m = new Matcher[1];
-    MiniYarn.await(Duration.ofMinutes(4), "the submission of " + client.tails(), () -> {
-      if (!client.isAlive() && !SUBMITTED.matcher(client.stderr()).find()) {
-        throw new AssertionError("yarn.sh exited before submitting\n" + client.tails());
-      }
-      m[0] = SUBMITTED.matcher(client.stderr());
-      return m[0].find();
-    });
-    return ApplicationId.fromString(m[0].group(1));
-  }
-
   /** The last global round (1-based) a driver's console output reports; 0 before the first. */
   private static long lastRound(String stdout) {
     Matcher m = ROUND.matcher(stdout);
@@ -142,7 +128,7 @@ class YarnClusterIT {
              command(job.toString(), EPOCHS, yarn.hdfs().uri("/yarn-it/client")));
          DriverProcess cluster = yarn.yarnSh(root, "cluster-mode", "cluster", job,
              command(job.getFileName().toString(), EPOCHS, yarn.hdfs().uri("/yarn-it/cluster")))) {
-      ApplicationId clusterApp = submitted(cluster);
+      ApplicationId clusterApp = yarn.awaitApplication("cluster-mode", cluster, RUN);
       client.awaitSuccess(RUN);
       log("client mode: %.1f s from submission to the end", (System.nanoTime() - start) / 1e9);
       cluster.awaitSuccess(RUN);
@@ -170,7 +156,7 @@ class YarnClusterIT {
     try (DriverProcess client = yarn.yarnSh(root, "executor-killed", "client", job,
         command(job.toString(), EPOCHS, yarn.hdfs().uri("/yarn-it/executor-killed")),
         "--conf", TestFaults.HOLD_BEFORE_ROUNDS + "=40=" + release)) {
-      ApplicationId app = submitted(client);
+      ApplicationId app = yarn.awaitApplication("executor-killed", client, RUN);
       MiniYarn.await(RUN, "the hold before round 40\n" + client.tails(),
           () -> client.stdout().contains("test hold: before round 40 ") || !client.isAlive());
       assertTrue(client.isAlive(), client.tails());
@@ -198,7 +184,7 @@ class YarnClusterIT {
     String checkpoints = yarn.hdfs().uri("/yarn-it/kill-ckpt");
     try (DriverProcess cluster = yarn.yarnSh(root, "application-kill", "cluster", job,
         command(job.getFileName().toString(), epochs, yarn.hdfs().uri("/yarn-it/kill"), "--set", "checkpoint.dir=" + checkpoints))) {
-      ApplicationId app = submitted(cluster);
+      ApplicationId app = yarn.awaitApplication("application-kill", cluster, RUN);
       ContainerId am = amContainer(app);
       MiniYarn.await(RUN, "round 20 in the driver's log", () -> lastRound(yarn.containerLogText(am, "stdout")) >= 20);
       yarn.killApplication(app);

@@ -93,7 +93,20 @@ public final class MiniYarn implements AutoCloseable {
       conf.set("yarn.nodemanager.hostname", "127.0.0.1");
       conf.set("yarn.nodemanager.address", "127.0.0.1:0");
       conf.set("yarn.nodemanager.webapp.address", "127.0.0.1:0");
-      yarn = new MiniYARNCluster("sparkprop-yarn", 1, 1, 1);
+      // MiniYARNCluster puts its NodeManager's folders (container logs, localized jars) under the
+      // system property test.build.data (default target/test/data, beside the build's own output):
+      // here, under baseDir, read once by its constructor.
+      String testData = System.getProperty("test.build.data");
+      System.setProperty("test.build.data", Files.createDirectories(baseDir.resolve("work")).toString());
+      try {
+        yarn = new MiniYARNCluster("sparkprop-yarn", 1, 1, 1);
+      } finally {
+        if (testData == null) {
+          System.clearProperty("test.build.data");
+        } else {
+          System.setProperty("test.build.data", testData);
+        }
+      }
       yarn.init(conf);
       yarn.start();
       Configuration started = yarn.getConfig();
@@ -154,14 +167,19 @@ public final class MiniYarn implements AutoCloseable {
     }
   }
 
-  /** The one application in {@code states}, once there is one (fails after {@code timeout}). */
-  public ApplicationReport awaitApplication(Duration timeout, EnumSet<YarnApplicationState> states) {
-    ApplicationReport[] found = new ApplicationReport[1];
-    await(timeout, "an application in " + states, () -> {
-      Optional<ApplicationReport> any = applications().stream()
-          .filter(a -> states.contains(a.getYarnApplicationState())).findFirst();
-      any.ifPresent(a -> found[0] = a);
-      return any.isPresent();
+  /**
+   * The application named {@code name} (its {@code spark.app.name}), once YARN knows it; fails when
+   * {@code launcher} exits first or after {@code timeout}.
+   */
+  public ApplicationId awaitApplication(String name, DriverProcess launcher, Duration timeout) {
+    ApplicationId[] found = new ApplicationId[1];
+    await(timeout, "the application " + name + "\n" + launcher.tails(), () -> {
+      Optional<ApplicationReport> app = applications().stream().filter(a -> a.getName().equals(name)).findFirst();
+      app.ifPresent(a -> found[0] = a.getApplicationId());
+      if (app.isEmpty() && !launcher.isAlive()) {
+        throw new AssertionError(name + ": the launcher exited before YARN knew the application\n" + launcher.tails());
+      }
+      return app.isPresent();
     });
     return found[0];
   }
@@ -234,8 +252,10 @@ public final class MiniYarn implements AutoCloseable {
     Path work = yarn.getTestWorkDir().toPath().toAbsolutePath();
     String name = container.toString();
     try (Stream<Path> dirs = Files.walk(work)) {
+      // <work>/.../<name>-logDir-nm-0_0/application_.../container_...; the NodeManager's private
+      // folders hold a folder of the same name without the logs.
       Optional<Path> dir = dirs.filter(p -> p.getFileName().toString().equals(name) && Files.isDirectory(p)
-          && p.getParent().getFileName().toString().startsWith("application_")).findFirst();
+          && p.getParent().getParent().getFileName().toString().contains("-logDir-")).findFirst();
       return dir.orElse(work.resolve("not-yet-" + name)).resolve(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -251,10 +271,11 @@ public final class MiniYarn implements AutoCloseable {
    * Runs {@code submit-scripts/yarn.sh JOB_FILE [submit options] COMMAND...} against this cluster as
    * an operator would, with this cluster's configuration folder as {@code HADOOP_CONF_DIR} and no
    * SPARK_HOME (the Maven-resolved Spark 4.2 jars, spark-yarn included): two one-core executors of
-   * 512 MB, a 768 MB driver. Three settings only a test needs: the Spark jars are read where they
+   * 512 MB, a 768 MB driver, everything on 127.0.0.1. Three settings only a test needs: the Spark jars are read where they
    * are on this machine ({@code spark.yarn.jars=local:...}) instead of uploaded (320 MB) for every
    * application; the containers get this JVM's {@code JAVA_HOME} (a real NodeManager has its own);
-   * and an application master is not retried, so a killed one stays killed.
+   * and an application master is not retried, so a killed one stays killed. The application is
+   * named {@code name} ({@link #awaitApplication}).
    */
   public DriverProcess yarnSh(Path logDir, String name, String deployMode, Path jobFile, List<String> command,
                               String... submitOptions) throws IOException {
@@ -263,7 +284,11 @@ public final class MiniYarn implements AutoCloseable {
         "--conf", "spark.yarn.jars=local:" + SparkHome.buildDir().resolve("spark-home/jars") + "/*",
         "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + javaHome, "--conf", "spark.executorEnv.JAVA_HOME=" + javaHome,
         "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1", "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-        "--conf", "spark.yarn.maxAppAttempts=1", "--conf", "spark.yarn.am.memory=512m", "--conf", "spark.ui.enabled=false"));
+        // The driver on the loopback address by number: "localhost" may resolve to ::1 where the
+        // driver binds and to 127.0.0.1 where the application master connects.
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+        "--conf", "spark.yarn.maxAppAttempts=1", "--conf", "spark.yarn.am.memory=512m", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.app.name=" + name));
     args.addAll(List.of(submitOptions));
     args.addAll(command);
     java.util.Map<String, String> env = new java.util.HashMap<>();
