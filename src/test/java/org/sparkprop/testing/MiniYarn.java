@@ -200,11 +200,11 @@ public final class MiniYarn implements AutoCloseable {
     return report(app);
   }
 
-  /** The application master's container of the current attempt of {@code app}. */
+  /** The application master's container of the current attempt of {@code app}; null before YARN has one. */
   public ContainerId amContainer(ApplicationId app) {
     try {
       List<ApplicationAttemptReport> attempts = client.getApplicationAttempts(app);
-      return attempts.get(attempts.size() - 1).getAMContainerId();
+      return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).getAMContainerId();
     } catch (YarnException | IOException e) {
       throw new IllegalStateException("cannot read the attempts of " + app, e);
     }
