@@ -14,8 +14,8 @@ Usage: submit-scripts/submit.sh [SUBMIT OPTIONS] COMMAND [COMMAND OPTIONS]
 Submits sparkprop COMMAND (train, ...) with the application jar, Sparkprop's Kryo settings and
 the JVM options Java 17 needs. With SPARK_HOME set to a Spark installation it runs
 \$SPARK_HOME/bin/spark-submit; without one it runs Spark's org.apache.spark.deploy.SparkSubmit
-from the Maven-resolved Spark jars (local and standalone masters; YARN and Kubernetes need a
-Spark installation).
+from the Maven-resolved Spark jars (local and standalone masters, and YARN on the Spark 4.2 line
+with HADOOP_CONF_DIR set; Kubernetes, and YARN on Spark 3.5, need a Spark installation).
 
 The application jar is the shaded cluster jar of 'mvn package' for the cluster's Spark line,
 built first when missing or older than the sources:
@@ -133,6 +133,27 @@ if [[ -n "$jar" && "$(basename "$jar")" =~ sparkprop_(2\.1[0-9]) && "${BASH_REMA
   sp_die "the application jar $jar is built for Spark $jar_line / Scala ${BASH_REMATCH[1]}, but the submission is for $line_source, which needs the sparkprop_$sp_scala jar (Scala $sp_scala)"
 fi
 
+# Without a Spark installation, Spark's own SparkSubmit runs from the Maven-resolved jars: checked
+# before anything is built.
+hadoop_conf=""
+if [[ -z "${SPARK_HOME:-}" ]]; then
+  case "$master" in
+    k8s://*)
+      sp_die "--master $master needs a Spark installation (the Maven-resolved jars have no Kubernetes support): set SPARK_HOME" ;;
+    yarn*)
+      # The Spark 4.2 line's Maven-resolved jars include spark-yarn; the Spark 3.5 line's do not.
+      [[ "$sp_line" == 4.2 ]] \
+        || sp_die "--master $master on Spark $sp_line needs a Spark installation (the Maven-resolved Spark $sp_line jars have no YARN support): set SPARK_HOME"
+      hadoop_conf="${HADOOP_CONF_DIR:-${YARN_CONF_DIR:-}}"
+      [[ -n "$hadoop_conf" ]] \
+        || sp_die "--master $master needs the cluster's Hadoop client configuration: set HADOOP_CONF_DIR (or YARN_CONF_DIR) to the folder of its core-site.xml and yarn-site.xml"
+      [[ -d "$hadoop_conf" ]] || sp_die "HADOOP_CONF_DIR=$hadoop_conf is not a folder"
+      # As bin/spark-submit does, the Hadoop configuration folder goes on the class path: Spark's
+      # YARN client finds the ResourceManager and the default file system there.
+      hadoop_conf="$hadoop_conf:" ;;
+  esac
+fi
+
 sp_require_java
 if [[ -z "$jar" ]]; then
   sp_ensure_cluster_jar
@@ -174,15 +195,13 @@ if [[ -n "${SPARK_HOME:-}" ]]; then
     || sp_die "SPARK_HOME=$SPARK_HOME has no bin/spark-submit: point it at a Spark 4.2 or 3.5 installation, or unset it to use the Maven-resolved Spark jars"
   cmd=("$SPARK_HOME/bin/spark-submit" --driver-memory "$driver_memory" "${args[@]}" "$jar" "$@")
 else
-  case "$master" in
-    yarn*|k8s://*)
-      sp_die "--master $master needs a Spark installation (the Maven-resolved jars have no YARN or Kubernetes support): set SPARK_HOME" ;;
-  esac
   spark_home="$(sp_ensure_spark_home)"
-  # Spark's launcher (used by standalone workers and local-cluster) finds its jars through these.
+  # Spark's launcher (used by standalone workers and local-cluster) finds its jars through these;
+  # Spark's YARN client uploads $SPARK_HOME/jars for the containers unless spark.yarn.jars or
+  # spark.yarn.archive says where they are.
   export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION="$sp_scala"
   # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
-  cmd=(java -Xmx"$driver_memory" $jvm_options -cp "$spark_home/conf/:$spark_home/jars/*"
+  cmd=(java -Xmx"$driver_memory" $jvm_options -cp "$spark_home/conf/:$hadoop_conf$spark_home/jars/*"
        org.apache.spark.deploy.SparkSubmit "${args[@]}" "$jar" "$@")
 fi
 

@@ -1,7 +1,9 @@
 package org.sparkprop.cli;
 
 import java.util.Optional;
+import java.util.Properties;
 import org.sparkprop.spark.SparkErrors;
+import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.spark.compat.SparkLineCheck;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {TrainCommand.class, SweepCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class})
 public final class Main {
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     // Before anything else runs: a jar of the other Spark line would otherwise fail mid-job with a
     // linkage error instead of saying which jar to use.
     Optional<String> wrongLine = SparkLineCheck.mismatch();
@@ -20,7 +22,52 @@ public final class Main {
       System.err.println("sparkprop: error: " + wrongLine.get());
       System.exit(2);
     }
-    System.exit(execute(args));
+    if (!exitsByReturning(System.getProperties())) System.exit(execute(args));
+    // Inside YARN's application master the final status is read from how main ends: returning is
+    // SUCCEEDED, and any System.exit, even exit(0), is an early exit, so FAILED.
+    int code = executeInterruptibly(args, "the YARN application master is stopping the driver (application killed)");
+    if (code != 0) throw SparkLine.userAppExit(code);
+  }
+
+  /**
+   * Runs a command line in a thread of its own while this thread waits, and takes an interrupt of
+   * this thread as a stop request ({@link StopSignals#fromOutside}), as the first SIGTERM is:
+   * YARN's application master interrupts the driver's thread when the application is killed, and
+   * an interrupt landing in the middle of a Spark job or a checkpoint write would turn the graceful
+   * stop into an error. The command's thread inherits this one's Spark properties and class loader.
+   */
+  static int executeInterruptibly(String[] args, String interruptMeans) {
+    int[] code = {2};
+    Throwable[] failure = {null};
+    Thread command = new Thread(() -> {
+      try {
+        code[0] = execute(args);
+      } catch (Throwable t) { // an Error past picocli's handler: rethrown in the waiting thread
+        failure[0] = t;
+      }
+    }, "sparkprop-command");
+    command.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+    command.start();
+    while (command.isAlive()) {
+      try {
+        command.join();
+      } catch (InterruptedException e) {
+        StopSignals.fromOutside(interruptMeans);
+      }
+    }
+    if (failure[0] instanceof Error error) throw error;
+    if (failure[0] != null) throw new IllegalStateException(failure[0]);
+    return code[0];
+  }
+
+  /**
+   * Whether main runs as the driver of a YARN application in cluster deploy mode, a thread of
+   * YARN's application master (which sets the Spark configuration as system properties): there,
+   * main must return rather than exit the JVM.
+   */
+  static boolean exitsByReturning(Properties system) {
+    return "cluster".equals(system.getProperty("spark.submit.deployMode"))
+        && system.getProperty("spark.master", "").startsWith("yarn");
   }
 
   /** Runs a command line and returns its exit code (for tests and embedding). */

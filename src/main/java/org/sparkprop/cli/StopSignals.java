@@ -34,6 +34,11 @@ final class StopSignals implements AutoCloseable {
   private volatile int exitCode;        // 128 + the first signal's number; 0 while none came
   private Method restore;               // sun.misc.Signal.handle, to put the previous handlers back
 
+  /** The handlers of the running command (null between commands), for {@link #fromOutside}. */
+  private static volatile StopSignals current;
+  /** Why a stop was asked for from outside before a command installed its handlers; null if not. */
+  private static String pending;        // guarded by StopSignals.class
+
   private StopSignals(PrintStream err, StopRequest stop, String firstMessage) {
     this.err = err;
     this.stop = stop;
@@ -72,7 +77,33 @@ final class StopSignals implements AutoCloseable {
     } catch (ReflectiveOperationException | IllegalArgumentException e) {
       err.println("sparkprop: warning: cannot handle SIGTERM/SIGINT here (" + e + "): a signal ends the run at once");
     }
+    String early;
+    synchronized (StopSignals.class) {
+      current = signals;
+      early = pending;
+      pending = null;
+    }
+    if (early != null) signals.received(early, 15, false);
     return signals;
+  }
+
+  /**
+   * A stop asked for by something other than a signal to this process, taken as a first SIGTERM
+   * (exit code 143) but never as the second that exits at once: YARN's application master
+   * interrupting the driver's thread when the application is killed. {@code why} is what the run
+   * reports. Asked before a command has installed its handlers, it
+   * applies when it does.
+   */
+  static void fromOutside(String why) {
+    StopSignals signals;
+    synchronized (StopSignals.class) {
+      signals = current;
+      if (signals == null) {
+        if (pending == null) pending = why;
+        return;
+      }
+    }
+    signals.received(why, 15, false);
   }
 
   /** 128 + the number of the first signal received (143 for SIGTERM, 130 for SIGINT); 0 if none came. */
@@ -81,14 +112,19 @@ final class StopSignals implements AutoCloseable {
   }
 
   private void received(String name, int number) {
-    String signal = "SIG" + name;
+    received("SIG" + name, number, true);
+  }
+
+  /** The first request says what happens and asks the stop; a later signal (not a later outside request) halts. */
+  private void received(String signal, int number, boolean isSignal) {
     if (exitCode == 0) {
       exitCode = 128 + number;
-      err.println(String.format(Locale.ROOT, "sparkprop: %s received: %s (send it again to exit at once)", signal,
-          firstMessage));
+      err.println(isSignal
+          ? String.format(Locale.ROOT, "sparkprop: %s received: %s (send it again to exit at once)", signal, firstMessage)
+          : String.format(Locale.ROOT, "sparkprop: %s: %s", signal, firstMessage));
       err.flush();
       stop.request(signal);
-    } else {
+    } else if (isSignal) {
       err.println("sparkprop: second signal (" + signal + "): exiting at once, nothing saved");
       err.flush();
       Runtime.getRuntime().halt(128 + number);
@@ -97,6 +133,9 @@ final class StopSignals implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (StopSignals.class) {
+      if (current == this) current = null;
+    }
     if (restore == null) return;
     for (Object[] p : previous) {
       try {

@@ -18,7 +18,8 @@ import org.sparkprop.train.GradientSource;
  * every job saying which run it belongs to and what it does ({@code sparkprop train <run>: epoch
  * 3/20, round 1234/5000}). Cancelling the group, a job or a stage of it (from the UI or with
  * {@code SparkContext.cancelJobGroup}) reaches the loop as a {@link CancelledWorkException}, which
- * it takes as a request to stop at that round boundary.
+ * it takes as a request to stop at that round boundary; so does an interrupt of the driver's thread
+ * while it waits for a job (YARN's application master stopping a driver in cluster deploy mode).
  *
  * <p>Spark keeps the group and the description per thread: a run labels the jobs of the thread
  * that created it. When the caller's thread already has a job group (a Spark ML {@code fit} run
@@ -128,9 +129,26 @@ public final class RunJobs implements AutoCloseable {
     };
   }
 
+  /** Cancels the jobs of this run still running: those of its group, or under a caller's group those of its tag. */
+  private void cancelJobs() {
+    if (previousGroup == null) {
+      sc.cancelJobGroup(runId);
+    } else {
+      sc.sc().cancelJobsWithTag(runId);
+    }
+  }
+
   /** Whether {@code e} says a Spark job was cancelled (not failed, not lost with its context). */
   public static boolean isCancellation(Throwable e) {
     return cancellation(e) != null;
+  }
+
+  /** The InterruptedException in {@code e}'s chain (Spark's wait for a job rethrows it as it is); null when none. */
+  private static Throwable interruption(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InterruptedException) return t;
+    }
+    return null;
   }
 
   /** The exception in {@code e}'s chain that says a job was cancelled; null when none does. */
@@ -141,7 +159,18 @@ public final class RunJobs implements AutoCloseable {
     return null;
   }
 
-  private static RuntimeException cancelledOr(Exception e, String what) {
+  private RuntimeException cancelledOr(Exception e, String what) {
+    if (interruption(e) != null) {
+      // The driver's thread was interrupted while it waited for the job: YARN's application master
+      // does that to the driver when the application is killed (yarn application -kill) or the
+      // ResourceManager no longer knows it. A stop request, like a cancelled job: the state is that of
+      // the last completed round. The flag is cleared so that the checkpoint can still be written,
+      // and the job left behind is cancelled: nobody waits for it, and its tasks would hold the executors.
+      Thread.interrupted();
+      cancelJobs();
+      return new CancelledWorkException("the driver was interrupted during " + what
+          + " (the cluster manager is stopping the application)", e);
+    }
     Throwable cancelled = cancellation(e);
     if (cancelled == null) throw unchecked(e);
     return new CancelledWorkException("the Spark job of " + what + " was cancelled ("

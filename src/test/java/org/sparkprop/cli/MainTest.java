@@ -136,4 +136,24 @@ class MainTest {
         java.util.List.of("train", "--resume", "--output", "o")));
     assertEquals("'it'\\''s'", ResumeLine.quote("it's"));
   }
+
+  @Test
+  void onlyAYarnClusterModeDriverEndsMainByReturningAndItsFailureCarriesTheExitCode() {
+    // YARN's application master runs main in a thread and takes any System.exit, exit(0) included,
+    // for an early exit (application FAILED); everywhere else the exit code must reach the shell.
+    assertTrue(Main.exitsByReturning(properties("yarn", "cluster")));
+    assertFalse(Main.exitsByReturning(properties("yarn", "client")));
+    assertFalse(Main.exitsByReturning(properties("spark://127.0.0.1:7077", "cluster")));
+    assertFalse(Main.exitsByReturning(properties("local[2]", null)));
+    assertFalse(Main.exitsByReturning(new java.util.Properties()));
+    Exception e = org.sparkprop.spark.compat.SparkLine.userAppExit(143);
+    assertEquals(143, ((org.apache.spark.SparkUserAppException) e).exitCode(), "the application master reports this code");
+  }
+
+  private static java.util.Properties properties(String master, String deployMode) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("spark.master", master);
+    if (deployMode != null) p.setProperty("spark.submit.deployMode", deployMode);
+    return p;
+  }
 }

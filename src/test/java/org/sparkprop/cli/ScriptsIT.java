@@ -159,9 +159,55 @@ class ScriptsIT {
     Result unknown = run(env, Duration.ofMinutes(3), "submit.sh", "--master", "yarn", "--dry-run", "train", "--output", "o");
     assertEquals(1, unknown.code(), unknown.err());
     assertTrue(unknown.err().contains("cannot tell the Spark version of SPARK_HOME=" + sparkHome), unknown.err());
+    // Without a Spark installation: YARN needs the cluster's configuration, and on the Spark 3.5
+    // line (whose Maven-resolved jars have no spark-yarn) a Spark installation.
     Result yarn = run(Map.of(), Duration.ofMinutes(3), "submit.sh", "--master", "yarn", "train", "--output", "x");
     assertEquals(1, yarn.code());
-    assertTrue(yarn.err().contains("needs a Spark installation"), yarn.err());
+    assertTrue(yarn.err().contains("needs the cluster's Hadoop client configuration: set HADOOP_CONF_DIR"), yarn.err());
+    Result yarn35 = run(Map.of("HADOOP_CONF_DIR", tmp.toString()), Duration.ofMinutes(3), "submit.sh", "--spark", "3.5",
+        "--master", "yarn", "train", "--output", "x");
+    assertEquals(1, yarn35.code());
+    assertTrue(yarn35.err().contains("on Spark 3.5 needs a Spark installation"), yarn35.err());
+    Result k8s = run(Map.of(), Duration.ofMinutes(3), "submit.sh", "--master", "k8s://https://127.0.0.1:6443", "train",
+        "--output", "x");
+    assertEquals(1, k8s.code());
+    assertTrue(k8s.err().contains("needs a Spark installation"), k8s.err());
+  }
+
+  @Test
+  void yarnShSubmitsInClusterOrClientModeWithTheMavenResolvedJarsAndTheHadoopConfiguration() throws Exception {
+    // --dry-run prints the command submit.sh would run; what runs on YARN is YarnClusterIT's.
+    Path hadoopConf = Files.createDirectories(tmp.resolve("hadoop-conf"));
+    Path job = tmp.resolve("job.conf");
+    Files.copy(ROOT.resolve("conf/spiral.conf"), job);
+    for (String mode : new String[] {"cluster", "client"}) {
+      Result r = run(Map.of("HADOOP_CONF_DIR", hadoopConf.toString(), "SPARKPROP_DEPLOY_MODE", mode,
+          "SPARKPROP_NUM_EXECUTORS", "2", "SPARKPROP_EXECUTOR_MEMORY", "1g", "OPENBLAS_CORETYPE", "Haswell"),
+          Duration.ofMinutes(5), "yarn.sh", job.toString(), "--dry-run", "train", "--config", "job.conf", "--output", "hdfs:///o");
+      assertEquals(0, r.code(), mode + ": " + tail(r.err()));
+      String line = r.err().lines().filter(l -> l.startsWith("submit.sh: java ")).findFirst().orElse("");
+      String sparkHome = BUILD_DIR + "/spark-home";
+      for (String part : new String[] {"-cp " + sparkHome + "/conf/:" + hadoopConf + ":" + sparkHome + "/jars/\\*",
+          "org.apache.spark.deploy.SparkSubmit --master yarn --deploy-mode " + mode, "--num-executors 2",
+          "--executor-memory 1g", "--conf spark.yarn.queue=default",
+          "--conf spark.executorEnv.OPENBLAS_CORETYPE=Haswell", "--files " + job,
+          "-cluster.jar train --config job.conf --output hdfs:///o"}) {
+        assertTrue(line.contains(part), mode + ": missing '" + part + "' in:\n" + line);
+      }
+      // The application master is the driver only in cluster mode.
+      assertEquals(mode.equals("cluster"), line.contains("--conf spark.yarn.appMasterEnv.OPENBLAS_CORETYPE=Haswell"), line);
+    }
+    try (Stream<Path> jars = Files.list(Path.of(BUILD_DIR, "spark-home", "jars"))) {
+      assertTrue(jars.anyMatch(j -> j.getFileName().toString().startsWith("spark-yarn_2.13-")),
+          "the Spark home of the Maven-resolved jars has Spark's YARN support");
+    }
+    Result noConf = run(Map.of(), Duration.ofMinutes(1), "yarn.sh", job.toString(), "train", "--output", "o");
+    assertEquals(1, noConf.code());
+    assertTrue(noConf.err().contains("yarn.sh: set HADOOP_CONF_DIR"), noConf.err());
+    Result badMode = run(Map.of("HADOOP_CONF_DIR", hadoopConf.toString(), "SPARKPROP_DEPLOY_MODE", "remote"),
+        Duration.ofMinutes(1), "yarn.sh", job.toString(), "train", "--output", "o");
+    assertEquals(1, badMode.code());
+    assertTrue(badMode.err().contains("SPARKPROP_DEPLOY_MODE must be client or cluster, found 'remote'"), badMode.err());
   }
 
   @Test

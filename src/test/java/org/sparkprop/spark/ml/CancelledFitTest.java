@@ -1,6 +1,7 @@
 package org.sparkprop.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -99,6 +102,56 @@ class CancelledFitTest {
     assertTrue(message.contains("fit interrupted after round 16") && message.contains("Spark job group nightly-etl")
         && message.contains("resume = true"), message);
     assertTrue(Files.isRegularFile(checkpoints.resolve("ckpt-000000000016")), "checkpoint of the last completed round");
+
+    String resumed = classifier().setCheckpointDir(checkpoints.toString()).setResumeFromCheckpoint(true).fit(data)
+        .summary().weightsSha256();
+    assertEquals(expected, resumed);
+  }
+
+  @Test
+  void interruptingTheFittingThreadStopsTheFitAsACancelledGroupDoesAndResumingGivesTheSameWeights() throws Exception {
+    // YARN's application master interrupts the driver's thread when the application is killed
+    // (yarn application -kill): the fit must take it as a stop request, not fail with a bare
+    // InterruptedException, and must not leave the abandoned round's job holding the executors.
+    Dataset<Row> data = MlTestData.vectors(spark, "circle", 480, 0.05, 21).cache();
+    String expected = classifier().fit(data).summary().weightsSha256();
+
+    SparkContext sc = spark.sparkContext();
+    Path checkpoints = tmp.resolve("checkpoints");
+    AtomicReference<Thread> fitter = new AtomicReference<>();
+    SparkListener interrupter = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        String description = start.properties().getProperty("spark.job.description");
+        if (description != null && description.contains(", round 17/")) fitter.get().interrupt();
+      }
+    };
+    sc.addSparkListener(interrupter);
+    // Round 17 waits in its tasks until they are killed: the interrupt certainly finds the driver
+    // waiting for it, and the round ends only if the run cancels its abandoned job.
+    sc.setLocalProperty(TestFaults.BLOCK_ROUND_UNTIL_KILLED, "16");
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Thread thread = new Thread(() -> {
+      try {
+        classifier().setCheckpointDir(checkpoints.toString()).fit(data);
+      } catch (Throwable e) {
+        outcome.set(e);
+      }
+    }, "fitter");
+    fitter.set(thread);
+    try {
+      thread.start(); // inherits the thread's Spark local properties
+      thread.join(TimeUnit.MINUTES.toMillis(3));
+    } finally {
+      sc.setLocalProperty(TestFaults.BLOCK_ROUND_UNTIL_KILLED, null);
+      sc.removeSparkListener(interrupter);
+    }
+    assertFalse(thread.isAlive(), "the interrupted fit did not end");
+    assertTrue(outcome.get() instanceof CancelledWorkException, "fit ended with " + outcome.get());
+    String message = outcome.get().getMessage();
+    assertTrue(message.contains("fit interrupted after round 16") && message.contains("driver was interrupted"), message);
+    assertTrue(Files.isRegularFile(checkpoints.resolve("ckpt-000000000016")), "checkpoint of the last completed round");
+    assertEquals(0, sc.statusTracker().getActiveJobIds().length, "the abandoned round's job was cancelled");
 
     String resumed = classifier().setCheckpointDir(checkpoints.toString()).setResumeFromCheckpoint(true).fit(data)
         .summary().weightsSha256();

@@ -1,5 +1,6 @@
 package org.sparkprop.spark.compat;
 
+import org.apache.spark.SparkUserAppException;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -49,5 +50,14 @@ public final class SparkLine {
   /** Reads what {@link #saveMetadata} wrote, checking that it belongs to {@code className}. */
   public static DefaultParamsReader.Metadata loadMetadata(String path, SparkSession spark, String className) {
     return DefaultParamsReader.loadMetadata(path, spark.sparkContext(), className);
+  }
+
+  /**
+   * How a driver's {@code main} ends with a non-zero exit code where it runs inside YARN's
+   * application master (cluster deploy mode): thrown, it makes the application FAILED with that
+   * exit code, where {@code System.exit} would be reported as an early exit (code 16).
+   */
+  public static Exception userAppExit(int exitCode) {
+    return new SparkUserAppException(exitCode);
   }
 }
