@@ -250,13 +250,14 @@ public final class MiniYarn implements AutoCloseable {
    */
   public Path containerLog(ContainerId container, String file) {
     Path work = yarn.getTestWorkDir().toPath().toAbsolutePath();
-    String name = container.toString();
-    try (Stream<Path> dirs = Files.walk(work)) {
-      // <work>/.../<name>-logDir-nm-0_0/application_.../container_...; the NodeManager's private
-      // folders hold a folder of the same name without the logs.
-      Optional<Path> dir = dirs.filter(p -> p.getFileName().toString().equals(name) && Files.isDirectory(p)
-          && p.getParent().getParent().getFileName().toString().contains("-logDir-")).findFirst();
-      return dir.orElse(work.resolve("not-yet-" + name)).resolve(file);
+    // <work>/<name>-logDir-nm-0_0/application_.../container_.../<file>. Only the top levels are
+    // walked: the NodeManager deletes an application's cache folders while a killed one ends.
+    try (Stream<Path> dirs = Files.walk(work, 2)) {
+      Optional<Path> logDir = dirs.filter(p -> p.getFileName().toString().contains("-logDir-") && Files.isDirectory(p))
+          .findFirst();
+      return logDir.orElse(work.resolve("no-log-dir-yet"))
+          .resolve(container.getApplicationAttemptId().getApplicationId().toString())
+          .resolve(container.toString()).resolve(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
