@@ -29,6 +29,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.SweepGrid;
+import org.sparkprop.config.SweepPlan;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.math.Kernels;
@@ -45,7 +46,7 @@ import org.sparkprop.train.StopRequest;
 
 /**
  * The {@code sweep} command's work: one Spark application that trains every cell of a
- * {@link SweepGrid} and writes {@code sweep.json} and {@code index.html} (a table of the cells and,
+ * {@link SweepPlan} (one or more figures, each a {@link SweepGrid}) and writes {@code sweep.json} and {@code index.html} (a table of the cells and,
  * for two-dimensional data, their decision boundaries laid out as the grid) beside one folder per
  * cell, {@code cells/cell-NN/}, holding what {@code train} writes for that configuration.
  *
@@ -70,20 +71,30 @@ public final class SweepJob {
   private record CellRun(SweepGrid.Cell cell, ObjectNode summary, String error, double seconds, String picture) {
   }
 
+  /** Runs a sweep of one untitled figure: see {@link #run(SweepPlan, String, int, PrintStream, StopRequest)}. */
+  public static ObjectNode run(SweepGrid grid, String outputDir, int parallel, PrintStream console, StopRequest stop)
+      throws IOException {
+    return run(SweepPlan.of(grid), outputDir, parallel, console, stop);
+  }
+
   /**
-   * Runs every cell and returns the sweep's record ({@code sweep.json}).
+   * Runs every cell of every figure of {@code plan} in one application and returns the sweep's
+   * record ({@code sweep.json}); the page sets each figure in its own section.
    *
    * @param parallel cells trained at the same time; 0 = as many as the cluster has room for
    * @throws IllegalStateException after writing the page, when some cells failed (named in the message)
    */
-  public static ObjectNode run(SweepGrid grid, String outputDir, int parallel, PrintStream console, StopRequest stop)
+  public static ObjectNode run(SweepPlan plan, String outputDir, int parallel, PrintStream console, StopRequest stop)
       throws IOException {
     long wallStart = System.nanoTime();
-    List<SweepGrid.Cell> cells = grid.cells();
+    List<SweepGrid.Cell> cells = plan.cells();
     TrainConfig first = cells.get(0).config();
-    console.printf(Locale.ROOT, "sparkprop sweep: %d cells over %s%n", cells.size(),
-        String.join(" x ", grid.axes().stream().map(a -> a.key() + " (" + a.values().size() + ")").toList()));
-    for (SweepGrid.Cell c : cells) console.println("  " + c.name() + ": " + c.label());
+    for (SweepPlan.Figure f : plan.figures()) {
+      console.printf(Locale.ROOT, "sparkprop sweep: %s%d cells over %s%n", f.title() == null ? "" : f.title() + ": ",
+          f.grid().cells().size(), String.join(" x ", f.grid().axes().stream()
+              .map(a -> a.key() + " (" + a.values().size() + ")").toList()));
+      for (SweepGrid.Cell c : f.grid().cells()) console.println("  " + c.name() + ": " + c.label());
+    }
     String kernel = Kernels.decide(first.math().kernel());
     Map<String, String> sparkConf = new LinkedHashMap<>(first.spark().conf());
     // Concurrent cells share the executors fairly rather than first come, first served.
@@ -136,10 +147,15 @@ public final class SweepJob {
     record.put("dataLoads", dataLoads);
     record.put("cellsAtOnce", mostAtOnce);
     record.put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
-    ArrayNode axes = record.putArray("grid");
-    for (SweepGrid.Axis a : grid.axes()) {
-      ObjectNode o = axes.addObject().put("key", a.key());
-      a.values().forEach(o.putArray("values")::add);
+    if (plan.figures().size() == 1) {
+      gridRecord(record.putArray("grid"), plan.figures().get(0).grid());
+    } else {
+      ArrayNode figures = record.putArray("figures");
+      for (SweepPlan.Figure f : plan.figures()) {
+        ObjectNode o = figures.addObject().put("title", f.title());
+        gridRecord(o.putArray("grid"), f.grid());
+        f.grid().cells().forEach(c -> o.withArray("cells").add(c.name()));
+      }
     }
     ArrayNode cellRecords = record.putArray("cells");
     List<SweepPage.Entry> entries = new ArrayList<>();
@@ -170,9 +186,16 @@ public final class SweepJob {
     try (OutputStream out = fs.create(new Path(outputDir, "sweep.json"), true)) {
       out.write(JSON.writeValueAsString(record).getBytes(StandardCharsets.UTF_8));
     }
-    List<SweepPage.Axis> pageAxes = grid.axes().stream()
-        .map(a -> new SweepPage.Axis(a.key(), a.values().stream().map(SweepGrid::display).toList())).toList();
-    String html = SweepPage.html(pageAxes, entries, record);
+    List<SweepPage.Figure> figures = new ArrayList<>();
+    int next = 0;
+    for (SweepPlan.Figure f : plan.figures()) {
+      List<SweepPage.Axis> pageAxes = f.grid().axes().stream()
+          .map(a -> new SweepPage.Axis(a.key(), a.values().stream().map(SweepGrid::display).toList())).toList();
+      int n = f.grid().cells().size();
+      figures.add(new SweepPage.Figure(f.title(), pageAxes, entries.subList(next, next + n)));
+      next += n;
+    }
+    String html = SweepPage.html(figures, record);
     try (OutputStream out = raw(fs).create(new Path(outputDir, "index.html"), true)) {
       out.write(html.getBytes(StandardCharsets.UTF_8));
     }
@@ -183,6 +206,13 @@ public final class SweepJob {
           + new Path(outputDir, "index.html") + "):\n  " + String.join("\n  ", failed));
     }
     return record;
+  }
+
+  private static void gridRecord(ArrayNode axes, SweepGrid grid) {
+    for (SweepGrid.Axis a : grid.axes()) {
+      ObjectNode o = axes.addObject().put("key", a.key());
+      a.values().forEach(o.putArray("values")::add);
+    }
   }
 
   /**
@@ -205,7 +235,8 @@ public final class SweepJob {
   /**
    * Cells by the data they read, in grid order: the keys that decide what {@code DataSets.load}
    * gives (the data section, the seed of generation and validation split, the partitioning and
-   * storage, and whether labels are classes), so that cells differing only in those share a load.
+   * storage, the class weights packed with the training rows, and whether labels are classes), so
+   * that cells differing only in those share a load.
    */
   static Map<String, List<Integer>> byData(List<SweepGrid.Cell> cells) {
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
@@ -214,7 +245,7 @@ public final class SweepJob {
       StringBuilder key = new StringBuilder();
       for (Map.Entry<String, Object> e : cfg.resolved().entrySet()) {
         String k = e.getKey();
-        if (k.startsWith("data.") || k.equals("train.seed") || k.equals("spark.partitions")
+        if (k.startsWith("data.") || k.equals("train.seed") || k.equals("train.classWeights") || k.equals("spark.partitions")
             || k.equals("spark.partitionBytes") || k.equals("spark.storageLevel")) {
           key.append(k).append('=').append(e.getValue()).append('\n');
         }

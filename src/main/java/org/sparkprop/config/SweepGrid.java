@@ -38,7 +38,8 @@ public final class SweepGrid {
   /**
    * One configuration of the grid.
    *
-   * @param name     a folder name: {@code cell-00}, {@code cell-01} ... in grid order
+   * @param name     a folder name: {@code cell-00}, {@code cell-01} ... in grid order (with a figure's
+   *                 prefix in a sweep of several figures)
    * @param settings the cell's value of each axis, by key in axis order
    */
   public record Cell(String name, Map<String, String> settings, TrainConfig config) {
@@ -69,6 +70,14 @@ public final class SweepGrid {
    *     configuration (a problem shared by several cells is listed once, with the first cell's values)
    */
   public static SweepGrid load(Path file, List<String> overrides, List<String> grid) {
+    return load(file, overrides, grid, "");
+  }
+
+  /**
+   * As {@link #load(Path, List, List)}, the cells named {@code <prefix>cell-NN}: the figures of one
+   * sweep ({@link SweepPlan}) give their cells distinct prefixes, so that every cell has its own folder.
+   */
+  static SweepGrid load(Path file, List<String> overrides, List<String> grid, String prefix) {
     List<String> problems = new ArrayList<>();
     List<Axis> axes = axes(grid, problems);
     if (!problems.isEmpty()) throw new ConfigException(problems);
@@ -82,7 +91,7 @@ public final class SweepGrid {
     String width = "%0" + Math.max(2, String.valueOf(total - 1).length()) + "d";
     for (int index = 0; index < total; index++) {
       Map<String, String> settings = settingsOf(axes, index);
-      String name = "cell-" + String.format(Locale.ROOT, width, index);
+      String name = prefix + "cell-" + String.format(Locale.ROOT, width, index);
       List<String> sets = new ArrayList<>(overrides);
       settings.forEach((k, v) -> sets.add(k + "=" + v));
       if (!base.checkpoint().dir().isEmpty()) {

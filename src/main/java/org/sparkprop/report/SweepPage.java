@@ -10,7 +10,9 @@ import java.util.Map;
  * The {@code index.html} of a sweep: a table of its cells (settings, test metric, rounds, time,
  * link to each cell's own report) and, where the cells drew a decision boundary, the pictures laid
  * out as the grid, as the course's figures set them: one row per value of the first key, one column
- * per value of the others. Self-contained like the run report: inline style, no script.
+ * per value of the others. A sweep of several figures (the course sets three side by side) gives
+ * each its own titled section with its grid and table. Self-contained like the run report: inline
+ * style, no script.
  */
 public final class SweepPage {
   /** Picture width in the grid, in CSS pixels. */
@@ -37,30 +39,55 @@ public final class SweepPage {
                       String picture) {
   }
 
+  /** One figure of the sweep: its title (null for the one figure of an untitled sweep), keys and cells. */
+  public record Figure(String title, List<Axis> axes, List<Entry> entries) {
+    public Figure {
+      axes = List.copyOf(axes);
+      entries = List.copyOf(entries);
+    }
+  }
+
   private SweepPage() {
   }
 
   /**
-   * The page.
+   * The page of a sweep of one or more figures.
    *
-   * @param entries the cells in grid order, the first axis slowest
+   * @param figures each figure's cells in grid order, the first axis slowest
    * @param record  the sweep's record ({@code sweep.json}): its scalar fields are listed at the end
    */
-  public static String html(List<Axis> axes, List<Entry> entries, JsonNode record) {
+  public static String html(List<Figure> figures, JsonNode record) {
     StringBuilder h = new StringBuilder(16384);
     ReportPage.head(h, "Sparkprop sweep");
     h.append(".grid td,.grid th{text-align:center;vertical-align:middle}.grid th.row{text-align:right}\n")
         .append(".grid img{margin:auto}.bad{color:#b00020}td a{white-space:nowrap}\n</style>\n</head>\n<body>\n");
-    h.append("<h1>Sparkprop sweep</h1>\n<p class=\"sub\">").append(entries.size()).append(" cells over ");
-    for (int a = 0; a < axes.size(); a++) {
-      if (a > 0) h.append(" &times; ");
-      h.append("<code>").append(ReportPage.escape(axes.get(a).key())).append("</code> (")
-          .append(axes.get(a).values().size()).append(')');
+    h.append("<h1>Sparkprop sweep</h1>\n");
+    if (figures.size() == 1 && figures.get(0).title() == null) {
+      Figure f = figures.get(0);
+      h.append("<p class=\"sub\">");
+      describe(h, f);
+      h.append("; each cell links to its own report</p>\n");
+      if (f.entries().stream().anyMatch(e -> e.picture() != null)) pictureGrid(h, "h2", f.axes(), f.entries());
+      cellTable(h, "h2", f.axes(), f.entries());
+    } else {
+      int cells = figures.stream().mapToInt(f -> f.entries().size()).sum();
+      h.append("<p class=\"sub\">").append(figures.size()).append(" figures, ").append(cells)
+          .append(" cells trained in one Spark application; each cell links to its own report</p>\n<ol>\n");
+      for (int k = 0; k < figures.size(); k++) {
+        h.append("<li><a href=\"#figure-").append(k + 1).append("\">").append(ReportPage.escape(figures.get(k).title()))
+            .append("</a></li>\n");
+      }
+      h.append("</ol>\n");
+      for (int k = 0; k < figures.size(); k++) {
+        Figure f = figures.get(k);
+        h.append("<h2 id=\"figure-").append(k + 1).append("\">").append(k + 1).append(". ")
+            .append(ReportPage.escape(f.title())).append("</h2>\n<p class=\"sub\">");
+        describe(h, f);
+        h.append("</p>\n");
+        if (f.entries().stream().anyMatch(e -> e.picture() != null)) pictureGrid(h, "h3", f.axes(), f.entries());
+        cellTable(h, "h3", f.axes(), f.entries());
+      }
     }
-    h.append("; each cell links to its own report</p>\n");
-
-    if (entries.stream().anyMatch(e -> e.picture() != null)) pictureGrid(h, axes, entries);
-    cellTable(h, axes, entries);
 
     h.append("<h2>Run</h2>\n<table>\n");
     for (Map.Entry<String, JsonNode> e : record.properties()) {
@@ -74,11 +101,22 @@ public final class SweepPage {
     return h.toString();
   }
 
+  /** {@code 8 cells over model.hidden (2) × train.epochs (4)}. */
+  private static void describe(StringBuilder h, Figure f) {
+    h.append(f.entries().size()).append(" cells over ");
+    for (int a = 0; a < f.axes().size(); a++) {
+      if (a > 0) h.append(" &times; ");
+      h.append("<code>").append(ReportPage.escape(f.axes().get(a).key())).append("</code> (")
+          .append(f.axes().get(a).values().size()).append(')');
+    }
+  }
+
   /** The decision boundaries: rows are the first key's values, columns the rest's combinations. */
-  private static void pictureGrid(StringBuilder h, List<Axis> axes, List<Entry> entries) {
+  private static void pictureGrid(StringBuilder h, String heading, List<Axis> axes, List<Entry> entries) {
     int rows = axes.size() == 1 ? 1 : axes.get(0).values().size();
     int columns = entries.size() / rows;
-    h.append("<h2>Decision boundaries</h2>\n<p class=\"sub\">each picture is the cell's network over the plane of")
+    h.append('<').append(heading).append(">Decision boundaries</").append(heading).append('>')
+        .append("\n<p class=\"sub\">each picture is the cell's network over the plane of")
         .append(" (x1, x2) after training, with its training points; the corner shows its test metric</p>\n");
     h.append("<table class=\"grid\">\n<tr><th>");
     if (axes.size() > 1) h.append(ReportPage.escape(axes.get(0).key())).append(" \\ ");
@@ -108,8 +146,8 @@ public final class SweepPage {
     h.append("</table>\n");
   }
 
-  private static void cellTable(StringBuilder h, List<Axis> axes, List<Entry> entries) {
-    h.append("<h2>Cells</h2>\n<table>\n<tr><th>cell</th>");
+  private static void cellTable(StringBuilder h, String heading, List<Axis> axes, List<Entry> entries) {
+    h.append('<').append(heading).append(">Cells</").append(heading).append(">\n<table>\n<tr><th>cell</th>");
     for (Axis a : axes) h.append("<th>").append(ReportPage.escape(a.key())).append("</th>");
     h.append("<th>network</th><th>parameters</th><th>status</th><th>test metric</th><th>rounds</th><th>seconds</th></tr>\n");
     for (Entry e : entries) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkprop.config.SweepGrid;
+import org.sparkprop.config.SweepPlan;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.train.StopRequest;
 
@@ -113,45 +113,67 @@ class ExampleConfigsTest {
     assertEquals(3, s.path("testMetrics").path("confusionMatrix").size());
   }
 
-  /** The README's sweep commands, as the shell would split them (double quotes only). */
+  /** The README's sweep commands, as the shell would split them (double quotes only), @files expanded. */
   private static List<List<String>> readmeSweeps() throws Exception {
     List<List<String>> commands = new ArrayList<>();
-    Pattern word = Pattern.compile("\"([^\"]*)\"|(\\S+)");
     for (String line : Files.readAllLines(Path.of("README.md"))) {
       if (!line.startsWith("submit-scripts/local.sh sweep ")) continue;
       List<String> args = new ArrayList<>();
-      Matcher m = word.matcher(line.substring("submit-scripts/local.sh sweep ".length()));
-      while (m.find()) args.add(m.group(1) != null ? m.group(1) : m.group(2));
+      for (String word : words(line.substring("submit-scripts/local.sh sweep ".length()))) {
+        if (word.startsWith("@")) {
+          // picocli's argument file: one argument or option per line, # for comments
+          for (String fileLine : Files.readAllLines(Path.of(word.substring(1)))) {
+            if (!fileLine.strip().startsWith("#")) args.addAll(words(fileLine));
+          }
+        } else {
+          args.add(word);
+        }
+      }
       commands.add(args);
     }
     return commands;
   }
 
-  /** Runs a sweep command's grid with extra --set overrides, into the test's folder. */
+  private static List<String> words(String line) {
+    List<String> words = new ArrayList<>();
+    Matcher m = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(line);
+    while (m.find()) words.add(m.group(1) != null ? m.group(1) : m.group(2));
+    return words;
+  }
+
+  /** Runs a sweep command's figures with extra --set overrides, into the test's folder. */
   private ObjectNode sweep(List<String> args, String... overrides) throws Exception {
     Path config = null;
     String output = null;
     List<String> sets = new ArrayList<>();
+    List<SweepPlan.FigureArgs> figures = new ArrayList<>();
+    String title = null;
     List<String> grid = new ArrayList<>();
     for (int i = 0; i < args.size(); i += 2) {
       switch (args.get(i)) {
         case "--config" -> config = Path.of(args.get(i + 1));
         case "--output" -> output = args.get(i + 1);
         case "--set" -> sets.add(args.get(i + 1));
+        case "--figure" -> {
+          if (!grid.isEmpty()) figures.add(new SweepPlan.FigureArgs(title, grid));
+          title = args.get(i + 1);
+          grid = new ArrayList<>();
+        }
         case "--grid" -> grid.add(args.get(i + 1));
         default -> throw new AssertionError("the README's sweep command has an option this test does not know: " + args);
       }
     }
+    figures.add(new SweepPlan.FigureArgs(title, grid));
     sets.addAll(List.of(overrides));
     Path out = tmp.resolve(Path.of(output).getFileName());
-    return SweepJob.run(SweepGrid.load(config, sets, grid), out.toString(), 0,
+    return SweepJob.run(SweepPlan.load(config, sets, figures), out.toString(), 0,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new StopRequest());
   }
 
   @Test
   void theReadmesCourseSweepsRunAndTheCircleOneShowsWhatTheCourseDoes() throws Exception {
     List<List<String>> commands = readmeSweeps();
-    assertEquals(3, commands.size(), "the circle, width and depth sweeps: " + commands);
+    assertEquals(2, commands.size(), "the circle sweep, then the course's three figures: " + commands);
     // The circle: a linear model on x1, x2 fails; squared features, or one hidden layer, separate it.
     // 20 of the job's 60 epochs are enough to show it.
     ObjectNode circle = sweep(commands.get(0), "train.epochs=20");
@@ -162,11 +184,22 @@ class ExampleConfigsTest {
     assertTrue(accuracy.get(1) >= 0.95, "linear on x1, x2, x1^2, x2^2: " + accuracy);
     assertTrue(accuracy.get(2) >= 0.9, "one hidden layer on x1, x2: " + accuracy);
     assertTrue(Files.readString(tmp.resolve("course-circle/index.html")).contains("boundary-thumbnail.png"));
-    // Width and depth: every cell trains, scaled down to a few rounds.
-    for (List<String> command : commands.subList(1, 3)) {
-      ObjectNode s = sweep(command, "data.playground.rows=300", "train.maxRounds=3");
-      assertEquals(3, s.path("dataLoads").asInt(), "one load per data set: " + command);
-      for (var c : s.path("cells")) assertEquals(3, c.path("rounds").asInt(), c.toString());
+    // The course's three figures in one application and on one page, scaled down to a few rounds:
+    // circle (4 cells), width (3 data sets x 5) and depth (3 x 4).
+    ObjectNode course = sweep(commands.get(1), "data.playground.rows=300", "train.maxRounds=3");
+    List<Integer> sizes = new ArrayList<>();
+    for (var f : course.path("figures")) sizes.add(f.path("cells").size());
+    assertEquals(List.of(4, 15, 12), sizes, course.path("figures").toString());
+    // Circle with raw and with squared features, xor, spiral: the circle's raw load serves three figures.
+    assertEquals(4, course.path("dataLoads").asInt());
+    for (var c : course.path("cells")) assertEquals(3, c.path("rounds").asInt(), c.toString());
+    String page = Files.readString(tmp.resolve("course/index.html"));
+    for (var f : course.path("figures")) {
+      assertTrue(page.contains(". " + f.path("title").asText() + "</h2>"), f.path("title").asText());
     }
+    Matcher pictures = Pattern.compile("<img src=\"cells/fig[123]-cell-\\d+/report/boundary-thumbnail\\.png\"").matcher(page);
+    int drawn = 0;
+    while (pictures.find()) drawn++;
+    assertEquals(31, drawn, "one decision boundary per cell of the three figures");
   }
 }

@@ -73,6 +73,21 @@ class MainTest {
   }
 
   @Test
+  void aSweepsFiguresComeFromAnArgumentFileAndAreCheckedBeforeSparkStarts() throws Exception {
+    // picocli's @file: one argument per line, quotes and # comments; --figure starts a new figure.
+    Path args = tmp.resolve("two.sweep");
+    Files.writeString(args, "# two figures\n--config conf/course.conf\n--figure \"width\"\n--grid \"model.hidden=2;4\"\n"
+        + "--grid train.epochs=1;2\n--figure \"depth\"\n--grid \"model.hidden=8;0\"\n--grid=train.epochs=1;2\n");
+    int code = Main.execute("sweep", "@" + args, "--output", tmp.resolve("out").toString());
+    assertEquals(2, code, err());
+    // Each figure has its own two axes: nothing reads as a key given twice.
+    assertTrue(err().contains("figure 'depth': grid cell model.hidden=0 train.epochs=1: model.hidden"), err());
+    assertFalse(err().contains("already an axis"), err());
+    assertFalse(err().contains("figure 'width'"), "the first figure is valid: " + err());
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing is written before every cell is valid");
+  }
+
+  @Test
   void aMissingJobFileIsNamed() {
     int code = Main.execute("train", "--config", tmp.resolve("nope.conf").toString(), "--output", tmp.toString());
     assertEquals(2, code);
