@@ -143,6 +143,14 @@ public final class MiniYarn implements AutoCloseable {
     }
   }
 
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      System.err.println("cannot delete " + dir + ": " + e);
+    }
+  }
+
   private static void write(Configuration conf, Path file) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       conf.writeXml(out);
@@ -250,13 +258,14 @@ public final class MiniYarn implements AutoCloseable {
    */
   public Path containerLog(ContainerId container, String file) {
     Path work = yarn.getTestWorkDir().toPath().toAbsolutePath();
-    String name = container.toString();
-    try (Stream<Path> dirs = Files.walk(work)) {
-      // <work>/.../<name>-logDir-nm-0_0/application_.../container_...; the NodeManager's private
-      // folders hold a folder of the same name without the logs.
-      Optional<Path> dir = dirs.filter(p -> p.getFileName().toString().equals(name) && Files.isDirectory(p)
-          && p.getParent().getParent().getFileName().toString().contains("-logDir-")).findFirst();
-      return dir.orElse(work.resolve("not-yet-" + name)).resolve(file);
+    // <work>/<name>-logDir-nm-0_0/application_.../container_.../<file>. Only the top levels are
+    // walked: the NodeManager deletes an application's cache folders while a killed one ends.
+    try (Stream<Path> dirs = Files.walk(work, 2)) {
+      Optional<Path> logDir = dirs.filter(p -> p.getFileName().toString().contains("-logDir-") && Files.isDirectory(p))
+          .findFirst();
+      return logDir.orElse(work.resolve("no-log-dir-yet"))
+          .resolve(container.getApplicationAttemptId().getApplicationId().toString())
+          .resolve(container.toString()).resolve(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -338,8 +347,15 @@ public final class MiniYarn implements AutoCloseable {
       yarn.stop();
     } finally {
       hdfs.close();
-      // The NodeManager's folders under target/ hold the localized jars of every container.
-      Logs.deleteJars(yarn.getTestWorkDir().toPath());
+      // The NodeManager's local folders hold every container's localized jars and Spark's
+      // __spark_conf__ properties (which the build's Checkstyle, scanning *.properties under the
+      // project folder, would fail on): deleted; the log folders stay.
+      Path work = yarn.getTestWorkDir().toPath();
+      try (Stream<Path> dirs = Files.walk(work, 2)) {
+        dirs.filter(p -> p.getFileName().toString().contains("-localDir-")).toList().forEach(MiniYarn::deleteTree);
+      } catch (IOException e) {
+        System.err.println("cannot tidy " + work + ": " + e);
+      }
     }
   }
 }
