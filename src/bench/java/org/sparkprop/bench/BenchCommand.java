@@ -150,6 +150,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--small-cv-epochs", description = "Epochs of each CrossValidator fit (default 20; --quick 2).")
   Integer smallCvEpochs;
 
+  @Option(names = "--small-large-rows",
+      description = "Training rows of the small workload's large-data check of execution = auto (default 1,000,000; --quick 500,000).")
+  Long smallLargeRows;
+
+  @Option(names = "--small-large-rounds", description = "Rounds of each run of that check (default 100; --quick 10).")
+  Long smallLargeRounds;
+
   @Option(names = "--cluster-executors", split = ",",
       description = "Executor JVMs of the cluster workload (default: ${DEFAULT-VALUE}; the first two fit the model, the rest check it).")
   int[] clusterExecutors = {1, 2, 4};
@@ -215,7 +222,8 @@ public final class BenchCommand implements Callable<Integer> {
           case "small":
             r = SmallBench.run(master, partitions > 0 ? partitions : Machine.cores(), smallDir,
                 smallEpochs != null ? smallEpochs : quick ? 5 : 200, smallCvEpochs != null ? smallCvEpochs : quick ? 2 : 20,
-                32, 64, "2g");
+                32, 64, "2g", smallLargeRows != null ? smallLargeRows : quick ? 500_000 : 1_000_000,
+                smallLargeRounds != null ? smallLargeRounds : quick ? 10 : 100);
             break;
           case "disk":
             r = DiskBench.run(master, quick ? 256 : diskHeapMiB, quick ? 1536 : 6 * diskHeapMiB, 256, quick ? 20 : 200,

@@ -137,7 +137,7 @@ public final class TrainJob {
     PackedDataset evalSet = data.validation() != null ? data.validation() : data.test();
     SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), evalSet,
         data.validation() != null, data.preprocessing(), resume, jobs);
-    console.println("rounds run on the " + prepared.execution().describe());
+    console.println("rounds run " + prepared.execution().sentence());
     if (resume.resumes()) {
       console.println(prepared.resumedFrom().isEmpty()
           ? "no checkpoint in " + cfg.checkpoint().dir() + ": starting from scratch"

@@ -137,7 +137,7 @@ public sealed interface ValueType extends Serializable {
         org.sparkprop.data.ClassWeights.parse(s);
         return Checked.ok(s.trim());
       } catch (IllegalArgumentException e) {
-        return Checked.bad(expected() + " (" + e.getMessage() + ")");
+        return Checked.bad(expected()); // the phrase alone, as the Python binding words it too
       }
     }
   }

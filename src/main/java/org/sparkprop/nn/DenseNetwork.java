@@ -51,10 +51,15 @@ public final class DenseNetwork {
 
   /** Forward pass and summed loss over the first {@code rows} rows of the workspace. */
   public double forwardLoss(float[] params, int rows, int targetWidth, Workspace ws) {
+    return forwardLoss(params, rows, targetWidth, false, ws);
+  }
+
+  /** As above; when {@code weighted}, each row's loss is multiplied by its weight in {@code ws.weight}. */
+  public double forwardLoss(float[] params, int rows, int targetWidth, boolean weighted, Workspace ws) {
     forward(params, rows, ws);
     int last = layout.layers() - 1;
-    return spec.loss().lossAndDelta(ws.z[last], ws.a[last], ws.target, rows, layout.out(last),
-        targetWidth, spec.outputActivation(), ws.scratch, ws.delta);
+    return spec.loss().lossAndDelta(ws.z[last], ws.a[last], ws.target, weighted ? ws.weight : null, rows,
+        layout.out(last), targetWidth, spec.outputActivation(), ws.scratch, ws.delta);
   }
 
   /**

@@ -26,6 +26,14 @@ public record Execution(boolean onDriver, String reason) {
     }
   }
 
+  /**
+   * "on the driver (packed training data 45.1 KiB <= train.driverMaxBytes 32.0 MiB)" or "as Spark jobs
+   * (train.execution = spark)", for a sentence that starts "rounds run".
+   */
+  public String sentence() {
+    return (onDriver ? "on the driver" : "as Spark jobs") + " (" + reason + ")";
+  }
+
   /** "driver (packed training data 45.1 KiB <= train.driverMaxBytes 32.0 MiB)", as logs and summaries show it. */
   public String describe() {
     return (onDriver ? "driver" : "spark") + " (" + reason + ")";

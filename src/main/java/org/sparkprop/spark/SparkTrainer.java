@@ -172,7 +172,7 @@ public final class SparkTrainer {
       float[] params = TrainingRecipe.of(cfg).initializer().initialise(spec, cfg.train().seed());
       start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
     }
-    LOG.info("rounds run on the {}", execution.describe());
+    LOG.info("rounds run {}", execution.sentence());
     return new Prepared(spec, trainer, start, resumedFrom, changes, execution, evaluators, kernel);
   }
 

@@ -165,4 +165,27 @@ class SampleWeightsTest {
     assertTrue(maxAbsDiff(pw, pd) <= 1e-4 * scale, "weighted vs duplicated: " + maxAbsDiff(pw, pd) + " at " + scale);
     assertTrue(maxAbsDiff(pd, init) > 0.05, "training moved the weights by " + maxAbsDiff(pd, init));
   }
+
+  @Test
+  void weightedMetricsAreTheMetricsOfTheDuplicatedRows() {
+    for (boolean classes : new boolean[] {true, false}) {
+      NetworkSpec spec = classes ? SPEC : REGRESSION;
+      PackedBlock w = weighted(classes);
+      float[] params = Initializer.GLOROT.initialise(spec, 4);
+      java.util.Map<String, Double> weightedMetrics = LocalTrainer.evaluate(spec, params, w, classes ? CLASSES : 0).metrics();
+      java.util.Map<String, Double> duplicatedMetrics =
+          LocalTrainer.evaluate(spec, params, duplicated(w), classes ? CLASSES : 0).metrics();
+      java.util.Map<String, Double> unweightedMetrics =
+          LocalTrainer.evaluate(spec, params, unweighted(w), classes ? CLASSES : 0).metrics();
+      assertEquals(duplicatedMetrics.keySet(), weightedMetrics.keySet());
+      for (String k : duplicatedMetrics.keySet()) {
+        double d = duplicatedMetrics.get(k);
+        // Double sums of the same terms in another order: ~1e-15 relative; 1e-9 leaves room.
+        assertEquals(d, weightedMetrics.get(k), 1e-9 * Math.max(1, Math.abs(d)), (classes ? "classes " : "regression ") + k);
+      }
+      // And they are not the unweighted figures (else the test would prove nothing).
+      assertTrue(Math.abs(unweightedMetrics.get("loss") - weightedMetrics.get("loss")) > 1e-4,
+          "weighted and unweighted loss coincide: " + weightedMetrics.get("loss"));
+    }
+  }
 }

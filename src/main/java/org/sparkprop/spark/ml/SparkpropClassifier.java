@@ -29,7 +29,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>The defaults are the command line's: without {@code setEpochs} a fit trains until converged
  * (10% of the rows held out by {@code validationFraction = auto}; stop when their loss has not improved
  * by {@code tol} for {@code earlyStoppingPatience} epochs, or after {@code maxIter}; keep the best
- * epoch's weights, {@code restoreBestWeights}); small data runs its rounds in the driver process
+ * epoch's weights, {@code restoreBestWeights}); Adam at {@code learningRate} 0.003 from weights
+ * drawn by Glorot's uniform rule ({@code weightInit = glorot}, ReLU layers included, as Keras and
+ * scikit-learn do), batches of 64 rows; small data runs its rounds in the driver process
  * ({@code execution = auto}, up to {@code driverMaxBytes} of packed rows) with the weights Spark
  * jobs would give.
  *

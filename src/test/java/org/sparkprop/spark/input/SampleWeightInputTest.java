@@ -16,6 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,6 +196,38 @@ class SampleWeightInputTest {
     Files.writeString(none, "x1,x2,label\n0.5,1,0\n0.25,2,1\n");
     String missing = assertThrows(DataException.class, () -> load(config(none.toUri().toString()), 1)).getMessage();
     assertTrue(missing.contains("data.weightColumn = 'w'") && missing.contains("unweighted.csv"), missing);
+  }
+
+  @Test
+  void parquetWeightsPackAsTheCsvWeightsDo() throws IOException {
+    SparkSession spark = SparkSession.active();
+    List<Row> rows = new ArrayList<>();
+    for (int r = 0; r < ROWS; r++) {
+      rows.add(RowFactory.create((double) X[r][0], (double) WEIGHT[r], (double) X[r][1], (long) LABEL[r], (double) X[r][2]));
+    }
+    StructType schema = new StructType().add("x1", DataTypes.DoubleType).add("w", DataTypes.DoubleType)
+        .add("x2", DataTypes.DoubleType).add("label", DataTypes.LongType).add("x3", DataTypes.DoubleType);
+    Path parquet = tmp.resolve("weighted.parquet");
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(parquet.toUri().toString());
+    DataSets fromParquet = load(config(parquet.toUri().toString(), "data.format=parquet"), 1);
+    DataSets fromCsv = load(config(weightedCsv().toUri().toString()), 1);
+    try {
+      PackedBlock p = fromParquet.train().collectByPartition().get(0).get(0);
+      PackedBlock c = fromCsv.train().collectByPartition().get(0).get(0);
+      assertEquals(List.of("x1", "x2", "x3"), fromParquet.input().featureNames());
+      assertArrayEquals(c.x, p.x);
+      assertArrayEquals(c.y, p.y);
+      assertArrayEquals(c.w, p.w);
+    } finally {
+      fromParquet.unpersist();
+      fromCsv.unpersist();
+    }
+    List<Row> negative = List.of(RowFactory.create(0.5, 1.0, 0.1, 0L, 0.2), RowFactory.create(0.5, -1.0, 0.1, 1L, 0.2));
+    Path bad = tmp.resolve("negative.parquet");
+    spark.createDataFrame(negative, schema).coalesce(1).write().parquet(bad.toUri().toString());
+    String message = assertThrows(DataException.class,
+        () -> load(config(bad.toUri().toString(), "data.format=parquet"), 1)).getMessage();
+    assertTrue(message.contains("row 1") && message.contains("'w'") && message.contains("-1.0"), message);
   }
 
   @Test
