@@ -143,6 +143,21 @@ def checked(name: str, limits: Dict[str, Any]) -> Callable[[Any], Any]:
                     raise _refuse(name, items, expected + "; '" + match[0] + "' appears twice")
                 seen.append(match[0])
             return [str(x) for x in items]
+        if kind == "classWeights":
+            # none, balanced, or one weight >= 0 per class (a list, or text "1,5"), as Java reads it.
+            text = ",".join(str(x) for x in value) if isinstance(value, (list, tuple)) else value
+            if not isinstance(text, str):
+                raise _refuse(name, value, expected)
+            t = text.strip().lower()
+            if t in ("", "none", "balanced"):
+                return text.strip()
+            try:
+                weights = [float(p) for p in t.split(",")]
+            except ValueError:
+                raise _refuse(name, value, expected) from None
+            if len(weights) < 2 or not all(math.isfinite(w) and w >= 0 for w in weights) or max(weights) == 0:
+                raise _refuse(name, value, expected)
+            return text.strip()
         raise AssertionError("no check for params of kind " + kind)
 
     check.__name__ = "checked_" + name

@@ -29,6 +29,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); accuracy (higher is better; classification only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "accuracy"], "expected": "one of loss, accuracy"}},
@@ -41,7 +42,7 @@ CATALOG_JSON = r"""
       {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
-      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). 0.003 by default: Adam's usual 0.001 (Keras, PyTorch, scikit-learn) runs out of the maxIter budget on the smallest data sets, where an epoch is one or two rounds (iris in Spark's MLP example: test accuracy 0.73), and 0.01 overshoots the best weights on small noisy ones (diabetes regression, hidden 64, seeds 1-16: test R² 0.29 at 0.01, 0.315 at 0.003, with weightInit glorot). Expected: a number > 0.", "default": 0.003, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
       {"name": "logEveryRounds", "class": "IntParam", "doc": "Log the training loss (at INFO, logger org.sparkprop) every this many rounds. Expected: an integer >= 1.", "default": 50, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "loss", "class": "Param", "doc": "The training loss. One of: mae (mean absolute error); mse (mean squared error); bce (binary cross-entropy, one or more independent 0/1 outputs; needs outputActivation sigmoid or auto); cross_entropy (categorical cross-entropy over classes; needs outputActivation softmax or auto).", "default": "cross_entropy", "limits": {"kind": "oneOf", "names": ["mae", "mse", "bce", "cross_entropy"], "expected": "one of mae, mse, bce, cross_entropy"}},
       {"name": "lrMin", "class": "DoubleParam", "doc": "The lowest learning rate of lrSchedule = cosine; must not exceed learningRate when lrSchedule is not constant. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -69,8 +70,9 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
-      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
+      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. glorot by default, for ReLU networks too, as Keras (glorot_uniform) and scikit-learn's MLP do (PyTorch's default is of the same scale): he starts ReLU layers with weights about 2.7 times larger, and on the small data sets users try first that cost accuracy. Measured with every other setting default, seeds 1-16: scikit-learn's diabetes regression (hidden 64) test R² 0.315 with glorot against 0.25 with he; iris (Spark's MLP example) and digits classification equal or better. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "glorot", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
   },
   "SparkpropClassificationModel": {
@@ -83,6 +85,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); accuracy (higher is better; classification only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "accuracy"], "expected": "one of loss, accuracy"}},
@@ -95,7 +98,7 @@ CATALOG_JSON = r"""
       {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
-      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). 0.003 by default: Adam's usual 0.001 (Keras, PyTorch, scikit-learn) runs out of the maxIter budget on the smallest data sets, where an epoch is one or two rounds (iris in Spark's MLP example: test accuracy 0.73), and 0.01 overshoots the best weights on small noisy ones (diabetes regression, hidden 64, seeds 1-16: test R² 0.29 at 0.01, 0.315 at 0.003, with weightInit glorot). Expected: a number > 0.", "default": 0.003, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
       {"name": "logEveryRounds", "class": "IntParam", "doc": "Log the training loss (at INFO, logger org.sparkprop) every this many rounds. Expected: an integer >= 1.", "default": 50, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "loss", "class": "Param", "doc": "The training loss. One of: mae (mean absolute error); mse (mean squared error); bce (binary cross-entropy, one or more independent 0/1 outputs; needs outputActivation sigmoid or auto); cross_entropy (categorical cross-entropy over classes; needs outputActivation softmax or auto).", "default": "cross_entropy", "limits": {"kind": "oneOf", "names": ["mae", "mse", "bce", "cross_entropy"], "expected": "one of mae, mse, bce, cross_entropy"}},
       {"name": "lrMin", "class": "DoubleParam", "doc": "The lowest learning rate of lrSchedule = cosine; must not exceed learningRate when lrSchedule is not constant. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -123,8 +126,9 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
-      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
+      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. glorot by default, for ReLU networks too, as Keras (glorot_uniform) and scikit-learn's MLP do (PyTorch's default is of the same scale): he starts ReLU layers with weights about 2.7 times larger, and on the small data sets users try first that cost accuracy. Measured with every other setting default, seeds 1-16: scikit-learn's diabetes regression (hidden 64) test R² 0.315 with glorot against 0.25 with he; iris (Spark's MLP example) and digits classification equal or better. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "glorot", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
   },
   "SparkpropRegressor": {
@@ -137,6 +141,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); mse (lower is better; regression only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "mse"], "expected": "one of loss, mse"}},
@@ -149,7 +154,7 @@ CATALOG_JSON = r"""
       {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
-      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). 0.003 by default: Adam's usual 0.001 (Keras, PyTorch, scikit-learn) runs out of the maxIter budget on the smallest data sets, where an epoch is one or two rounds (iris in Spark's MLP example: test accuracy 0.73), and 0.01 overshoots the best weights on small noisy ones (diabetes regression, hidden 64, seeds 1-16: test R² 0.29 at 0.01, 0.315 at 0.003, with weightInit glorot). Expected: a number > 0.", "default": 0.003, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
       {"name": "logEveryRounds", "class": "IntParam", "doc": "Log the training loss (at INFO, logger org.sparkprop) every this many rounds. Expected: an integer >= 1.", "default": 50, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "loss", "class": "Param", "doc": "The training loss. One of: mae (mean absolute error); mse (mean squared error); bce (binary cross-entropy, one or more independent 0/1 outputs; needs outputActivation sigmoid or auto).", "default": "mse", "limits": {"kind": "oneOf", "names": ["mae", "mse", "bce"], "expected": "one of mae, mse, bce"}},
       {"name": "lrMin", "class": "DoubleParam", "doc": "The lowest learning rate of lrSchedule = cosine; must not exceed learningRate when lrSchedule is not constant. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -174,8 +179,9 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
-      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
+      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. glorot by default, for ReLU networks too, as Keras (glorot_uniform) and scikit-learn's MLP do (PyTorch's default is of the same scale): he starts ReLU layers with weights about 2.7 times larger, and on the small data sets users try first that cost accuracy. Measured with every other setting default, seeds 1-16: scikit-learn's diabetes regression (hidden 64) test R² 0.315 with glorot against 0.25 with he; iris (Spark's MLP example) and digits classification equal or better. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "glorot", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
   },
   "SparkpropRegressionModel": {
@@ -188,6 +194,7 @@ CATALOG_JSON = r"""
       {"name": "checkpointDir", "class": "Param", "doc": "Where to write model checkpoints (a directory URI Spark's Hadoop file system can write). \"\" = no checkpoints. Runs at the same time (a CrossValidator's fits) must not share one. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "checkpointEveryRounds", "class": "IntParam", "doc": "Write a checkpoint every this many rounds. 0 = only at the end of each epoch. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
       {"name": "checkpointKeep", "class": "IntParam", "doc": "How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.", "default": 3, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
+      {"name": "classWeights", "class": "Param", "doc": "Class weights for classification, multiplying each training row's sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn's and Keras's class_weight = 'balanced'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. \"1,5\". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as \"1,5\".", "default": "none", "limits": {"kind": "classWeights", "expected": "none, balanced, or a list of one weight >= 0 per class such as \"1,5\""}},
       {"name": "clipNorm", "class": "DoubleParam", "doc": "Rescale the global gradient when its L2 norm exceeds this. 0 = no clipping. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "driverMaxBytes", "class": "LongParam", "doc": "The largest packed training data (rows x (features + targets) x 4 bytes) that execution = auto trains on the driver. Expected: an integer >= 0.", "default": 33554432, "limits": {"kind": "long", "min": 0, "max": 9223372036854775807, "expected": "an integer >= 0"}},
       {"name": "earlyStoppingMetric", "class": "Param", "doc": "What early stopping watches on the validation rows. One of: loss (lower is better); mse (lower is better; regression only).", "default": "loss", "limits": {"kind": "oneOf", "names": ["loss", "mse"], "expected": "one of loss, mse"}},
@@ -200,7 +207,7 @@ CATALOG_JSON = r"""
       {"name": "kernel", "class": "Param", "doc": "The GEMM kernel of the whole job. OpenBLAS picks its kernels per CPU when it loads, and the kernels of different CPUs sum in different orders: the same job gives other bits with other kernels. So the driver decides one kernel, every executor is pinned to it (spark.executorEnv.OPENBLAS_CORETYPE, read when OpenBLAS loads; a host's own setting does not count), every gradient records the kernel it was computed with, and a task on a host that runs another kernel fails with a message naming the host, its kernel and the job's, rather than change the bits. Spark ML fits run in a session that already exists: their executors are checked, not pinned. The kernel used is recorded in summary.json, checkpoints and the model. One of: auto (the kernel OpenBLAS loads on the driver (its CPU, or the driver's OPENBLAS_CORETYPE); the pure-Java GEMM where OpenBLAS cannot load); portable (the pure-Java GEMM: the same bits on every host and architecture, several times slower (see the bench command's sgemm figures)); prescott; nehalem; sandybridge; haswell; zen; skylakex; cooperlake; sapphirerapids (OpenBLAS's x86-64 kernels for those CPUs (haswell and zen need AVX2, skylakex AVX-512, cooperlake AVX-512 BF16, sapphirerapids AMX)); armv8; neoversen1; neoversev1; neoversen2 (OpenBLAS's ARM64 kernels).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "portable", "prescott", "nehalem", "sandybridge", "haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "armv8", "neoversen1", "neoversev1", "neoversen2"], "expected": "one of auto, portable, prescott, nehalem, sandybridge, haswell, zen, skylakex, cooperlake, sapphirerapids, armv8, neoversen1, neoversev1, neoversen2"}},
       {"name": "l2", "class": "DoubleParam", "doc": "L2 penalty coefficient added to the gradient of every parameter, biases included (as PyTorch's weight_decay for SGD and Adam), for any optimizer. 0 = none. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "labelCol", "class": "Param", "doc": "label column name", "default": "label"},
-      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). Expected: a number > 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
+      {"name": "learningRate", "class": "DoubleParam", "doc": "The base step size (before schedule and warm-up). 0.003 by default: Adam's usual 0.001 (Keras, PyTorch, scikit-learn) runs out of the maxIter budget on the smallest data sets, where an epoch is one or two rounds (iris in Spark's MLP example: test accuracy 0.73), and 0.01 overshoots the best weights on small noisy ones (diabetes regression, hidden 64, seeds 1-16: test R² 0.29 at 0.01, 0.315 at 0.003, with weightInit glorot). Expected: a number > 0.", "default": 0.003, "limits": {"kind": "double", "lo": 0.0, "loIncluded": false, "hi": null, "hiIncluded": false, "expected": "a number > 0"}},
       {"name": "logEveryRounds", "class": "IntParam", "doc": "Log the training loss (at INFO, logger org.sparkprop) every this many rounds. Expected: an integer >= 1.", "default": 50, "limits": {"kind": "int", "min": 1, "max": 2147483647, "expected": "an integer >= 1"}},
       {"name": "loss", "class": "Param", "doc": "The training loss. One of: mae (mean absolute error); mse (mean squared error); bce (binary cross-entropy, one or more independent 0/1 outputs; needs outputActivation sigmoid or auto).", "default": "mse", "limits": {"kind": "oneOf", "names": ["mae", "mse", "bce"], "expected": "one of mae, mse, bce"}},
       {"name": "lrMin", "class": "DoubleParam", "doc": "The lowest learning rate of lrSchedule = cosine; must not exceed learningRate when lrSchedule is not constant. Expected: a number >= 0.", "default": 0.0, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -225,8 +232,9 @@ CATALOG_JSON = r"""
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
       {"name": "validationFraction", "class": "Param", "doc": "The fraction of the training rows (after any test split) held out for validation, evaluated after every epoch and watched by epochs = 0 (training until converged): a network trained until its training loss stops falling has learnt the training rows by heart on small data, so convergence is judged on rows it does not learn from, as scikit-learn's early_stopping and Keras's validation_split do (both hold out 0.1 too). auto = 0.1 when training until converged (epochs = 0), 0 for a fixed epoch count (epochs > 0), which then trains on every row. 0 = no validation set: convergence is then judged on the training loss. Rows read from files (or a DataFrame given to the Spark ML estimators) are held out by a draw seeded with seed and the row's position in the input, so the same rows are held out whatever the partitioning; generated rows by index range. Expected: auto or a number in [0, 1).", "default": "auto", "limits": {"kind": "autoDouble", "lo": 0.0, "loIncluded": true, "hi": 1.0, "hiIncluded": false, "expected": "auto or a number in [0, 1)"}},
       {"name": "warmupRounds", "class": "IntParam", "doc": "Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "weightCol", "class": "Param", "doc": "A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML's weightCol: never a feature; each row's loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. \"\" = every row weighs 1. Expected: a string.", "default": "", "limits": {"kind": "string", "nonEmpty": false, "expected": "a string"}},
       {"name": "weightDecay", "class": "DoubleParam", "doc": "Decoupled weight decay of adamw (ignored by the other optimizers). Expected: a number >= 0.", "default": 0.01, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
-      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
+      {"name": "weightInit", "class": "Param", "doc": "Weight initialisation (biases start at zero); seeded by seed. glorot by default, for ReLU networks too, as Keras (glorot_uniform) and scikit-learn's MLP do (PyTorch's default is of the same scale): he starts ReLU layers with weights about 2.7 times larger, and on the small data sets users try first that cost accuracy. Measured with every other setting default, seeds 1-16: scikit-learn's diabetes regression (hidden 64) test R² 0.315 with glorot against 0.25 with he; iris (Spark's MLP example) and digits classification equal or better. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).", "default": "glorot", "limits": {"kind": "oneOf", "names": ["auto", "glorot", "he"], "expected": "one of auto, glorot, he"}}
     ]
   }
 }
@@ -285,6 +293,12 @@ class _SparkpropClassifierParams(Params):
         'checkpointKeep',
         'How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.',
         typeConverter=checked('checkpointKeep', _limits('SparkpropClassifier', 'checkpointKeep')),
+    )
+    classWeights: "Param[str]" = Param(
+        Params._dummy(),
+        'classWeights',
+        'Class weights for classification, multiplying each training row\'s sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn\'s and Keras\'s class_weight = \'balanced\'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. "1,5". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as "1,5".',
+        typeConverter=checked('classWeights', _limits('SparkpropClassifier', 'classWeights')),
     )
     clipNorm: "Param[float]" = Param(
         Params._dummy(),
@@ -349,7 +363,7 @@ class _SparkpropClassifierParams(Params):
     learningRate: "Param[float]" = Param(
         Params._dummy(),
         'learningRate',
-        'The base step size (before schedule and warm-up). Expected: a number > 0.',
+        "The base step size (before schedule and warm-up). 0.003 by default: Adam's usual 0.001 (Keras, PyTorch, scikit-learn) runs out of the maxIter budget on the smallest data sets, where an epoch is one or two rounds (iris in Spark's MLP example: test accuracy 0.73), and 0.01 overshoots the best weights on small noisy ones (diabetes regression, hidden 64, seeds 1-16: test R² 0.29 at 0.01, 0.315 at 0.003, with weightInit glorot). Expected: a number > 0.",
         typeConverter=checked('learningRate', _limits('SparkpropClassifier', 'learningRate')),
     )
     logEveryRounds: "Param[int]" = Param(
@@ -490,6 +504,12 @@ class _SparkpropClassifierParams(Params):
         'Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.',
         typeConverter=checked('warmupRounds', _limits('SparkpropClassifier', 'warmupRounds')),
     )
+    weightCol: "Param[str]" = Param(
+        Params._dummy(),
+        'weightCol',
+        'A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML\'s weightCol: never a feature; each row\'s loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. "" = every row weighs 1. Expected: a string.',
+        typeConverter=checked('weightCol', _limits('SparkpropClassifier', 'weightCol')),
+    )
     weightDecay: "Param[float]" = Param(
         Params._dummy(),
         'weightDecay',
@@ -499,7 +519,7 @@ class _SparkpropClassifierParams(Params):
     weightInit: "Param[str]" = Param(
         Params._dummy(),
         'weightInit',
-        'Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).',
+        "Weight initialisation (biases start at zero); seeded by seed. glorot by default, for ReLU networks too, as Keras (glorot_uniform) and scikit-learn's MLP do (PyTorch's default is of the same scale): he starts ReLU layers with weights about 2.7 times larger, and on the small data sets users try first that cost accuracy. Measured with every other setting default, seeds 1-16: scikit-learn's diabetes regression (hidden 64) test R² 0.315 with glorot against 0.25 with he; iris (Spark's MLP example) and digits classification equal or better. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).",
         typeConverter=checked('weightInit', _limits('SparkpropClassifier', 'weightInit')),
     )
 
@@ -513,6 +533,7 @@ class _SparkpropClassifierParams(Params):
             checkpointDir='',
             checkpointEveryRounds=0,
             checkpointKeep=3,
+            classWeights='none',
             clipNorm=0.0,
             driverMaxBytes=33554432,
             earlyStoppingMetric='loss',
@@ -523,7 +544,7 @@ class _SparkpropClassifierParams(Params):
             hiddenLayers=[16, 16],
             kernel='auto',
             l2=0.0,
-            learningRate=0.01,
+            learningRate=0.003,
             logEveryRounds=50,
             loss='cross_entropy',
             lrMin=0.0,
@@ -547,8 +568,9 @@ class _SparkpropClassifierParams(Params):
             treeFanIn=8,
             validationFraction='auto',
             warmupRounds=0,
+            weightCol='',
             weightDecay=0.01,
-            weightInit='auto',
+            weightInit='glorot',
         )
 
     def getActivation(self) -> str:
@@ -592,6 +614,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of checkpointKeep or its default value.
         """
         return self.getOrDefault(self.checkpointKeep)
+
+    def getClassWeights(self) -> str:
+        """
+        Gets the value of classWeights or its default value.
+        """
+        return self.getOrDefault(self.classWeights)
 
     def getClipNorm(self) -> float:
         """
@@ -797,6 +825,12 @@ class _SparkpropClassifierParams(Params):
         """
         return self.getOrDefault(self.warmupRounds)
 
+    def getWeightCol(self) -> str:
+        """
+        Gets the value of weightCol or its default value.
+        """
+        return self.getOrDefault(self.weightCol)
+
     def getWeightDecay(self) -> float:
         """
         Gets the value of weightDecay or its default value.
@@ -856,6 +890,12 @@ class _SparkpropClassifierSetters:
         Sets the value of :py:attr:`checkpointKeep`.
         """
         return self._set(checkpointKeep=value)  # type: ignore[attr-defined]
+
+    def setClassWeights(self: _S, value: Union[str, List[float]]) -> _S:
+        """
+        Sets the value of :py:attr:`classWeights`.
+        """
+        return self._set(classWeights=value)  # type: ignore[attr-defined]
 
     def setClipNorm(self: _S, value: float) -> _S:
         """
@@ -1061,6 +1101,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(warmupRounds=value)  # type: ignore[attr-defined]
 
+    def setWeightCol(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`weightCol`.
+        """
+        return self._set(weightCol=value)  # type: ignore[attr-defined]
+
     def setWeightDecay(self: _S, value: float) -> _S:
         """
         Sets the value of :py:attr:`weightDecay`.
@@ -1091,6 +1137,7 @@ class _SparkpropClassifierKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -1103,7 +1150,7 @@ class _SparkpropClassifierKeywords:
         kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
-        learningRate: float = 0.01,
+        learningRate: float = 0.003,
         logEveryRounds: int = 50,
         loss: str = 'cross_entropy',
         lrMin: float = 0.0,
@@ -1131,8 +1178,9 @@ class _SparkpropClassifierKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
-        weightInit: str = 'auto',
+        weightInit: str = 'glorot',
     ) -> None:
         """
         Every param by keyword (the class documentation lists them); others are refused.
@@ -1152,6 +1200,7 @@ class _SparkpropClassifierKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -1164,7 +1213,7 @@ class _SparkpropClassifierKeywords:
         kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
-        learningRate: float = 0.01,
+        learningRate: float = 0.003,
         logEveryRounds: int = 50,
         loss: str = 'cross_entropy',
         lrMin: float = 0.0,
@@ -1192,8 +1241,9 @@ class _SparkpropClassifierKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
-        weightInit: str = 'auto',
+        weightInit: str = 'glorot',
     ) -> _S:
         """
         Sets params of this estimator by keyword; unknown names and bad values are refused.
@@ -1247,6 +1297,12 @@ class _SparkpropRegressorParams(Params):
         'checkpointKeep',
         'How many of the newest checkpoints to keep; older ones are deleted. Expected: an integer >= 1.',
         typeConverter=checked('checkpointKeep', _limits('SparkpropRegressor', 'checkpointKeep')),
+    )
+    classWeights: "Param[str]" = Param(
+        Params._dummy(),
+        'classWeights',
+        'Class weights for classification, multiplying each training row\'s sample weight: none; balanced, n_rows / (n_classes * rows of the class) counted over the training rows, as scikit-learn\'s and Keras\'s class_weight = \'balanced\'; or one weight >= 0 per class, in class-index order (sorted class names), e.g. "1,5". They weigh the training loss only; validation and test metrics are weighted by the sample weights alone, as in scikit-learn and Keras. Expected: none, balanced, or a list of one weight >= 0 per class such as "1,5".',
+        typeConverter=checked('classWeights', _limits('SparkpropRegressor', 'classWeights')),
     )
     clipNorm: "Param[float]" = Param(
         Params._dummy(),
@@ -1311,7 +1367,7 @@ class _SparkpropRegressorParams(Params):
     learningRate: "Param[float]" = Param(
         Params._dummy(),
         'learningRate',
-        'The base step size (before schedule and warm-up). Expected: a number > 0.',
+        "The base step size (before schedule and warm-up). 0.003 by default: Adam's usual 0.001 (Keras, PyTorch, scikit-learn) runs out of the maxIter budget on the smallest data sets, where an epoch is one or two rounds (iris in Spark's MLP example: test accuracy 0.73), and 0.01 overshoots the best weights on small noisy ones (diabetes regression, hidden 64, seeds 1-16: test R² 0.29 at 0.01, 0.315 at 0.003, with weightInit glorot). Expected: a number > 0.",
         typeConverter=checked('learningRate', _limits('SparkpropRegressor', 'learningRate')),
     )
     logEveryRounds: "Param[int]" = Param(
@@ -1452,6 +1508,12 @@ class _SparkpropRegressorParams(Params):
         'Rounds over which the learning rate rises linearly from near 0 to its scheduled value. 0 = no warm-up. Expected: an integer >= 0.',
         typeConverter=checked('warmupRounds', _limits('SparkpropRegressor', 'warmupRounds')),
     )
+    weightCol: "Param[str]" = Param(
+        Params._dummy(),
+        'weightCol',
+        'A column of sample weights (csv with or without header, parquet, DataFrames), as Spark ML\'s weightCol: never a feature; each row\'s loss and gradient count in proportion to its weight, so a weight of 2 trains as the row twice, and evaluation metrics and losses are weighted too. A weight must be a finite number >= 0 (0 keeps the row at no weight); an empty, negative or NaN weight makes the row bad (data.onBadRow). A column name, or a 0-based index for a csv file; a column that the training data lacks is an error. "" = every row weighs 1. Expected: a string.',
+        typeConverter=checked('weightCol', _limits('SparkpropRegressor', 'weightCol')),
+    )
     weightDecay: "Param[float]" = Param(
         Params._dummy(),
         'weightDecay',
@@ -1461,7 +1523,7 @@ class _SparkpropRegressorParams(Params):
     weightInit: "Param[str]" = Param(
         Params._dummy(),
         'weightInit',
-        'Weight initialisation (biases start at zero); seeded by seed. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).',
+        "Weight initialisation (biases start at zero); seeded by seed. glorot by default, for ReLU networks too, as Keras (glorot_uniform) and scikit-learn's MLP do (PyTorch's default is of the same scale): he starts ReLU layers with weights about 2.7 times larger, and on the small data sets users try first that cost accuracy. Measured with every other setting default, seeds 1-16: scikit-learn's diabetes regression (hidden 64) test R² 0.315 with glorot against 0.25 with he; iris (Spark's MLP example) and digits classification equal or better. One of: auto (he for relu and leaky_relu hidden layers, glorot otherwise); glorot (uniform, limit sqrt(6 / (fanIn + fanOut))); he (normal, standard deviation sqrt(2 / fanIn)).",
         typeConverter=checked('weightInit', _limits('SparkpropRegressor', 'weightInit')),
     )
 
@@ -1475,6 +1537,7 @@ class _SparkpropRegressorParams(Params):
             checkpointDir='',
             checkpointEveryRounds=0,
             checkpointKeep=3,
+            classWeights='none',
             clipNorm=0.0,
             driverMaxBytes=33554432,
             earlyStoppingMetric='loss',
@@ -1485,7 +1548,7 @@ class _SparkpropRegressorParams(Params):
             hiddenLayers=[16, 16],
             kernel='auto',
             l2=0.0,
-            learningRate=0.01,
+            learningRate=0.003,
             logEveryRounds=50,
             loss='mse',
             lrMin=0.0,
@@ -1509,8 +1572,9 @@ class _SparkpropRegressorParams(Params):
             treeFanIn=8,
             validationFraction='auto',
             warmupRounds=0,
+            weightCol='',
             weightDecay=0.01,
-            weightInit='auto',
+            weightInit='glorot',
         )
 
     def getActivation(self) -> str:
@@ -1554,6 +1618,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of checkpointKeep or its default value.
         """
         return self.getOrDefault(self.checkpointKeep)
+
+    def getClassWeights(self) -> str:
+        """
+        Gets the value of classWeights or its default value.
+        """
+        return self.getOrDefault(self.classWeights)
 
     def getClipNorm(self) -> float:
         """
@@ -1759,6 +1829,12 @@ class _SparkpropRegressorParams(Params):
         """
         return self.getOrDefault(self.warmupRounds)
 
+    def getWeightCol(self) -> str:
+        """
+        Gets the value of weightCol or its default value.
+        """
+        return self.getOrDefault(self.weightCol)
+
     def getWeightDecay(self) -> float:
         """
         Gets the value of weightDecay or its default value.
@@ -1818,6 +1894,12 @@ class _SparkpropRegressorSetters:
         Sets the value of :py:attr:`checkpointKeep`.
         """
         return self._set(checkpointKeep=value)  # type: ignore[attr-defined]
+
+    def setClassWeights(self: _S, value: Union[str, List[float]]) -> _S:
+        """
+        Sets the value of :py:attr:`classWeights`.
+        """
+        return self._set(classWeights=value)  # type: ignore[attr-defined]
 
     def setClipNorm(self: _S, value: float) -> _S:
         """
@@ -2023,6 +2105,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(warmupRounds=value)  # type: ignore[attr-defined]
 
+    def setWeightCol(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`weightCol`.
+        """
+        return self._set(weightCol=value)  # type: ignore[attr-defined]
+
     def setWeightDecay(self: _S, value: float) -> _S:
         """
         Sets the value of :py:attr:`weightDecay`.
@@ -2053,6 +2141,7 @@ class _SparkpropRegressorKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -2065,7 +2154,7 @@ class _SparkpropRegressorKeywords:
         kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
-        learningRate: float = 0.01,
+        learningRate: float = 0.003,
         logEveryRounds: int = 50,
         loss: str = 'mse',
         lrMin: float = 0.0,
@@ -2090,8 +2179,9 @@ class _SparkpropRegressorKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
-        weightInit: str = 'auto',
+        weightInit: str = 'glorot',
     ) -> None:
         """
         Every param by keyword (the class documentation lists them); others are refused.
@@ -2111,6 +2201,7 @@ class _SparkpropRegressorKeywords:
         checkpointDir: str = '',
         checkpointEveryRounds: int = 0,
         checkpointKeep: int = 3,
+        classWeights: Union[str, List[float]] = 'none',
         clipNorm: float = 0.0,
         driverMaxBytes: int = 33554432,
         earlyStoppingMetric: str = 'loss',
@@ -2123,7 +2214,7 @@ class _SparkpropRegressorKeywords:
         kernel: str = 'auto',
         l2: float = 0.0,
         labelCol: str = 'label',
-        learningRate: float = 0.01,
+        learningRate: float = 0.003,
         logEveryRounds: int = 50,
         loss: str = 'mse',
         lrMin: float = 0.0,
@@ -2148,8 +2239,9 @@ class _SparkpropRegressorKeywords:
         treeFanIn: int = 8,
         validationFraction: Union[str, float] = 'auto',
         warmupRounds: int = 0,
+        weightCol: str = '',
         weightDecay: float = 0.01,
-        weightInit: str = 'auto',
+        weightInit: str = 'glorot',
     ) -> _S:
         """
         Sets params of this estimator by keyword; unknown names and bad values are refused.

@@ -96,3 +96,16 @@ def test_a_model_exports_itself_as_onnx(classifier_model, tmp_path):
     data = target.read_bytes()
     # A protobuf ModelProto: field 1 (ir_version) as a varint first, and the output names inside.
     assert data[0] == 0x08 and b"probability" in data and b"features" in data
+
+
+def test_a_weight_col_of_ones_gives_the_unweighted_weights_bit_for_bit(iris):
+    # A weight of 1 multiplies exactly and the weight sum of n ones is n: the same float operations.
+    from pyspark.sql import functions as F
+
+    _, train, _ = iris
+    params = dict(hiddenLayers=[4], activation="tanh", optimizer="adam", learningRate=0.05, batchSize=16,
+                  epochs=5, validationFraction=0.0, seed=3)
+    plain = SparkpropClassifier(**params).fit(train)
+    weighted = SparkpropClassifier(weightCol="w", **params).fit(train.withColumn("w", F.lit(1.0)))
+    assert weighted.getWeightCol() == "w"
+    assert weighted.summary.weightsSha256 == plain.summary.weightsSha256

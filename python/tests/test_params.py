@@ -75,6 +75,7 @@ BAD_VALUES = [
     ("epochs", -1), ("batchSize", -3), ("learningRate", -0.5), ("learningRate", float("nan")),
     ("beta1", 1.0), ("lrStepFactor", 1.5), ("validationFraction", 1.0), ("maxRounds", -1),
     ("seed", 2 ** 63), ("optimizer", "adamm"), ("activation", "softplus"),
+    ("classWeights", "heavy"), ("classWeights", "1,-2"), ("classWeights", "3"),
 ]
 
 

@@ -26,10 +26,11 @@ TASKS = [
 PY_TYPES = {
     "boolean": "bool", "int": "int", "long": "int", "double": "float",
     "string": "str", "oneOf": "str", "intList": "List[int]", "distinct": "List[str]", "autoDouble": "str",
+    "classWeights": "str",
 }
 
 # What a setter or keyword takes, where it is more than what the getter gives: "auto" or a number.
-PY_ACCEPTED = dict(PY_TYPES, autoDouble="Union[str, float]")
+PY_ACCEPTED = dict(PY_TYPES, autoDouble="Union[str, float]", classWeights="Union[str, List[float]]")
 
 # Spark's own params, declared by pyspark's mixins: their Python type in the keyword signatures.
 SPARK_PARAM_TYPES = {"DoubleArrayParam": "Optional[List[float]]", "Param": "str"}

@@ -31,7 +31,8 @@ public record ModelData(String model, String data, String format, String labels,
     }
     return new InputSchema(f, s.features(), s.featureNames(), header != null ? header : s.header(),
         delimiter != null ? delimiter : s.delimiter(), labelColumn != null ? labelColumn : s.labelColumn(),
-        featuresColumn != null ? featuresColumn : s.featuresColumn(), idColumn != null ? idColumn : s.idColumn());
+        featuresColumn != null ? featuresColumn : s.featuresColumn(), idColumn != null ? idColumn : s.idColumn(),
+        s.weightColumn());
   }
 
   OpenedInput open(SparkSession spark, LoadedModel m, LabelMode mode, int partitions) {

@@ -205,7 +205,8 @@ public final class SweepJob {
   /**
    * Cells by the data they read, in grid order: the keys that decide what {@code DataSets.load}
    * gives (the data section, the seed of generation and validation split, the partitioning and
-   * storage, and whether labels are classes), so that cells differing only in those share a load.
+   * storage, the class weights packed with the training rows, and whether labels are classes), so
+   * that cells differing only in those share a load.
    */
   static Map<String, List<Integer>> byData(List<SweepGrid.Cell> cells) {
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
@@ -214,7 +215,7 @@ public final class SweepJob {
       StringBuilder key = new StringBuilder();
       for (Map.Entry<String, Object> e : cfg.resolved().entrySet()) {
         String k = e.getKey();
-        if (k.startsWith("data.") || k.equals("train.seed") || k.equals("spark.partitions")
+        if (k.startsWith("data.") || k.equals("train.seed") || k.equals("train.classWeights") || k.equals("spark.partitions")
             || k.equals("spark.partitionBytes") || k.equals("spark.storageLevel")) {
           key.append(k).append('=').append(e.getValue()).append('\n');
         }

@@ -55,6 +55,17 @@ final class CrossKeyRules {
       }
     }
 
+    String classWeights = v.text("train.classWeights");
+    if (classWeights != null) {
+      org.sparkprop.data.ClassWeights cw = org.sparkprop.data.ClassWeights.parse(classWeights); // its type checked it
+      boolean classes = loss == Loss.CROSS_ENTROPY || loss == Loss.BCE
+          || (output != null && output.is(Activation.STEP));
+      if (!cw.none() && loss != null && !classes) {
+        problems.add("train.classWeights = " + classWeights + origin.apply("train.classWeights")
+            + " weighs classes, but model.loss = " + loss.configName() + " is a regression loss");
+      }
+    }
+
     ScheduleKind schedule = v.choice("train.lrSchedule", ScheduleKind.class);
     Double lrMin = v.number("train.lrMin");
     Double learningRate = v.number("train.learningRate");

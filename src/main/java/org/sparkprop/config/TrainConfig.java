@@ -204,7 +204,7 @@ public final class TrainConfig implements Serializable {
         new Playground(v.choice("data.playground.name", Kind.class), v.integer("data.playground.rows"),
             v.number("data.playground.noise"), v.choices("data.playground.extraFeatures", ExtraFeature.class)),
         new Synthetic(v.longInteger("data.synthetic.rows"), v.integer("data.synthetic.features"),
-            v.integer("data.synthetic.classes"), v.longInteger("data.synthetic.seed")));
+            v.integer("data.synthetic.classes"), v.longInteger("data.synthetic.seed")), v.text("data.weightColumn"));
     Model model = new Model(v.integers("model.hidden"), v.choice("model.activation", Activation.class),
         v.autoChoice("model.output", Activation.class), v.choice("model.loss", Loss.class),
         v.autoChoice("model.init", Initializer.class));
@@ -218,7 +218,7 @@ public final class TrainConfig implements Serializable {
             v.number("train.earlyStopping.minDelta"), v.flag("train.earlyStopping.restoreBest"),
             v.choice("train.earlyStopping.metric", StopMetric.class)),
         v.choice("train.execution", Execution.class), v.longInteger("train.driverMaxBytes"),
-        v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"));
+        v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"), v.text("train.classWeights"));
     Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.longInteger("spark.partitionBytes"),
         v.text("spark.storageLevel"),
         v.integer("spark.treeFanIn"), v.settings("spark.conf"));
@@ -274,8 +274,14 @@ public final class TrainConfig implements Serializable {
                      String testLabels, boolean header, String delimiter, String labelColumn,
                      String featuresColumn, String idColumn, int features, BadRowPolicy onBadRow,
                      double maxBadFraction, AutoOr<FeatureScaling.Method> scaling, boolean scaleTarget,
-                     AutoOr<Double> validationFraction, double testFraction, Playground playground, Synthetic synthetic)
+                     AutoOr<Double> validationFraction, double testFraction, Playground playground, Synthetic synthetic,
+                     String weightColumn)
       implements Serializable {
+
+    /** Whether {@code data.weightColumn} names a column of sample weights. */
+    public boolean weighted() {
+      return weightColumn != null && !weightColumn.isEmpty();
+    }
 
     /** Whether {@code data.test} names a separate test set. */
     public boolean hasTest() {
@@ -345,8 +351,13 @@ public final class TrainConfig implements Serializable {
                       double weightDecay, double l2, ScheduleKind lrSchedule, int lrStepRounds,
                       double lrStepFactor, double lrMin, int warmupRounds, double clipNorm,
                       EarlyStopping earlyStopping, Execution execution, long driverMaxBytes, int logEveryRounds,
-                      long maxRounds)
+                      long maxRounds, String classWeights)
       implements Serializable {
+
+    /** {@code train.classWeights} read (the validator has checked that it reads). */
+    public org.sparkprop.data.ClassWeights parsedClassWeights() {
+      return org.sparkprop.data.ClassWeights.parse(classWeights);
+    }
 
     /** Whether {@code train.maxRounds} bounds the run. */
     public boolean hasMaxRounds() {

@@ -104,6 +104,44 @@ public sealed interface ValueType extends Serializable {
     }
   }
 
+  /**
+   * {@code none, balanced, or class weights}: {@code train.classWeights} as
+   * {@link org.sparkprop.data.ClassWeights#parse} reads it; a list may be written as a HOCON list or
+   * as text, "1,5".
+   */
+  record ClassWeightList() implements ValueType {
+    @Override
+    public String expected() {
+      return "none, balanced, or a list of one weight >= 0 per class such as \"1,5\"";
+    }
+
+    @Override
+    public Checked read(ConfigValue v) {
+      if (v instanceof ConfigList list) {
+        List<String> items = new ArrayList<>();
+        for (ConfigValue item : list) {
+          String t = scalarText(item);
+          if (t == null) return Checked.bad(expected());
+          items.add(t);
+        }
+        return check(String.join(",", items));
+      }
+      String s = scalarText(v);
+      return s == null ? Checked.bad(expected()) : check(s);
+    }
+
+    @Override
+    public Checked check(Object value) {
+      if (!(value instanceof String s)) return Checked.bad(expected());
+      try {
+        org.sparkprop.data.ClassWeights.parse(s);
+        return Checked.ok(s.trim());
+      } catch (IllegalArgumentException e) {
+        return Checked.bad(expected()); // the phrase alone, as the Python binding words it too
+      }
+    }
+  }
+
   /** {@code column name, or 0-based column index}: a name, or a value made only of digits. */
   record Column() implements ValueType {
     @Override

@@ -25,14 +25,16 @@ public final class BlockSample {
     }
     float[] x = new float[kept * features]; // (kept, features)
     float[] y = new float[kept * tw];       // (kept, targetWidth)
+    float[] w = block.w == null ? null : new float[kept]; // (kept) sample weights
     int k = 0;
     for (int r = 0; r < block.rows; r++) {
       if (!keep(block.firstIndex + r, fraction, seed)) continue;
       System.arraycopy(block.x, r * features, x, k * features, features);
       System.arraycopy(block.y, r * tw, y, k * tw, tw);
+      if (w != null) w[k] = block.w[r];
       k++;
     }
-    return new PackedBlock(0, kept, features, tw, x, y);
+    return new PackedBlock(0, kept, features, tw, x, y, w);
   }
 
   /** The blocks one after another, as one block whose rows are numbered from 0. */
@@ -41,13 +43,15 @@ public final class BlockSample {
     for (PackedBlock b : blocks) rows = Math.addExact(rows, b.rows);
     float[] x = new float[rows * features]; // (rows, features)
     float[] y = new float[rows * targetWidth];
+    float[] w = blocks.isEmpty() || blocks.get(0).w == null ? null : new float[rows]; // (rows) sample weights
     int at = 0;
     for (PackedBlock b : blocks) {
       System.arraycopy(b.x, 0, x, at * features, b.rows * features);
       System.arraycopy(b.y, 0, y, at * targetWidth, b.rows * targetWidth);
+      if (w != null) System.arraycopy(b.w, 0, w, at, b.rows);
       at += b.rows;
     }
-    return new PackedBlock(0, rows, features, targetWidth, x, y);
+    return new PackedBlock(0, rows, features, targetWidth, x, y, w);
   }
 
   private static boolean keep(long index, double fraction, long seed) {

@@ -15,6 +15,7 @@ public final class CsvLineParser implements Serializable {
   private final int columns;
   private final int labelColumn;   // -1 when the input has no label column (prediction input)
   private final int idColumn;      // -1 when there is none
+  private final int weightColumn;  // -1 when there is none
   private final List<String> names; // (columns) header names, or null without a header
   private final LabelMode labels;
   private transient CsvFields fields;
@@ -24,18 +25,25 @@ public final class CsvLineParser implements Serializable {
    * @param labelColumn the label's column index, or -1 when there is none (only with LabelMode.NONE)
    */
   public CsvLineParser(String delimiter, int columns, int labelColumn, int idColumn, List<String> names, LabelMode labels) {
+    this(delimiter, columns, labelColumn, idColumn, -1, names, labels);
+  }
+
+  /** @param weightColumn the sample weight's column index, or -1 when there is none */
+  public CsvLineParser(String delimiter, int columns, int labelColumn, int idColumn, int weightColumn, List<String> names,
+                       LabelMode labels) {
     if (labelColumn < 0 && labels != LabelMode.NONE) throw new IllegalArgumentException("a label column is needed");
     this.delimiter = delimiter;
     this.columns = columns;
     this.labelColumn = labelColumn;
     this.idColumn = idColumn;
+    this.weightColumn = weightColumn;
     this.names = names == null ? null : List.copyOf(names);
     this.labels = labels;
   }
 
-  /** Number of feature columns: every column but the label and the id. */
+  /** Number of feature columns: every column but the label, the id and the weight. */
   public int features() {
-    return columns - (labelColumn >= 0 ? 1 : 0) - (idColumn >= 0 ? 1 : 0);
+    return columns - (labelColumn >= 0 ? 1 : 0) - (idColumn >= 0 ? 1 : 0) - (weightColumn >= 0 ? 1 : 0);
   }
 
   /** The feature columns' names in order, or null without a header. */
@@ -43,7 +51,7 @@ public final class CsvLineParser implements Serializable {
     if (names == null) return null;
     java.util.ArrayList<String> out = new java.util.ArrayList<>();
     for (int c = 0; c < columns; c++) {
-      if (c != labelColumn && c != idColumn) out.add(names.get(c));
+      if (c != labelColumn && c != idColumn && c != weightColumn) out.add(names.get(c));
     }
     return out;
   }
@@ -83,6 +91,8 @@ public final class CsvLineParser implements Serializable {
         readLabel(row, c);
       } else if (c == idColumn) {
         row.setId(fields.text(c));
+      } else if (c == weightColumn) {
+        row.setWeight(ParsedRow.parseWeight(line, fields.start(c), fields.end(c), "the weight " + column(c), row));
       } else {
         int from = fields.start(c);
         int to = fields.end(c);

@@ -13,8 +13,9 @@ import java.nio.file.StandardOpenOption;
  * A packed block kept in a local file and memory-mapped: reading a row touches only the pages
  * that hold it, and the operating system's page cache keeps the pages in use. The file is written
  * once by {@link #write}; its layout is a header (magic, first index, rows, features, target
- * width), then the features (rows, features) and the targets (rows, targetWidth), all float32 in
- * little-endian order, so that a file means the same on every host.
+ * width, weighted flag), then the features (rows, features), the targets (rows, targetWidth) and,
+ * when the flag is 1, the sample weights (rows), all float32 in little-endian order, so that a file
+ * means the same on every host. An unweighted file has the flag 0 (the bytes before the flag existed).
  */
 public final class MappedRows implements RowBlock {
   /** "SPR1": the layout's version; a file of another layout is refused rather than misread. */
@@ -28,9 +29,11 @@ public final class MappedRows implements RowBlock {
   private final int targetWidth;
   private final FloatBuffer x; // (rows, features)
   private final FloatBuffer y; // (rows, targetWidth)
+  private final FloatBuffer w; // (rows) sample weights, or null
   private final Path file;
 
-  private MappedRows(Path file, long firstIndex, int rows, int features, int targetWidth, FloatBuffer x, FloatBuffer y) {
+  private MappedRows(Path file, long firstIndex, int rows, int features, int targetWidth, FloatBuffer x, FloatBuffer y,
+                     FloatBuffer w) {
     this.file = file;
     this.firstIndex = firstIndex;
     this.rows = rows;
@@ -38,6 +41,7 @@ public final class MappedRows implements RowBlock {
     this.targetWidth = targetWidth;
     this.x = x;
     this.y = y;
+    this.w = w;
   }
 
   /** Bytes of the file {@link #write} makes of {@code block}. */
@@ -51,12 +55,13 @@ public final class MappedRows implements RowBlock {
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       header.putInt(MAGIC).putLong(block.firstIndex).putInt(block.rows).putInt(block.features)
-          .putInt(block.targetWidth).flip();
+          .putInt(block.targetWidth).putInt(block.w == null ? 0 : 1).flip();
       header.limit(HEADER_BYTES);
       writeFully(out, header);
       ByteBuffer chunk = ByteBuffer.allocateDirect(4 * WRITE_CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
       writeFloats(out, block.x, chunk);
       writeFloats(out, block.y, chunk);
+      if (block.w != null) writeFloats(out, block.w, chunk);
     }
   }
 
@@ -73,7 +78,8 @@ public final class MappedRows implements RowBlock {
       int rows = map.getInt(12);
       int features = map.getInt(16);
       int targetWidth = map.getInt(20);
-      long expected = HEADER_BYTES + 4L * rows * (features + targetWidth);
+      boolean weighted = map.getInt(24) == 1;
+      long expected = HEADER_BYTES + 4L * rows * (features + targetWidth + (weighted ? 1 : 0));
       if (size != expected) {
         throw new IOException(file + " holds " + size + " bytes but its header describes " + expected + " ("
             + rows + " rows x (" + features + " features + " + targetWidth + " targets) float32)");
@@ -81,7 +87,9 @@ public final class MappedRows implements RowBlock {
       FloatBuffer x = map.slice(HEADER_BYTES, 4 * rows * features).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       FloatBuffer y = map.slice(HEADER_BYTES + 4 * rows * features, 4 * rows * targetWidth)
           .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-      return new MappedRows(file, first, rows, features, targetWidth, x, y);
+      FloatBuffer w = !weighted ? null : map.slice(HEADER_BYTES + 4 * rows * (features + targetWidth), 4 * rows)
+          .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      return new MappedRows(file, first, rows, features, targetWidth, x, y, w);
     }
   }
 
@@ -129,5 +137,15 @@ public final class MappedRows implements RowBlock {
   public void copyRows(int local, int count, float[] xOut, int xAt, float[] yOut, int yAt) {
     x.get(local * features, xOut, xAt, count * features);
     y.get(local * targetWidth, yOut, yAt, count * targetWidth);
+  }
+
+  @Override
+  public boolean weighted() {
+    return w != null;
+  }
+
+  @Override
+  public void copyWeights(int local, int count, float[] out, int at) {
+    w.get(local, out, at, count);
   }
 }

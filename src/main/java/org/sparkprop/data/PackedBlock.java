@@ -16,8 +16,18 @@ public final class PackedBlock implements RowBlock, Serializable {
   public final int targetWidth;
   public final float[] x; // (rows, features) row-major
   public final float[] y; // (rows, targetWidth) row-major
+  /** (rows) sample weights, or null when the input has no weight column: every row then weighs 1. */
+  public final float[] w;
 
   public PackedBlock(long firstIndex, int rows, int features, int targetWidth, float[] x, float[] y) {
+    this(firstIndex, rows, features, targetWidth, x, y, null);
+  }
+
+  /** @param w the rows' sample weights, or null for unweighted rows (today's layout and bits) */
+  public PackedBlock(long firstIndex, int rows, int features, int targetWidth, float[] x, float[] y, float[] w) {
+    if (w != null && w.length != rows) {
+      throw new IllegalArgumentException("block of " + rows + " rows has " + w.length + " weights");
+    }
     if ((long) rows * features != x.length || (long) rows * targetWidth != y.length) {
       throw new IllegalArgumentException("block arrays do not match " + rows + " rows x "
           + features + " features / " + targetWidth + " targets: x has " + x.length
@@ -29,6 +39,7 @@ public final class PackedBlock implements RowBlock, Serializable {
     this.targetWidth = targetWidth;
     this.x = x;
     this.y = y;
+    this.w = w;
   }
 
   @Override
@@ -57,8 +68,18 @@ public final class PackedBlock implements RowBlock, Serializable {
     System.arraycopy(y, local * targetWidth, yOut, yAt, count * targetWidth);
   }
 
+  @Override
+  public boolean weighted() {
+    return w != null;
+  }
+
+  @Override
+  public void copyWeights(int local, int count, float[] out, int at) {
+    System.arraycopy(w, local, out, at, count);
+  }
+
   /** Bytes of float data held, the figure compared with Spark's cached size. */
   public long payloadBytes() {
-    return 4L * ((long) x.length + y.length);
+    return 4L * ((long) x.length + y.length + (w == null ? 0 : w.length));
   }
 }

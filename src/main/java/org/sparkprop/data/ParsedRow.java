@@ -29,6 +29,7 @@ public final class ParsedRow {
   private int width;
   private String label;
   private float target;
+  private float weight = 1f; // the sample weight; 1 unless the input has a weight column
   private Object id;
   private RowProblem problem;
   private String detail;
@@ -46,6 +47,7 @@ public final class ParsedRow {
     this.width = 0;
     this.label = null;
     this.target = 0;
+    this.weight = 1f;
     this.id = null;
     this.problem = null;
     this.detail = null;
@@ -77,6 +79,10 @@ public final class ParsedRow {
     this.target = target;
   }
 
+  public void setWeight(float weight) {
+    this.weight = weight;
+  }
+
   public void setId(Object id) {
     this.id = id;
   }
@@ -99,6 +105,40 @@ public final class ParsedRow {
 
   public float target() {
     return target;
+  }
+
+  /** The sample weight: the weight column's value, or 1 when there is none. */
+  public float weight() {
+    return weight;
+  }
+
+  /**
+   * Reads a sample weight: a finite number, zero or more (zero-weight rows are kept and count for
+   * nothing, as in Spark ML). Anything else marks the row bad with a message naming {@code what}
+   * and returns 0.
+   */
+  public static float parseWeight(String text, int from, int to, String what, ParsedRow row) {
+    switch (NumberText.check(text, from, to)) {
+      case NUMBER: {
+        float v = NumberText.parse(text, from, to);
+        return checkWeight(v, what, text.subSequence(from, to), row);
+      }
+      case EMPTY:
+        row.fail(RowProblem.BAD_WEIGHT, what + " is empty; expected a sample weight (a finite number >= 0)");
+        return 0f;
+      default:
+        row.fail(RowProblem.BAD_WEIGHT, what + " holds " + quote(text.subSequence(from, to))
+            + "; expected a sample weight (a finite number >= 0)");
+        return 0f;
+    }
+  }
+
+  /** Checks a sample weight read as a number; a negative, NaN or infinite one marks the row bad and gives 0. */
+  public static float checkWeight(double v, String what, CharSequence shown, ParsedRow row) {
+    if (v >= 0 && v <= Float.MAX_VALUE) return (float) v;
+    row.fail(RowProblem.BAD_WEIGHT, what + " holds " + quote(shown)
+        + "; a sample weight must be a finite number >= 0 (0 keeps the row at no weight)");
+    return 0f;
   }
 
   /** The id column's value (a String for text inputs), or null. */

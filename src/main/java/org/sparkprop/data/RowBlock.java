@@ -25,4 +25,14 @@ public interface RowBlock {
    * {@code xAt} on (count x features floats), their targets into {@code y} from {@code yAt} on.
    */
   void copyRows(int local, int count, float[] x, int xAt, float[] y, int yAt);
+
+  /** Whether the rows carry sample weights ({@link #copyWeights}); when not, every row weighs 1. */
+  default boolean weighted() {
+    return false;
+  }
+
+  /** Copies the sample weights of rows [local, local + count) into {@code w} from {@code wAt} on; only when {@link #weighted}. */
+  default void copyWeights(int local, int count, float[] w, int wAt) {
+    throw new UnsupportedOperationException("these rows carry no sample weights");
+  }
 }

@@ -11,7 +11,8 @@ public enum RowProblem {
   NOT_FINITE("notFinite", "NaN or infinite value"),
   MISSING_VALUE("missingValue", "missing value"),
   UNKNOWN_LABEL("unknownLabel", "label outside the known classes"),
-  FEATURE_INDEX("featureIndex", "feature index out of range");
+  FEATURE_INDEX("featureIndex", "feature index out of range"),
+  BAD_WEIGHT("badWeight", "sample weight missing, negative or not finite");
 
   private final String key;
   private final String description;

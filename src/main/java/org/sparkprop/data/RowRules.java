@@ -15,8 +15,15 @@ public final class RowRules implements Serializable {
   private final int width;            // 0 = not known yet
   private final boolean exactWidth;   // rows must have exactly width features (vectors), not at most (sparse)
   private final String widthOrigin;   // for messages: where the expected width comes from
+  private final boolean weighted;     // rows carry a sample weight (the input has a weight column)
 
   public RowRules(LabelMode labels, LabelMapping mapping, int width, boolean exactWidth, String widthOrigin) {
+    this(labels, mapping, width, exactWidth, widthOrigin, false);
+  }
+
+  private RowRules(LabelMode labels, LabelMapping mapping, int width, boolean exactWidth, String widthOrigin,
+                   boolean weighted) {
+    this.weighted = weighted;
     this.labels = labels;
     this.mapping = mapping;
     this.width = width;
@@ -25,11 +32,21 @@ public final class RowRules implements Serializable {
   }
 
   public RowRules withMapping(LabelMapping m) {
-    return new RowRules(labels, m, width, exactWidth, widthOrigin);
+    return new RowRules(labels, m, width, exactWidth, widthOrigin, weighted);
   }
 
   public RowRules withWidth(int w, String origin) {
-    return new RowRules(labels, mapping, w, exactWidth, origin);
+    return new RowRules(labels, mapping, w, exactWidth, origin, weighted);
+  }
+
+  /** These rules for rows that carry a sample weight, packed beside the targets. */
+  public RowRules withWeights(boolean w) {
+    return new RowRules(labels, mapping, width, exactWidth, widthOrigin, w);
+  }
+
+  /** Whether rows carry a sample weight (the input has a weight column). */
+  public boolean weighted() {
+    return weighted;
   }
 
   public LabelMode labels() {

@@ -76,6 +76,7 @@ final class ModelFields {
     node.put("labelColumn", s.labelColumn());
     node.put("featuresColumn", s.featuresColumn());
     node.put("idColumn", s.idColumn());
+    if (s.weightColumn() != null) node.put("weightColumn", s.weightColumn()); // absent: unweighted (older models too)
     return node;
   }
 
@@ -236,7 +237,7 @@ final class ModelFields {
     return new InputSchema(r.text(in, p, "format"), r.integer(in, p, "features", 1), names,
         header != null && header.asBoolean(true), orDefault(r.textOrNull(in, "delimiter"), ","),
         orDefault(r.textOrNull(in, "labelColumn"), "label"), orDefault(r.textOrNull(in, "featuresColumn"), "features"),
-        orDefault(r.textOrNull(in, "idColumn"), "id"));
+        orDefault(r.textOrNull(in, "idColumn"), "id"), r.textOrNull(in, "weightColumn"));
   }
 
   private static String orDefault(String s, String d) {

@@ -51,10 +51,15 @@ public final class DenseNetwork {
 
   /** Forward pass and summed loss over the first {@code rows} rows of the workspace. */
   public double forwardLoss(float[] params, int rows, int targetWidth, Workspace ws) {
+    return forwardLoss(params, rows, targetWidth, false, ws);
+  }
+
+  /** As above; when {@code weighted}, each row's loss is multiplied by its weight in {@code ws.weight}. */
+  public double forwardLoss(float[] params, int rows, int targetWidth, boolean weighted, Workspace ws) {
     forward(params, rows, ws);
     int last = layout.layers() - 1;
-    return spec.loss().lossAndDelta(ws.z[last], ws.a[last], ws.target, rows, layout.out(last),
-        targetWidth, spec.outputActivation(), ws.scratch, ws.delta);
+    return spec.loss().lossAndDelta(ws.z[last], ws.a[last], ws.target, weighted ? ws.weight : null, rows,
+        layout.out(last), targetWidth, spec.outputActivation(), ws.scratch, ws.delta);
   }
 
   /**
@@ -62,11 +67,21 @@ public final class DenseNetwork {
    * {@code ws.target}: adds the summed gradient into {@code grad} and returns the summed loss.
    */
   public double forwardBackward(float[] params, int rows, int targetWidth, float[] grad, Workspace ws) {
+    return forwardBackward(params, rows, targetWidth, false, grad, ws);
+  }
+
+  /**
+   * {@link #forwardBackward(float[], int, int, float[], Workspace)} with, when {@code weighted},
+   * each row's loss and gradient multiplied by its sample weight in {@code ws.weight}: the sums
+   * returned and added are then sum_r w_r l_r and sum_r w_r grad l_r.
+   */
+  public double forwardBackward(float[] params, int rows, int targetWidth, boolean weighted, float[] grad,
+                                Workspace ws) {
     forward(params, rows, ws);
     int last = layout.layers() - 1;
     int outputs = layout.out(last);
     float[] dz = ws.delta;
-    double loss = spec.loss().lossAndDelta(ws.z[last], ws.a[last], ws.target, rows, outputs,
+    double loss = spec.loss().lossAndDelta(ws.z[last], ws.a[last], ws.target, weighted ? ws.weight : null, rows, outputs,
         targetWidth, spec.outputActivation(), ws.scratch, dz);
     for (int l = last; l >= 0; l--) {
       int in = layout.in(l);

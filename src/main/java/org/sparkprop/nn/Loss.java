@@ -15,8 +15,9 @@ import java.util.Locale;
  *
  * <p>Two pairs are fused because their combined derivative is simply {@code a - y} and their loss
  * can be written from the logits without log(0) or overflow: sigmoid with binary cross-entropy and
- * softmax with categorical cross-entropy. With a step output (the perceptron), the delta is the
- * perceptron rule's error {@code a - y}, since the step itself has no useful derivative.
+ * softmax with categorical cross-entropy. With a step output (the perceptron, trained with mae or
+ * mse), the delta is the perceptron rule's error {@code a - y}, since the step itself has no useful
+ * derivative; the two cross-entropies refuse a step output (see {@link NetworkSpec}).
  */
 public enum Loss {
   MAE("mae") {
@@ -28,32 +29,32 @@ public enum Loss {
     @Override float rowDerivative(float a, float t) { return 2f * (a - t); }
   },
   BCE("bce") {
-    @Override public double lossAndDelta(float[] z, float[] a, float[] y, int rows, int outputs,
+    @Override public double lossAndDelta(float[] z, float[] a, float[] y, float[] w, int rows, int outputs,
                                          int targetWidth, Activation output, float[] da, float[] dz) {
-      if (output == Activation.STEP) return super.lossAndDelta(z, a, y, rows, outputs, targetWidth, output, da, dz);
       requireOutput(output, Activation.SIGMOID);
       double sum = 0;
       float invK = 1f / outputs;
       for (int r = 0; r < rows; r++) {
+        float wr = w == null ? 1f : w[r];
         for (int j = 0; j < outputs; j++) {
           int i = r * outputs + j;
           float t = target(y, r, j, outputs, targetWidth);
           double zi = z[i];
           // log(1 + e^-|z|) form: exact for large |z| where log(sigmoid) would give log(0).
-          sum += (Math.max(zi, 0) - zi * t + Math.log1p(Math.exp(-Math.abs(zi)))) * invK;
-          dz[i] = (a[i] - t) * invK;
+          sum += (Math.max(zi, 0) - zi * t + Math.log1p(Math.exp(-Math.abs(zi)))) * invK * wr;
+          dz[i] = (a[i] - t) * invK * wr;
         }
       }
       return sum;
     }
   },
   CROSS_ENTROPY("cross_entropy") {
-    @Override public double lossAndDelta(float[] z, float[] a, float[] y, int rows, int outputs,
+    @Override public double lossAndDelta(float[] z, float[] a, float[] y, float[] w, int rows, int outputs,
                                          int targetWidth, Activation output, float[] da, float[] dz) {
-      if (output == Activation.STEP) return super.lossAndDelta(z, a, y, rows, outputs, targetWidth, output, da, dz);
       requireOutput(output, Activation.SOFTMAX);
       double sum = 0;
       for (int r = 0; r < rows; r++) {
+        float wr = w == null ? 1f : w[r];
         int o = r * outputs;
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < outputs; j++) max = Math.max(max, z[o + j]);
@@ -62,14 +63,14 @@ public enum Loss {
         double logSumExp = max + Math.log(sumExp);
         if (targetWidth == 1) {
           int cls = classIndex(y[r], outputs);
-          sum += logSumExp - z[o + cls];
-          for (int j = 0; j < outputs; j++) dz[o + j] = a[o + j] - (j == cls ? 1f : 0f);
+          sum += (logSumExp - z[o + cls]) * wr;
+          for (int j = 0; j < outputs; j++) dz[o + j] = (a[o + j] - (j == cls ? 1f : 0f)) * wr;
         } else {
           // Soft targets (a probability row): loss = -sum_j t_j log a_j.
           for (int j = 0; j < outputs; j++) {
             float t = y[r * targetWidth + j];
-            sum += t * (logSumExp - z[o + j]);
-            dz[o + j] = a[o + j] - t;
+            sum += t * (logSumExp - z[o + j]) * wr;
+            dz[o + j] = (a[o + j] - t) * wr;
           }
         }
       }
@@ -91,17 +92,28 @@ public enum Loss {
    * Returns the loss summed over the rows and writes dL/dz (rows, outputs) into dz. da is scratch
    * of the same size for the derivative with respect to the activation.
    */
-  public double lossAndDelta(float[] z, float[] a, float[] y, int rows, int outputs,
+  public final double lossAndDelta(float[] z, float[] a, float[] y, int rows, int outputs,
+                                   int targetWidth, Activation output, float[] da, float[] dz) {
+    return lossAndDelta(z, a, y, null, rows, outputs, targetWidth, output, da, dz);
+  }
+
+  /**
+   * The weighted form: row r's loss and its dL/dz are multiplied by {@code w[r]}, so the sum is
+   * sum_r w_r l_r (the caller divides by sum_r w_r once). With {@code w} null every row weighs 1,
+   * and since x * 1 is exact in IEEE arithmetic, unweighted rows give the bits they always gave.
+   */
+  public double lossAndDelta(float[] z, float[] a, float[] y, float[] w, int rows, int outputs,
                              int targetWidth, Activation output, float[] da, float[] dz) {
     float invK = 1f / outputs;
     double sum = 0;
     int n = rows * outputs;
     for (int r = 0; r < rows; r++) {
+      float wr = w == null ? 1f : w[r];
       for (int j = 0; j < outputs; j++) {
         int i = r * outputs + j;
         float t = target(y, r, j, outputs, targetWidth);
-        sum += rowLoss(a[i], t) * invK;
-        da[i] = output == Activation.STEP ? (a[i] - t) * invK : rowDerivative(a[i], t) * invK;
+        sum += rowLoss(a[i], t) * invK * wr;
+        da[i] = (output == Activation.STEP ? (a[i] - t) * invK : rowDerivative(a[i], t) * invK) * wr;
       }
     }
     if (output == Activation.STEP) {

@@ -56,10 +56,16 @@ public final class NetworkSpec implements Serializable {
     if (outputActivation == Activation.SOFTMAX && outputs < 2) {
       throw new IllegalArgumentException("a softmax output needs at least 2 classes, got " + outputs);
     }
-    if (loss == Loss.CROSS_ENTROPY && outputActivation != Activation.SOFTMAX && outputActivation != Activation.STEP) {
+    if (outputActivation == Activation.STEP && (loss == Loss.BCE || loss == Loss.CROSS_ENTROPY)) {
+      // The cross-entropies are defined on probabilities; a step output gives hard 0/1 values.
+      throw new IllegalArgumentException("a step output (the perceptron) is trained with the mae or mse loss, not "
+          + loss.configName() + ": use loss mae or mse, or a " + loss.defaultOutput().configName()
+          + " output for " + loss.configName());
+    }
+    if (loss == Loss.CROSS_ENTROPY && outputActivation != Activation.SOFTMAX) {
       throw new IllegalArgumentException("cross_entropy needs a softmax output, got " + outputActivation.configName());
     }
-    if (loss == Loss.BCE && outputActivation != Activation.SIGMOID && outputActivation != Activation.STEP) {
+    if (loss == Loss.BCE && outputActivation != Activation.SIGMOID) {
       throw new IllegalArgumentException("bce needs a sigmoid output, got " + outputActivation.configName());
     }
   }

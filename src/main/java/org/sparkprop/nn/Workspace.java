@@ -9,6 +9,7 @@ public final class Workspace {
   private final int capacity;
   public final float[] input;  // (capacity, inputs): the gathered rows of the current chunk
   public final float[] target; // (capacity, targetWidth)
+  public final float[] weight; // (capacity): sample weights of the gathered rows, read only for weighted rows
   final float[][] z;           // per layer (capacity, out_l): pre-activations
   final float[][] a;           // per layer (capacity, out_l): activations
   final float[] delta;         // (capacity, maxWidth): dL/dz of the layer being processed
@@ -21,6 +22,7 @@ public final class Workspace {
     this.capacity = capacity;
     this.input = new float[capacity * spec.inputs()];
     this.target = new float[capacity * targetWidth];
+    this.weight = new float[capacity];
     this.z = new float[layout.layers()][];
     this.a = new float[layout.layers()][];
     for (int l = 0; l < layout.layers(); l++) {

@@ -21,8 +21,10 @@ public final class GradientAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private float[] gradientSum; // (parameters): same layout as the parameters
-  private double lossSum;
+  private double lossSum;      // sum of w_i l_i (w_i = 1 for unweighted rows)
   private long count;
+  private double weightSum;    // sum of w_i in the order rows were added: equals count for unweighted rows
+  private boolean weighted;    // some rows added carried sample weights
   /** Nanoseconds of forward/backward work spent in tasks; merged as the maximum (the critical path). */
   private long computeNanos;
   /** The GEMM kernel the gradient was computed with, and where; null when not told (the local trainer). */
@@ -43,6 +45,16 @@ public final class GradientAccumulator implements Serializable {
 
   public long count() {
     return count;
+  }
+
+  /** Sum of the sample weights of the rows added: {@link #count} when no row carried a weight. */
+  public double weightSum() {
+    return weightSum;
+  }
+
+  /** Whether any row added carried a sample weight. */
+  public boolean weighted() {
+    return weighted;
   }
 
   public long computeNanos() {
@@ -80,26 +92,34 @@ public final class GradientAccumulator implements Serializable {
     int tw = block.targetWidth();
     long first = block.firstIndex();
     long end = block.endIndex();
+    boolean w = block.weighted();
     int filled = 0;
     long rows = 0;
     double loss = 0; // this block's loss, added to lossSum once: the same sums whatever came before
+    double weights = 0; // this block's weight sum, in the rows' shuffled order: reproducible
     for (long p = positionStart; p < positionEnd; p++) {
       long row = permutation.rowAt(p);
       if (row < first || row >= end) continue;
       int local = (int) (row - first);
       block.copyRows(local, 1, ws.input, filled * features, ws.target, filled * tw);
+      if (w) {
+        block.copyWeights(local, 1, ws.weight, filled);
+        weights += ws.weight[filled];
+      }
       if (++filled == ws.capacity()) {
-        loss += network.forwardBackward(params, filled, tw, gradientSum, ws);
+        loss += network.forwardBackward(params, filled, tw, w, gradientSum, ws);
         rows += filled;
         filled = 0;
       }
     }
     if (filled > 0) {
-      loss += network.forwardBackward(params, filled, tw, gradientSum, ws);
+      loss += network.forwardBackward(params, filled, tw, w, gradientSum, ws);
       rows += filled;
     }
     lossSum += loss;
     count += rows;
+    weightSum += w ? weights : rows;
+    weighted |= w;
     computeNanos += System.nanoTime() - started;
     return this;
   }
@@ -124,6 +144,8 @@ public final class GradientAccumulator implements Serializable {
     for (int i = 0; i < g.length; i++) g[i] += o[i];
     lossSum += other.lossSum;
     count += other.count;
+    weightSum += other.weightSum;
+    weighted |= other.weighted;
     computeNanos = Math.max(computeNanos, other.computeNanos);
     return this;
   }
@@ -133,17 +155,31 @@ public final class GradientAccumulator implements Serializable {
     Arrays.fill(gradientSum, 0f);
     lossSum = 0;
     count = 0;
+    weightSum = 0;
+    weighted = false;
     computeNanos = 0;
   }
 
-  /** The one division by the example count: the mean gradient over all examples added, written into out. */
+  /**
+   * The one division by the example count: the mean gradient over all examples added, written into
+   * out. With sample weights it is the weighted mean sum(w_i g_i) / sum(w_i), as Spark ML's
+   * weighted aggregators divide by the weight sum. Rows whose weights are all 0 give a zero gradient.
+   */
   public void meanGradient(float[] out) {
     if (count == 0) throw new IllegalStateException("no examples were added");
-    float n = count; // exact for counts below 2^24; larger global batches round the divisor by < 1e-7
+    if (weightSum == 0) {
+      Arrays.fill(out, 0f); // only zero-weight rows: they count for nothing
+      return;
+    }
+    // The weight sum of unweighted rows is the count, held exactly in a double, so the divisor is
+    // the float it always was: exact for counts below 2^24; larger batches round it by < 1e-7.
+    float n = (float) weightSum;
     for (int i = 0; i < out.length; i++) out[i] = gradientSum[i] / n;
   }
 
+  /** The (weighted) mean loss; 0 when every row added weighs 0. */
   public double meanLoss() {
-    return count == 0 ? Double.NaN : lossSum / count;
+    if (count == 0) return Double.NaN;
+    return weightSum == 0 ? 0 : lossSum / weightSum;
   }
 }

@@ -293,7 +293,9 @@ public final class TrainingLoop {
       round++;
       roundsRun++;
       rowsProcessed += gradient.count();
-      epochLossSum += gradient.lossSum();
+      // Weighted rows: the round's weighted mean loss counted once per row, so that the epoch loss
+      // (epochLossSum / epochRows) stays a mean loss; unweighted rows add the exact sum as always.
+      epochLossSum += gradient.weighted() ? gradient.meanLoss() * gradient.count() : gradient.lossSum();
       epochRows += gradient.count();
       timeSum = timeSum.plus(time);
     }

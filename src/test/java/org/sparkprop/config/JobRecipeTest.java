@@ -40,7 +40,7 @@ class JobRecipeTest {
         "spark.partitions=4", "model.hidden=8");
     assertEquals(List.of(new JobRecipe.Change("data.trainRows", "1000", "1001"),
         new JobRecipe.Change("model.hidden", "[16, 16]", "[8]"),
-        new JobRecipe.Change("train.learningRate", "0.01", "0.5")), now.changesSince(then, false));
+        new JobRecipe.Change("train.learningRate", "0.003", "0.5")), now.changesSince(then, false));
   }
 
   @Test

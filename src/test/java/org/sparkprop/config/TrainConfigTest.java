@@ -62,7 +62,7 @@ class TrainConfigTest {
     assertEquals(Activation.RELU, c.model().activation());
     assertEquals(Loss.CROSS_ENTROPY, c.model().loss());
     assertEquals(OptimizerKind.ADAM, c.train().optimizer());
-    assertEquals(0.01, c.train().learningRate());
+    assertEquals(0.003, c.train().learningRate());
     assertEquals(64, c.train().batchSize());
     assertEquals(0, c.train().epochs());
     assertTrue(c.train().untilConverged());
@@ -94,17 +94,20 @@ class TrainConfigTest {
   void autoValuesResolveAsDocumented() {
     TrainConfig c = TrainConfig.defaults();
     assertEquals(AutoOr.auto(), c.model().output());
-    assertTrue(c.model().init().isAuto());
+    assertEquals(AutoOr.of(Initializer.GLOROT), c.model().init(), "glorot by default, also for relu");
     assertEquals(Activation.SOFTMAX, c.model().effectiveOutput());
-    assertEquals(Initializer.HE, c.model().effectiveInit());
+    assertEquals(Initializer.GLOROT, c.model().effectiveInit());
+    assertEquals(Initializer.HE, TrainConfig.load(null, List.of("model.init=auto")).model().effectiveInit(),
+        "auto is he for a relu network");
     assertEquals(Method.NONE, c.data().effectiveScaling());
 
     assertEquals(Activation.SIGMOID, set("model.loss=bce").model().effectiveOutput());
     assertEquals(Activation.IDENTITY, set("model.loss=mse").model().effectiveOutput());
     assertEquals(AutoOr.of(Activation.SOFTMAX), set("model.loss=mse", "model.output=softmax").model().output());
     assertEquals(Initializer.GLOROT, set("model.activation=tanh").model().effectiveInit());
-    assertEquals(Initializer.HE, set("model.activation=leaky_relu").model().effectiveInit());
-    assertEquals(Initializer.GLOROT, set("model.init=glorot").model().effectiveInit());
+    assertEquals(Initializer.HE, set("model.init=auto", "model.activation=leaky_relu").model().effectiveInit());
+    assertEquals(Initializer.GLOROT, set("model.init=auto", "model.activation=tanh").model().effectiveInit());
+    assertEquals(Initializer.HE, set("model.init=he").model().effectiveInit());
     assertEquals(Method.STANDARD, set("data.format=csv", "data.train=x.csv").data().effectiveScaling());
     assertEquals(Method.DIVIDE_BY_255,
         set("data.format=idx", "data.train=i", "data.trainLabels=l").data().effectiveScaling());
@@ -134,7 +137,7 @@ class TrainConfigTest {
     assertEquals(512, c.train().batchSize(), "later --set wins over earlier --set and the file");
     assertEquals(3, c.train().epochs(), "file wins over the default");
     assertEquals(List.of(8), c.model().hidden());
-    assertEquals(0.01, c.train().learningRate(), "untouched keys keep their default");
+    assertEquals(0.003, c.train().learningRate(), "untouched keys keep their default");
   }
 
   @Test

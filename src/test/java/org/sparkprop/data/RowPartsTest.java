@@ -100,7 +100,9 @@ class RowPartsTest {
   void problemsHaveAKeyForCountsAndADescriptionForPeople() {
     List<String> keys = new ArrayList<>();
     for (RowProblem p : RowProblem.values()) keys.add(p.key());
-    assertEquals(List.of("malformed", "columnCount", "nonNumeric", "notFinite", "missingValue", "unknownLabel", "featureIndex"), keys);
+    assertEquals(List.of("malformed", "columnCount", "nonNumeric", "notFinite", "missingValue", "unknownLabel", "featureIndex",
+        "badWeight"), keys);
+    assertEquals("sample weight missing, negative or not finite", RowProblem.BAD_WEIGHT.description());
     assertEquals("NaN or infinite value", RowProblem.NOT_FINITE.description());
     assertEquals("label outside the known classes", RowProblem.UNKNOWN_LABEL.description());
   }

@@ -50,11 +50,29 @@ class NetworkSpecContractTest {
   }
 
   @Test
-  void perceptronsAreSingleLayerStepOutputsWithEitherLoss() {
-    assertEquals(Activation.STEP, spec(2, new int[0], Activation.TANH, 1, Activation.STEP, Loss.BCE).outputActivation());
-    assertEquals(Activation.STEP, spec(2, new int[0], Activation.TANH, 2, Activation.STEP, Loss.CROSS_ENTROPY)
-        .outputActivation());
+  void perceptronsAreSingleLayerStepOutputsWithMaeOrMse() {
+    assertEquals(Activation.STEP, spec(2, new int[0], Activation.TANH, 1, Activation.STEP, Loss.MAE).outputActivation());
+    assertEquals(Activation.STEP, spec(2, new int[0], Activation.TANH, 2, Activation.STEP, Loss.MSE).outputActivation());
     assertThrows(IllegalArgumentException.class, () -> spec(2, new int[0], Activation.TANH, 1, Activation.TANH, Loss.BCE));
+  }
+
+  @Test
+  void aStepOutputWithACrossEntropyIsRefusedWhenTheSpecIsBuiltNotWhenTrainingStarts() {
+    // Neither cross-entropy has a perceptron rule: such a network used to pass here and then fail
+    // in its first round with an UnsupportedOperationException.
+    IllegalArgumentException bce = assertThrows(IllegalArgumentException.class,
+        () -> spec(2, new int[0], Activation.TANH, 1, Activation.STEP, Loss.BCE));
+    assertEquals("a step output (the perceptron) is trained with the mae or mse loss, not bce: use loss mae or mse,"
+        + " or a sigmoid output for bce", bce.getMessage());
+    IllegalArgumentException ce = assertThrows(IllegalArgumentException.class,
+        () -> spec(2, new int[0], Activation.TANH, 2, Activation.STEP, Loss.CROSS_ENTROPY));
+    assertEquals("a step output (the perceptron) is trained with the mae or mse loss, not cross_entropy: use loss mae"
+        + " or mse, or a softmax output for cross_entropy", ce.getMessage());
+    // The losses themselves refuse a step output too, rather than reaching a missing formula.
+    float[] one = new float[1];
+    IllegalArgumentException direct = assertThrows(IllegalArgumentException.class,
+        () -> Loss.BCE.lossAndDelta(one, one, one, 1, 1, 1, Activation.STEP, new float[1], new float[1]));
+    assertEquals("loss bce needs a sigmoid output, got step", direct.getMessage());
   }
 
   @Test

@@ -13,7 +13,10 @@ class GradientAccumulatorKernelTest {
     GradientAccumulator a = new GradientAccumulator(3).computedWith("Haswell", "h1");
     GradientAccumulator b = new GradientAccumulator(3).computedWith("Haswell", "h2");
     assertEquals("Haswell", a.merge(b).kernel());
-    assertEquals("Haswell", new GradientAccumulator(3).merge(b).kernel(), "an unlabelled sum takes its part's kernel");
+    assertEquals("h1", a.host(), "the first part's host names the sum");
+    GradientAccumulator unlabelled = new GradientAccumulator(3).merge(b);
+    assertEquals("Haswell", unlabelled.kernel(), "an unlabelled sum takes its part's kernel");
+    assertEquals("h2", unlabelled.host(), "and its host");
   }
 
   @Test

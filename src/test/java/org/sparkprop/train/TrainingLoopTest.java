@@ -283,6 +283,21 @@ class TrainingLoopTest {
   }
 
   @Test
+  void aCheckpointInsideAnEpochResumesAtItsNextBatchToTheSameBits() {
+    Saved saved = new Saved();
+    TrainingOptions everyFour = new TrainingOptions(4, 0, FOUR_EPOCHS.optimizer(), FOUR_EPOCHS.learningRate(),
+        FOUR_EPOCHS.schedule(), 0, 4, FOUR_EPOCHS.convergence());
+    TrainingLoop t = trainer(everyFour, null, saved);
+    assertTrue(Arrays.equals(uninterrupted(), t.run(start(t)).params()), "checkpoints do not change the run");
+    TrainingState round12 = saved.states.stream().filter(s -> s.round() == 12).findFirst().orElseThrow();
+    assertEquals(1, round12.epoch());
+    assertEquals(2, round12.nextBatch(), "round 12 is the 2nd of epoch 2: the 3rd comes next");
+    TrainingResult rest = trainer(FOUR_EPOCHS, null, null).run(round12);
+    assertEquals(40, rest.rounds());
+    assertTrue(Arrays.equals(uninterrupted(), rest.params()));
+  }
+
+  @Test
   void aStopAtAnEpochBoundaryWritesNoSecondCheckpointOfTheSameRound() {
     Saved saved = new Saved();
     StopRequest stop = new StopRequest();

@@ -77,7 +77,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
   /** How the configuration says files are read. */
   public static InputSchema settings(TrainConfig.Data data) {
     return new InputSchema(data.format().configName(), data.features(), null, data.header(), data.delimiter(),
-        data.labelColumn(), data.featuresColumn(), data.idColumn());
+        data.labelColumn(), data.featuresColumn(), data.idColumn(), data.weightColumn());
   }
 
   private static DataSets fromFiles(TrainConfig cfg, SparkSession spark, int reading, PartitionSizing partitions,
@@ -90,7 +90,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
         settings(data), mode, reading);
     ValidationSplit split = new ValidationSplit(cfg.train().seed(), cfg.validationFraction());
     InputLoader.Plan trainPlan = new InputLoader.Plan(skip, data.maxBadFraction(), null, scaling, data.scaleTarget(),
-        split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE);
+        split, partitions, level, InputLoader.CONFIG_BAD_ROW_ADVICE).withClassWeights(cfg.train().parsedClassWeights());
     InputLoader.Result train = InputLoader.load(trainInput, trainPlan, console);
     if (split.active() && train.validation() == null) {
       train.main().unpersist();
@@ -153,6 +153,11 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
   /** Splits generated rows by index range: training first, then validation, then test. */
   private static DataSets generated(TrainConfig cfg, RowGenerator all, JavaSparkContext sc, PartitionSizing partitions,
                                     RowStore level) {
+    if (cfg.data().weighted() || !cfg.train().parsedClassWeights().none()) {
+      throw new DataException("data.format = " + cfg.data().format().configName() + " generates its rows: it has no"
+          + " column of sample weights (data.weightColumn) and is not weighted by class (train.classWeights): sample"
+          + " weights are read from csv and parquet files and DataFrames, class weights apply to every file format");
+    }
     long n = all.rows();
     long test = Math.round(n * cfg.data().testFraction());
     long validation = Math.round((n - test) * cfg.validationFraction());

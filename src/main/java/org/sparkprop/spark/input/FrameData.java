@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.spark.RowStore;
 import org.sparkprop.data.BadRowReport;
+import org.sparkprop.data.ClassWeights;
 import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.InputSchema;
 import org.sparkprop.data.LabelMapping;
@@ -44,7 +45,30 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
    */
   public record Options(String featuresCol, String labelCol, String idCol, LabelMode labels, LabelMapping classes,
                         FeatureScaling.Method scaling, boolean scaleTarget, boolean skipBadRows, double maxBadFraction,
-                        ValidationSplit split, PartitionSizing partitions, RowStore store) {
+                        ValidationSplit split, PartitionSizing partitions, RowStore store, String weightCol,
+                        ClassWeights classWeights) {
+    public Options {
+      weightCol = weightCol == null || weightCol.isEmpty() ? null : weightCol;
+      classWeights = classWeights == null ? ClassWeights.NONE : classWeights;
+    }
+
+    /** Options without sample or class weights. */
+    public Options(String featuresCol, String labelCol, String idCol, LabelMode labels, LabelMapping classes,
+                   FeatureScaling.Method scaling, boolean scaleTarget, boolean skipBadRows, double maxBadFraction,
+                   ValidationSplit split, PartitionSizing partitions, RowStore store) {
+      this(featuresCol, labelCol, idCol, labels, classes, scaling, scaleTarget, skipBadRows, maxBadFraction, split,
+          partitions, store, null, null);
+    }
+
+    /**
+     * These options with sample weights from {@code weightCol} (null or "" for none; a column the
+     * table lacks is an error) and, when fitting, the training rows weighted by class as {@code cw} says.
+     */
+    public Options withWeights(String weightColumn, ClassWeights cw) {
+      return new Options(featuresCol, labelCol, idCol, labels, classes, scaling, scaleTarget, skipBadRows,
+          maxBadFraction, split, partitions, store, weightColumn, cw);
+    }
+
     /** Fail-fast, no scaling, no split: the plainest load. */
     public static Options plain(String featuresCol, String labelCol, LabelMapping classes, PartitionSizing partitions,
                                 StorageLevel level) {
@@ -90,7 +114,8 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
 
   private static FrameData load(Dataset<Row> df, Options o, Preprocessing given, PrintStream console) {
     if (o.labels() == LabelMode.NONE) throw new IllegalArgumentException("training and evaluation need labels");
-    InputSchema settings = new InputSchema("dataframe", 0, null, false, ",", o.labelCol(), o.featuresCol(), o.idCol());
+    InputSchema settings = new InputSchema("dataframe", 0, null, false, ",", o.labelCol(), o.featuresCol(), o.idCol(),
+        o.weightCol());
     OpenedInput input = InputOpener.table(df, "the DataFrame", settings, o.labels(), false);
     InputLoader.Plan plan;
     if (given != null) {
@@ -104,7 +129,7 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
         input = input.withRules(input.rules().withMapping(classes), input.schema());
       }
       plan = new InputLoader.Plan(o.skipBadRows(), o.maxBadFraction(), null, o.scaling(), o.scaleTarget(), o.split(),
-          o.partitions(), o.store(), BAD_ROW_ADVICE);
+          o.partitions(), o.store(), BAD_ROW_ADVICE, o.classWeights());
     }
     PrintStream out = console == null ? new PrintStream(PrintStream.nullOutputStream()) : console;
     InputLoader.Result r = InputLoader.load(input, plan, out);

@@ -22,6 +22,7 @@ import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.BlockPacking;
+import org.sparkprop.data.ClassWeights;
 import org.sparkprop.data.RowRules;
 import org.sparkprop.data.ScanStats;
 import org.sparkprop.data.StagedCounts;
@@ -66,7 +67,23 @@ public final class InputLoader {
    *     words of the caller's settings (e.g. {@link #CONFIG_BAD_ROW_ADVICE})
    */
   public record Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
-              boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, RowStore store, String badRowAdvice) {
+              boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, RowStore store, String badRowAdvice,
+              ClassWeights classWeights) {
+    public Plan {
+      classWeights = classWeights == null ? ClassWeights.NONE : classWeights;
+    }
+
+    /** A plan without class weights. */
+    public Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
+                boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, RowStore store,
+                String badRowAdvice) {
+      this(skipBadRows, maxBadFraction, given, scaling, scaleTarget, split, partitions, store, badRowAdvice, null);
+    }
+
+    /** This plan with the training rows (not the validation rows) weighted by class as {@code cw} says. */
+    public Plan withClassWeights(ClassWeights cw) {
+      return new Plan(skipBadRows, maxBadFraction, given, scaling, scaleTarget, split, partitions, store, badRowAdvice, cw);
+    }
   }
 
   /**
@@ -168,13 +185,14 @@ public final class InputLoader {
         throw new DataException(String.format(Locale.ROOT, "the validation split (fraction %s) holds out all %,d rows of %s:"
             + " no training row is left", split.fraction(), next, name));
       }
-      Distributed main = distribute(staged, split, false, trainCounts, toApply, plan.partitions(), width, plan.store(),
-          classes, name);
+      float[] classWeights = classWeights(plan.classWeights(), staged, split, prep, name);
+      Distributed main = distribute(staged, split, false, trainCounts, toApply, classWeights, plan.partitions(), width,
+          plan.store(), classes, name);
       stagedKept = main.reusesStaged;
       PackedDataset validation = null;
       if (held > 0) {
-        validation = distribute(staged, split, true, validationCounts, toApply, plan.partitions(), width, plan.store(),
-            classes, name + " (validation rows)").dataset;
+        validation = distribute(staged, split, true, validationCounts, toApply, null, plan.partitions(), width,
+            plan.store(), classes, name + " (validation rows)").dataset;
       }
       return new Result(main.dataset, validation, prep, report, width);
     } finally {
@@ -218,6 +236,30 @@ public final class InputLoader {
     return mapping;
   }
 
+  /**
+   * The weight of each class index for the training rows, or null without class weights (or for
+   * regression); balanced weights count the classes of the training side of the split.
+   */
+  private static float[] classWeights(ClassWeights cw, JavaRDD<PackedBlock> staged, ValidationSplit split,
+                                      Preprocessing prep, String name) {
+    if (cw.none() || !prep.classification()) return null;
+    int k = prep.labels().classes();
+    long[] perClass = new long[k];
+    if (cw.kind() == ClassWeights.Kind.BALANCED) {
+      List<long[]> counts = SparkErrors.reading(name, () -> staged.map(b -> {
+        long[] c = new long[k];
+        for (int r = 0; r < b.rows; r++) {
+          if (!split.isValidation(b.firstIndex + r)) c[(int) b.y[r * b.targetWidth]]++;
+        }
+        return c;
+      }).collect());
+      for (long[] c : counts) {
+        for (int i = 0; i < k; i++) perClass[i] += c[i];
+      }
+    }
+    return cw.resolve(perClass, name);
+  }
+
   private record Distributed(PackedDataset dataset, boolean reusesStaged) {
   }
 
@@ -226,8 +268,8 @@ public final class InputLoader {
    * balanced blocks: target block q holds global rows [n q / P, n (q + 1) / P) of that side.
    */
   private static Distributed distribute(JavaRDD<PackedBlock> staged, ValidationSplit split, boolean validationSide,
-                                        int[] counts, Preprocessing prep, PartitionSizing partitions, int width,
-                                        RowStore level, int classes, String description) {
+                                        int[] counts, Preprocessing prep, float[] classWeights, PartitionSizing partitions,
+                                        int width, RowStore level, int classes, String description) {
     long total = 0;
     long[] newStarts = new long[counts.length];
     for (int p = 0; p < counts.length; p++) {
@@ -241,13 +283,14 @@ public final class InputLoader {
       aligned = newStarts[p] == n * p / targets && counts[p] == n * (p + 1) / targets - n * p / targets;
     }
     boolean selectAll = !split.active();
-    if (aligned && selectAll && prep == null) {
+    if (aligned && selectAll && prep == null && classWeights == null) {
       return new Distributed(PackedDataset.cache(staged, n, width, 1, classes, description, level), true);
     }
     JavaRDD<PackedBlock> selected = staged.mapPartitionsWithIndex((p, it) -> {
       PackedBlock b = it.next();
       PackedBlock s = BlockPacking.select(b, i -> split.isValidation(i) == validationSide, newStarts[p]);
       if (prep != null) prep.applyTo(s);
+      if (classWeights != null) s = BlockPacking.weighByClass(s, classWeights);
       return Collections.singletonList(s).iterator();
     }, true);
     JavaRDD<PackedBlock> blocks;

@@ -46,6 +46,10 @@ public final class InputOpener {
   public static OpenedInput open(SparkSession spark, String key, String uri, String labelsKey, String labelsUri,
                        InputSchema settings, LabelMode mode, int partitions, int expectedFeatures) {
     String name = key + " = '" + uri + "'";
+    if (settings.weighted() && (settings.format().equals("libsvm") || settings.format().equals("idx"))) {
+      throw new DataException("data.weightColumn = '" + settings.weightColumn() + "': data.format = " + settings.format()
+          + " has no columns to take sample weights from; weights are read from csv, parquet and DataFrames");
+    }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = sc.hadoopConfiguration();
     switch (settings.format()) {
@@ -90,7 +94,7 @@ public final class InputOpener {
         List<FileStatus> files = InputFiles.expand(key, uri, conf);
         String[] paths = files.stream().map(f -> f.getPath().toString()).toArray(String[]::new);
         Dataset<Row> df = SparkErrors.reading(name, () -> spark.read().parquet(paths));
-        return table(df, name, settings.withFormat("parquet"), mode, true);
+        return table(df, name, settings.withFormat("parquet"), mode, true, weightRequired(key));
       }
       default:
         throw new IllegalArgumentException("data.format = " + settings.format() + " is not read from files");
@@ -99,9 +103,16 @@ public final class InputOpener {
 
   /** Any table: Parquet files, or a {@code Dataset<Row>} handed to the API ({@code located} false). */
   static OpenedInput table(Dataset<Row> df, String name, InputSchema settings, LabelMode mode, boolean located) {
+    return table(df, name, settings, mode, located, true);
+  }
+
+  /** @param weightRequired whether a weight column that {@code settings} names must be in the table */
+  static OpenedInput table(Dataset<Row> df, String name, InputSchema settings, LabelMode mode, boolean located,
+                           boolean weightRequired) {
     TableRows.Layout layout = TableRows.layout(df, name, settings.featuresColumn(), settings.labelColumn(),
-        settings.idColumn(), mode, located);
-    RowRules rules = new RowRules(mode, null, layout.width(), true, "as in the first row, " + layout.featuresDescription());
+        settings.idColumn(), settings.weightColumn(), weightRequired, mode, located);
+    RowRules rules = new RowRules(mode, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
+        .withWeights(layout.hasWeight());
     return new OpenedInput(name, TableRows.cursors(layout, mode), rules,
         settings.withFeatures(layout.width(), layout.featureNames()), layout.hasId() ? layout.idType() : null);
   }
@@ -122,14 +133,25 @@ public final class InputOpener {
         files.get(0).getPath().toString());
     int idIndex = names == null || settings.idColumn() == null ? -1 : names.indexOf(settings.idColumn());
     if (idIndex == labelIndex) idIndex = -1;
-    if (mode == LabelMode.NONE && labelIndex >= 0 && columns - (idIndex >= 0 ? 1 : 0) == expectedFeatures) {
+    int weightIndex = -1;
+    if (settings.weighted()) {
+      String firstFile = files.get(0).getPath().toString();
+      weightIndex = column(settings.weightColumn(), names, columns, key, "data.weightColumn", weightRequired(key),
+          firstFile);
+      if (weightIndex >= 0 && (weightIndex == labelIndex || weightIndex == idIndex)) {
+        throw new DataException("data.weightColumn = '" + settings.weightColumn() + "' is also the "
+            + (weightIndex == labelIndex ? "label" : "id") + " column of " + firstFile + "; the weights need a column of their own");
+      }
+    }
+    int weightCols = weightIndex >= 0 ? 1 : 0;
+    if (mode == LabelMode.NONE && labelIndex >= 0 && columns - (idIndex >= 0 ? 1 : 0) - weightCols == expectedFeatures) {
       labelIndex = -1; // prediction input without the label column
     }
-    if (columns - (labelIndex >= 0 ? 1 : 0) - (idIndex >= 0 ? 1 : 0) < 1) {
+    if (columns - (labelIndex >= 0 ? 1 : 0) - (idIndex >= 0 ? 1 : 0) - weightCols < 1) {
       throw new DataException(files.get(0).getPath() + ", line 1: found " + columns + " column(s) with delimiter "
           + ParsedRow.quote(delimiter) + ", leaving no feature column; is data.delimiter right?");
     }
-    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndex, idIndex, names, mode);
+    CsvLineParser parser = new CsvLineParser(delimiter, columns, labelIndex, idIndex, weightIndex, names, mode);
     TextRows.LineParser lines = new TextRows.LineParser() {
       private static final long serialVersionUID = 1L;
 
@@ -143,11 +165,20 @@ public final class InputOpener {
         parser.parse(line, row);
       }
     };
-    RowRules rules = new RowRules(mode, null, parser.features(), true, "the column count");
+    RowRules rules = new RowRules(mode, null, parser.features(), true, "the column count").withWeights(weightIndex >= 0);
     JavaRDD<PartitionReader> cursors = TextRows.cursors(sc, files, partitions, lines, settings.header() ? first : null,
         files.get(0).getPath().toString());
     return new OpenedInput(name, cursors, rules, settings.withFormat("csv").withFeatures(parser.features(), parser.featureNames()),
         idIndex >= 0 ? DataTypes.StringType : null);
+  }
+
+  /**
+   * Whether the weight column must be in the input named by {@code key}: in training inputs
+   * (data.train, data.test) it must; in data given to evaluate or predict (--data) it is used when
+   * there (evaluation is then weighted) and ignored when not, as predictions need no weights.
+   */
+  static boolean weightRequired(String key) {
+    return !key.startsWith("--");
   }
 
   /** A column given by 0-based index or by header name; -1 when optional and absent. */

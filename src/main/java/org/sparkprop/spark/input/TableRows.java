@@ -43,13 +43,23 @@ final class TableRows {
   static final String ID = "__sparkprop_id";
   static final String FILE = "__sparkprop_file";
   static final String ROW = "__sparkprop_row";
+  static final String WEIGHT = "__sparkprop_weight";
 
   private TableRows() {
   }
 
   /** The columns chosen from a table's schema, checked on the driver. */
   record Layout(Dataset<Row> selected, int width, List<String> featureNames, boolean hasLabel, boolean hasId,
-                DataType idType, boolean located, String featuresDescription) {
+                DataType idType, boolean located, String featuresDescription, String weightColumn) {
+    /** Whether rows carry a sample weight (the last selected column). */
+    boolean hasWeight() {
+      return weightColumn != null;
+    }
+  }
+
+  static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, String idColumn,
+                       LabelMode mode, boolean located) {
+    return layout(df, what, featuresColumn, labelColumn, idColumn, null, false, mode, located);
   }
 
   /**
@@ -57,7 +67,7 @@ final class TableRows {
    * @param located whether the table was read from files (then its rows are named by file and row)
    */
   static Layout layout(Dataset<Row> df, String what, String featuresColumn, String labelColumn, String idColumn,
-                       LabelMode mode, boolean located) {
+                       String weightColumn, boolean weightRequired, LabelMode mode, boolean located) {
     StructType schema = df.schema();
     List<String> names = List.of(schema.fieldNames());
     boolean hasLabel = labelColumn != null && names.contains(labelColumn);
@@ -66,6 +76,21 @@ final class TableRows {
           + " (set data.labelColumn)");
     }
     boolean hasId = idColumn != null && !idColumn.isEmpty() && names.contains(idColumn);
+    String weight = weightColumn != null && !weightColumn.isEmpty() && names.contains(weightColumn) ? weightColumn : null;
+    if (weightColumn != null && !weightColumn.isEmpty()) {
+      if (weight == null && weightRequired) {
+        throw new DataException(what + " has no weight column '" + weightColumn + "'; its columns are " + names
+            + " (data.weightColumn, or weightCol of the estimators)");
+      }
+      if (weight != null && (weight.equals(labelColumn) || weight.equals(featuresColumn))) {
+        throw new DataException(what + ": the weight column '" + weight + "' is also the "
+            + (weight.equals(labelColumn) ? "label" : "features") + " column; the weights need a column of their own");
+      }
+      if (weight != null && !(schema.apply(weight).dataType() instanceof NumericType)) {
+        throw new DataException(what + ": the weight column '" + weight + "' is of type "
+            + schema.apply(weight).dataType().simpleString() + "; expected numbers (sample weights >= 0)");
+      }
+    }
     List<Column> cols = new ArrayList<>();
     List<String> featureNames;
     String description;
@@ -88,7 +113,7 @@ final class TableRows {
       List<Column> numeric = new ArrayList<>();
       featureNames = new ArrayList<>();
       for (StructField f : schema.fields()) {
-        if (f.name().equals(labelColumn) || f.name().equals(idColumn)) continue;
+        if (f.name().equals(labelColumn) || f.name().equals(idColumn) || f.name().equals(weight)) continue;
         if (f.dataType() instanceof NumericType) {
           numeric.add(col("`" + f.name() + "`").cast(DataTypes.DoubleType));
           featureNames.add(f.name());
@@ -108,10 +133,11 @@ final class TableRows {
       cols.add(col("_metadata.file_path").as(FILE));
       cols.add(col("_metadata.row_index").as(ROW));
     }
+    if (weight != null) cols.add(col("`" + weight + "`").cast(DataTypes.DoubleType).as(WEIGHT)); // always the last column
     Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
     if (width < 0) width = firstWidth(selected, what, featuresColumn);
     DataType idType = hasId ? schema.apply(idColumn).dataType() : DataTypes.StringType;
-    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description);
+    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, weight);
   }
 
   /** The width of the first row's vector: reads one row, which the driver may (it is metadata, not data). */
@@ -126,8 +152,9 @@ final class TableRows {
 
   static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {
     boolean located = layout.located();
-    return layout.selected().javaRDD().mapPartitions(rows ->
-        Collections.<PartitionReader>singletonList(new Cursor(rows, mode, located, TaskContext.getPartitionId())).iterator());
+    String weightColumn = layout.weightColumn();
+    return layout.selected().javaRDD().mapPartitions(rows -> Collections.<PartitionReader>singletonList(
+        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn)).iterator());
   }
 
   private static final class Cursor implements PartitionReader {
@@ -135,10 +162,12 @@ final class TableRows {
     private final LabelMode mode;
     private final boolean located;
     private final String where;
+    private final String weightWhat; // "the weight column 'w'", or null without weights
     private final ParsedRow row = new ParsedRow();
     private long ordinal;
 
-    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition) {
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn) {
+      this.weightWhat = weightColumn == null ? null : "the weight column " + ParsedRow.quote(weightColumn);
       this.rows = rows;
       this.mode = mode;
       this.located = located;
@@ -155,7 +184,18 @@ final class TableRows {
       readFeatures(r);
       readLabel(r);
       row.setId(r.isNullAt(2) ? null : r.get(2));
+      if (weightWhat != null) readWeight(r, r.length() - 1);
       return true;
+    }
+
+    private void readWeight(Row r, int at) {
+      if (r.isNullAt(at)) {
+        row.fail(RowProblem.BAD_WEIGHT, weightWhat + " is null; expected a sample weight (a finite number >= 0)");
+        row.setWeight(0f);
+        return;
+      }
+      double v = r.getDouble(at);
+      row.setWeight(ParsedRow.checkWeight(v, weightWhat, Double.toString(v), row));
     }
 
     private void readFeatures(Row r) {

@@ -59,10 +59,11 @@ final class Fitting {
     boolean classifier = params.task() == Task.CLASSIFICATION;
     SharedPacking shared = SHARED.get();
     List<Object> packingKey = List.of(featuresCol, labelCol, classifier, cfg.scalesTarget(), cfg.train().seed(),
-        cfg.validationFraction(), DataSets.partitioning(cfg), cfg.spark().storageLevel());
+        cfg.validationFraction(), DataSets.partitioning(cfg), cfg.spark().storageLevel(), cfg.data().weightColumn(),
+        classifier ? cfg.train().classWeights() : "none");
     Supplier<FrameData> pack = () -> FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
-        classifier, cfg.scalesTarget(), split, DataSets.partitioning(cfg), RowStore.of(cfg.spark().storageLevel())),
-        null);
+        classifier, cfg.scalesTarget(), split, DataSets.partitioning(cfg), RowStore.of(cfg.spark().storageLevel()))
+        .withWeights(cfg.data().weightColumn(), cfg.train().parsedClassWeights()), null);
     FrameData input = shared == null ? pack.get() : shared.packed.computeIfAbsent(packingKey, k -> pack.get());
     try {
       LOG.info("{} {}: fitting on {} (run {}, Spark job group {})", estimator.getClass().getSimpleName(),

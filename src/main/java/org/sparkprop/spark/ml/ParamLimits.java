@@ -21,6 +21,8 @@ final class ParamLimits {
       body = "\"kind\": \"boolean\"";
     } else if (accepted instanceof ValueType.Text t) {
       body = "\"kind\": \"string\", \"nonEmpty\": " + t.nonEmpty();
+    } else if (accepted instanceof ValueType.ClassWeightList) {
+      body = "\"kind\": \"classWeights\"";
     } else if (accepted instanceof ValueType.Column) {
       body = "\"kind\": \"string\", \"nonEmpty\": true";
     } else if (accepted instanceof ValueType.Whole w) {

@@ -100,6 +100,16 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  default S setClassWeights(String value) {
+    set(classWeights(), value);
+    return self();
+  }
+
+  default S setWeightCol(String value) {
+    set(weightCol(), value);
+    return self();
+  }
+
   default S setLrStepRounds(int value) {
     set(lrStepRounds(), value);
     return self();

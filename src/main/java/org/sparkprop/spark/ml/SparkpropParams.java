@@ -98,6 +98,14 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("lrSchedule");
   }
 
+  default Param<String> classWeights() {
+    return sparkpropParamSet().param("classWeights");
+  }
+
+  default Param<String> weightCol() {
+    return sparkpropParamSet().param("weightCol");
+  }
+
   default IntParam lrStepRounds() {
     return sparkpropParamSet().param("lrStepRounds");
   }
@@ -269,6 +277,14 @@ public interface SparkpropParams extends Params {
 
   default String getLrSchedule() {
     return getOrDefault(lrSchedule());
+  }
+
+  default String getClassWeights() {
+    return getOrDefault(classWeights());
+  }
+
+  default String getWeightCol() {
+    return getOrDefault(weightCol());
   }
 
   default int getLrStepRounds() {

@@ -255,7 +255,7 @@ class ExportedGraphTest {
 
   @Test
   void aStepPerceptronsClassIsOneFromZeroOnAndItHasNoProbabilities() throws OrtException {
-    NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.RELU, 1, Activation.STEP, Loss.BCE);
+    NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.RELU, 1, Activation.STEP, Loss.MAE);
     float[] w = weights(1, 1, 0);
     Preprocessing prep = new Preprocessing(FeatureScaling.unfitted(FeatureScaling.Method.NONE, 2), TargetScaling.IDENTITY,
         LabelMapping.of(List.of("neg", "pos")));

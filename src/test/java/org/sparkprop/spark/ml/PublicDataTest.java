@@ -3,6 +3,7 @@ package org.sparkprop.spark.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -63,31 +64,39 @@ class PublicDataTest {
    * scikit-learn's diabetes data (442 rows, 10 features, a disease-progression target between 25
    * and 346) split 331 / 111 by train_test_split(test_size=0.25, random_state=0), features
    * standardised on the training rows. Sparkprop's regressor with one hidden layer of 64 and every
-   * other setting default must reach the test R² of scikit-learn's
-   * MLPRegressor(hidden_layer_sizes=(64,)), also with its defaults, on the same split, and do
-   * better than this project's earlier defaults (the target in its own units, a fixed 20 epochs,
-   * no validation rows) in the same run.
+   * other setting default, mean test R² over seeds 0 to 4, must reach the mean test R² of
+   * scikit-learn's MLPRegressor(hidden_layer_sizes=(64,)) over random_state 0 to 4 on the same
+   * split, and do better than this project's earlier defaults (the target in its own units, a fixed
+   * 20 epochs, no validation rows, he initialisation, learning rate 0.01) in the same run.
    *
-   * <p>scikit-learn's figure, measured once with scikit-learn 1.9.1 on Python 3.11, random_state
-   * 0 to 4: R² -2.24, -2.00, -2.15, -2.20, -2.24 (adam 1e-3, batch 200, alpha 1e-4, max_iter 200:
-   * it stops unconverged, the output still far from targets in the hundreds). The bar is the best
-   * of them, -2.00. For context, not asserted: given max_iter=2000 it reaches 0.30 (mean of the
-   * five seeds), with early_stopping=True and a standardised target 0.32, and ordinary least
-   * squares 0.36; Sparkprop's defaults reach about 0.22 here (0.20-0.23 across learning rates
-   * 1e-3 to 1e-2 and batch sizes 64 and 200): a small, noisy set on which a network gains nothing
-   * over a line, and 33 validation rows pick the epoch to keep.
+   * <p>scikit-learn's figure, measured once with scikit-learn 1.9.1 on Python 3.11 (features
+   * through StandardScaler fitted on the training rows, as here; {@code r2_score} on the test
+   * rows), is the best of three ways of running it: {@code MLPRegressor(hidden_layer_sizes=(64,),
+   * random_state=s, max_iter=2000)}, mean 0.2955 (0.302, 0.295, 0.289, 0.300, 0.292). With its
+   * defaults (max_iter=200) it stops unconverged at -2.17, the output still far from targets in the
+   * hundreds; with early_stopping=True, max_iter=2000 (the counterpart of Sparkprop's defaults: 10%
+   * validation rows, patience 10, tol 1e-4) 0.2916. For context, not asserted: ordinary least
+   * squares reaches 0.36, a small, noisy set on which a network gains little over a line. Sparkprop
+   * reached 0.307 when this was written (0.366, 0.348, 0.322, 0.206, 0.293); with the earlier he
+   * initialisation and learning rate 0.01 as defaults, 0.245. The runs are repeatable bit for bit
+   * (driver execution, fixed seeds), so the comparison does not flake; a GEMM kernel that sums in
+   * another order moves each figure a little.
    */
   @Test
   void diabetesWithDefaultsReachesScikitLearnsMlpRegressor() {
-    double scikitLearnR2 = -2.00;
-    Dataset<Row> train = csv("data/public/diabetes-train.csv");
-    Dataset<Row> test = csv("data/public/diabetes-test.csv");
-    double defaults = diabetesR2(new SparkpropRegressor().setHiddenLayers(64), train, test);
+    double scikitLearnMeanR2 = 0.2955;
+    Dataset<Row> train = csv("data/public/diabetes-train.csv").cache();
+    Dataset<Row> test = csv("data/public/diabetes-test.csv").cache();
+    double[] defaults = new double[5];
+    for (int seed = 0; seed < defaults.length; seed++) {
+      defaults[seed] = diabetesR2(new SparkpropRegressor().setHiddenLayers(64).setSeed(seed), train, test);
+    }
+    double mean = Arrays.stream(defaults).average().orElseThrow();
     double earlier = diabetesR2(new SparkpropRegressor().setHiddenLayers(64).setScaleTarget(false).setEpochs(20)
-        .setValidationFraction(0), train, test);
-    assertTrue(defaults >= scikitLearnR2, "test R² " + defaults + " vs scikit-learn's " + scikitLearnR2);
-    assertTrue(defaults > earlier, "test R² " + defaults + " with today's defaults vs " + earlier + " with the earlier ones");
-    assertTrue(defaults > 0, "better than predicting the mean: " + defaults);
+        .setValidationFraction(0).setWeightInit("he").setLearningRate(0.01), train, test);
+    String seen = Arrays.toString(defaults);
+    assertTrue(mean >= scikitLearnMeanR2, "mean test R² " + mean + " " + seen + " vs scikit-learn's " + scikitLearnMeanR2);
+    assertTrue(mean > earlier, "mean test R² " + mean + " with today's defaults vs " + earlier + " with the earlier ones");
   }
 
   private static double diabetesR2(SparkpropRegressor regressor, Dataset<Row> train, Dataset<Row> test) {

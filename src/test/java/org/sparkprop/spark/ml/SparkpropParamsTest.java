@@ -51,7 +51,7 @@ class SparkpropParamsTest {
     refused(x -> r.setLoss("cross_entropy"), "loss = 'cross_entropy'", "one of mae, mse, bce");
     refused(x -> r.setOutputActivation("softmax"), "outputActivation = 'softmax'", "one of auto, identity, sigmoid");
     // A refused value leaves the param as it was.
-    assertEquals(0.01, c.getLearningRate());
+    assertEquals(0.003, c.getLearningRate());
     assertEquals("relu", c.getActivation());
     // Names are case-insensitive, like the command line's.
     assertEquals("LeakY_ReLU", c.setActivation("LeakY_ReLU").getActivation());
@@ -99,12 +99,12 @@ class SparkpropParamsTest {
     assertArrayEquals(new int[] {4, 3}, copy.getHiddenLayers());
     assertEquals(99L, copy.getSeed());
     assertEquals(0.2, copy.getLearningRate());
-    assertEquals(0.01, c.getLearningRate());
+    assertEquals(0.003, c.getLearningRate());
     assertTrue(new SparkpropRegressor().uid().startsWith("sparkpropRegressor_"));
     String explained = c.explainParams();
     for (Param<?> p : c.params()) assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name());
     // Ours (with the two resume params) and Spark's featuresCol, labelCol, predictionCol, probabilityCol, rawPredictionCol, thresholds.
-    assertEquals(43 + 6, c.params().length);
+    assertEquals(45 + 6, c.params().length);
   }
 
   private static void refused(Consumer<Void> setter, String... fragments) {

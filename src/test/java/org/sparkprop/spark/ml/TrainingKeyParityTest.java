@@ -56,7 +56,9 @@ class TrainingKeyParityTest {
    * caller's (the DataFrame and its SparkSession), except the validation split and the target's scaling.
    */
   private static boolean isTrainingKey(String key) {
-    if (key.startsWith("data.")) return key.equals("data.validationFraction") || key.equals("data.scaleTarget");
+    if (key.startsWith("data.")) {
+      return key.equals("data.validationFraction") || key.equals("data.scaleTarget") || key.equals("data.weightColumn");
+    }
     if (key.startsWith("spark.")) return !key.equals("spark.master") && !key.equals("spark.conf");
     return true;
   }
@@ -228,6 +230,11 @@ class TrainingKeyParityTest {
     } else if (type instanceof ValueType.Text) {
       out.add("");
       out.add("some/dir");
+    } else if (type instanceof ValueType.ClassWeightList) {
+      for (String x : new String[] {"none", "balanced", "BALANCED", "", "1,5", "0.5, 2, 1", "0,0", "-1,2", "5", "1,x",
+          "nonsense"}) {
+        out.add(x);
+      }
     } else if (type instanceof ValueType.Flag) {
       out.add(true);
       out.add(false);
