@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.testing.KilledWritesFileSystem;
+import org.sparkprop.testing.LocalSpark;
 import org.sparkprop.train.CancelledWorkException;
 import org.sparkprop.train.StopRequest;
 
@@ -38,12 +39,7 @@ class InterruptedPredictTest {
 
   @AfterEach
   void stopSpark() {
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopActive();
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.spark.SparkSessions;
+import org.sparkprop.testing.LocalSpark;
 
 /**
  * What an operator sees of a train run in the Spark UI, read through a SparkListener in local mode
@@ -35,12 +36,7 @@ class SparkUiJobsTest {
 
   @AfterEach
   void stopSpark() {
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopActive();
   }
 
   /** The group and description of every job, in the order the jobs started. */

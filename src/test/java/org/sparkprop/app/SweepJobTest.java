@@ -15,12 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.SweepGrid;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.testing.LocalSpark;
 import org.sparkprop.train.StopRequest;
 
 /** The sweep job on Spark local mode: one application, cells bit-identical to train runs, the page. */
@@ -32,12 +32,7 @@ class SweepJobTest {
 
   @AfterEach
   void stopSpark() {
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopActive();
   }
 
   /** A small circle job: 600 rows, 2 partitions, 2 epochs. */

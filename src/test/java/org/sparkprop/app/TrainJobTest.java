@@ -1,5 +1,6 @@
 package org.sparkprop.app;
 
+import org.apache.spark.sql.SparkSession;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.TestFaults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,11 +22,11 @@ import org.apache.spark.Success$;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.testing.LocalSpark;
 
 /** The train job end to end on Spark local mode: summary, quick start, resume and reproducibility. */
 class TrainJobTest {
@@ -36,12 +37,7 @@ class TrainJobTest {
 
   @AfterEach
   void stopSpark() {
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopActive();
   }
 
   static TrainConfig config(String file, String... overrides) {

@@ -13,11 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.testing.LocalSpark;
 
 /**
  * The train, evaluate and predict commands on a CSV with a weight column: the test metrics of
@@ -32,12 +32,7 @@ class WeightedJobsTest {
 
   @AfterEach
   void stopSpark() {
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopActive();
   }
 
   /** Rows x1, w, x2, label (class 1 about a quarter of them), or without the w column. */

@@ -12,11 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.testing.LocalSpark;
 
 /**
  * The driver's thread interrupted mid-run, as YARN's application master interrupts it when the
@@ -44,12 +44,7 @@ class InterruptedDriverThreadTest {
   void restore() {
     System.setOut(realOut);
     System.setErr(realErr);
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    LocalSpark.stopActive();
   }
 
   @Test

@@ -22,4 +22,17 @@ public final class LocalSpark {
   public static void stop(JavaSparkContext sc) {
     if (sc != null) SparkSession.active().stop();
   }
+
+  /**
+   * Stops the session a job under test started itself (the train, sweep and predict jobs create
+   * their own) and forgets it, so that the next test's job starts a new one with its own settings.
+   */
+  public static void stopActive() {
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
 }
