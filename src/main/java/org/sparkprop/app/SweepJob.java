@@ -46,9 +46,11 @@ import org.sparkprop.train.StopRequest;
 
 /**
  * The {@code sweep} command's work: one Spark application that trains every cell of a
- * {@link SweepPlan} (one or more figures, each a {@link SweepGrid}) and writes {@code sweep.json} and {@code index.html} (a table of the cells and,
- * for two-dimensional data, their decision boundaries laid out as the grid) beside one folder per
- * cell, {@code cells/cell-NN/}, holding what {@code train} writes for that configuration.
+ * {@link SweepPlan} (one or more figures, each a {@link SweepGrid}) and writes {@code sweep.json}
+ * and {@code index.html} (per figure, a table of the cells and, for two-dimensional data, their
+ * decision boundaries laid out as the grid) beside one folder per cell, {@code cells/cell-NN/} (or
+ * {@code cells/figK-cell-NN/} with several figures), holding what {@code train} writes for that
+ * configuration.
  *
  * <p>Cells that read the same data share one loaded, cached copy of it: the data is loaded once per
  * distinct data setting (a grid over {@code model.*} keys loads it once). Each cell then runs the

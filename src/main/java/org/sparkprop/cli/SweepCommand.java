@@ -78,7 +78,6 @@ final class SweepCommand implements Callable<Integer> {
     List<SweepPlan.FigureArgs> result = new ArrayList<>();
     String title = null;
     List<String> axes = new ArrayList<>();
-    List<String> seenGrids = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       String value = a.startsWith("--figure=") || a.startsWith("--grid=") ? a.substring(a.indexOf('=') + 1)
@@ -90,14 +89,15 @@ final class SweepCommand implements Callable<Integer> {
         axes = new ArrayList<>();
       } else {
         axes.add(value);
-        seenGrids.add(value);
       }
     }
     result.add(new SweepPlan.FigureArgs(title, axes));
-    if (!seenGrids.equals(grid)) {
-      // Only an option value that reads as --grid (e.g. --set --grid) could make the two differ.
+    List<String> titles = result.stream().map(SweepPlan.FigureArgs::title).filter(t -> t != null).toList();
+    List<String> grids = result.stream().flatMap(f -> f.grid().stream()).toList();
+    if (!grids.equals(grid) || !titles.equals(figures)) {
+      // Only an option value that reads as --grid or --figure (e.g. --set --grid) could make them differ.
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "could not tell which --grid belongs to which --figure; give each option as --grid=KEY=V1;V2;...");
+          "could not tell which --grid belongs to which --figure; give them as --figure=TITLE and --grid=KEY=V1;V2;...");
     }
     return result;
   }

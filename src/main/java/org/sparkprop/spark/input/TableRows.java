@@ -172,23 +172,28 @@ final class TableRows {
     return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, weight, targets, mode);
   }
 
-  /** The width of the first row's vector label: the number of targets (metadata, as {@link #firstWidth}). */
+  /** The width of the first row's vector label: the number of targets (1 when there are no rows). */
   private static int firstLabelWidth(Dataset<Row> selected, String what, String labelColumn) {
-    List<Row> first = selected.select(LABEL).where(col(LABEL).isNotNull()).limit(1).collectAsList();
-    if (first.isEmpty()) return 1; // no rows: reported as an empty input
-    Object v = first.get(0).get(0);
-    int w = v instanceof Vector vec ? vec.size() : first.get(0).getList(0).size();
-    if (w == 0) throw new DataException(what + ": the first row's label '" + labelColumn + "' holds no values");
-    return w;
+    return firstVectorWidth(selected, LABEL, 1, what + ": the first row's label '" + labelColumn + "' holds no values");
   }
 
-  /** The width of the first row's vector: reads one row, which the driver may (it is metadata, not data). */
+  /** The width of the first row's feature vector (0 when there are no rows). */
   private static int firstWidth(Dataset<Row> selected, String what, String featuresColumn) {
-    List<Row> first = selected.select(FEATURES).where(col(FEATURES).isNotNull()).limit(1).collectAsList();
-    if (first.isEmpty()) return 0; // no rows: reported as an empty input
+    return firstVectorWidth(selected, FEATURES, 0, what + ": the first row's '" + featuresColumn + "' holds no values");
+  }
+
+  /**
+   * The width of the first non-null vector or array of {@code column}: reads one row, which the
+   * driver may (it is metadata, not data).
+   *
+   * @param whenEmpty the width without rows (an empty input is reported later, as such)
+   */
+  private static int firstVectorWidth(Dataset<Row> selected, String column, int whenEmpty, String noValuesMessage) {
+    List<Row> first = selected.select(column).where(col(column).isNotNull()).limit(1).collectAsList();
+    if (first.isEmpty()) return whenEmpty;
     Object v = first.get(0).get(0);
     int w = v instanceof Vector vec ? vec.size() : first.get(0).getList(0).size();
-    if (w == 0) throw new DataException(what + ": the first row's '" + featuresColumn + "' holds no values");
+    if (w == 0) throw new DataException(noValuesMessage);
     return w;
   }
 
