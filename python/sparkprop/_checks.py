@@ -158,6 +158,20 @@ def checked(name: str, limits: Dict[str, Any]) -> Callable[[Any], Any]:
             if len(weights) < 2 or not all(math.isfinite(w) and w >= 0 for w in weights) or max(weights) == 0:
                 raise _refuse(name, value, expected)
             return text.strip()
+        if kind == "stopTarget":
+            # "" or METRIC=VALUE, METRIC one of accuracy, loss, mse (any case), VALUE finite, as Java reads it.
+            if not isinstance(value, str):
+                raise _refuse(name, value, expected)
+            if not value.strip():
+                return ""
+            metric, eq, number = value.partition("=")
+            try:
+                finite = eq == "=" and math.isfinite(float(number.strip()))
+            except ValueError:
+                finite = False
+            if not finite or metric.strip().lower() not in ("accuracy", "loss", "mse"):
+                raise _refuse(name, value, expected)
+            return value.strip()
         raise AssertionError("no check for params of kind " + kind)
 
     check.__name__ = "checked_" + name

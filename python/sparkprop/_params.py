@@ -64,6 +64,7 @@ CATALOG_JSON = r"""
       {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
+      {"name": "stopAt", "class": "Param", "doc": "End training at the first epoch whose evaluation (the validation rows when there are any, else the test set) reaches this target, for the time to a result, as a Keras callback that sets stop_training does: accuracy=0.85 counts at or above, loss=0.3 and mse=0.1 at or below. The run then completes as usual (model, test evaluation, summary.json with stopReason = target). \"\" = no target. In a file, quote it: stopAt = \"accuracy=0.85\". The command line's --stop-at sets this key. Expected: \"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85.", "default": "", "limits": {"kind": "stopTarget", "expected": "\"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -120,6 +121,7 @@ CATALOG_JSON = r"""
       {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
+      {"name": "stopAt", "class": "Param", "doc": "End training at the first epoch whose evaluation (the validation rows when there are any, else the test set) reaches this target, for the time to a result, as a Keras callback that sets stop_training does: accuracy=0.85 counts at or above, loss=0.3 and mse=0.1 at or below. The run then completes as usual (model, test evaluation, summary.json with stopReason = target). \"\" = no target. In a file, quote it: stopAt = \"accuracy=0.85\". The command line's --stop-at sets this key. Expected: \"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85.", "default": "", "limits": {"kind": "stopTarget", "expected": "\"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "thresholds", "class": "DoubleArrayParam", "doc": "Thresholds in multi-class classification to adjust the probability of predicting each class. Array must have length equal to the number of classes, with values > 0 excepting that at most one value may be 0. The class with largest value p/t is predicted, where p is the original probability of that class and t is the class's threshold"},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
@@ -174,6 +176,7 @@ CATALOG_JSON = r"""
       {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
+      {"name": "stopAt", "class": "Param", "doc": "End training at the first epoch whose evaluation (the validation rows when there are any, else the test set) reaches this target, for the time to a result, as a Keras callback that sets stop_training does: accuracy=0.85 counts at or above, loss=0.3 and mse=0.1 at or below. The run then completes as usual (model, test evaluation, summary.json with stopReason = target). \"\" = no target. In a file, quote it: stopAt = \"accuracy=0.85\". The command line's --stop-at sets this key. Expected: \"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85.", "default": "", "limits": {"kind": "stopTarget", "expected": "\"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
@@ -227,6 +230,7 @@ CATALOG_JSON = r"""
       {"name": "resumeWithChanges", "class": "BooleanParam", "doc": "As resumeFromCheckpoint, but continue even if the params or data differ from the checkpoint's (the command line's --resume-with-changes): the accepted changes are listed in the training summary (resumeChanges), and the fit no longer repeats an uninterrupted one bit for bit.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "scaleTarget", "class": "BooleanParam", "doc": "Standardise a regression target (subtract its mean, divide by its standard deviation over the training rows) while training; predictions and metrics are turned back into the target's own units. On by default because a target in its own units (hundreds, say) makes the output layer's weights, not the features, the thing the optimizer spends its steps on: at a learning rate of 0.01 the output grows by about that much per step, so a target of 300 takes thousands of steps to reach before anything else is learnt. Used for loss mse and mae with an identity output (outputActivation auto or identity); ignored for classification and for sigmoid or step outputs, whose range the target must already fit. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "seed", "class": "LongParam", "doc": "Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.", "default": 42, "limits": {"kind": "long", "min": -9223372036854775808, "max": 9223372036854775807, "expected": "a 64-bit integer"}},
+      {"name": "stopAt", "class": "Param", "doc": "End training at the first epoch whose evaluation (the validation rows when there are any, else the test set) reaches this target, for the time to a result, as a Keras callback that sets stop_training does: accuracy=0.85 counts at or above, loss=0.3 and mse=0.1 at or below. The run then completes as usual (model, test evaluation, summary.json with stopReason = target). \"\" = no target. In a file, quote it: stopAt = \"accuracy=0.85\". The command line's --stop-at sets this key. Expected: \"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85.", "default": "", "limits": {"kind": "stopTarget", "expected": "\"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85"}},
       {"name": "storageLevel", "class": "Param", "doc": "Where the packed rows of the training, validation and test sets are kept between rounds, decided once when they are loaded and printed with the reason. memory: cached in the executors' storage memory (Spark's MEMORY_AND_DISK level). disk: each executor writes its partitions once to its local disks (Spark's local directories, spark.local.dir) as memory-mapped float32 files, and a round reads only the rows of its batch, through the page cache; a lost file is rebuilt from the input. Same rows, same order, same bits either way. auto: memory when the packed rows take at most half of the executors' free storage memory, else disk. One of: auto; memory; disk.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "memory", "disk"], "expected": "one of auto, memory, disk"}},
       {"name": "tol", "class": "DoubleParam", "doc": "With epochs = 0: the least change of the monitored value that counts as an improvement (scikit-learn's tol, Keras's min_delta). Expected: a number >= 0.", "default": 1.0E-4, "limits": {"kind": "double", "lo": 0.0, "loIncluded": true, "hi": null, "hiIncluded": false, "expected": "a number >= 0"}},
       {"name": "treeFanIn", "class": "IntParam", "doc": "Partitions whose gradients are merged per node of the fixed-order tree aggregation; lower values mean more, smaller merge steps and less data at each. Expected: an integer >= 2.", "default": 8, "limits": {"kind": "int", "min": 2, "max": 2147483647, "expected": "an integer >= 2"}},
@@ -474,6 +478,12 @@ class _SparkpropClassifierParams(Params):
         'Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.',
         typeConverter=checked('seed', _limits('SparkpropClassifier', 'seed')),
     )
+    stopAt: "Param[str]" = Param(
+        Params._dummy(),
+        'stopAt',
+        'End training at the first epoch whose evaluation (the validation rows when there are any, else the test set) reaches this target, for the time to a result, as a Keras callback that sets stop_training does: accuracy=0.85 counts at or above, loss=0.3 and mse=0.1 at or below. The run then completes as usual (model, test evaluation, summary.json with stopReason = target). "" = no target. In a file, quote it: stopAt = "accuracy=0.85". The command line\'s --stop-at sets this key. Expected: "" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85.',
+        typeConverter=checked('stopAt', _limits('SparkpropClassifier', 'stopAt')),
+    )
     storageLevel: "Param[str]" = Param(
         Params._dummy(),
         'storageLevel',
@@ -563,6 +573,7 @@ class _SparkpropClassifierParams(Params):
             resumeWithChanges=False,
             scaleTarget=True,
             seed=42,
+            stopAt='',
             storageLevel='auto',
             tol=0.0001,
             treeFanIn=8,
@@ -794,6 +805,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of seed or its default value.
         """
         return self.getOrDefault(self.seed)
+
+    def getStopAt(self) -> str:
+        """
+        Gets the value of stopAt or its default value.
+        """
+        return self.getOrDefault(self.stopAt)
 
     def getStorageLevel(self) -> str:
         """
@@ -1071,6 +1088,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(seed=value)  # type: ignore[attr-defined]
 
+    def setStopAt(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`stopAt`.
+        """
+        return self._set(stopAt=value)  # type: ignore[attr-defined]
+
     def setStorageLevel(self: _S, value: str) -> _S:
         """
         Sets the value of :py:attr:`storageLevel`.
@@ -1172,6 +1195,7 @@ class _SparkpropClassifierKeywords:
         resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
+        stopAt: str = '',
         storageLevel: str = 'auto',
         thresholds: Optional[List[float]] = None,
         tol: float = 0.0001,
@@ -1235,6 +1259,7 @@ class _SparkpropClassifierKeywords:
         resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
+        stopAt: str = '',
         storageLevel: str = 'auto',
         thresholds: Optional[List[float]] = None,
         tol: float = 0.0001,
@@ -1478,6 +1503,12 @@ class _SparkpropRegressorParams(Params):
         'Seed of the weight initialisation, the per-epoch shuffling and the validation split; with the same seed, data and partitions a run is repeatable bit for bit. Expected: a 64-bit integer.',
         typeConverter=checked('seed', _limits('SparkpropRegressor', 'seed')),
     )
+    stopAt: "Param[str]" = Param(
+        Params._dummy(),
+        'stopAt',
+        'End training at the first epoch whose evaluation (the validation rows when there are any, else the test set) reaches this target, for the time to a result, as a Keras callback that sets stop_training does: accuracy=0.85 counts at or above, loss=0.3 and mse=0.1 at or below. The run then completes as usual (model, test evaluation, summary.json with stopReason = target). "" = no target. In a file, quote it: stopAt = "accuracy=0.85". The command line\'s --stop-at sets this key. Expected: "" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85.',
+        typeConverter=checked('stopAt', _limits('SparkpropRegressor', 'stopAt')),
+    )
     storageLevel: "Param[str]" = Param(
         Params._dummy(),
         'storageLevel',
@@ -1567,6 +1598,7 @@ class _SparkpropRegressorParams(Params):
             resumeWithChanges=False,
             scaleTarget=True,
             seed=42,
+            stopAt='',
             storageLevel='auto',
             tol=0.0001,
             treeFanIn=8,
@@ -1798,6 +1830,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of seed or its default value.
         """
         return self.getOrDefault(self.seed)
+
+    def getStopAt(self) -> str:
+        """
+        Gets the value of stopAt or its default value.
+        """
+        return self.getOrDefault(self.stopAt)
 
     def getStorageLevel(self) -> str:
         """
@@ -2075,6 +2113,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(seed=value)  # type: ignore[attr-defined]
 
+    def setStopAt(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`stopAt`.
+        """
+        return self._set(stopAt=value)  # type: ignore[attr-defined]
+
     def setStorageLevel(self: _S, value: str) -> _S:
         """
         Sets the value of :py:attr:`storageLevel`.
@@ -2174,6 +2218,7 @@ class _SparkpropRegressorKeywords:
         resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
+        stopAt: str = '',
         storageLevel: str = 'auto',
         tol: float = 0.0001,
         treeFanIn: int = 8,
@@ -2234,6 +2279,7 @@ class _SparkpropRegressorKeywords:
         resumeWithChanges: bool = False,
         scaleTarget: bool = True,
         seed: int = 42,
+        stopAt: str = '',
         storageLevel: str = 'auto',
         tol: float = 0.0001,
         treeFanIn: int = 8,

@@ -165,8 +165,8 @@ def _fit_multiple(estimator: Any, dataset: DataFrame, paramMaps: Sequence[Dict[P
 class TrainingSummary:
     """How a model was fitted, as plain Python values (a copy of the Java ``SparkpropTrainingSummary``).
 
-    ``stopReason`` says why the fit ended (``epochs``, ``converged``, ``max_epochs``, ``round_limit`` or
-    ``listener``), ``bestEpoch`` which epoch's weights were restored (0 if none), ``execution`` where the
+    ``stopReason`` says why the fit ended (``epochs``, ``converged``, ``max_epochs``, ``round_limit``,
+    ``target`` (the ``stopAt`` target was reached) or ``listener``), ``bestEpoch`` which epoch's weights were restored (0 if none), ``execution`` where the
     rounds ran (on the driver or as Spark jobs) and why. The metrics are ``loss``, then ``accuracy`` for classification, or ``mse``, ``mae`` and ``r2``
     for regression. ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean
     bit-identical weights (the command line's summary.json reports the same digest). ``kernel`` is the

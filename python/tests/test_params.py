@@ -76,6 +76,7 @@ BAD_VALUES = [
     ("beta1", 1.0), ("lrStepFactor", 1.5), ("validationFraction", 1.0), ("maxRounds", -1),
     ("seed", 2 ** 63), ("optimizer", "adamm"), ("activation", "softplus"),
     ("classWeights", "heavy"), ("classWeights", "1,-2"), ("classWeights", "3"),
+    ("stopAt", "f1=0.9"), ("stopAt", "accuracy"), ("stopAt", "loss=NaN"),
 ]
 
 

@@ -27,6 +27,7 @@ PY_TYPES = {
     "boolean": "bool", "int": "int", "long": "int", "double": "float",
     "string": "str", "oneOf": "str", "intList": "List[int]", "distinct": "List[str]", "autoDouble": "str",
     "classWeights": "str",
+    "stopTarget": "str",
 }
 
 # What a setter or keyword takes, where it is more than what the getter gives: "auto" or a number.

@@ -74,15 +74,6 @@ public final class TrainJob {
    */
   public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                                StopRequest stop) throws IOException {
-    return run(cfg, outputDir, resume, console, stop, null);
-  }
-
-  /**
-   * As above, and ends training at the first epoch whose evaluation reaches {@code target} (null:
-   * no target); such a run completes normally (model, test evaluation, summary).
-   */
-  public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
-                               StopRequest stop, TargetMetric target) throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
     // Decided before Spark starts: the executors are launched with the kernel pinned.
@@ -101,7 +92,7 @@ public final class TrainJob {
       try {
         console.println("training data: " + partitioning.explain(data.train().rows(),
             data.train().features() + data.train().targetWidth()));
-        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, target);
+        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel);
       } finally {
         data.unpersist();
       }
@@ -116,12 +107,6 @@ public final class TrainJob {
   static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                                   StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
                                   String kernel) throws IOException {
-    return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, null);
-  }
-
-  static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
-                                  StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
-                                  String kernel, TargetMetric target) throws IOException {
     Configuration hadoop = sc.hadoopConfiguration();
     console.println("data: " + data.description());
     NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
@@ -181,8 +166,8 @@ public final class TrainJob {
           .addListener(new BatchSizeAdvisor(progress::message))
           .addListener(metrics)
           .addListener(report);
+      TargetMetric target = prepared.target();
       if (target != null) {
-        trainer.addListener(target);
         console.println("stopping at the first epoch whose " + (data.validation() != null ? "validation" : "test")
             + " " + target);
       }
@@ -200,7 +185,8 @@ public final class TrainJob {
     summary.put("rounds", result.rounds());
     summary.put("stoppedEarly", result.stoppedEarly());
     summary.put("stopReason", result.stopReason().configName());
-    if (target != null) {
+    if (prepared.target() != null) {
+      TargetMetric target = prepared.target();
       ObjectNode t = summary.putObject("stopAt");
       t.put("metric", target.metric());
       t.put("target", target.target());

@@ -52,7 +52,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--stop-at", paramLabel = "METRIC=VALUE",
       description = "End training at the first epoch whose evaluation (validation rows, else the test set) reaches"
-          + " this: accuracy=0.85 (at or above), loss=0.3 or mse=0.1 (at or below). The run completes as usual.")
+          + " this: accuracy=0.85 (at or above), loss=0.3 or mse=0.1 (at or below). The run completes as usual."
+          + " Sets train.stopAt.")
   String stopAt;
 
   @Option(names = "--verbose", description = "Spark's own logging at INFO instead of WARN.")
@@ -61,13 +62,16 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Validate everything before Spark starts: a typo should cost milliseconds, not a cluster start.
+    if (stopAt != null) {
+      checkTarget(stopAt);
+      overrides.add("train.stopAt=" + stopAt);
+    }
     TrainConfig cfg = TrainConfig.load(config, overrides);
     if (verbose) Configurator.setRootLevel(Level.INFO);
-    TargetMetric target = stopAt == null ? null : parseTarget(stopAt);
     ResumePolicy policy = resumeWithChanges ? ResumePolicy.WITH_CHANGES : ResumePolicy.of(resume);
     StopRequest stop = new StopRequest();
     try (StopSignals signals = StopSignals.install(System.err, stop, "stopping at the next round boundary")) {
-      ObjectNode summary = TrainJob.run(cfg, output, policy, System.out, stop, target);
+      ObjectNode summary = TrainJob.run(cfg, output, policy, System.out, stop);
       if (!RunStatus.INTERRUPTED.jsonName().equals(summary.path("status").asText())) return 0;
       System.out.println(ResumeLine.of(summary, cfg.checkpoint().enabled(), launcher(),
           command.commandLine().getParseResult().originalArgs()));
@@ -75,11 +79,12 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private TargetMetric parseTarget(String text) {
+  /** Refuses a malformed --stop-at by the option's name, before it becomes train.stopAt. */
+  private void checkTarget(String text) {
     try {
-      return TargetMetric.parse(text);
+      TargetMetric.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(command.commandLine(), e.getMessage(), e);
+      throw new ParameterException(command.commandLine(), "--stop-at " + e.getMessage(), e);
     }
   }
 

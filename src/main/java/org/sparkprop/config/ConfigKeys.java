@@ -170,6 +170,7 @@ public final class ConfigKeys {
       case "non-empty string": return new ValueType.Text(true);
       case "column name, or 0-based column index": return new ValueType.Column();
       case "none, balanced, or class weights": return new ValueType.ClassWeightList();
+      case "stop target": return new ValueType.StopTarget();
       case "object of strings": return new ValueType.Settings();
       case "list of distinct values":
         if (!listed) throw mistake(key, "a list of distinct values needs a '" + VALUES + "' block");

@@ -5,6 +5,7 @@ import java.util.function.UnaryOperator;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.Loss;
 import org.sparkprop.optim.ScheduleKind;
+import org.sparkprop.train.TargetMetric;
 
 /**
  * The rules between keys, which no single key's type can state. They run on the values that
@@ -72,6 +73,16 @@ final class CrossKeyRules {
       if (!cw.none() && loss != null && !classes) {
         problems.add("train.classWeights = " + classWeights + origin.apply("train.classWeights")
             + " weighs classes, but model.loss = " + loss.configName() + " is a regression loss");
+      }
+    }
+
+    String stopAt = v.text("train.stopAt");
+    if (stopAt != null && !stopAt.isBlank()) {
+      String metric = TargetMetric.parse(stopAt).metric(); // its type checked it
+      boolean classes = loss == Loss.CROSS_ENTROPY || loss == Loss.BCE || (output != null && output.is(Activation.STEP));
+      if (loss != null && (metric.equals("accuracy") && !classes || metric.equals("mse") && classes)) {
+        problems.add("train.stopAt = " + stopAt + origin.apply("train.stopAt") + ": the evaluation of model.loss = "
+            + loss.configName() + " has no " + metric + " (" + (classes ? "accuracy or loss" : "mse or loss") + ")");
       }
     }
 

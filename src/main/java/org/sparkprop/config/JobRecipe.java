@@ -29,7 +29,7 @@ public final class JobRecipe {
       "train.execution");
 
   /** The run's length: part of the recipe only for a schedule that spans the whole run. */
-  private static final Set<String> LENGTH = Set.of("train.epochs", "train.maxEpochs", "train.maxRounds");
+  private static final Set<String> LENGTH = Set.of("train.epochs", "train.maxEpochs", "train.maxRounds", "train.stopAt");
 
   private final SortedMap<String, String> entries;
 

@@ -219,7 +219,8 @@ public final class TrainConfig implements Serializable {
             v.number("train.earlyStopping.minDelta"), v.flag("train.earlyStopping.restoreBest"),
             v.choice("train.earlyStopping.metric", StopMetric.class)),
         v.choice("train.execution", Execution.class), v.longInteger("train.driverMaxBytes"),
-        v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"), v.text("train.classWeights"));
+        v.integer("train.logEveryRounds"), v.longInteger("train.maxRounds"), v.text("train.classWeights"),
+        v.text("train.stopAt"));
     Spark spark = new Spark(v.text("spark.master"), v.integer("spark.partitions"), v.longInteger("spark.partitionBytes"),
         v.text("spark.storageLevel"),
         v.integer("spark.treeFanIn"), v.settings("spark.conf"));
@@ -364,8 +365,14 @@ public final class TrainConfig implements Serializable {
                       double weightDecay, double l2, ScheduleKind lrSchedule, int lrStepRounds,
                       double lrStepFactor, double lrMin, int warmupRounds, double clipNorm,
                       EarlyStopping earlyStopping, Execution execution, long driverMaxBytes, int logEveryRounds,
-                      long maxRounds, String classWeights)
+                      long maxRounds, String classWeights, String stopAt)
       implements Serializable {
+
+    /** {@code train.stopAt} read (the validator has checked that it reads); empty when there is no target. */
+    public java.util.Optional<org.sparkprop.train.TargetMetric> stopTarget() {
+      return stopAt.isBlank() ? java.util.Optional.empty()
+          : java.util.Optional.of(org.sparkprop.train.TargetMetric.parse(stopAt));
+    }
 
     /** {@code train.classWeights} read (the validator has checked that it reads). */
     public org.sparkprop.data.ClassWeights parsedClassWeights() {

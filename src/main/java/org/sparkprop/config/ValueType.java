@@ -142,6 +142,35 @@ public sealed interface ValueType extends Serializable {
     }
   }
 
+  /**
+   * {@code stop target}: {@code train.stopAt}, "" or {@code METRIC=VALUE} as
+   * {@link org.sparkprop.train.TargetMetric#parse} reads it.
+   */
+  record StopTarget() implements ValueType {
+    @Override
+    public String expected() {
+      return "\"\" or METRIC=VALUE with METRIC one of accuracy, loss, mse and a finite VALUE, e.g. accuracy=0.85";
+    }
+
+    @Override
+    public Checked read(ConfigValue v) {
+      String s = scalarText(v);
+      return s == null ? Checked.bad(expected()) : check(s);
+    }
+
+    @Override
+    public Checked check(Object value) {
+      if (!(value instanceof String s)) return Checked.bad(expected());
+      if (s.isBlank()) return Checked.ok("");
+      try {
+        org.sparkprop.train.TargetMetric.parse(s);
+        return Checked.ok(s.trim());
+      } catch (IllegalArgumentException e) {
+        return Checked.bad(expected()); // the phrase alone, as the Python binding words it too
+      }
+    }
+  }
+
   /** {@code column name, or 0-based column index}: a name, or a value made only of digits. */
   record Column() implements ValueType {
     @Override

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.TargetMetric;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingListener;
 import org.sparkprop.train.TrainingResult;
@@ -57,7 +58,8 @@ public final class SparkTrainer {
    * kernel ({@link #kernel}).
    */
   public record Prepared(NetworkSpec spec, TrainingLoop trainer, TrainingState start, String resumedFrom,
-                         List<JobRecipe.Change> changes, Execution execution, Evaluators evaluators, String kernel) {
+                         List<JobRecipe.Change> changes, Execution execution, Evaluators evaluators, String kernel,
+                         TargetMetric target) {
     public Outcome run() {
       TrainingResult result = trainer.run(start);
       String written = trainer.lastCheckpoint();
@@ -168,12 +170,14 @@ public final class SparkTrainer {
         : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing, recipe);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
         .monitorEvaluation(evaluationIsValidation);
+    TargetMetric stopAt = cfg.train().stopTarget().orElse(null);
+    if (stopAt != null) trainer.addListener(stopAt);
     if (start == null) {
       float[] params = TrainingRecipe.of(cfg).initializer().initialise(spec, cfg.train().seed());
       start = TrainingState.initial(params, trainer.newOptimizer(params.length).snapshot());
     }
     LOG.info("rounds run {}", execution.sentence());
-    return new Prepared(spec, trainer, start, resumedFrom, changes, execution, evaluators, kernel);
+    return new Prepared(spec, trainer, start, resumedFrom, changes, execution, evaluators, kernel, stopAt);
   }
 
   /**

@@ -12,6 +12,8 @@ public enum StopReason {
   MAX_EPOCHS("reached the epoch maximum before converging"),
   /** The round limit ({@code train.maxRounds}) came first. */
   ROUND_LIMIT("reached the round limit"),
+  /** The evaluation reached {@code train.stopAt} ({@link TargetMetric}). */
+  TARGET("the evaluation reached the train.stopAt target"),
   /** A listener asked to stop. */
   LISTENER("a listener asked to stop"),
   /** Stopped from outside at a round boundary (a signal, a cancelled job), resumable from its checkpoint. */

@@ -23,25 +23,26 @@ public final class TargetMetric implements TrainingListener {
   }
 
   /**
-   * Parses {@code METRIC=VALUE}, METRIC one of accuracy, loss, mse.
+   * Parses {@code METRIC=VALUE}, METRIC one of accuracy, loss, mse ({@code train.stopAt}, {@code --stop-at}).
    *
-   * @throws IllegalArgumentException naming what was given and what is expected
+   * @throws IllegalArgumentException naming what was given and what is expected, for the caller to
+   *     prefix with the key or option it came from
    */
   public static TargetMetric parse(String text) {
     int eq = text.indexOf('=');
     String metric = eq < 0 ? "" : text.substring(0, eq).trim().toLowerCase(Locale.ROOT);
     if (!metric.equals("accuracy") && !metric.equals("loss") && !metric.equals("mse")) {
-      throw new IllegalArgumentException("--stop-at '" + text + "': expected METRIC=VALUE with METRIC one of accuracy,"
+      throw new IllegalArgumentException("'" + text + "': expected METRIC=VALUE with METRIC one of accuracy,"
           + " loss, mse, e.g. accuracy=0.85");
     }
     double value;
     try {
       value = Double.parseDouble(text.substring(eq + 1).trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--stop-at '" + text + "': '" + text.substring(eq + 1).trim()
+      throw new IllegalArgumentException("'" + text + "': '" + text.substring(eq + 1).trim()
           + "' is not a number", e);
     }
-    if (!Double.isFinite(value)) throw new IllegalArgumentException("--stop-at '" + text + "': the value must be finite");
+    if (!Double.isFinite(value)) throw new IllegalArgumentException("'" + text + "': the value must be finite");
     return new TargetMetric(metric, value);
   }
 
@@ -63,7 +64,7 @@ public final class TargetMetric implements TrainingListener {
     Map<String, Double> evaluation = event.validation();
     Double value = evaluation == null ? null : evaluation.get(metric);
     if (value == null) {
-      throw new IllegalStateException("--stop-at " + metric + ": the epoch's evaluation has no " + metric + " (it has "
+      throw new IllegalStateException("train.stopAt (" + this + "): the epoch's evaluation has no " + metric + " (it has "
           + (evaluation == null ? "no evaluation set" : evaluation.keySet()) + "); give data.test or"
           + " data.validationFraction, and a metric of this kind of problem");
     }
@@ -74,6 +75,11 @@ public final class TargetMetric implements TrainingListener {
   @Override
   public boolean stopRequested() {
     return reachedAtEpoch >= 0;
+  }
+
+  @Override
+  public StopReason stopReason() {
+    return StopReason.TARGET;
   }
 
   @Override

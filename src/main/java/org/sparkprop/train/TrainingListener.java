@@ -28,6 +28,11 @@ public interface TrainingListener {
     return false;
   }
 
+  /** What the records say when this listener ended training ({@link #stopRequested}). */
+  default StopReason stopReason() {
+    return StopReason.LISTENER;
+  }
+
   /** One completed round, with where its wall time went. */
   record RoundEvent(int epoch, long batch, long round, long rows, double loss, double learningRate,
                     double gradientNorm, RoundTime time) {

@@ -181,7 +181,9 @@ public final class TrainingLoop {
     run.epochRows = 0;
     if (checkpoints != null) save(run, run.state(epoch + 1, 0));
     for (TrainingListener l : listeners) l.onEpoch(event);
-    if (listeners.stream().anyMatch(TrainingListener::stopRequested)) return StopReason.LISTENER;
+    for (TrainingListener l : listeners) {
+      if (l.stopRequested()) return l.stopReason();
+    }
     return converged(run) ? StopReason.CONVERGED : null;
   }
 

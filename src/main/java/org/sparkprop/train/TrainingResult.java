@@ -39,7 +39,7 @@ public record TrainingResult(float[] params, int epochs, long rounds, double tra
 
   /** Whether the run ended before its epoch limit: converged, or a listener asked. */
   public boolean stoppedEarly() {
-    return stopReason == StopReason.CONVERGED || stopReason == StopReason.LISTENER;
+    return stopReason == StopReason.CONVERGED || stopReason == StopReason.TARGET || stopReason == StopReason.LISTENER;
   }
 
   public double samplesPerSecond() {

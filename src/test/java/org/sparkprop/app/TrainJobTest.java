@@ -159,6 +159,24 @@ class TrainJobTest {
   }
 
   @Test
+  void stopAtEndsTheRunAtTheFirstEpochWhoseTestAccuracyReachesTheTarget() throws Exception {
+    // On the driver (the same bits as Spark jobs, faster); the circle's test rows are the evaluation.
+    ObjectNode stopped = run(TrainConfig.load(null, small("train.execution=driver", "train.epochs=40",
+        "train.stopAt=accuracy=0.9")), tmp.resolve("stopped").toString(), false);
+    int reached = stopped.path("stopAt").path("reachedAtEpoch").asInt();
+    assertEquals("target", stopped.path("stopReason").asText(), stopped.toString());
+    assertEquals(reached, stopped.path("epochs").asInt());
+    assertTrue(reached > 1 && reached < 40, "reached at epoch " + reached);
+    assertTrue(stopped.path("stoppedEarly").asBoolean(), stopped.toString());
+    assertTrue(stopped.path("testMetrics").path("accuracy").asDouble() >= 0.9, stopped.path("testMetrics").toString());
+    // The epoch before did not reach it: the same run with one epoch fewer, fixed, ends below 0.9.
+    ObjectNode before = run(TrainConfig.load(null, small("train.execution=driver", "train.epochs=" + (reached - 1))),
+        tmp.resolve("before").toString(), false);
+    assertEquals("epochs", before.path("stopReason").asText());
+    assertTrue(before.path("testMetrics").path("accuracy").asDouble() < 0.9, before.path("testMetrics").toString());
+  }
+
+  @Test
   void anUnchangedResumeRecordsThatItKeepsTheBits() throws Exception {
     String ckpt = tmp.resolve("ckpt").toUri().toString();
     run(TrainConfig.load(null, small("train.epochs=1", "checkpoint.dir=" + ckpt)), tmp.resolve("a").toString(), false);

@@ -131,6 +131,26 @@ class TrainConfigTest {
   }
 
   @Test
+  void stopAtIsATargetTheLossCanReachOrNothing() throws Exception {
+    assertTrue(set().train().stopTarget().isEmpty(), "no target by default");
+    assertEquals("accuracy >= 0.85", set("train.stopAt=accuracy=0.85").train().stopTarget().orElseThrow().toString());
+    // In a file the value is quoted HOCON; --stop-at reaches the key as an override.
+    assertEquals("loss <= 0.3", TrainConfig.load(file("train.stopAt = \"loss=0.3\"\n"), List.of()).train()
+        .stopTarget().orElseThrow().toString());
+
+    ConfigException malformed = assertThrows(ConfigException.class, () -> set("train.stopAt=f1=0.9"));
+    assertTrue(malformed.getMessage().contains("train.stopAt") && malformed.getMessage().contains("f1=0.9")
+        && malformed.getMessage().contains("METRIC=VALUE with METRIC one of accuracy, loss, mse"), malformed.getMessage());
+    ConfigException regression = assertThrows(ConfigException.class,
+        () -> set("model.loss=mse", "train.stopAt=accuracy=0.9"));
+    assertTrue(regression.getMessage().contains("the evaluation of model.loss = mse has no accuracy (mse or loss)"),
+        regression.getMessage());
+    ConfigException classes = assertThrows(ConfigException.class, () -> set("train.stopAt=mse=0.1"));
+    assertTrue(classes.getMessage().contains("the evaluation of model.loss = cross_entropy has no mse (accuracy or loss)"),
+        classes.getMessage());
+  }
+
+  @Test
   void overridesBeatTheFileWhichBeatsTheDefaults() throws Exception {
     Path f = file("train { batchSize = 128, epochs = 3 }\nmodel.hidden = [8]\n");
     TrainConfig c = TrainConfig.load(f, List.of("train.batchSize=256", "train.batchSize=512"));

@@ -31,7 +31,7 @@ class RunRecordsTest {
       TrainingResult t = result(r, 0, 1);
       assertEquals(r == StopReason.INTERRUPTED, t.interrupted(), r.name());
       assertEquals(r == StopReason.INTERRUPTED ? RunStatus.INTERRUPTED : RunStatus.COMPLETED, t.status(), r.name());
-      assertEquals(r == StopReason.CONVERGED || r == StopReason.LISTENER, t.stoppedEarly(), r.name());
+      assertEquals(r == StopReason.CONVERGED || r == StopReason.TARGET || r == StopReason.LISTENER, t.stoppedEarly(), r.name());
     }
     assertNull(result(StopReason.EPOCHS, 0, 1).interruption(), "the short constructor is for uninterrupted runs");
   }

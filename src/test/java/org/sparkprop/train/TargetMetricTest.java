@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** --stop-at: what it parses, when a value counts as reached, and what it says without the metric. */
+/** train.stopAt and --stop-at: what it parses, when a value counts as reached, and what it says without the metric. */
 class TargetMetricTest {
 
   private static TrainingListener.EpochEvent epoch(int epoch, Map<String, Double> metrics) {
@@ -49,19 +49,19 @@ class TargetMetricTest {
   @Test
   void malformedTargetsAreRefusedWithWhatWasGiven() {
     String noEquals = assertThrows(IllegalArgumentException.class, () -> TargetMetric.parse("accuracy")).getMessage();
-    assertTrue(noEquals.startsWith("--stop-at 'accuracy': expected METRIC=VALUE"), noEquals);
+    assertTrue(noEquals.startsWith("'accuracy': expected METRIC=VALUE"), noEquals);
     String notFinite = assertThrows(IllegalArgumentException.class, () -> TargetMetric.parse("loss=NaN")).getMessage();
-    assertEquals("--stop-at 'loss=NaN': the value must be finite", notFinite);
+    assertEquals("'loss=NaN': the value must be finite", notFinite);
     assertThrows(IllegalArgumentException.class, () -> TargetMetric.parse("loss=Infinity"));
     String empty = assertThrows(IllegalArgumentException.class, () -> TargetMetric.parse("mse=")).getMessage();
-    assertEquals("--stop-at 'mse=': '' is not a number", empty);
+    assertEquals("'mse=': '' is not a number", empty);
   }
 
   @Test
   void anEvaluationWithoutTheMetricIsAnErrorThatSaysWhatToGive() {
     TargetMetric t = TargetMetric.parse("accuracy=0.9");
     String none = assertThrows(IllegalStateException.class, () -> t.onEpoch(epoch(0, null))).getMessage();
-    assertTrue(none.startsWith("--stop-at accuracy: the epoch's evaluation has no accuracy (it has no evaluation set)"),
+    assertTrue(none.startsWith("train.stopAt (accuracy >= 0.9): the epoch's evaluation has no accuracy (it has no evaluation set)"),
         none);
     String other = assertThrows(IllegalStateException.class,
         () -> t.onEpoch(epoch(0, Map.of("mse", 1.0)))).getMessage();

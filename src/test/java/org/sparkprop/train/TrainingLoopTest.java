@@ -200,7 +200,7 @@ class TrainingLoopTest {
     TargetMetric stopAt = TargetMetric.parse("mse=" + target);
     TrainingLoop t = trainer(options, validation, null).addListener(stopAt);
     TrainingResult result = t.run(start(t));
-    assertEquals(StopReason.LISTENER, result.stopReason());
+    assertEquals(StopReason.TARGET, result.stopReason());
     assertEquals(expected, result.epochs());
     assertEquals(expected, stopAt.reachedAtEpoch());
   }

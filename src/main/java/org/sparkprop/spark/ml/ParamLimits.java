@@ -23,6 +23,8 @@ final class ParamLimits {
       body = "\"kind\": \"string\", \"nonEmpty\": " + t.nonEmpty();
     } else if (accepted instanceof ValueType.ClassWeightList) {
       body = "\"kind\": \"classWeights\"";
+    } else if (accepted instanceof ValueType.StopTarget) {
+      body = "\"kind\": \"stopTarget\"";
     } else if (accepted instanceof ValueType.Column) {
       body = "\"kind\": \"string\", \"nonEmpty\": true";
     } else if (accepted instanceof ValueType.Whole w) {

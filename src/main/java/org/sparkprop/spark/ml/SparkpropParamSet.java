@@ -157,7 +157,8 @@ public final class SparkpropParamSet implements Serializable {
       return new StringArrayParam(owner, name, doc, ParamCheck.of(name, accepted));
     }
     if (accepted instanceof ValueType.Text || accepted instanceof ValueType.Column || accepted instanceof ValueType.OneOf
-        || accepted instanceof ValueType.AutoOrReal || accepted instanceof ValueType.ClassWeightList) {
+        || accepted instanceof ValueType.AutoOrReal || accepted instanceof ValueType.ClassWeightList
+        || accepted instanceof ValueType.StopTarget) {
       return new Param<String>(owner, name, doc, ParamCheck.of(name, accepted));
     }
     throw new IllegalStateException("a configuration key of type '" + accepted.expected() + "' cannot be the Spark ML param "

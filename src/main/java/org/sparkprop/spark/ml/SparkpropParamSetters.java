@@ -192,6 +192,12 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  /** Ends the fit at the first epoch whose evaluation reaches this, e.g. "accuracy=0.85"; "" for none. */
+  default S setStopAt(String value) {
+    set(stopAt(), value);
+    return self();
+  }
+
   default S setLogEveryRounds(int value) {
     set(logEveryRounds(), value);
     return self();

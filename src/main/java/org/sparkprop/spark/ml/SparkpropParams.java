@@ -167,6 +167,10 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("maxRounds");
   }
 
+  default Param<String> stopAt() {
+    return sparkpropParamSet().param("stopAt");
+  }
+
   default IntParam logEveryRounds() {
     return sparkpropParamSet().param("logEveryRounds");
   }
@@ -345,6 +349,10 @@ public interface SparkpropParams extends Params {
 
   default long getMaxRounds() {
     return (Long) getOrDefault(maxRounds());
+  }
+
+  default String getStopAt() {
+    return getOrDefault(stopAt());
   }
 
   default int getLogEveryRounds() {

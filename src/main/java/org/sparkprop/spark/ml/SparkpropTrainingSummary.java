@@ -87,13 +87,13 @@ public final class SparkpropTrainingSummary implements Serializable {
 
   /** Whether the fit ended before its epoch limit (converged, or asked to stop). */
   public boolean stoppedEarly() {
-    return stopReason.equals("converged") || stopReason.equals("listener");
+    return stopReason.equals("converged") || stopReason.equals("target") || stopReason.equals("listener");
   }
 
   /**
    * Why the fit ended: {@code epochs} (a fixed epochs param ran out), {@code converged} (no
    * improvement by tol for earlyStoppingPatience epochs), {@code max_epochs} (maxIter came first),
-   * {@code round_limit} (maxRounds came first) or {@code listener}.
+   * {@code round_limit} (maxRounds came first), {@code target} (stopAt was reached) or {@code listener}.
    */
   public String stopReason() {
     return stopReason;

@@ -136,6 +136,19 @@ class SparkpropPipelineTest {
   }
 
   @Test
+  void stopAtEndsTheFitAtTheFirstEpochWhoseValidationAccuracyReachesIt() {
+    Dataset<Row> data = MlTestData.vectors(spark, "circle", 600, 0.05, 3);
+    SparkpropClassificationModel model = smallClassifier().setEpochs(40).setValidationFraction(0.25)
+        .setStopAt("accuracy=0.9").fit(data);
+    SparkpropTrainingSummary summary = model.summary();
+    assertEquals("target", summary.stopReason(), summary.toString());
+    assertTrue(summary.stoppedEarly() && summary.epochs() < 40, summary.toString());
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new SparkpropClassifier().setStopAt("f1=0.9"));
+    assertTrue(refused.getMessage().contains("METRIC=VALUE with METRIC one of accuracy, loss, mse"), refused.getMessage());
+  }
+
+  @Test
   void fitGivesTheSameBitsAsTheTrainCommand() throws Exception {
     TrainConfig cfg = TrainConfig.load(null, List.of("data.format=playground", "data.playground.name=circle",
         "data.playground.rows=900", "data.playground.noise=0.1", "data.testFraction=0", "model.hidden=8",

@@ -235,6 +235,11 @@ class TrainingKeyParityTest {
           "nonsense"}) {
         out.add(x);
       }
+    } else if (type instanceof ValueType.StopTarget) {
+      // Only loss targets among the accepted: accuracy and mse depend on the task, which a cross-key rule checks at fit.
+      for (String x : new String[] {"", "loss=0.3", " LOSS = 1e-2 ", "f1=0.9", "accuracy", "loss=NaN", "mse=", "=1"}) {
+        out.add(x);
+      }
     } else if (type instanceof ValueType.Flag) {
       out.add(true);
       out.add(false);
