@@ -40,7 +40,7 @@ public final class BatchSizeAdvisor implements TrainingListener {
   @Override
   public void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
     batchSize = batches.batchSize();
-    localSteps = options.localSteps();
+    localSteps = options == null ? 1 : options.localSteps();
   }
 
   @Override

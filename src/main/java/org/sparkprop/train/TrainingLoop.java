@@ -173,7 +173,10 @@ public final class TrainingLoop {
         average.lossSum() / average.rows(), rates[rates.length - 1], average.largestNorm(), time);
     for (TrainingListener l : listeners) l.onRound(event);
     boolean lastOfEpoch = last + 1 == source.batches().batchesPerEpoch();
-    if (checkpointDue(roundBefore, run.round) && !lastOfEpoch) save(run, run.state(epoch, last + 1));
+    // A round the round limit cut short ends inside its aligned round: a run resumed there would
+    // cut the rest of the epoch differently from one that never stopped, so it is not checkpointed.
+    boolean cut = last + 1 < LocalStepPlan.roundEnd(batch, options.localSteps(), source.batches().batchesPerEpoch());
+    if (checkpointDue(roundBefore, run.round) && !lastOfEpoch && !cut) save(run, run.state(epoch, last + 1));
   }
 
   /** Whether a round from {@code before} to {@code after} rounds reached a multiple of checkpoint.everyRounds. */
