@@ -22,6 +22,7 @@ import org.sparkprop.bench.spark.BenchSpark;
 import org.sparkprop.bench.spark.ClusterBench;
 import org.sparkprop.bench.spark.DiskBench;
 import org.sparkprop.bench.spark.FmnistBench;
+import org.sparkprop.bench.spark.LocalStepsBench;
 import org.sparkprop.bench.spark.MllibBench;
 import org.sparkprop.bench.spark.RoundCostBench;
 import org.sparkprop.bench.spark.ScaleBench;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run benchmark workloads and print one JSON line each.",
-        "Workloads: kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them).",
+        "Workloads: kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them);",
+        "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master) runs only when named.",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> ALL = List.of("kernel", "kernels", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
@@ -54,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
-      description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk or all")
+      description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps or all")
   List<String> workloads;
 
   @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
@@ -141,6 +143,21 @@ public final class BenchCommand implements Callable<Integer> {
       description = "L-BFGS iteration counts, one MLlib run each; they bracket MLlib's time to the target (default 50,100; --quick 2).")
   int[] fmnistMllibIterations;
 
+  @Option(names = "--local-steps", split = ",",
+      description = "localsteps: the train.localSteps values, the first the baseline (default: ${DEFAULT-VALUE}).")
+  int[] localSteps = {1, 4, 16};
+
+  @Option(names = "--local-steps-master",
+      description = "localsteps: the master (default: ${DEFAULT-VALUE}: two one-core workers, an executor JVM each).")
+  String localStepsMaster = "local-cluster[2,1,2048]";
+
+  @Option(names = "--local-steps-epochs", description = "localsteps: epochs of every run (default 5; --quick 1).")
+  Integer localStepsEpochs;
+
+  @Option(names = "--round-fixed-ms", split = ",",
+      description = "localsteps: the cost model's fixed cost per round, a + b x executors ms (default: ${DEFAULT-VALUE}).")
+  double[] roundFixedMs = {40.8, 21.1};
+
   @Option(names = "--small-dir", description = "The digits CSV files of the small workload (default: ${DEFAULT-VALUE}).")
   Path smallDir = Path.of("data", "public");
 
@@ -176,7 +193,7 @@ public final class BenchCommand implements Callable<Integer> {
       String name = w.trim().toLowerCase(Locale.ROOT);
       if (name.equals("all")) {
         chosen.addAll(ALL);
-      } else if (ALL.contains(name)) {
+      } else if (ALL.contains(name) || name.equals("localsteps")) {
         chosen.add(name);
       } else {
         throw new IllegalArgumentException("unknown workload '" + w + "': expected one of " + ALL + " or all");
@@ -218,6 +235,11 @@ public final class BenchCommand implements Callable<Integer> {
             break;
           case "cluster":
             r = cluster();
+            break;
+          case "localsteps":
+            r = LocalStepsBench.run(localStepsMaster, partitions > 0 ? partitions : 2, fmnistDir, fmnistBatch,
+                fmnistLearningRate, localStepsEpochs != null ? localStepsEpochs : quick ? 1 : 5, fmnistTarget, localSteps,
+                sparkHome, roundFixedMs[0], roundFixedMs[1]);
             break;
           case "small":
             r = SmallBench.run(master, partitions > 0 ? partitions : Machine.cores(), smallDir,

@@ -215,7 +215,7 @@ public final class TrainConfig implements Serializable {
         v.number("train.beta1"), v.number("train.beta2"), v.number("train.epsilon"), v.number("train.weightDecay"),
         v.number("train.l2"), v.choice("train.lrSchedule", ScheduleKind.class), v.integer("train.lrStepRounds"),
         v.number("train.lrStepFactor"), v.number("train.lrMin"), v.integer("train.warmupRounds"),
-        v.number("train.clipNorm"), new EarlyStopping(v.integer("train.earlyStopping.patience"),
+        v.number("train.clipNorm"), v.integer("train.localSteps"), new EarlyStopping(v.integer("train.earlyStopping.patience"),
             v.number("train.earlyStopping.minDelta"), v.flag("train.earlyStopping.restoreBest"),
             v.choice("train.earlyStopping.metric", StopMetric.class)),
         v.choice("train.execution", Execution.class), v.longInteger("train.driverMaxBytes"),
@@ -363,7 +363,7 @@ public final class TrainConfig implements Serializable {
   public record Train(OptimizerKind optimizer, double learningRate, int batchSize, int epochs, int maxEpochs,
                       long seed, double momentum, double beta1, double beta2, double epsilon,
                       double weightDecay, double l2, ScheduleKind lrSchedule, int lrStepRounds,
-                      double lrStepFactor, double lrMin, int warmupRounds, double clipNorm,
+                      double lrStepFactor, double lrMin, int warmupRounds, double clipNorm, int localSteps,
                       EarlyStopping earlyStopping, Execution execution, long driverMaxBytes, int logEveryRounds,
                       long maxRounds, String classWeights, String stopAt)
       implements Serializable {

@@ -72,6 +72,6 @@ public final class TrainingRecipe {
     TrainingOptions.Convergence convergence = new TrainingOptions.Convergence(t.maxEpochs(), stop.patience(),
         stop.minDelta(), stop.restoreBest(), stop.metric());
     return new TrainingOptions(t.epochs(), t.maxRounds(), opt, t.learningRate(), schedule, t.clipNorm(),
-        config.checkpoint().everyRounds(), convergence);
+        config.checkpoint().everyRounds(), convergence, t.localSteps());
   }
 }

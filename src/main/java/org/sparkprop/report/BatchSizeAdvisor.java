@@ -14,7 +14,9 @@ import org.sparkprop.train.TrainingState;
  * median compute time per round against the fixed cost of a round (broadcast, scheduling,
  * aggregation, update), and the batch size at which compute would be 80% of a round. Measured
  * rather than guessed, because the fixed cost differs by an order of magnitude between local mode
- * and a cluster.
+ * and a cluster. Where the fixed cost dominates it also names the {@code train.localSteps} that
+ * pays it once per that many batches at the same batch size (local SGD: fewer rounds instead of
+ * bigger ones, for when a bigger batch would hurt convergence or not fit).
  */
 public final class BatchSizeAdvisor implements TrainingListener {
   private static final int SAMPLE_ROUNDS = 12;
@@ -23,6 +25,7 @@ public final class BatchSizeAdvisor implements TrainingListener {
   private final long[] fixed = new long[SAMPLE_ROUNDS];
   private int seen;
   private int batchSize;
+  private int localSteps = 1;
   private boolean done;
 
   public BatchSizeAdvisor(PrintStream out) {
@@ -37,6 +40,7 @@ public final class BatchSizeAdvisor implements TrainingListener {
   @Override
   public void onStart(GlobalBatches batches, TrainingOptions options, TrainingState start) {
     batchSize = batches.batchSize();
+    localSteps = options == null ? 1 : options.localSteps();
   }
 
   @Override
@@ -59,10 +63,13 @@ public final class BatchSizeAdvisor implements TrainingListener {
     double c = median(compute, seen) / 1e6;
     double f = median(fixed, seen) / 1e6;
     double busy = c / (c + f);
-    // compute scales with the batch: busy 80% needs compute = 4 x fixed.
+    // compute scales with the batch and with the steps of a round: busy 80% needs compute = 4 x fixed.
     long suggested = c > 0 ? Math.round(batchSize * 4 * f / c) : 0;
+    long steps = c > 0 ? Math.max(2, (long) Math.ceil(localSteps * 4 * f / c)) : 0;
     String verdict = busy >= 0.7 ? "the executors are busy"
-        : String.format(Locale.ROOT, "the fixed cost dominates; a global batch of about %,d would make compute 80%% of a round", suggested);
+        : String.format(Locale.ROOT, "the fixed cost dominates; a global batch of about %,d would make compute 80%% of a "
+            + "round, or train.localSteps = %d at this batch (each partition steps on its own rows between two "
+            + "averagings: fewer rounds, noisier steps)", suggested, steps);
     out.accept(String.format(Locale.ROOT, "round time: compute %.1f ms, fixed cost %.1f ms (compute %.0f%%): %s", c, f,
         busy * 100, verdict));
   }

@@ -9,9 +9,15 @@ import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Workspace;
 import org.sparkprop.train.EpochPermutation;
 import org.sparkprop.train.EpochPermutationCache;
+import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.LocalStart;
+import org.sparkprop.train.LocalStepPlan;
+import org.sparkprop.train.LocalStepRunner;
+import org.sparkprop.train.ModelAverage;
+import org.sparkprop.train.PartitionModel;
 import org.sparkprop.train.PartitionRound;
 
 /**
@@ -49,6 +55,24 @@ public final class DriverGradientSource implements GradientSource {
   @Override
   public GlobalBatches batches() {
     return permutations.batches();
+  }
+
+  @Override
+  public LocalStepsResult computeLocalSteps(float[] params, OptimizerState state, LocalStepPlan plan) {
+    GlobalBatches batches = permutations.batches();
+    EpochPermutation permutation = permutations.of(plan.epoch());
+    LocalStart start = new LocalStart(params, state);
+    List<PartitionModel> models = new ArrayList<>(partitions.size());
+    long computeNanos = 0;
+    for (int p = 0; p < partitions.size(); p++) {
+      PartitionModel model = LocalStepRunner.run(p, plan, start, network, partitions.get(p), batches, permutation,
+          workspace, byPartition.get(p));
+      computeNanos += model.computeNanos();
+      models.add(model);
+    }
+    long m0 = System.nanoTime();
+    ModelAverage average = ModelAverage.merge(models, fanIn);
+    return new LocalStepsResult(average, 0, computeNanos, System.nanoTime() - m0);
   }
 
   @Override

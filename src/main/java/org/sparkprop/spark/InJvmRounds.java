@@ -25,35 +25,46 @@ final class InJvmRounds {
   private static final ConcurrentHashMap<Long, Round> OPEN = new ConcurrentHashMap<>();
   private static final AtomicLong NEXT_ID = new AtomicLong();
 
-  private record Round(float[] weights, AtomicReferenceArray<GradientAccumulator> results) {
+  /** A round's input (the weights, or a local-step round's {@code LocalStart}) and one result slot per partition. */
+  private record Round(Object input, AtomicReferenceArray<Object> results) {
   }
 
   private InJvmRounds() {
   }
 
   /** Opens a round over {@code weights} (read-only until {@link #close}) with one result slot per partition. */
-  static long open(float[] weights, int partitions) {
+  static long open(Object input, int partitions) {
     long id = NEXT_ID.incrementAndGet();
-    OPEN.put(id, new Round(weights, new AtomicReferenceArray<>(partitions)));
+    OPEN.put(id, new Round(input, new AtomicReferenceArray<>(partitions)));
     return id;
   }
 
   /** The weights of round {@code id}, for a task. */
   static float[] weights(long id) {
-    return round(id).weights;
+    return (float[]) round(id).input;
+  }
+
+  /** The input of round {@code id} as the driver opened it (a local-step round's start), for a task. */
+  static <T> T input(long id, Class<T> type) {
+    return type.cast(round(id).input);
   }
 
   /**
    * Leaves a task's gradient in its partition's slot. A retried or speculative attempt of the same
    * partition computes the same bits from the same rows, so whichever lands last is as good.
    */
-  static void deposit(long id, int partition, GradientAccumulator gradient) {
+  static void deposit(long id, int partition, Object gradient) {
     round(id).results.set(partition, gradient);
   }
 
   /** The gradient partition {@code partition} left in round {@code id}. */
   static GradientAccumulator take(long id, int partition) {
-    GradientAccumulator g = round(id).results.get(partition);
+    return take(id, partition, GradientAccumulator.class);
+  }
+
+  /** The result (a gradient, or a local-step round's model) partition {@code partition} left in round {@code id}. */
+  static <T> T take(long id, int partition, Class<T> type) {
+    T g = type.cast(round(id).results.get(partition));
     if (g == null) throw new IllegalStateException("round " + id + ": partition " + partition + " left no gradient");
     return g;
   }

@@ -8,10 +8,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.train.CancelledWorkException;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.LocalStepPlan;
 
 /**
  * What a training run looks like in the Spark UI: one job group per run, and a description on
@@ -106,6 +108,18 @@ public final class RunJobs implements AutoCloseable {
         try {
           return source.computeRound(params, epoch, batch);
         } catch (Exception e) { // SparkException is checked, yet Spark's Scala code throws it undeclared
+          throw cancelledOr(e, "round " + round);
+        }
+      }
+
+      @Override
+      public LocalStepsResult computeLocalSteps(float[] params, OptimizerState state, LocalStepPlan plan) {
+        long round = plan.epoch() * batches.batchesPerEpoch() + plan.firstBatch() + 1;
+        describe(String.format(Locale.ROOT, "epoch %d/%d, rounds %d-%d/%d (local steps)", plan.epoch() + 1, epochs,
+            round, round + plan.steps() - 1, rounds));
+        try {
+          return source.computeLocalSteps(params, state, plan);
+        } catch (Exception e) { // as above
           throw cancelledOr(e, "round " + round);
         }
       }

@@ -21,9 +21,11 @@ import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.spark.compat.SparkLine;
+import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.LocalStepPlan;
 import org.sparkprop.train.PartitionRound;
 import scala.Tuple2;
 
@@ -53,6 +55,7 @@ public final class SparkGradientSource implements GradientSource {
   private boolean inJvm;
   private final Map<Long, Path> testHolds; // empty outside tests
   private final scala.collection.immutable.List<Object> allPartitions; // 0 .. partitions-1
+  private final SparkLocalSteps localSteps;
 
   private static final scala.reflect.ClassTag<Object> ANY_TAG = scala.reflect.ClassTag$.MODULE$.AnyRef();
   /** The handoff id of a round whose weights travel by broadcast and gradients as task results. */
@@ -77,6 +80,7 @@ public final class SparkGradientSource implements GradientSource {
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < data.partitions(); i++) ids.add(i);
     this.allPartitions = SparkLine.asScala(ids);
+    this.localSteps = new SparkLocalSteps(sc, data, spec, batches, this.chunkRows, this.fanIn, kernel, allPartitions);
     this.inJvm = sc.isLocal();
     this.testHolds = TestFaults.holds(sc.getConf());
     TestFaults.failFirstAttemptsIfConfigured(sc.sc());
@@ -145,6 +149,14 @@ public final class SparkGradientSource implements GradientSource {
       if (handoff != NO_HANDOFF) InJvmRounds.close(handoff);
     }
     return new RoundResult(merged, t1 - t0, merged.computeNanos(), mergeNanos);
+  }
+
+  @Override
+  public LocalStepsResult computeLocalSteps(float[] params, OptimizerState state, LocalStepPlan plan) {
+    if (!testHolds.isEmpty()) {
+      TestFaults.holdBefore(testHolds, plan.epoch() * batches.batchesPerEpoch() + plan.firstBatch() + 1);
+    }
+    return localSteps.compute(params, state, plan, inJvm);
   }
 
   /**

@@ -62,6 +62,11 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
     kryo.register(GradientAccumulator[].class);
     kryo.register(EvaluationAccumulator[].class);
     kryo.register(PackedBlock[].class);
+    // Local-step rounds (train.localSteps > 1): the broadcast start, partition models, group averages.
+    kryo.register(org.sparkprop.train.LocalStart.class);
+    kryo.register(org.sparkprop.train.PartitionModel.class);
+    kryo.register(org.sparkprop.train.ModelAverage.class);
+    kryo.register(double[][].class);
     // Loading data: per-partition scan results, staging counts and feature statistics.
     kryo.register(ScanStats.class);
     kryo.register(ScanStats[].class);

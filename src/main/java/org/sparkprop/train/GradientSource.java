@@ -1,5 +1,7 @@
 package org.sparkprop.train;
 
+import org.sparkprop.optim.OptimizerState;
+
 /**
  * Where a round's gradient comes from: the only thing that differs between the single-JVM
  * reference trainer ({@link LocalGradientSource}) and the Spark trainer. The driver-side loop in
@@ -16,6 +18,19 @@ public interface GradientSource extends AutoCloseable {
   /** The merged gradient sum, loss sum and row count of global batch {@code batch} of {@code epoch}. */
   RoundResult computeRound(float[] params, long epoch, long batch);
 
+  /**
+   * One local-step round ({@code train.localSteps > 1}, see {@link LocalStepPlan}): every partition
+   * steps from {@code params} and {@code state} through the plan's batches on its own rows
+   * ({@link LocalStepRunner}), and the partitions' models are averaged in partition order
+   * ({@link ModelAverage}). The arguments are read, not changed.
+   *
+   * @throws UnsupportedOperationException if this source computes synchronous gradients only
+   */
+  default LocalStepsResult computeLocalSteps(float[] params, OptimizerState state, LocalStepPlan plan) {
+    throw new UnsupportedOperationException(getClass().getSimpleName()
+        + " computes one synchronous gradient per round: it cannot run train.localSteps > 1");
+  }
+
   @Override
   default void close() {
   }
@@ -26,5 +41,9 @@ public interface GradientSource extends AutoCloseable {
    * combining worker results (aggregate). The loop adds the optimizer update and the remainder.
    */
   record RoundResult(GradientAccumulator gradient, long broadcastNanos, long computeNanos, long aggregateNanos) {
+  }
+
+  /** One local-step round's averaged model with where the time went, as {@link RoundResult} splits it. */
+  record LocalStepsResult(ModelAverage average, long broadcastNanos, long computeNanos, long aggregateNanos) {
   }
 }

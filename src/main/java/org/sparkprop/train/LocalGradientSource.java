@@ -1,8 +1,10 @@
 package org.sparkprop.train;
 
+import java.util.List;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.Workspace;
+import org.sparkprop.optim.OptimizerState;
 
 /** The single-JVM reference: every row in one block, one thread, the same per-block code as a Spark task. */
 public final class LocalGradientSource implements GradientSource {
@@ -31,6 +33,14 @@ public final class LocalGradientSource implements GradientSource {
     accumulator.reset();
     accumulator.add(network, params, data, permutations.of(epoch), batches.start(batch), batches.end(batch), workspace);
     return new RoundResult(accumulator, 0, accumulator.computeNanos(), 0);
+  }
+
+  /** The whole data set is one partition: K local steps are K synchronous rounds, to the bit. */
+  @Override
+  public LocalStepsResult computeLocalSteps(float[] params, OptimizerState state, LocalStepPlan plan) {
+    PartitionModel model = LocalStepRunner.run(0, plan, new LocalStart(params, state), network, List.of(data),
+        permutations.batches(), permutations.of(plan.epoch()), workspace, accumulator);
+    return new LocalStepsResult(new ModelAverage().add(model), 0, model.computeNanos(), 0);
   }
 
   /** An evaluator over a local block with the same network. */

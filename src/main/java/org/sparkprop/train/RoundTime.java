@@ -23,8 +23,17 @@ public record RoundTime(long broadcastNanos, long computeNanos, long aggregateNa
    * is other (never negative: a source measuring its parts on other clocks may overshoot).
    */
   static RoundTime of(GradientSource.RoundResult result, long gradientNanos, long updateNanos) {
-    long other = Math.max(0, gradientNanos - result.broadcastNanos() - result.computeNanos() - result.aggregateNanos());
-    return new RoundTime(result.broadcastNanos(), result.computeNanos(), result.aggregateNanos(), updateNanos, other);
+    return of(result.broadcastNanos(), result.computeNanos(), result.aggregateNanos(), gradientNanos, updateNanos);
+  }
+
+  /** {@link #of(GradientSource.RoundResult, long, long)} for a local-step round. */
+  static RoundTime of(GradientSource.LocalStepsResult result, long sourceNanos, long updateNanos) {
+    return of(result.broadcastNanos(), result.computeNanos(), result.aggregateNanos(), sourceNanos, updateNanos);
+  }
+
+  private static RoundTime of(long broadcast, long compute, long aggregate, long sourceNanos, long updateNanos) {
+    long other = Math.max(0, sourceNanos - broadcast - compute - aggregate);
+    return new RoundTime(broadcast, compute, aggregate, updateNanos, other);
   }
 
   public long totalNanos() {

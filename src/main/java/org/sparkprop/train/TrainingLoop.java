@@ -79,14 +79,17 @@ public final class TrainingLoop {
     if (converged(run)) return finish(run, StopReason.CONVERGED);
     for (int epoch = start.epoch(); epoch < options.epochLimit(); epoch++) {
       long firstBatch = epoch == start.epoch() ? start.nextBatch() : 0;
-      for (long batch = firstBatch; batch < batches.batchesPerEpoch(); batch++) {
+      for (long batch = firstBatch; batch < batches.batchesPerEpoch(); ) {
         if (options.maxRounds() > 0 && run.round >= options.maxRounds()) {
           run.roundLimitHit = true;
           return finish(run, StopReason.ROUND_LIMIT);
         }
         if (stop.requested()) return interrupt(run, epoch, batch, stop.reason());
+        long steps = stepsFrom(run, batch, batches.batchesPerEpoch());
         try {
-          runRound(run, epoch, batch);
+          if (options.localSteps() == 1) runRound(run, epoch, batch);
+          else runLocalRound(run, epoch, batch, steps);
+          batch += steps;
         } catch (CancelledWorkException e) {
           // The round's update was not applied: the state is still that of the round before.
           stop.request(e.getMessage());
@@ -125,6 +128,61 @@ public final class TrainingLoop {
   private long totalRounds(GlobalBatches batches) {
     long total = (long) options.epochLimit() * batches.batchesPerEpoch();
     return options.maxRounds() > 0 ? Math.min(total, options.maxRounds()) : total;
+  }
+
+  /**
+   * The global batches the round starting at {@code batch} covers: 1 for synchronous SGD; with
+   * local steps up to the end of its aligned round ({@link LocalStepPlan#roundEnd}), cut at the
+   * round limit so that {@code train.maxRounds} counts steps as it does for synchronous SGD.
+   */
+  private long stepsFrom(RunState run, long batch, long batchesPerEpoch) {
+    long end = LocalStepPlan.roundEnd(batch, options.localSteps(), batchesPerEpoch);
+    if (options.maxRounds() > 0) end = Math.min(end, batch + options.maxRounds() - run.round);
+    return end - batch;
+  }
+
+  /**
+   * One local-step round of {@code steps} global batches from {@code batch}: every partition steps
+   * on its own rows from the current weights and optimizer state at the schedule's rates, the
+   * source averages the partitions' models, and they become the driver's, after the same checks
+   * as a synchronous update. {@code round} then counts the round's steps (schedule, round limit and
+   * checkpoints count global batches whatever train.localSteps is); listeners see one event.
+   */
+  private void runLocalRound(RunState run, int epoch, long batch, long steps) {
+    long roundStart = System.nanoTime();
+    float[] rates = new float[(int) steps];
+    for (int k = 0; k < rates.length; k++) rates[k] = (float) run.schedule.rate(run.round + k);
+    LocalStepPlan plan = new LocalStepPlan(epoch, batch, rates.length, rates, options.optimizer(), options.clipNorm());
+    GradientSource.LocalStepsResult result = source.computeLocalSteps(run.params, run.optimizer.snapshot(), plan);
+    long updateStart = System.nanoTime();
+    ModelAverage average = result.average();
+    if (average.divergence() != null) throw diverged(run.round, epoch, batch, average.divergence());
+    if (!Double.isFinite(average.lossSum())) throw diverged(run.round, epoch, batch, "the loss is " + average.lossSum());
+    float[] params = average.params();
+    for (float p : params) {
+      if (!Float.isFinite(p)) throw diverged(run.round, epoch, batch, "the averaged weights have NaN or infinite entries");
+    }
+    System.arraycopy(params, 0, run.params, 0, params.length);
+    run.optimizer.restore(average.state(run.optimizer.name(), run.optimizer.steps() + steps));
+    RoundTime time = RoundTime.of(result, updateStart - roundStart, System.nanoTime() - updateStart);
+    long roundBefore = run.round;
+    run.localRoundDone(average, steps, time);
+
+    long last = batch + steps - 1;
+    TrainingListener.RoundEvent event = new TrainingListener.RoundEvent(epoch, last, run.round, average.rows(),
+        average.lossSum() / average.rows(), rates[rates.length - 1], average.largestNorm(), time);
+    for (TrainingListener l : listeners) l.onRound(event);
+    boolean lastOfEpoch = last + 1 == source.batches().batchesPerEpoch();
+    // A round the round limit cut short ends inside its aligned round: a run resumed there would
+    // cut the rest of the epoch differently from one that never stopped, so it is not checkpointed.
+    boolean cut = last + 1 < LocalStepPlan.roundEnd(batch, options.localSteps(), source.batches().batchesPerEpoch());
+    if (checkpointDue(roundBefore, run.round) && !lastOfEpoch && !cut) save(run, run.state(epoch, last + 1));
+  }
+
+  /** Whether a round from {@code before} to {@code after} rounds reached a multiple of checkpoint.everyRounds. */
+  private boolean checkpointDue(long before, long after) {
+    int every = options.checkpointEveryRounds();
+    return checkpoints != null && every > 0 && before / every != after / every;
   }
 
   /**
@@ -299,6 +357,16 @@ public final class TrainingLoop {
       // (epochLossSum / epochRows) stays a mean loss; unweighted rows add the exact sum as always.
       epochLossSum += gradient.weighted() ? gradient.meanLoss() * gradient.count() : gradient.lossSum();
       epochRows += gradient.count();
+      timeSum = timeSum.plus(time);
+    }
+
+    /** Counts a finished local-step round of {@code steps} global batches. */
+    void localRoundDone(ModelAverage average, long steps, RoundTime time) {
+      round += steps;
+      roundsRun++;
+      rowsProcessed += average.rows();
+      epochLossSum += average.lossSum();
+      epochRows += average.rows();
       timeSum = timeSum.plus(time);
     }
 

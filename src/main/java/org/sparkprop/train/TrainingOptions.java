@@ -12,10 +12,22 @@ import org.sparkprop.optim.ScheduleSettings;
  * @param clipNorm            clip the mean gradient to this global L2 norm (0: off)
  * @param checkpointEveryRounds checkpoint every this many rounds, besides each epoch end (0: epoch ends only)
  * @param convergence         when {@code epochs} is 0: when to stop, and which weights to keep
+ * @param localSteps          optimizer steps every partition takes on its own rows between two
+ *                            synchronisations (1: synchronous SGD; see {@link LocalStepPlan})
  */
 public record TrainingOptions(int epochs, long maxRounds, OptimizerSettings optimizer, double learningRate,
                               ScheduleSettings schedule, double clipNorm, int checkpointEveryRounds,
-                              Convergence convergence) {
+                              Convergence convergence, int localSteps) {
+
+  public TrainingOptions {
+    if (localSteps < 1) throw new IllegalArgumentException("train.localSteps must be >= 1, got " + localSteps);
+  }
+
+  /** Synchronous SGD ({@code localSteps} 1). */
+  public TrainingOptions(int epochs, long maxRounds, OptimizerSettings optimizer, double learningRate,
+                         ScheduleSettings schedule, double clipNorm, int checkpointEveryRounds, Convergence convergence) {
+    this(epochs, maxRounds, optimizer, learningRate, schedule, clipNorm, checkpointEveryRounds, convergence, 1);
+  }
 
   /**
    * Training until converged: stop once the monitored value has not improved by {@code minDelta}
@@ -46,10 +58,18 @@ public record TrainingOptions(int epochs, long maxRounds, OptimizerSettings opti
   }
 
   public TrainingOptions withMaxRounds(long rounds) {
-    return new TrainingOptions(epochs, rounds, optimizer, learningRate, schedule, clipNorm, checkpointEveryRounds, convergence);
+    return new TrainingOptions(epochs, rounds, optimizer, learningRate, schedule, clipNorm, checkpointEveryRounds,
+        convergence, localSteps);
   }
 
   public TrainingOptions withOptimizer(OptimizerSettings settings) {
-    return new TrainingOptions(epochs, maxRounds, settings, learningRate, schedule, clipNorm, checkpointEveryRounds, convergence);
+    return new TrainingOptions(epochs, maxRounds, settings, learningRate, schedule, clipNorm, checkpointEveryRounds,
+        convergence, localSteps);
+  }
+
+  /** These options with {@code steps} local steps per round (see {@link LocalStepPlan}). */
+  public TrainingOptions withLocalSteps(int steps) {
+    return new TrainingOptions(epochs, maxRounds, optimizer, learningRate, schedule, clipNorm, checkpointEveryRounds,
+        convergence, steps);
   }
 }

@@ -41,7 +41,29 @@ class BatchSizeAdvisorTest {
     List<String> lines = advice(256, 20, 10, 40);
     assertEquals(1, lines.size(), lines.toString());
     assertTrue(lines.get(0).startsWith("round time: compute 10.0 ms, fixed cost 40.0 ms (compute 20%)"), lines.get(0));
-    assertTrue(lines.get(0).endsWith("a global batch of about 4,096 would make compute 80% of a round"), lines.get(0));
+    assertTrue(lines.get(0).endsWith("a global batch of about 4,096 would make compute 80% of a round, or "
+        + "train.localSteps = 16 at this batch (each partition steps on its own rows between two averagings: fewer "
+        + "rounds, noisier steps)"), lines.get(0));
+  }
+
+  @Test
+  void withLocalStepsTheComputeOfARoundCoversItsStepsAndTheAdviceScalesThem() {
+    // 10 ms of compute for a round of 4 batches against 40 ms of fixed cost: 2.5 ms per batch, so
+    // 160 ms of compute takes 64 batches per round (the batch advice is per round, as before).
+    List<String> lines = new ArrayList<>();
+    BatchSizeAdvisor advisor = new BatchSizeAdvisor(lines::add);
+    org.sparkprop.train.TrainingOptions options = org.sparkprop.train.TrainingOptions.simple(
+        org.sparkprop.optim.OptimizerSettings.sgd(), 0.1, 1).withLocalSteps(4);
+    advisor.onStart(new GlobalBatches(100_000, 256, 1), options, null);
+    for (long r = 4; r <= 80; r += 4) {
+      advisor.onRound(new RoundEvent(0, r - 1, r, 1024, 1.0, 0.01, 1.0, 0, 10 * MS, 0, 0, 40 * MS));
+    }
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).contains("about 4,096 would make compute 80% of a round, or train.localSteps = 64 at this "
+        + "batch"), lines.get(0));
+    // A fixed cost just above what K = 1 calls busy still suggests at least 2 steps.
+    List<String> close = advice(256, 20, 20, 10);
+    assertTrue(close.get(0).contains("train.localSteps = 2 at this batch"), close.get(0));
   }
 
   @Test

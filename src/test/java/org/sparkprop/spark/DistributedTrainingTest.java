@@ -50,8 +50,12 @@ class DistributedTrainingTest {
   }
 
   static TrainingResult run(GradientSource source) {
+    return run(source, OPTIONS);
+  }
+
+  static TrainingResult run(GradientSource source, TrainingOptions options) {
     float[] init = Initializer.GLOROT.initialise(SPEC, SEED);
-    TrainingLoop trainer = new TrainingLoop(source, OPTIONS, null, null);
+    TrainingLoop trainer = new TrainingLoop(source, options, null, null);
     return trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
   }
 
@@ -151,6 +155,36 @@ class DistributedTrainingTest {
       assertEquals(0, InJvmRounds.openRounds());
     } finally {
       data.unpersist();
+    }
+  }
+
+  @Test
+  void localStepRoundsGiveTheSameBitsInTheJvmSerialisedThroughTheTreeAndAsTheLocalTrainerWithOnePartition() {
+    // train.localSteps = 4 with momentum: the start (weights and velocity) broadcast through Kryo and
+    // the partition models as task results give the bits of the in-JVM handoff; the tree (fan-in 2)
+    // gives the bits of the driver-side tree; one partition gives the single-JVM trainer's bits,
+    // which are those of synchronous SGD.
+    TrainingOptions k4 = OPTIONS.withLocalSteps(4);
+    PackedDataset data = PackedDataset.generate(sc, DATA, 5, StorageLevel.MEMORY_ONLY());
+    PackedDataset one = PackedDataset.generate(sc, DATA, 1, StorageLevel.MEMORY_ONLY());
+    try {
+      float[] inJvm = run(new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 8), k4).params();
+      float[] serialised = run(new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 8)
+          .serialisedEvenInLocalMode(), k4).params();
+      assertArrayEquals(inJvm, serialised);
+      assertEquals(0, InJvmRounds.openRounds());
+      java.util.List<java.util.List<PackedBlock>> collected = data.collectByPartition();
+      float[] treeOnSpark = run(new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 2), k4).params();
+      float[] treeOnDriver = run(new DriverGradientSource(data, collected, SPEC, BATCH, SEED, 1024, 2,
+          Kernels.decide(org.sparkprop.math.GemmKernel.AUTO)), k4).params();
+      assertArrayEquals(treeOnSpark, treeOnDriver);
+      float[] flatOnDriver = run(new DriverGradientSource(data, collected, SPEC, BATCH, SEED, 1024, 8,
+          Kernels.decide(org.sparkprop.math.GemmKernel.AUTO)), k4).params();
+      assertArrayEquals(inJvm, flatOnDriver);
+      assertArrayEquals(local(), run(new SparkGradientSource(sc, one, SPEC, BATCH, SEED, 1024, 8), k4).params());
+    } finally {
+      data.unpersist();
+      one.unpersist();
     }
   }
 

@@ -2,6 +2,7 @@ package org.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -44,11 +45,12 @@ class DriverExecutionTest {
     LocalSpark.stop(sc);
   }
 
-  private static TrainConfig config(String execution, String checkpoints, long maxRounds) {
+  private static TrainConfig config(String execution, String checkpoints, long maxRounds, String... more) {
     List<String> keys = new ArrayList<>(List.of("train.execution=" + execution, "train.batchSize=50",
         "train.maxEpochs=8", "train.earlyStopping.patience=2", "train.earlyStopping.minDelta=0.01",
         "train.maxRounds=" + maxRounds, "spark.treeFanIn=4", "model.hidden=16,8", "checkpoint.dir=" + checkpoints,
         "checkpoint.everyRounds=7"));
+    keys.addAll(List.of(more));
     return TrainConfig.load(null, keys);
   }
 
@@ -87,6 +89,37 @@ class DriverExecutionTest {
         TrainingResult resumedOnSpark = run(config("spark", back, 0), train, validation, true);
         assertEquals(WeightsDigest.sha256(spark.params()), WeightsDigest.sha256(resumedOnSpark.params()),
             at + ", resumed as Spark jobs");
+      } finally {
+        train.unpersist();
+        validation.unpersist();
+      }
+    }
+  }
+
+  @Test
+  void localStepRoundsOnTheDriverAreBitIdenticalToSparkJobsWithCheckpointsAndResume() throws IOException {
+    // train.localSteps = 4: each partition's steps and the ordered (for 8 partitions: tree) average
+    // give the same bits on the driver and as Spark jobs, also when resumed across executions.
+    for (int partitions : new int[] {2, 8}) {
+      PackedDataset train = PackedDataset.generate(sc, new SyntheticTeacher(1200, 12, 4, 17), partitions,
+          StorageLevel.MEMORY_ONLY());
+      PackedDataset validation = PackedDataset.generate(sc, new SyntheticTeacher(300, 12, 4, 18), partitions,
+          StorageLevel.MEMORY_ONLY());
+      try {
+        String at = "partitions " + partitions + ", localSteps 4";
+        TrainingResult spark = run(config("spark", dir("k-spark", partitions), 0, "train.localSteps=4"), train,
+            validation, false);
+        TrainingResult driver = run(config("driver", dir("k-driver", partitions), 0, "train.localSteps=4"), train,
+            validation, false);
+        assertEquals(WeightsDigest.sha256(spark.params()), WeightsDigest.sha256(driver.params()), at);
+        assertEquals(spark.rounds(), driver.rounds(), at);
+        String handOver = dir("k-spark-then-driver", partitions);
+        run(config("spark", handOver, 40, "train.localSteps=4"), train, validation, false);
+        TrainingResult resumed = run(config("driver", handOver, 0, "train.localSteps=4"), train, validation, true);
+        assertEquals(WeightsDigest.sha256(spark.params()), WeightsDigest.sha256(resumed.params()), at + ", resumed");
+        TrainingResult sync = run(config("driver", dir("k1", partitions), 0), train, validation, false);
+        assertNotEquals(WeightsDigest.sha256(sync.params()), WeightsDigest.sha256(driver.params()),
+            at + ": several partitions stepping on their own rows are not synchronous SGD");
       } finally {
         train.unpersist();
         validation.unpersist();

@@ -208,7 +208,7 @@ public final class ClusterBench {
     return dir.toAbsolutePath();
   }
 
-  private static String directoriesOnClassPath() {
+  static String directoriesOnClassPath() {
     List<String> dirs = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (Files.isDirectory(Path.of(entry))) dirs.add(Path.of(entry).toAbsolutePath().toString());

@@ -22,6 +22,29 @@ public final class ClusterRun {
   private ClusterRun() {
   }
 
+  /**
+   * A session on a {@code local-cluster[E,1,mem]} master (Spark's standalone master and E one-core
+   * workers in this JVM, an executor JVM each), once every executor has registered; needs the
+   * environment {@link ClusterBench} gives its children.
+   */
+  static JavaSparkContext startCluster(String master) throws InterruptedException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local-cluster\\[(\\d+),\\d+,(\\d+)]").matcher(master);
+    if (!m.matches()) throw new IllegalArgumentException("expected local-cluster[E,1,MiB], got " + master);
+    int executors = Integer.parseInt(m.group(1));
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.driver.host", "127.0.0.1");
+    conf.put("spark.driver.bindAddress", "127.0.0.1");
+    conf.put("spark.ui.enabled", "false");
+    conf.put("spark.app.name", "sparkprop-bench-cluster");
+    conf.put("spark.executor.memory", (Integer.parseInt(m.group(2)) * 3 / 4) + "m");
+    conf.put("spark.executor.extraClassPath", System.getenv().getOrDefault(EXECUTOR_CLASSPATH, ""));
+    SparkSession session = SparkSessions.create(master, conf);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (sc.sc().getExecutorMemoryStatus().size() < executors + 1 && System.nanoTime() < deadline) Thread.sleep(200);
+    return sc;
+  }
+
   public static void main(String[] args) throws Exception {
     int executors = Integer.parseInt(args[0]);
     int memory = Integer.parseInt(args[1]);

@@ -27,7 +27,10 @@ import org.sparkprop.train.TrainingResult;
  * reach 85% test accuracy" (MLlib is scored on the same test set); the train command itself never
  * lets the test set steer training.
  *
- * <p>Arguments: master partitions dir batch learningRate maxEpochs targetAccuracy seed.
+ * <p>Arguments: master partitions dir batch learningRate maxEpochs targetAccuracy seed, then
+ * optionally localSteps (train.localSteps, default 1) and {@code full} (train all maxEpochs and
+ * report the final accuracy instead of stopping at the target). A {@code local-cluster} master
+ * gets its executors' class path from {@link ClusterRun#EXECUTOR_CLASSPATH} and waits for them.
  */
 public final class FmnistRun {
   private FmnistRun() {
@@ -42,6 +45,8 @@ public final class FmnistRun {
     int maxEpochs = Integer.parseInt(args[5]);
     double target = Double.parseDouble(args[6]);
     long seed = Long.parseLong(args[7]);
+    int localSteps = args.length > 8 ? Integer.parseInt(args[8]) : 1;
+    boolean full = args.length > 9 && args[9].equals("full");
 
     TrainConfig cfg = TrainConfig.load(null, List.of(
         "data.format=idx",
@@ -51,9 +56,9 @@ public final class FmnistRun {
         "data.testLabels=" + dir.resolve("t10k-labels-idx1-ubyte.gz"),
         "model.hidden=[256, 128]", "model.activation=relu", "model.loss=cross_entropy",
         "train.optimizer=adam", "train.learningRate=" + learningRate, "train.batchSize=" + batch,
-        "train.epochs=" + maxEpochs, "train.seed=" + seed,
+        "train.epochs=" + maxEpochs, "train.seed=" + seed, "train.localSteps=" + localSteps,
         "spark.master=\"" + master + "\"", "spark.partitions=" + partitions, "data.validationFraction=0"));
-    JavaSparkContext sc = BenchSpark.start(master);
+    JavaSparkContext sc = master.startsWith("local-cluster") ? ClusterRun.startCluster(master) : BenchSpark.start(master);
     Map<String, Object> out = new LinkedHashMap<>();
     try {
       double sparkReady = sinceJvmStart();
@@ -62,7 +67,7 @@ public final class FmnistRun {
       NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
       SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, spec, data.train(), data.test(), false,
           data.preprocessing(), ResumePolicy.FRESH);
-      TargetWatch watch = new TargetWatch(target);
+      TargetWatch watch = new TargetWatch(target, !full);
       prepared.trainer().addListener(watch);
       TrainingResult result = prepared.run().result();
       out.put("trainer", "sparkprop");
@@ -70,6 +75,10 @@ public final class FmnistRun {
       out.put("blas", Kernels.description());
       out.put("optimizer", "adam");
       out.put("learningRate", learningRate);
+      out.put("localSteps", localSteps);
+      out.put("master", master);
+      out.put("roundSplitMs", result.meanSplitMs());
+      out.put("loopSeconds", Bench.round(result.loopSeconds(), 2));
       out.put("batch", batch);
       out.put("partitions", data.train().partitions());
       out.put("sparkReadySeconds", Bench.round(sparkReady, 2));
@@ -94,11 +103,13 @@ public final class FmnistRun {
   /** Records every epoch's test accuracy and the time it was known; asks to stop at the target. */
   static final class TargetWatch implements TrainingListener {
     private final double target;
+    private final boolean stopAtTarget;
     final List<Map<String, Object>> epochs = new ArrayList<>();
     double reachedAt = -1;
 
-    TargetWatch(double target) {
+    TargetWatch(double target, boolean stopAtTarget) {
       this.target = target;
+      this.stopAtTarget = stopAtTarget;
     }
 
     @Override
@@ -115,7 +126,7 @@ public final class FmnistRun {
 
     @Override
     public boolean stopRequested() {
-      return reachedAt >= 0;
+      return stopAtTarget && reachedAt >= 0;
     }
   }
 }

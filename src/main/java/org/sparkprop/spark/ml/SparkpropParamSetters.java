@@ -135,6 +135,11 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  default S setLocalSteps(int value) {
+    set(localSteps(), value);
+    return self();
+  }
+
   default S setEarlyStoppingPatience(int value) {
     set(earlyStoppingPatience(), value);
     return self();

@@ -126,6 +126,10 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("clipNorm");
   }
 
+  default IntParam localSteps() {
+    return sparkpropParamSet().param("localSteps");
+  }
+
   default IntParam earlyStoppingPatience() {
     return sparkpropParamSet().param("earlyStoppingPatience");
   }
@@ -309,6 +313,10 @@ public interface SparkpropParams extends Params {
 
   default double getClipNorm() {
     return (Double) getOrDefault(clipNorm());
+  }
+
+  default int getLocalSteps() {
+    return (Integer) getOrDefault(localSteps());
   }
 
   default int getEarlyStoppingPatience() {
