@@ -26,6 +26,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +160,24 @@ class OnnxExportTest {
   @Test
   void aWideGeneratedJobAgrees() throws Exception {
     check("conf/synthetic-large.conf", "data.synthetic.rows=2000", "train.maxRounds=5");
+  }
+
+  /**
+   * The Fashion-MNIST example jobs (784-256-128-10 ReLU, pixels / 255 inside the graph): 40 rounds of each shipped
+   * conf, then all 10,000 test images through ONNX Runtime against Sparkprop. Skipped, with the reason shown, where
+   * Debian's dataset-fashion-mnist package is not installed.
+   */
+  @Test
+  void theFashionMnistJobsAgree() throws Exception {
+    Assumptions.assumeTrue(Files.isRegularFile(FashionMnistTest.DIR.resolve("t10k-images-idx3-ubyte.gz")),
+        "Fashion-MNIST is not installed under " + FashionMnistTest.DIR
+            + " (apt-get install dataset-fashion-mnist): skipping its ONNX check");
+    for (String conf : List.of("conf/fashion-mnist.conf", "conf/fashion-mnist-fast.conf")) {
+      Checked c = check(conf);
+      assertTrue(c.network.startsWith("784-256-128-10") && c.network.contains("softmax output"), c.network);
+      assertEquals("divide_by_255", c.scaling, conf + ": the pixels' scaling is part of the graph");
+      assertEquals(10, c.classNames.size(), conf);
+    }
   }
 
   @Test

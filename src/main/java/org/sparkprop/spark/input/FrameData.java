@@ -142,6 +142,9 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
    * two (softmax needs two outputs); null when it declares none.
    */
   private static LabelMapping declaredClasses(StructField label) {
+    // Only a numeric column can carry a class attribute (Spark refuses to read one off a vector or an array label,
+    // which holds several 0/1 labels: a multi-label fit).
+    if (!(label.dataType() instanceof org.apache.spark.sql.types.NumericType)) return null;
     Attribute attribute = Attribute$.MODULE$.fromStructField(label);
     int declared = 0;
     if (attribute instanceof BinaryAttribute) declared = 2;

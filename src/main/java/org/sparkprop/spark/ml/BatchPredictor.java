@@ -108,12 +108,17 @@ final class BatchPredictor implements MapPartitionsFunction<Row, Row> {
             values[at++] = Vectors.dense(raw.clone());
           }
           case PROBABILITY -> {
-            probability = reading.probabilityInPlace(raw != null ? raw.clone() : reading.raw(ws, r));
+            // Several labels: the float32 sigmoid outputs themselves, as the predict command writes them.
+            probability = reading.isMultiLabel() ? reading.labelProbabilities(ws, r)
+                : reading.probabilityInPlace(raw != null ? raw.clone() : reading.raw(ws, r));
             values[at++] = Vectors.dense(probability);
           }
           case PREDICTION -> {
             double prediction;
-            if (reading.isRegression() && reading.targets() > 1) {
+            if (reading.isMultiLabel()) {
+              values[at++] = Vectors.dense(reading.labelPredictions(ws, r)); // one 0/1 per label, as the label was
+              continue;
+            } else if (reading.isRegression() && reading.targets() > 1) {
               values[at++] = Vectors.dense(reading.values(ws, r)); // several targets: a vector, as the label was
               continue;
             } else if (reading.isRegression()) {

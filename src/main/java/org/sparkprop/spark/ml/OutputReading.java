@@ -21,6 +21,11 @@ import org.sparkprop.train.EvaluationAccumulator;
  *   <li>several sigmoid outputs: raw = z, probability = sigmoid(z) normalised to sum 1; several
  *       identity or step outputs: raw = a, probability = max(a, 0) normalised (uniform if all are
  *       zero).</li>
+ *   <li>several independent 0/1 labels (a multi-label classifier: sigmoid outputs trained with bce on a
+ *       vector label, no classes): raw = z, one logit per label; probability = each label's own
+ *       sigmoid, not normalised (the labels are independent, so they need not sum to 1); prediction =
+ *       1 for each label whose sigmoid output is at least 0.5, else 0, the rule of the multi-label
+ *       metrics.</li>
  * </ul>
  * Without thresholds the predicted class follows the rule behind the command line's accuracy
  * ({@link EvaluationAccumulator#predictClass}: the arg-max of the outputs, or class 1 when a single
@@ -32,7 +37,8 @@ final class OutputReading implements Serializable {
 
   private final Activation output;
   private final int outputs;
-  private final int classes; // 0 for regression
+  private final int classes; // 0 for regression and multi-label
+  private final boolean multiLabel;
   private final TargetScaling target;
 
   OutputReading(NetworkSpec spec, int classes) {
@@ -44,7 +50,37 @@ final class OutputReading implements Serializable {
     this.output = spec.outputActivation();
     this.outputs = spec.outputs();
     this.classes = classes;
+    this.multiLabel = EvaluationAccumulator.multiLabel(spec, classes);
     this.target = target;
+  }
+
+  /** Whether the outputs are several independent 0/1 labels rather than classes or values. */
+  boolean isMultiLabel() {
+    return multiLabel;
+  }
+
+  /** Labels per row of a multi-label model (its outputs); 1 otherwise. */
+  int labels() {
+    return multiLabel ? outputs : 1;
+  }
+
+  /**
+   * Each label's probability of row r of a multi-label model: the network's float32 sigmoid
+   * outputs themselves, the numbers the predict command writes and the metrics threshold.
+   */
+  double[] labelProbabilities(Workspace ws, int r) {
+    double[] p = new double[outputs];
+    float[] a = ws.output();
+    for (int j = 0; j < outputs; j++) p[j] = a[r * outputs + j];
+    return p;
+  }
+
+  /** Each label's 0/1 prediction of row r of a multi-label model: 1 where its output is at least 0.5. */
+  double[] labelPredictions(Workspace ws, int r) {
+    double[] p = new double[outputs];
+    float[] a = ws.output();
+    for (int j = 0; j < outputs; j++) p[j] = a[r * outputs + j] >= 0.5f ? 1 : 0;
+    return p;
   }
 
   /** Raw scores of row r of the last forward pass in {@code ws}; (classes). */
@@ -52,7 +88,7 @@ final class OutputReading implements Serializable {
     float[] z = ws.outputPreActivation();
     float[] a = ws.output();
     int o = r * outputs;
-    double[] raw = new double[classes];
+    double[] raw = new double[multiLabel ? outputs : classes];
     if (outputs == 1) {
       double v = output == Activation.SIGMOID ? z[o] : a[o];
       raw[0] = output == Activation.SIGMOID ? -v : 1 - v;
@@ -66,6 +102,10 @@ final class OutputReading implements Serializable {
 
   /** Turns raw scores into class probabilities, in place. */
   double[] probabilityInPlace(double[] raw) {
+    if (multiLabel) {
+      for (int j = 0; j < raw.length; j++) raw[j] = sigmoid(raw[j]); // independent labels: not normalised
+      return raw;
+    }
     if (outputs == 1) {
       double p = output == Activation.SIGMOID ? sigmoid(raw[1]) : Math.min(1, Math.max(0, raw[1]));
       raw[0] = 1 - p;
@@ -119,7 +159,7 @@ final class OutputReading implements Serializable {
   }
 
   boolean isRegression() {
-    return classes == 0;
+    return classes == 0 && !multiLabel;
   }
 
   /** The regression value of row r, in the target's units (the same float arithmetic as the evaluation's). */
@@ -141,7 +181,7 @@ final class OutputReading implements Serializable {
 
   /** Targets a regression predicts per row: 1, or several (a vector label). */
   int targets() {
-    return classes == 0 ? outputs : 1;
+    return isRegression() ? outputs : 1;
   }
 
   private static double sigmoid(double z) {

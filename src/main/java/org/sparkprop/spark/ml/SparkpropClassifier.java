@@ -16,7 +16,9 @@ import org.apache.spark.sql.types.StructType;
  * column; the fitted {@link SparkpropClassificationModel} adds {@code rawPrediction},
  * {@code probability} and {@code prediction}, honours {@code thresholds}, and saves and loads like
  * Spark's own models, also inside a {@code PipelineModel}. Works with {@code ParamGridBuilder},
- * {@code CrossValidator} and {@code TrainValidationSplit}.
+ * {@code CrossValidator} and {@code TrainValidationSplit}. A label column holding a vector (or an
+ * array) of 0/1 values trains a multi-label classifier: independent sigmoid outputs with bce, and
+ * vector output columns (see {@link SparkpropClassificationModel}).
  *
  * <pre>
  * SparkpropClassifier classifier = new SparkpropClassifier()
@@ -76,11 +78,41 @@ public final class SparkpropClassifier
     return defaultCopy(extra);
   }
 
-  /** Also checks the rules between params (e.g. lrMin against learningRate), before any Spark job. */
+  /**
+   * Also checks the rules between params (e.g. lrMin against learningRate), before any Spark job. A
+   * vector (or array) label column is several 0/1 labels: the model's {@code rawPrediction},
+   * {@code probability} and {@code prediction} are then vectors of one element per label.
+   */
   @Override
   public StructType transformSchema(StructType schema) {
     params.toConfig(this);
+    if (VectorLabels.severalTargets(schema, getLabelCol())) {
+      if (isSet(loss()) && !"bce".equals(getLoss())) {
+        throw new IllegalArgumentException("label column '" + getLabelCol() + "' holds several 0/1 labels per row (a"
+            + " vector or an array): a multi-label classifier needs loss bce (the default for such a label), not "
+            + getLoss());
+      }
+      return VectorLabels.withMultiLabelColumns(schema, getFeaturesCol(), getRawPredictionCol(), getProbabilityCol(),
+          getPredictionCol());
+    }
     return super.transformSchema(schema);
+  }
+
+  /**
+   * Spark's fit, and a multi-label one for a label column holding a vector or an array of 0/1 values
+   * per row (which Spark's own fit would cast to a double): one independent sigmoid output per label,
+   * trained with bce (the loss when none is set; another loss set explicitly is an error), and a model
+   * whose output columns are vectors of one element per label (see {@link SparkpropClassificationModel}).
+   * A label other than 0 or 1 is a bad row.
+   */
+  @Override
+  public SparkpropClassificationModel fit(Dataset<?> dataset) {
+    if (!VectorLabels.severalTargets(dataset.schema(), getLabelCol())) return super.fit(dataset);
+    SparkpropClassifier multiLabel = isSet(loss()) ? this : copy(ParamMap.empty().put(loss(), "bce"));
+    multiLabel.transformSchema(dataset.schema());
+    SparkpropClassificationModel model = multiLabel.train(dataset);
+    model.setParent(this);
+    return multiLabel.copyValues(model, ParamMap.empty());
   }
 
   @Override

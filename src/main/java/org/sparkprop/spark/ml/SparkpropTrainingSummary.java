@@ -158,6 +158,36 @@ public final class SparkpropTrainingSummary implements Serializable {
     return validationMetrics;
   }
 
+  /**
+   * The training metrics of each output of a model of several outputs, in output order: per label of a
+   * multi-label classifier {@code accuracy} and {@code f1}; per target of a multi-target regression
+   * {@code mse}, {@code mae} and {@code r2}. {@link #trainingMetrics()} holds the same as
+   * {@code "name[k]"} beside the overall ones (a multi-label model's {@code accuracy} is the subset
+   * accuracy; {@code hammingLoss}, {@code microF1}, {@code macroF1}). Empty for a single output.
+   */
+  public List<Map<String, Double>> trainingMetricsPerOutput() {
+    return perOutput(trainingMetrics);
+  }
+
+  /** As {@link #trainingMetricsPerOutput()}, on the validation rows; empty without validation rows. */
+  public List<Map<String, Double>> validationMetricsPerOutput() {
+    return perOutput(validationMetrics);
+  }
+
+  /** The "name[k]" entries of a metrics map, grouped by k. */
+  static List<Map<String, Double>> perOutput(Map<String, Double> metrics) {
+    java.util.regex.Pattern indexed = java.util.regex.Pattern.compile("(.+)\\[(\\d+)\\]");
+    List<Map<String, Double>> out = new java.util.ArrayList<>();
+    for (Map.Entry<String, Double> e : metrics.entrySet()) {
+      java.util.regex.Matcher m = indexed.matcher(e.getKey());
+      if (!m.matches()) continue;
+      int k = Integer.parseInt(m.group(2));
+      while (out.size() <= k) out.add(new java.util.LinkedHashMap<>());
+      out.get(k).put(m.group(1), e.getValue());
+    }
+    return out.stream().map(java.util.Collections::unmodifiableMap).toList();
+  }
+
   public long trainingRows() {
     return trainingRows;
   }
