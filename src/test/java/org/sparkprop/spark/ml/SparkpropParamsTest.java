@@ -103,8 +103,9 @@ class SparkpropParamsTest {
     assertTrue(new SparkpropRegressor().uid().startsWith("sparkpropRegressor_"));
     String explained = c.explainParams();
     for (Param<?> p : c.params()) assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name());
-    // Ours (with the two resume params) and Spark's featuresCol, labelCol, predictionCol, probabilityCol, rawPredictionCol, thresholds.
-    assertEquals(45 + 6, c.params().length);
+    // Ours (with the two resume params, localSteps and stopAt) and Spark's featuresCol, labelCol,
+    // predictionCol, probabilityCol, rawPredictionCol, thresholds.
+    assertEquals(47 + 6, c.params().length);
   }
 
   private static void refused(Consumer<Void> setter, String... fragments) {
