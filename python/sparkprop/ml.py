@@ -178,13 +178,13 @@ class TrainingSummary:
     ``stopReason`` says why the fit ended (``epochs``, ``converged``, ``max_epochs``, ``round_limit``,
     ``target`` (the ``stopAt`` target was reached) or ``listener``), ``bestEpoch`` which epoch's weights were restored (0 if none), ``execution`` where the
     rounds ran (on the driver or as Spark jobs) and why. The metrics are ``loss``, then ``accuracy`` for classification, or ``mse``, ``mae`` and ``r2``
-    for regression. A model of several outputs adds each output's metrics as ``name[k]`` (``f1[0]``, ``r2[1]``) and,
-    grouped by output in output order, in ``trainingMetricsPerOutput`` and ``validationMetricsPerOutput``: per
-    label of a multi-label classifier ``accuracy`` and ``f1`` (its ``accuracy`` is then the subset accuracy, beside
-    ``hammingLoss``, ``microF1`` and ``macroF1``), per target of a multi-target regression ``mse``, ``mae`` and
-    ``r2``; both lists are empty for a single output. With a ``weightCol`` the metrics are weighted means, except
-    a multi-label model's label metrics (accuracy, Hamming loss, F1), which count rows. ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean
-    bit-identical weights (the command line's summary.json reports the same digest). ``kernel`` is the
+    for regression. A model of several outputs adds each output's metrics as ``name[k]`` (``f1[0]``, ``r2[1]``)
+    and, grouped by output in output order, in ``trainingMetricsPerOutput`` and ``validationMetricsPerOutput``:
+    per label of a multi-label classifier ``accuracy`` and ``f1`` (its ``accuracy`` is then the subset accuracy,
+    beside ``hammingLoss``, ``microF1`` and ``macroF1``), per target of a multi-target regression ``mse``, ``mae``
+    and ``r2``; both lists are empty for a single output. With a ``weightCol`` the metrics are weighted means,
+    except a multi-label model's label metrics (accuracy, Hamming loss, F1), which count rows.
+    ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean bit-identical weights (the command line's summary.json reports the same digest). ``kernel`` is the
     GEMM kernel every task computed with. ``resumeChanges`` lists the differences from the checkpoint's
     recipe that ``resumeWithChanges`` accepted (``key``, ``checkpoint`` and ``run`` values); with any,
     ``bitIdenticalToUninterrupted`` is false.

@@ -200,6 +200,11 @@ def test_a_multi_label_model_saves_and_loads_in_python_and_java(tmp_path, jvm, l
     java_loaded = jvm.org.sparkprop.spark.ml.SparkpropClassificationModel.load(path)
     assert java_loaded.isMultiLabel()
     assert _java_df(java_loaded.transform(data._jdf), data).select(*cols).collect() == expected
+    onnx = tmp_path / "multi-label.onnx"
+    loaded.exportOnnx(str(onnx))
+    # A protobuf ModelProto (field 1, ir_version, a varint, first) naming the multi-label outputs.
+    data_bytes = onnx.read_bytes()
+    assert data_bytes[0] == 0x08 and b"probability" in data_bytes and b"label" in data_bytes
 
 
 # ---------------------------------------------------------------- multi-target regression
