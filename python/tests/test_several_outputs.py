@@ -346,3 +346,16 @@ def _assert_weighted_accuracy(weighted_model, weighted, duplicated_model):  # ty
     accuracy = weighted_model.summary.trainingMetrics["accuracy"]
     assert accuracy == pytest.approx(right / total_weight, abs=1e-12)
     assert abs(accuracy - duplicated_model.summary.trainingMetrics["accuracy"]) <= 1 / total_weight + 1e-12
+
+
+def test_validation_rows_give_each_targets_validation_metrics_as_the_java_summary(jvm, target_frame):
+    params = dict(REGRESSOR, epochs=2, validationFraction=0.25)
+    data = target_frame.select("features", "label")
+    model = SparkpropRegressor(**params).fit(data)
+    java_model = _java_estimator(jvm, "SparkpropRegressor", params).fit(data._jdf)
+    s = model.summary
+    assert s.weightsSha256 == java_model.summary().weightsSha256() and s.validationRows > 0
+    assert s.validationMetricsPerOutput == _java_per_output(java_model.summary().validationMetricsPerOutput())
+    assert len(s.validationMetricsPerOutput) == 2
+    for k, m in enumerate(s.validationMetricsPerOutput):
+        assert m == {name: s.validationMetrics["%s[%d]" % (name, k)] for name in ("mse", "mae", "r2")}
