@@ -143,6 +143,15 @@ class _AllAtOnce(Iterator[Tuple[int, _T]]):
             return index, self._models[index]
 
 
+def _with_the_java_models_params(model: _T) -> _T:
+    """The fitted model with the params its Java model holds. pyspark gives a fitted model the Python
+    estimator's values only (``_copyValues``), while the Java fit may set one more: a vector label's
+    multi-label fit sets ``loss = bce`` where the estimator left the loss at its default. The Java model
+    has every value the estimator passed it, so reading back its set params changes nothing else."""
+    model._transfer_params_from_java()  # type: ignore[attr-defined]
+    return model
+
+
 def _fit_multiple(estimator: Any, dataset: DataFrame, paramMaps: Sequence[Dict[Param, Any]]) -> Iterator[Tuple[int, Any]]:
     """``fitMultiple`` of both estimators: one Java ``fit(dataset, paramMaps)`` for all the settings (the
     DataFrame read and packed once per way of packing it), each model with the weights its own ``fit``
@@ -156,7 +165,8 @@ def _fit_multiple(estimator: Any, dataset: DataFrame, paramMaps: Sequence[Dict[P
         java_maps = sc._jvm.PythonUtils.toSeq([copy._transfer_param_map_to_java(m) for m in maps])  # type: ignore[union-attr]
         with _java_errors():
             java_models = copy._java_obj.fit(dataset._jdf, java_maps)
-        return [copy.copy(m)._copyValues(copy._create_model(java_models.apply(i))) for i, m in enumerate(maps)]
+        return [_with_the_java_models_params(copy.copy(m)._copyValues(copy._create_model(java_models.apply(i))))
+                for i, m in enumerate(maps)]
 
     return _AllAtOnce(fit_all, len(maps))
 
@@ -168,8 +178,13 @@ class TrainingSummary:
     ``stopReason`` says why the fit ended (``epochs``, ``converged``, ``max_epochs``, ``round_limit``,
     ``target`` (the ``stopAt`` target was reached) or ``listener``), ``bestEpoch`` which epoch's weights were restored (0 if none), ``execution`` where the
     rounds ran (on the driver or as Spark jobs) and why. The metrics are ``loss``, then ``accuracy`` for classification, or ``mse``, ``mae`` and ``r2``
-    for regression. ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean
-    bit-identical weights (the command line's summary.json reports the same digest). ``kernel`` is the
+    for regression. A model of several outputs adds each output's metrics as ``name[k]`` (``f1[0]``, ``r2[1]``)
+    and, grouped by output in output order, in ``trainingMetricsPerOutput`` and ``validationMetricsPerOutput``:
+    per label of a multi-label classifier ``accuracy`` and ``f1`` (its ``accuracy`` is then the subset accuracy,
+    beside ``hammingLoss``, ``microF1`` and ``macroF1``), per target of a multi-target regression ``mse``, ``mae``
+    and ``r2``; both lists are empty for a single output. With a ``weightCol`` the metrics are weighted means,
+    except a multi-label model's label metrics (accuracy, Hamming loss, F1), which count rows.
+    ``weightsSha256`` is the SHA-256 of the final float32 weights: equal digests mean bit-identical weights (the command line's summary.json reports the same digest). ``kernel`` is the
     GEMM kernel every task computed with. ``resumeChanges`` lists the differences from the checkpoint's
     recipe that ``resumeWithChanges`` accepted (``key``, ``checkpoint`` and ``run`` values); with any,
     ``bitIdenticalToUninterrupted`` is false.
@@ -197,6 +212,8 @@ class TrainingSummary:
     kernel: str = ""
     resumeChanges: List[Dict[str, str]] = field(default_factory=list)
     bitIdenticalToUninterrupted: bool = True
+    trainingMetricsPerOutput: List[Dict[str, float]] = field(default_factory=list)
+    validationMetricsPerOutput: List[Dict[str, float]] = field(default_factory=list)
 
     @staticmethod
     def _from_java(j: Any) -> "TrainingSummary":
@@ -229,6 +246,8 @@ class TrainingSummary:
                 for c in j.resumeChanges()
             ],
             bitIdenticalToUninterrupted=bool(j.bitIdenticalToUninterrupted()),
+            trainingMetricsPerOutput=[metrics(m) for m in j.trainingMetricsPerOutput()],
+            validationMetricsPerOutput=[metrics(m) for m in j.validationMetricsPerOutput()],
         )
 
 
@@ -260,8 +279,11 @@ class _SparkpropModel:
     def exportOnnx(self, path: str) -> None:
         """Writes the model as an ONNX file to ``path`` (any Hadoop URI; an existing file is an error), to serve it
         without Spark, e.g. with ``onnxruntime``: input ``features`` (rows, numFeatures) float32; outputs ``label``,
-        ``class`` and ``probability`` (classifier) or ``prediction`` (regressor)."""
-        self._java_obj.exportOnnx(path)
+        ``class`` and ``probability`` (classifier) or ``prediction`` (regressor). A multi-label classifier's ``label``
+        is (rows, labels) int64 0/1 and its ``probability`` (rows, labels); a multi-target regressor's
+        ``prediction`` is (rows, targets), each in its target's units."""
+        with _java_errors():
+            self._java_obj.exportOnnx(path)
 
 
 class SparkpropClassifier(
@@ -276,7 +298,14 @@ class SparkpropClassifier(
     Labels are class indices 0, 1, ..., k-1 (as ``StringIndexer`` makes them), features a vector
     column. The model adds ``rawPrediction``, ``probability`` and ``prediction`` and honours
     ``thresholds``. With the same rows, params and ``partitions``, two fits give bit-identical
-    weights, whatever the number of executors.
+    weights, whatever the number of executors. ``weightCol`` names a column of sample weights (a
+    weight of 2 trains as the row twice).
+
+    A label column holding a vector (or an array) of 0/1 values per row trains a multi-label
+    classifier: one independent sigmoid output per label, loss ``bce`` (the default for such a
+    label; another loss set explicitly is refused when ``fit`` starts). Its model's ``rawPrediction``, ``probability``
+    and ``prediction`` are then vectors of one element per label (see
+    :py:class:`SparkpropClassificationModel`).
 
     Every training param checks its value when it is set (a ``ValueError`` names the param, the
     value and what is accepted); rules between params are checked when ``fit`` starts, before any
@@ -311,7 +340,7 @@ class SparkpropClassifier(
 
     def _fit(self, dataset: DataFrame) -> "SparkpropClassificationModel":
         with _java_errors():
-            return super()._fit(dataset)
+            return _with_the_java_models_params(super()._fit(dataset))
 
     def fitMultiple(  # type: ignore[override]
         self, dataset: DataFrame, paramMaps: Sequence[Dict[Param, Any]]
@@ -333,12 +362,55 @@ class SparkpropClassificationModel(
     ``probabilityCol`` and ``predictionCol`` (each left out when its name is set to ""); the
     training params it was fitted with stay readable, and :py:attr:`summary` tells how the fit went.
 
+    A multi-label model (fitted on a vector or array label of 0/1 values, :py:attr:`isMultiLabel`)
+    keeps these column names and puts one element per label, in the label vector's order, in each:
+    ``rawPrediction`` the labels' logits, ``probability`` each label's own sigmoid (independent, so
+    not summing to 1), ``prediction`` 0/1 (1 where the label's probability is at least 0.5).
+    :py:meth:`predictLabels`, ``predictRaw`` and ``predictProbability`` give the same for one row;
+    ``predict`` (one number) and ``thresholds`` do not apply: they raise pyspark's
+    ``UnsupportedOperationException`` and ``IllegalArgumentException`` with Java's reason.
+    The summary's ``trainingMetricsPerOutput`` lists each label's accuracy and F1.
+
     .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> from pyspark.ml.linalg import Vectors
+    >>> rows = [(Vectors.dense([a / 4, b / 4]), Vectors.dense([float(a > 0), float(b > 0)]))
+    ...         for a in range(-4, 5) for b in range(-4, 5) if a != 0 and b != 0]
+    >>> df = spark.createDataFrame(rows, ["features", "label"])
+    >>> model = SparkpropClassifier(hiddenLayers=[], optimizer="adam", learningRate=0.1, batchSize=16,
+    ...                             epochs=100, seed=3).fit(df)
+    >>> model.isMultiLabel, model.numLabels, model.getLoss()
+    (True, 2, 'bce')
+    >>> model.network
+    '2-2 (sigmoid output, bce loss, 6 parameters)'
+    >>> model.predictLabels(Vectors.dense([0.75, -0.5]))
+    DenseVector([1.0, 0.0])
+    >>> [sorted(m) for m in model.summary.trainingMetricsPerOutput]
+    [['accuracy', 'f1'], ['accuracy', 'f1']]
     """
 
     def _transform(self, dataset: DataFrame) -> DataFrame:
         with _java_errors():
             return super()._transform(dataset)
+
+    @property
+    def isMultiLabel(self) -> bool:
+        """Whether the model predicts several independent 0/1 labels per row (it was fitted on a vector label)."""
+        return bool(self._call_java("isMultiLabel"))
+
+    @property
+    def numLabels(self) -> int:
+        """The 0/1 labels predicted per row: several for a multi-label model, else 1."""
+        return int(self._call_java("numLabels"))
+
+    def predictLabels(self, value: Vector) -> Vector:
+        """Each label's 0/1 prediction for one features vector, in the label vector's order (1 where its
+        probability is at least 0.5), as the ``prediction`` column holds it; a single-label model gives its one
+        predicted class."""
+        with _java_errors():
+            return self._call_java("predictLabels", value)
 
 
 class SparkpropRegressor(
@@ -351,7 +423,14 @@ class SparkpropRegressor(
     """
     A regressor that trains a feed-forward network by Sparkprop's synchronous data-parallel SGD:
     a real-valued label, a vector features column, mse loss by default. The model adds
-    ``prediction``.
+    ``prediction``. ``weightCol`` names a column of sample weights (a weight of 2 trains as the row
+    twice).
+
+    A label column holding a vector (or an array) of numbers per row is a multi-target regression:
+    one output per target, each standardised on its own while training (``scaleTarget``), and a
+    model whose ``prediction`` is a vector in the targets' order and units (see
+    :py:class:`SparkpropRegressionModel`). Several label columns become one with
+    ``VectorAssembler`` or ``pyspark.sql.functions.array``.
 
     .. versionadded:: 0.1.0
 
@@ -367,7 +446,7 @@ class SparkpropRegressor(
 
     def _fit(self, dataset: DataFrame) -> "SparkpropRegressionModel":
         with _java_errors():
-            return super()._fit(dataset)
+            return _with_the_java_models_params(super()._fit(dataset))
 
     def fitMultiple(  # type: ignore[override]
         self, dataset: DataFrame, paramMaps: Sequence[Dict[Param, Any]]
@@ -385,11 +464,42 @@ class SparkpropRegressionModel(
     _SparkpropJavaStage["SparkpropRegressionModel"],
 ):
     """
-    A network fitted by :py:class:`SparkpropRegressor`; ``transform`` appends ``predictionCol``.
+    A network fitted by :py:class:`SparkpropRegressor`; ``transform`` appends ``predictionCol``: a
+    number, or for a model fitted on a vector label (:py:attr:`numTargets` > 1) a vector of every
+    target's prediction, which :py:meth:`predictVector` gives for one row (``predict``, one number,
+    then raises pyspark's ``UnsupportedOperationException``). The summary's ``trainingMetricsPerOutput``
+    lists each target's MSE, MAE and R².
 
     .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> from pyspark.ml.linalg import Vectors
+    >>> rows = [(Vectors.dense([a / 5, b / 5]), Vectors.dense([a / 5 + b / 5, a / 5 - 2 * b / 5 + 1]))
+    ...         for a in range(-5, 6) for b in range(-5, 6)]
+    >>> df = spark.createDataFrame(rows, ["features", "label"])
+    >>> model = SparkpropRegressor(hiddenLayers=[], optimizer="adam", learningRate=0.05, batchSize=16,
+    ...                            epochs=100, seed=3).fit(df)
+    >>> model.numTargets, model.network
+    (2, '2-2 (identity output, mse loss, 6 parameters)')
+    >>> [round(float(y), 1) for y in model.predictVector(Vectors.dense([0.4, 0.2]))]
+    [0.6, 1.0]
+    >>> [sorted(m) for m in model.summary.trainingMetricsPerOutput]
+    [['mae', 'mse', 'r2'], ['mae', 'mse', 'r2']]
     """
 
     def _transform(self, dataset: DataFrame) -> DataFrame:
         with _java_errors():
             return super()._transform(dataset)
+
+    @property
+    def numTargets(self) -> int:
+        """Targets predicted per row: 1, or several for a model fitted on a vector label (then see
+        :py:meth:`predictVector`)."""
+        return int(self._call_java("numTargets"))
+
+    def predictVector(self, value: Vector) -> Vector:
+        """Every target's prediction for one features vector, in the label vector's order and units (one element
+        for a single target), as the ``prediction`` column of a multi-target model holds it."""
+        with _java_errors():
+            return self._call_java("predictVector", value)
