@@ -3,7 +3,6 @@ package org.sparkprop.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.sparkprop.math.GemmKernel;
 import org.sparkprop.spark.TestFaults;
 import org.sparkprop.testing.DriverLauncher;
 import org.sparkprop.testing.DriverProcess;
@@ -153,16 +153,17 @@ class HeterogeneousClusterIT {
 
   @Test
   void aKernelTheHostsCannotRunIsRefusedNamingTheHostItsKernelAndTheJobs() throws Exception {
-    // OpenBLAS falls back to the best kernel the CPU has when told SapphireRapids without AMX.
-    assumeFalse(Files.readString(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8).contains("amx_tile"),
-        "this CPU runs SapphireRapids kernels");
+    // OpenBLAS falls back to the best kernel the CPU has when told of one it cannot run: SapphireRapids
+    // without AMX, or an ARM64 kernel on any x86-64 CPU (so a CPU with AMX still meets a refusal).
+    boolean amx = Files.readString(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8).contains("amx_tile");
+    GemmKernel unrunnable = amx ? GemmKernel.NEOVERSEN1 : GemmKernel.SAPPHIRERAPIDS;
     Path out = dir.resolve("out");
     try (DriverProcess driver = onCluster("driver").conf("spark.task.maxFailures", "2")
-        .args(job("--output", out.toString(), "--set", "math.kernel=sapphirerapids")).start()) {
+        .args(job("--output", out.toString(), "--set", "math.kernel=" + unrunnable.name().toLowerCase(Locale.ROOT))).start()) {
       assertNotEquals(0, driver.awaitExit(RUN), driver.tails());
       String err = driver.stderr();
-      assertTrue(err.contains("on host 127.0.0.1 runs the GEMM kernel ") && err.contains("not this job's kernel SapphireRapids"),
-          driver.tails());
+      assertTrue(err.contains("on host 127.0.0.1 runs the GEMM kernel ")
+          && err.contains("not this job's kernel " + unrunnable.coreType()), driver.tails());
       assertTrue(err.contains("OPENBLAS_CORETYPE"), driver.tails());
       assertTrue(!Files.exists(out.resolve("summary.json")), "a refused job writes no summary");
     }
