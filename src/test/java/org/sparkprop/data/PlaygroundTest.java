@@ -22,7 +22,10 @@ class PlaygroundTest {
     for (String name : Playground.names()) {
       boolean classification = !name.equals("plane") && !name.equals("multigauss");
       assertEquals(classification, Playground.isClassification(name), name);
+      assertEquals(classification, Playground.Kind.valueOf(name.toUpperCase(java.util.Locale.ROOT)).classification(), name);
       Playground p = new Playground(name, 10, 0, 1);
+      assertEquals(name, p.name());
+      assertEquals(1L, p.seed());
       assertEquals(classification ? 2 : 0, p.classes(), name);
       assertEquals(2, p.features());
       assertEquals(1, p.targetWidth());
