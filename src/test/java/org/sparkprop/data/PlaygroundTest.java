@@ -160,6 +160,28 @@ class PlaygroundTest {
   }
 
   @Test
+  void planeNoiseIsCentredAndSpreadAsTwoUniformTermsOfSixTimesTheNoise() {
+    // label = (x1 + x2 + e1 + e2) / 10 with e1, e2 uniform in [-6 noise, 6 noise]: at noise 0.5 the
+    // residual e1 + e2 lies in [-6, 6], has mean 0 and variance 2 * 6^2 / 12 = 6.
+    PackedBlock b = RowGenerators.pack(new Playground("plane", N, 0.5, 4), 0, N);
+    double sum = 0;
+    double sumSq = 0;
+    double largest = 0;
+    for (int i = 0; i < N; i++) {
+      double residual = 10.0 * b.y[i] - (b.x[2 * i] + b.x[2 * i + 1]);
+      sum += residual;
+      sumSq += residual * residual;
+      largest = Math.max(largest, Math.abs(residual));
+    }
+    double mean = sum / N;
+    double variance = sumSq / N - mean * mean;
+    // The mean's standard error is sqrt(6 / N); 0.3 is more than 5 of them for N >= 2000.
+    assertTrue(Math.abs(mean) < 0.3, "mean " + mean);
+    assertTrue(variance > 4.5 && variance < 7.5, "variance " + variance);
+    assertTrue(largest <= 6 + 1e-4, "largest " + largest + " (float32 rounding of x and the label)");
+  }
+
+  @Test
   void gaussClustersHaveThePlaygroundCentresAndVariance() {
     for (double noise : new double[] {0, 0.5}) {
       PackedBlock b = RowGenerators.pack(new Playground("gauss", 2 * N, noise, 6), 0, 2 * N);
