@@ -83,6 +83,12 @@ class SampleWeightsTest {
     // With an id column as well, three columns are not features.
     CsvLineParser withId = new CsvLineParser(",", 5, 0, 4, 1, null, LabelMode.VALUES);
     assertEquals(2, withId.features());
+    // The first column may be the weight.
+    CsvLineParser weightFirst = new CsvLineParser(",", 4, 1, -1, 0, null, LabelMode.VALUES);
+    assertEquals(2, weightFirst.features());
+    ParsedRow first = parse(weightFirst, "3,1.5,7,8");
+    assertEquals(3f, first.weight());
+    assertEquals(2, first.width());
   }
 
   @Test
@@ -332,6 +338,17 @@ class SampleWeightsTest {
     MappedRows.write(new PackedBlock(0, 2, 1, 1, new float[] {1, 2}, new float[] {3, 4}), file);
     assertEquals(0, ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(24));
     assertFalse(MappedRows.open(file).weighted());
+  }
+
+  @Test
+  void aBlockOfNoRowsIsAHeaderAloneAndOpens() throws IOException {
+    Path file = dir.resolve("empty.rows");
+    MappedRows.write(new PackedBlock(12, 0, 3, 1, new float[0], new float[0]), file);
+    assertEquals(32, Files.size(file));
+    MappedRows m = MappedRows.open(file);
+    assertEquals(0, m.rows());
+    assertEquals(12, m.firstIndex());
+    assertEquals(3, m.features());
   }
 
   @Test
