@@ -185,6 +185,24 @@ class BadRowsTest {
   }
 
   @Test
+  void aMalformedRowIsAFirstBadRowLikeAnyOther() throws Exception {
+    // MALFORMED is the first of the reasons: the first bad row is kept whichever reason it has.
+    ScanStats s = scan("m.csv", 0, List.of("a,1,2", "\"a,1,2", "a,x,2"), LEARNING);
+    assertTrue(s.hasBadRow());
+    assertEquals(RowProblem.MALFORMED, s.firstProblem());
+    assertEquals(1, s.firstPosition(), "the later bad row does not replace it");
+    assertEquals(1, s.badRows(RowProblem.MALFORMED));
+    assertEquals(1, s.badRows(RowProblem.NON_NUMERIC));
+  }
+
+  @Test
+  void aSplitWithoutLinesStillReportsItsSegment() throws Exception {
+    ScanStats s = scan("e.csv", 300, List.of(), LEARNING);
+    assertEquals(new PartitionReader.LineSegment("e.csv", 300, 0), s.segment());
+    assertEquals(0, s.goodRows());
+  }
+
+  @Test
   void aCleanScanHasNoFirstBadRow() throws Exception {
     ScanStats s = ScanStats.scan(LinesReader.rows("t", List.of("a,1,2"), LinesReader.csv(CSV)), LEARNING);
     assertEquals(1, s.goodRows());

@@ -105,6 +105,8 @@ class LibSvmLineParserTest {
   void malformedLinesSayWhichTokenIsWrong() {
     assertProblem(INFER, "1:2 3:4", RowProblem.MALFORMED,
         "the line starts with '1:2'; expected a label before the first index:value pair");
+    assertProblem(INFER, ":2 3:4", RowProblem.MALFORMED,
+        "the line starts with ':2'; expected a label before the first index:value pair");
     assertProblem(INFER, "1 abc", RowProblem.MALFORMED, "token 'abc' is not index:value");
     assertProblem(INFER, "1 1:1 abc 3:x:y", RowProblem.MALFORMED, "token 'abc' is not index:value");
     assertProblem(INFER, "1 a:5", RowProblem.MALFORMED, "index 'a' is not a whole number from 1 (indices are 1-based)");

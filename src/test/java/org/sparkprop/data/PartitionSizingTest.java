@@ -1,6 +1,7 @@
 package org.sparkprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,8 @@ class PartitionSizingTest {
     assertEquals(2, PartitionSizing.fixed(4).count(2, 1));
     assertTrue(PartitionSizing.fixed(4).explain(100, 3).contains("spark.partitions"));
     assertTrue(new PartitionSizing(0, 8_000).explain(2_000, 3).startsWith("3 partitions, derived from the data"));
+    assertTrue(new PartitionSizing(0, 8_000).derived());
+    assertFalse(PartitionSizing.fixed(4).derived());
   }
 
   @Test

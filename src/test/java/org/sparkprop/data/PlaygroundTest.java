@@ -22,7 +22,10 @@ class PlaygroundTest {
     for (String name : Playground.names()) {
       boolean classification = !name.equals("plane") && !name.equals("multigauss");
       assertEquals(classification, Playground.isClassification(name), name);
+      assertEquals(classification, Playground.Kind.valueOf(name.toUpperCase(java.util.Locale.ROOT)).classification(), name);
       Playground p = new Playground(name, 10, 0, 1);
+      assertEquals(name, p.name());
+      assertEquals(1L, p.seed());
       assertEquals(classification ? 2 : 0, p.classes(), name);
       assertEquals(2, p.features());
       assertEquals(1, p.targetWidth());
@@ -154,6 +157,28 @@ class PlaygroundTest {
     for (int i = 0; i < N; i++) {
       assertEquals((plane.x[2 * i] + plane.x[2 * i + 1]) / 10.0, plane.y[i], 1e-6);
     }
+  }
+
+  @Test
+  void planeNoiseIsCentredAndSpreadAsTwoUniformTermsOfSixTimesTheNoise() {
+    // label = (x1 + x2 + e1 + e2) / 10 with e1, e2 uniform in [-6 noise, 6 noise]: at noise 0.5 the
+    // residual e1 + e2 lies in [-6, 6], has mean 0 and variance 2 * 6^2 / 12 = 6.
+    PackedBlock b = RowGenerators.pack(new Playground("plane", N, 0.5, 4), 0, N);
+    double sum = 0;
+    double sumSq = 0;
+    double largest = 0;
+    for (int i = 0; i < N; i++) {
+      double residual = 10.0 * b.y[i] - (b.x[2 * i] + b.x[2 * i + 1]);
+      sum += residual;
+      sumSq += residual * residual;
+      largest = Math.max(largest, Math.abs(residual));
+    }
+    double mean = sum / N;
+    double variance = sumSq / N - mean * mean;
+    // The mean's standard error is sqrt(6 / N); 0.3 is more than 5 of them for N >= 2000.
+    assertTrue(Math.abs(mean) < 0.3, "mean " + mean);
+    assertTrue(variance > 4.5 && variance < 7.5, "variance " + variance);
+    assertTrue(largest <= 6 + 1e-4, "largest " + largest + " (float32 rounding of x and the label)");
   }
 
   @Test

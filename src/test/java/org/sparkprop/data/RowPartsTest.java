@@ -218,6 +218,11 @@ class RowPartsTest {
     assertThrows(IndexOutOfBoundsException.class, () -> range.fillRows(-1, 2, x, 0, y, 0));
     range.fillRows(8, 2, x, 0, y, 0); // the last two rows: fine
     range.fillRows(9, 0, x, 0, y, 0);
+    range.fillRows(0, 0, x, 0, y, 0); // no rows at the start: nothing to check past it
+    // A range inside its source refuses the source's rows past its own end.
+    GeneratedRange middle = new GeneratedRange(source, 40, 10);
+    assertEquals("row 10 is outside [0, 10)",
+        assertThrows(IndexOutOfBoundsException.class, () -> middle.fillRows(8, 3, x, 0, y, 0)).getMessage());
     assertEquals("rows [95, 105) are outside playground xor, 100 rows, noise 0, seed 3",
         assertThrows(IllegalArgumentException.class, () -> new GeneratedRange(source, 95, 10)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> new GeneratedRange(source, -1, 10));
