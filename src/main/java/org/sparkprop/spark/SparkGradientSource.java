@@ -1,33 +1,22 @@
 package org.sparkprop.spark;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.data.RowBlock;
 import org.sparkprop.math.GemmKernel;
-import org.sparkprop.math.KernelMismatchException;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
-import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 import org.sparkprop.train.GradientSource;
 import org.sparkprop.train.LocalStepPlan;
 import org.sparkprop.train.PartitionRound;
-import scala.Tuple2;
 
 /**
  * One Spark job per round: broadcast the weights, let every partition compute the gradient of its
@@ -48,16 +37,14 @@ public final class SparkGradientSource implements GradientSource {
   private final NetworkSpec spec;
   private final GlobalBatches batches;
   private final int chunkRows;
-  private final int fanIn;
   private final String kernel;
   private long lastBroadcastId = -1;
   /** Local mode: weights and gradients stay in the JVM ({@link InJvmRounds}) instead of travelling serialised. */
   private boolean inJvm;
   private final Map<Long, Path> testHolds; // empty outside tests
-  private final scala.collection.immutable.List<Object> allPartitions; // 0 .. partitions-1
+  private final OrderedRound<GradientAccumulator, GradientAccumulator> gradients;
   private final SparkLocalSteps localSteps;
 
-  private static final scala.reflect.ClassTag<Object> ANY_TAG = scala.reflect.ClassTag$.MODULE$.AnyRef();
   /** The handoff id of a round whose weights travel by broadcast and gradients as task results. */
   static final long NO_HANDOFF = -1;
 
@@ -76,11 +63,9 @@ public final class SparkGradientSource implements GradientSource {
     this.spec = spec;
     this.batches = new GlobalBatches(data.rows(), batchSize, seed);
     this.chunkRows = Math.min(chunkRows, batchSize);
-    this.fanIn = Math.max(2, fanIn);
-    List<Object> ids = new ArrayList<>();
-    for (int i = 0; i < data.partitions(); i++) ids.add(i);
-    this.allPartitions = SparkLine.asScala(ids);
-    this.localSteps = new SparkLocalSteps(sc, data, spec, batches, this.chunkRows, this.fanIn, kernel, allPartitions);
+    this.gradients = new OrderedRound<>(sc, data, fanIn, kernel, GradientAccumulator.class,
+        PartitionRound::inOrder, PartitionRound::inOrder);
+    this.localSteps = new SparkLocalSteps(sc, data, spec, batches, this.chunkRows, fanIn, kernel);
     this.inJvm = sc.isLocal();
     this.testHolds = TestFaults.holds(sc.getConf());
     TestFaults.failFirstAttemptsIfConfigured(sc.sc());
@@ -114,41 +99,16 @@ public final class SparkGradientSource implements GradientSource {
     if (weights != null) lastBroadcastId = weights.id();
     long t1 = System.nanoTime();
     RoundTask task = new RoundTask(spec, weights, handoff, batches, epoch, batch, chunkRows, data.targetWidth(), kernel);
-    GradientAccumulator merged;
-    long mergeNanos;
+    OrderedRound.Combined<GradientAccumulator> merged;
     try {
-      if (data.partitions() <= fanIn) {
-        GradientAccumulator[] parts = new GradientAccumulator[data.partitions()]; // by partition index
-        sc.sc().runJob(data.roundBlocks().rdd(), new RoundJob(task), allPartitions, new Collect(parts, handoff), ANY_TAG);
-        long m0 = System.nanoTime();
-        for (int p = 0; p < parts.length; p++) checkKernel(parts[p], "partition " + p, kernel);
-        merged = PartitionRound.inOrder(java.util.Arrays.asList(parts));
-        mergeNanos = System.nanoTime() - m0;
-      } else {
-        int groups = (data.partitions() + fanIn - 1) / fanIn;
-        int groupSize = fanIn;
-        List<Tuple2<Integer, GradientAccumulator>> groupSums = data.roundBlocks()
-            .mapPartitionsToPair(new KeyedRoundTask(task, groupSize))
-            .groupByKey(new HashPartitioner(groups))
-            .mapValues(SparkGradientSource::mergeByPartitionIndex)
-            .collect();
-        long m0 = System.nanoTime();
-        List<Tuple2<Integer, GradientAccumulator>> sorted = new ArrayList<>(groupSums);
-        sorted.sort(Comparator.comparing(Tuple2::_1));
-        List<GradientAccumulator> ordered = new ArrayList<>(sorted.size());
-        for (Tuple2<Integer, GradientAccumulator> g : sorted) {
-          checkKernel(g._2, "partition group " + g._1, kernel);
-          ordered.add(g._2);
-        }
-        merged = PartitionRound.inOrder(ordered);
-        mergeNanos = System.nanoTime() - m0;
-      }
+      merged = gradients.run(task, handoff);
     } finally {
       // A new broadcast every round: destroying the old one keeps executor memory flat.
       if (weights != null) weights.destroy();
       if (handoff != NO_HANDOFF) InJvmRounds.close(handoff);
     }
-    return new RoundResult(merged, t1 - t0, merged.computeNanos(), mergeNanos);
+    GradientAccumulator sum = merged.value();
+    return new RoundResult(sum, t1 - t0, sum.computeNanos(), merged.combineNanos());
   }
 
   @Override
@@ -157,17 +117,6 @@ public final class SparkGradientSource implements GradientSource {
       TestFaults.holdBefore(testHolds, plan.epoch() * batches.batchesPerEpoch() + plan.firstBatch() + 1);
     }
     return localSteps.compute(params, state, plan, inJvm);
-  }
-
-  /**
-   * Refuses a result computed with another kernel than the job's: merging it would make the
-   * weights depend on where the task ran. (Tasks check their kernel themselves; this also catches
-   * an executor that skipped the check.)
-   */
-  static void checkKernel(GradientAccumulator part, String which, String kernel) {
-    if (!kernel.equalsIgnoreCase(String.valueOf(part.kernel()))) {
-      throw KernelMismatchException.inResult(which, String.valueOf(part.host()), String.valueOf(part.kernel()), kernel);
-    }
   }
 
   /** Where this task runs, for messages: the executor and its host. */
@@ -182,18 +131,8 @@ public final class SparkGradientSource implements GradientSource {
     return lastBroadcastId;
   }
 
-  /** Executor-side merge of one group: sort by partition index, then add in that order. */
-  static GradientAccumulator mergeByPartitionIndex(Iterable<Tuple2<Integer, GradientAccumulator>> parts) {
-    List<Tuple2<Integer, GradientAccumulator>> list = new ArrayList<>();
-    parts.forEach(list::add);
-    list.sort(Comparator.comparing(Tuple2::_1));
-    List<GradientAccumulator> ordered = new ArrayList<>(list.size());
-    for (Tuple2<Integer, GradientAccumulator> t : list) ordered.add(t._2);
-    return PartitionRound.inOrder(ordered);
-  }
-
   /** The per-partition work of a round; captures only serialisable, small values. */
-  static final class RoundTask implements FlatMapFunction<Iterator<RowBlock>, GradientAccumulator> {
+  static final class RoundTask implements OrderedRound.PartitionWork<GradientAccumulator> {
     private static final long serialVersionUID = 1L;
     private final NetworkSpec spec;
     private final Broadcast<float[]> weights; // null when handed over in the JVM
@@ -219,83 +158,14 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     @Override
-    public Iterator<GradientAccumulator> call(Iterator<RowBlock> blocks) {
+    public GradientAccumulator compute(int partition, Iterator<RowBlock> blocks) {
       TestFaults.maybeFail(epoch * batches.batchesPerEpoch() + batch);
       float[] params = handoff == NO_HANDOFF ? weights.value() : InJvmRounds.weights(handoff);
       String where = here();
       DenseNetwork network = new DenseNetwork(spec, Kernels.forJob(kernel, where));
-      GradientAccumulator acc = PartitionRound.gradient(network, params, blocks, batches.permutation(epoch),
+      return PartitionRound.gradient(network, params, blocks, batches.permutation(epoch),
           batches.start(batch), batches.end(batch), WorkspaceCache.get(spec, targetWidth, chunkRows))
           .computedWith(Kernels.runningKernel(kernel), where);
-      return Collections.singletonList(acc).iterator();
-    }
-  }
-
-  /**
-   * The round as the function of a job run directly on the cached blocks. Not
-   * {@code mapPartitions(...).collect()}: every such call hands Spark two Scala lambdas, and Spark
-   * 4's ClosureCleaner parses the bytecode of each lambda's declaring class (RDD, SparkContext,
-   * JavaRDDLike: hundreds of kB) with ASM on every call, looking for return statements. That was a
-   * quarter of the driver's CPU time in a near-empty round (JFR). A named class is not a closure,
-   * so the cleaner returns at once.
-   */
-  static final class RoundJob extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<RowBlock>,
-      Object> implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    private final RoundTask task;
-
-    RoundJob(RoundTask task) {
-      this.task = task;
-    }
-
-    /** The partition's gradient, or in local mode the round's handoff id once the gradient is in its slot. */
-    @Override
-    public Object apply(TaskContext context, scala.collection.Iterator<RowBlock> blocks) {
-      GradientAccumulator gradient = task.call(SparkLine.asJava(blocks)).next();
-      if (task.handoff == NO_HANDOFF) return gradient;
-      InJvmRounds.deposit(task.handoff, context.partitionId(), gradient);
-      return task.handoff;
-    }
-  }
-
-  /**
-   * Driver-side result handler: files each partition's result under its index (taken from the
-   * round's slot when the task left it in the JVM).
-   */
-  static final class Collect extends scala.runtime.AbstractFunction2<Object, Object, scala.runtime.BoxedUnit> {
-    private final GradientAccumulator[] slots;
-    private final long handoff;
-
-    Collect(GradientAccumulator[] slots, long handoff) {
-      this.slots = slots;
-      this.handoff = handoff;
-    }
-
-    @Override
-    public scala.runtime.BoxedUnit apply(Object partition, Object result) {
-      int p = (Integer) partition;
-      slots[p] = result instanceof GradientAccumulator g ? g : InJvmRounds.take(handoff, p);
-      return scala.runtime.BoxedUnit.UNIT;
-    }
-  }
-
-  /** The same work, keyed by the partition's group for the two-level tree. */
-  static final class KeyedRoundTask
-      implements PairFlatMapFunction<Iterator<RowBlock>, Integer, Tuple2<Integer, GradientAccumulator>> {
-    private static final long serialVersionUID = 1L;
-    private final RoundTask task;
-    private final int groupSize;
-
-    KeyedRoundTask(RoundTask task, int groupSize) {
-      this.task = task;
-      this.groupSize = groupSize;
-    }
-
-    @Override
-    public Iterator<Tuple2<Integer, Tuple2<Integer, GradientAccumulator>>> call(Iterator<RowBlock> blocks) {
-      int partition = TaskContext.getPartitionId();
-      GradientAccumulator acc = task.call(blocks).next();
-      return Collections.singletonList(new Tuple2<>(partition / groupSize, new Tuple2<>(partition, acc))).iterator();
     }
   }
 }

@@ -1,23 +1,15 @@
 package org.sparkprop.spark;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.HashPartitioner;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.data.RowBlock;
-import org.sparkprop.math.KernelMismatchException;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.optim.OptimizerState;
-import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.train.GlobalBatches;
 import org.sparkprop.train.GradientAccumulator;
 import org.sparkprop.train.GradientSource.LocalStepsResult;
@@ -26,7 +18,6 @@ import org.sparkprop.train.LocalStepPlan;
 import org.sparkprop.train.LocalStepRunner;
 import org.sparkprop.train.ModelAverage;
 import org.sparkprop.train.PartitionModel;
-import scala.Tuple2;
 
 /**
  * A local-step round ({@code train.localSteps > 1}) as one Spark job, for {@link SparkGradientSource}:
@@ -37,27 +28,24 @@ import scala.Tuple2;
  * ({@link ModelAverage#merge(List, int)} states it): the same bits as the driver-side execution.
  */
 final class SparkLocalSteps {
-  private static final scala.reflect.ClassTag<Object> ANY_TAG = scala.reflect.ClassTag$.MODULE$.AnyRef();
-
   private final JavaSparkContext sc;
   private final PackedDataset data;
   private final NetworkSpec spec;
   private final GlobalBatches batches;
   private final int chunkRows;
-  private final int fanIn;
   private final String kernel;
-  private final scala.collection.immutable.List<Object> allPartitions;
+  private final OrderedRound<PartitionModel, ModelAverage> models;
 
   SparkLocalSteps(JavaSparkContext sc, PackedDataset data, NetworkSpec spec, GlobalBatches batches, int chunkRows,
-                  int fanIn, String kernel, scala.collection.immutable.List<Object> allPartitions) {
+                  int fanIn, String kernel) {
     this.sc = sc;
     this.data = data;
     this.spec = spec;
     this.batches = batches;
     this.chunkRows = chunkRows;
-    this.fanIn = fanIn;
     this.kernel = kernel;
-    this.allPartitions = allPartitions;
+    this.models = new OrderedRound<>(sc, data, fanIn, kernel, PartitionModel.class, ModelAverage::inOrder,
+        SparkLocalSteps::groupsInOrder);
   }
 
   LocalStepsResult compute(float[] params, OptimizerState state, LocalStepPlan plan, boolean inJvm) {
@@ -67,60 +55,26 @@ final class SparkLocalSteps {
     long handoff = inJvm ? InJvmRounds.open(start, data.partitions()) : SparkGradientSource.NO_HANDOFF;
     long t1 = System.nanoTime();
     StepsTask task = new StepsTask(spec, shared, handoff, batches, plan, chunkRows, data.targetWidth(), kernel);
-    ModelAverage average;
-    long mergeNanos;
+    OrderedRound.Combined<ModelAverage> averaged;
     try {
-      if (data.partitions() <= fanIn) {
-        PartitionModel[] parts = new PartitionModel[data.partitions()]; // by partition index
-        sc.sc().runJob(data.roundBlocks().rdd(), new StepsJob(task), allPartitions, new Collect(parts, handoff),
-            ANY_TAG);
-        long m0 = System.nanoTime();
-        for (int p = 0; p < parts.length; p++) checkKernel(parts[p].kernel(), parts[p].host(), "partition " + p);
-        average = ModelAverage.inOrder(Arrays.asList(parts));
-        mergeNanos = System.nanoTime() - m0;
-      } else {
-        int groups = (data.partitions() + fanIn - 1) / fanIn;
-        List<Tuple2<Integer, ModelAverage>> groupAverages = data.roundBlocks()
-            .mapPartitionsToPair(new KeyedStepsTask(task, fanIn))
-            .groupByKey(new HashPartitioner(groups))
-            .mapValues(SparkLocalSteps::averageByPartitionIndex)
-            .collect();
-        long m0 = System.nanoTime();
-        List<Tuple2<Integer, ModelAverage>> sorted = new ArrayList<>(groupAverages);
-        sorted.sort(Comparator.comparing(Tuple2::_1));
-        average = new ModelAverage();
-        for (Tuple2<Integer, ModelAverage> g : sorted) {
-          checkKernel(g._2.kernel(), g._2.host(), "partition group " + g._1);
-          average.merge(g._2);
-        }
-        mergeNanos = System.nanoTime() - m0;
-      }
+      averaged = models.run(task, handoff);
     } finally {
       if (shared != null) shared.destroy();
       if (handoff != SparkGradientSource.NO_HANDOFF) InJvmRounds.close(handoff);
     }
-    return new LocalStepsResult(average, t1 - t0, average.computeNanos(), mergeNanos);
+    ModelAverage average = averaged.value();
+    return new LocalStepsResult(average, t1 - t0, average.computeNanos(), averaged.combineNanos());
   }
 
-  /** Refuses a model computed with another kernel than the job's (see {@link SparkGradientSource#checkKernel}). */
-  private void checkKernel(String partKernel, String host, String which) {
-    if (!kernel.equalsIgnoreCase(String.valueOf(partKernel))) {
-      throw KernelMismatchException.inResult(which, String.valueOf(host), String.valueOf(partKernel), kernel);
-    }
-  }
-
-  /** Executor-side average of one group: sort by partition index, then add in that order. */
-  static ModelAverage averageByPartitionIndex(Iterable<Tuple2<Integer, PartitionModel>> parts) {
-    List<Tuple2<Integer, PartitionModel>> list = new ArrayList<>();
-    parts.forEach(list::add);
-    list.sort(Comparator.comparing(Tuple2::_1));
-    List<PartitionModel> ordered = new ArrayList<>(list.size());
-    for (Tuple2<Integer, PartitionModel> t : list) ordered.add(t._2);
-    return ModelAverage.inOrder(ordered);
+  /** The driver's average of the groups' averages, in group order (as {@link ModelAverage#merge(List, int)} states). */
+  private static ModelAverage groupsInOrder(List<ModelAverage> groups) {
+    ModelAverage average = new ModelAverage();
+    for (ModelAverage g : groups) average.merge(g);
+    return average;
   }
 
   /** One partition's steps of the round; captures only serialisable, small values. */
-  static final class StepsTask implements java.io.Serializable {
+  static final class StepsTask implements OrderedRound.PartitionWork<PartitionModel> {
     private static final long serialVersionUID = 1L;
     private final NetworkSpec spec;
     private final Broadcast<LocalStart> start; // null when handed over in the JVM
@@ -143,7 +97,8 @@ final class SparkLocalSteps {
       this.kernel = kernel;
     }
 
-    PartitionModel call(int partition, Iterator<RowBlock> blocks) {
+    @Override
+    public PartitionModel compute(int partition, Iterator<RowBlock> blocks) {
       TestFaults.maybeFail(plan.epoch() * batches.batchesPerEpoch() + plan.firstBatch());
       LocalStart from = handoff == SparkGradientSource.NO_HANDOFF ? start.value()
           : InJvmRounds.input(handoff, LocalStart.class);
@@ -154,64 +109,6 @@ final class SparkLocalSteps {
       return LocalStepRunner.run(partition, plan, from, network, own, batches, batches.permutation(plan.epoch()),
           WorkspaceCache.get(spec, targetWidth, chunkRows), new GradientAccumulator(from.parameterCount()))
           .computedWith(Kernels.runningKernel(kernel), where);
-    }
-  }
-
-  /** The round as the function of a job run on the cached blocks (a named class: see {@code RoundJob}). */
-  static final class StepsJob extends scala.runtime.AbstractFunction2<TaskContext,
-      scala.collection.Iterator<RowBlock>, Object> implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    private final StepsTask task;
-
-    StepsJob(StepsTask task) {
-      this.task = task;
-    }
-
-    /** The partition's model, or in local mode the round's handoff id once the model is in its slot. */
-    @Override
-    public Object apply(TaskContext context, scala.collection.Iterator<RowBlock> blocks) {
-      PartitionModel model = task.call(context.partitionId(), SparkLine.asJava(blocks));
-      if (task.handoff == SparkGradientSource.NO_HANDOFF) return model;
-      InJvmRounds.deposit(task.handoff, context.partitionId(), model);
-      return task.handoff;
-    }
-  }
-
-  /** Driver-side result handler: files each partition's model under its index. */
-  static final class Collect extends scala.runtime.AbstractFunction2<Object, Object, scala.runtime.BoxedUnit> {
-    private final PartitionModel[] slots;
-    private final long handoff;
-
-    Collect(PartitionModel[] slots, long handoff) {
-      this.slots = slots;
-      this.handoff = handoff;
-    }
-
-    @Override
-    public scala.runtime.BoxedUnit apply(Object partition, Object result) {
-      int p = (Integer) partition;
-      slots[p] = result instanceof PartitionModel m ? m : InJvmRounds.take(handoff, p, PartitionModel.class);
-      return scala.runtime.BoxedUnit.UNIT;
-    }
-  }
-
-  /** The same work, keyed by the partition's group for the two-level tree. */
-  static final class KeyedStepsTask
-      implements PairFlatMapFunction<Iterator<RowBlock>, Integer, Tuple2<Integer, PartitionModel>> {
-    private static final long serialVersionUID = 1L;
-    private final StepsTask task;
-    private final int groupSize;
-
-    KeyedStepsTask(StepsTask task, int groupSize) {
-      this.task = task;
-      this.groupSize = groupSize;
-    }
-
-    @Override
-    public Iterator<Tuple2<Integer, Tuple2<Integer, PartitionModel>>> call(Iterator<RowBlock> blocks) {
-      int partition = TaskContext.getPartitionId();
-      PartitionModel model = task.call(partition, blocks);
-      return Collections.singletonList(new Tuple2<>(partition / groupSize, new Tuple2<>(partition, model))).iterator();
     }
   }
 }

@@ -17,7 +17,7 @@ import org.sparkprop.nn.Workspace;
  * (float addition is not associative, so a fixed order is what makes runs reproducible to the
  * bit); {@link #meanGradient} once. {@link #reset} makes it empty again for the next round.
  */
-public final class GradientAccumulator implements Serializable {
+public final class GradientAccumulator implements Serializable, KernelStamped {
   private static final long serialVersionUID = 1L;
 
   private float[] gradientSum; // (parameters): same layout as the parameters
@@ -69,11 +69,13 @@ public final class GradientAccumulator implements Serializable {
   }
 
   /** The GEMM kernel this gradient was computed with; null if not recorded. */
+  @Override
   public String kernel() {
     return kernel;
   }
 
   /** The host that computed this gradient (the first one, after merges of the same kernel); null if not recorded. */
+  @Override
   public String host() {
     return host;
   }

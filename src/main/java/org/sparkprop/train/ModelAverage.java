@@ -20,7 +20,7 @@ import org.sparkprop.optim.OptimizerState;
  * <p>Order of use: {@link #add} partitions (or {@link #merge} averages of consecutive groups) in
  * order; then {@link #params()} and {@link #state}.
  */
-public final class ModelAverage implements Serializable {
+public final class ModelAverage implements Serializable, KernelStamped {
   private static final long serialVersionUID = 1L;
 
   private double[] paramSums;     // (parameters): sum of rows_p x params_p; null until the first add
@@ -133,10 +133,12 @@ public final class ModelAverage implements Serializable {
     return computeNanos;
   }
 
+  @Override
   public String kernel() {
     return kernel;
   }
 
+  @Override
   public String host() {
     return host;
   }

@@ -7,7 +7,7 @@ import java.io.Serializable;
  * the rows it stepped on (its weight in the average), its training loss, and what went wrong if a
  * step diverged. A task result; the driver averages them in partition order ({@link ModelAverage}).
  */
-public final class PartitionModel implements Serializable {
+public final class PartitionModel implements Serializable, KernelStamped {
   private static final long serialVersionUID = 1L;
 
   private final float[] params;      // (parameters)
@@ -67,10 +67,12 @@ public final class PartitionModel implements Serializable {
     return computeNanos;
   }
 
+  @Override
   public String kernel() {
     return kernel;
   }
 
+  @Override
   public String host() {
     return host;
   }

@@ -8,18 +8,18 @@ import org.junit.jupiter.api.Test;
 import org.sparkprop.math.KernelMismatchException;
 import org.sparkprop.train.GradientAccumulator;
 
-/** The driver's check of every task result's kernel before it merges it. */
+/** The driver's check of every task result's kernel before it combines it. */
 class KernelCheckTest {
 
   @Test
   void aResultOfTheJobsKernelIsMerged() {
-    assertDoesNotThrow(() -> SparkGradientSource.checkKernel(
+    assertDoesNotThrow(() -> OrderedRound.checkKernel(
         new GradientAccumulator(2).computedWith("Haswell", "executor 1 on host a"), "partition 0", "Haswell"));
   }
 
   @Test
   void aResultOfAnotherKernelIsRefusedNamingItsHostItsKernelAndTheJobs() {
-    KernelMismatchException e = assertThrows(KernelMismatchException.class, () -> SparkGradientSource.checkKernel(
+    KernelMismatchException e = assertThrows(KernelMismatchException.class, () -> OrderedRound.checkKernel(
         new GradientAccumulator(2).computedWith("SkylakeX", "executor 2 on host b"), "partition 3", "Haswell"));
     assertTrue(e.getMessage().startsWith("refusing to merge the gradient of partition 3: it was computed on executor 2"
         + " on host b with the GEMM kernel SkylakeX, not this job's kernel Haswell"), e.getMessage());
@@ -27,7 +27,7 @@ class KernelCheckTest {
 
   @Test
   void aResultThatDoesNotSayItsKernelIsRefusedToo() {
-    assertThrows(KernelMismatchException.class, () -> SparkGradientSource.checkKernel(
+    assertThrows(KernelMismatchException.class, () -> OrderedRound.checkKernel(
         new GradientAccumulator(2), "partition 0", "Haswell"));
   }
 }
