@@ -108,8 +108,67 @@ final class LocalDiskRows extends RDD<RowBlock> {
     return SparkLine.asScala(out);
   }
 
-  /** Forgets the partitions' markers everywhere; the files go with the executors' local directories. */
+  /**
+   * Deletes the partitions' files on every executor that announced one (a short job of one task per
+   * file, each sent to its executor) and forgets their markers: a session that goes on after
+   * training (a sweep, a notebook) does not keep gigabytes of rows in its local directories. A file
+   * whose executor is gone went with it; a task the scheduler places elsewhere finds nothing to
+   * delete there, and that file goes with its executor's local directories when the application ends.
+   */
   void release() {
+    if (context().isStopped()) return;
+    List<RowFiles.Held> held = new ArrayList<>();
+    for (int p = 0; p < getPartitions().length; p++) {
+      for (BlockManagerId id : SparkLine.asJava(SparkEnv.get().blockManager().master().getLocations(marker(p)))) {
+        held.add(new RowFiles.Held(held.size(), fileName(p), "executor_" + id.host() + "_" + id.executorId()));
+      }
+    }
+    if (!held.isEmpty()) new RowFiles(context(), held).count();
     SparkEnv.get().blockManager().master().removeRdd(id(), false);
+  }
+
+  /** Deletes this executor's file {@code name}, if it has one, and drops its mapping; true when a file was deleted. */
+  static boolean forget(String name) throws IOException {
+    MAPPED.remove(name); // the mapping itself goes when the buffer is collected; the file's blocks once both are gone
+    Path file = SparkEnv.get().blockManager().diskBlockManager().getFile(name).toPath();
+    Files.deleteIfExists(file.resolveSibling(name + ".partial"));
+    return Files.deleteIfExists(file);
+  }
+
+  /** One task per announced file, at the executor that announced it, deleting it there. */
+  static final class RowFiles extends RDD<Object> {
+    private static final long serialVersionUID = 1L;
+    private static final scala.reflect.ClassTag<Object> ANY = scala.reflect.ClassTag$.MODULE$.apply(Object.class);
+    private final List<Held> held;
+
+    /** A file of partition rows on one executor, as Spark names the executor's location. */
+    record Held(int index, String name, String executor) implements Partition {
+      private static final long serialVersionUID = 1L;
+    }
+
+    RowFiles(org.apache.spark.SparkContext sc, List<Held> held) {
+      super(sc, SparkLine.asScala(new ArrayList<org.apache.spark.Dependency<?>>()), ANY);
+      this.held = new ArrayList<>(held);
+    }
+
+    @Override
+    public scala.collection.Iterator<Object> compute(Partition split, TaskContext context) {
+      try {
+        return scala.collection.Iterator$.MODULE$.single(forget(((Held) split).name()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete the packed-rows file " + ((Held) split).name()
+            + " from Spark's local directory", e);
+      }
+    }
+
+    @Override
+    public Partition[] getPartitions() {
+      return held.toArray(new Partition[0]);
+    }
+
+    @Override
+    public scala.collection.immutable.Seq<String> getPreferredLocations(Partition split) {
+      return SparkLine.asScala(List.of(((Held) split).executor()));
+    }
   }
 }

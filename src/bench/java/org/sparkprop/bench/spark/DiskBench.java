@@ -17,12 +17,12 @@ public final class DiskBench {
   }
 
   /**
-   * @param smallHeapMiB the heap of the on-disk run; the data is 2.5 times it
+   * @param smallHeapMiB the heap of the on-disk run
    * @param bigHeapMiB   the heap of the in-memory run: its storage memory must hold the data
+   * @param rows         rows of {@code features} features and one label ({@link #rowsFor} for 2.5 times the small heap)
    */
-  public static Map<String, Object> run(String master, int smallHeapMiB, int bigHeapMiB, int features, int rounds,
-                                        int batch, int hidden) throws IOException, InterruptedException {
-    long rows = (long) (2.5 * smallHeapMiB * 1048576.0 / (4L * (features + 1)));
+  public static Map<String, Object> run(String master, int smallHeapMiB, int bigHeapMiB, long rows, int features,
+                                        int rounds, int batch, int hidden) throws IOException, InterruptedException {
     List<String> common = List.of(Long.toString(rows), Integer.toString(features));
     Map<String, Object> memory = ChildJvm.run("disk-memory", DiskRun.class, bigHeapMiB + "m", Map.of(),
         args(master, common, "memory", rounds, batch, hidden));
@@ -30,7 +30,7 @@ public final class DiskBench {
         args(master, common, "auto", rounds, batch, hidden));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("workload", "disk");
-    out.put("dataOverSmallHeap", 2.5);
+    out.put("dataOverSmallHeap", Bench.round(rows * 4.0 * (features + 1) / (smallHeapMiB * 1048576.0), 2));
     out.put("inMemory", memory);
     out.put("auto", disk);
     double ratio = ((Number) disk.get("rowsPerSecond")).doubleValue() / ((Number) memory.get("rowsPerSecond")).doubleValue();
@@ -40,6 +40,11 @@ public final class DiskBench {
     out.put("target", "auto on local disk >= 0.7x the in-memory rows/s, same weightsSha256");
     out.put("targetMet", ratio >= 0.7 && same && "local disk".equals(disk.get("rowsFrom")));
     return out;
+  }
+
+  /** The rows of {@code features} float32 features and a label that take 2.5 times {@code heapMiB}. */
+  public static long rowsFor(int heapMiB, int features) {
+    return (long) (2.5 * heapMiB * 1048576.0 / (4L * (features + 1)));
   }
 
   private static List<String> args(String master, List<String> common, String level, int rounds, int batch, int hidden) {
