@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.testing.LocalSpark;
 
@@ -75,7 +76,15 @@ class OnDiskTrainingTest {
   }
 
   private Run train(String level, Path train, Path test) throws Exception {
-    JavaSparkContext sc = LocalSpark.start("local[2]");
+    return train(level, train, test, Map.of());
+  }
+
+  /** @param sparkConf settings of the session the job runs in (it joins the one started here) */
+  private Run train(String level, Path train, Path test, Map<String, String> sparkConf) throws Exception {
+    Map<String, String> conf = new java.util.HashMap<>(Map.of("spark.driver.host", "127.0.0.1",
+        "spark.driver.bindAddress", "127.0.0.1", "spark.ui.enabled", "false"));
+    conf.putAll(sparkConf);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkSessions.create("local[2]", conf).sparkContext());
     StorageLevels levels = new StorageLevels();
     sc.sc().addSparkListener(levels);
     String app = sc.sc().applicationId();
@@ -123,5 +132,25 @@ class OnDiskTrainingTest {
     // 1,200 rows of 3 features and one label, as float32.
     assertEquals(1200L * 4 * 4, load.path("packedBytes").asLong(), load.toString());
     assertFalse(memory.summary().path("load").isMissingNode());
+  }
+
+  @Test
+  void autoDecidesBeforeStagingAndStagesRowsBoundForTheDiskOnDisk() throws Exception {
+    Path train = csv(tmp.resolve("train.csv"), 1, 900);
+    Path test = csv(tmp.resolve("test.csv"), 2, 300);
+    Run memory = train("memory", train, test);
+    // A storage memory of a few kB (spark.memory.fraction of the heap above Spark's 300 MB reserve):
+    // the 14 kB of packed training rows exceed half of it, and auto puts them on the local disk.
+    long heapAboveReserve = Runtime.getRuntime().maxMemory() - (300L << 20);
+    String fraction = Double.toString(20_000.0 / heapAboveReserve);
+    Run auto = train("auto", train, test, Map.of("spark.memory.fraction", fraction));
+
+    assertEquals("local disk", auto.summary().path("rowsFrom").asText(), auto.summary().path("rowsFromReason").asText());
+    assertTrue(auto.summary().path("rowsFromReason").asText().contains("exceed"), auto.summary().toString());
+    StorageLevel staged = auto.levels().byName.get("sparkprop staged data.train = '" + train.toUri() + "'");
+    assertTrue(staged != null && staged.useDisk() && !staged.useMemory(),
+        "auto's disk decision is taken before staging, which follows it: " + staged + " in " + auto.levels().byName);
+    assertEquals(memory.summary().path("weightsSha256").asText(), auto.summary().path("weightsSha256").asText());
+    assertTrue(auto.filesLeft().isEmpty(), "row files left after the job: " + auto.filesLeft());
   }
 }
