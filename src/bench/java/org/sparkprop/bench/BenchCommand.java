@@ -82,6 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
       + " run (default: ${DEFAULT-VALUE}).")
   Path ingestDir = Path.of("/tmp", "sparkprop-ingest");
 
+  @Option(names = "--ingest-formats", split = ",", description = "Formats of the ingest workload (default: ${DEFAULT-VALUE}).")
+  List<String> ingestFormats = List.of("csv", "parquet");
+
   @Option(names = "--ingest-repeats", description = "Measurements of each reader and format; the fastest count (default 2; --quick 1).")
   Integer ingestRepeats;
 
@@ -276,7 +279,7 @@ public final class BenchCommand implements Callable<Integer> {
             break;
           case "ingest":
             r = IngestBench.run(master, ingestRows != null ? ingestRows : quick ? 20_000 : 1_000_000, ingestFeatures, "4g",
-                ingestDir, ingestRepeats != null ? ingestRepeats : quick ? 1 : 2);
+                ingestDir, ingestRepeats != null ? ingestRepeats : quick ? 1 : 2, ingestFormats);
             break;
           default:
             throw new IllegalStateException(name);

@@ -26,9 +26,10 @@ public final class IngestBench {
   /**
    * @param dir     where the CSV and its Parquet copy are written (kept for the next run of the same size)
    * @param repeats measurements of each reader and format; the fastest of each is compared
+   * @param formats csv, parquet or both
    */
-  public static Map<String, Object> run(String master, long rows, int features, String heap, Path dir, int repeats)
-      throws IOException, InterruptedException {
+  public static Map<String, Object> run(String master, long rows, int features, String heap, Path dir, int repeats,
+                                        List<String> formats) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path csv = dir.resolve("ingest-" + rows + "x" + features + ".csv");
     Path parquet = dir.resolve("ingest-" + rows + "x" + features + ".parquet");
@@ -43,7 +44,7 @@ public final class IngestBench {
     out.put("features", features);
     out.put("heap", heap);
     out.put("loadBefore", Machine.loadAverage());
-    for (String format : List.of("csv", "parquet")) {
+    for (String format : formats) {
       Path input = "csv".equals(format) ? csv : parquet;
       warm(input);
       List<Map<String, Object>> spark = new ArrayList<>();
