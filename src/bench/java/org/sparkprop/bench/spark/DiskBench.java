@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code disk} workload: the same job on data 2.5 times the executor's heap, once in a JVM
+ * The {@code disk} workload: the same job on data larger than the executor's heap (2.5 times it
+ * unless the rows are given), once in a JVM
  * whose heap holds the rows in memory ({@code spark.storageLevel = memory}) and once in a JVM whose
  * heap does not ({@code auto}, which puts them on the local disk); each in a JVM of its own, in
  * the same run. The targets: the small heap reaches at least 0.7 times the rows/s of the large one,
