@@ -21,6 +21,7 @@ import org.sparkprop.math.Kernels;
 import org.sparkprop.bench.spark.BenchSpark;
 import org.sparkprop.bench.spark.ClusterBench;
 import org.sparkprop.bench.spark.DiskBench;
+import org.sparkprop.bench.spark.IngestBench;
 import org.sparkprop.bench.spark.FmnistBench;
 import org.sparkprop.bench.spark.LocalStepsBench;
 import org.sparkprop.bench.spark.MllibBench;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run benchmark workloads and print one JSON line each.",
         "Workloads: kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them);",
-        "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master) runs only when named.",
+        "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master) and ingest (CSV and Parquet"
+            + " into cached rows, Sparkprop against Spark's reader) run only when named.",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> ALL = List.of("kernel", "kernels", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
@@ -56,12 +58,35 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
-      description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps or all")
+      description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps, ingest or all")
   List<String> workloads;
 
   @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
       + " and its in-memory run gets 6x this heap (default: ${DEFAULT-VALUE}; --quick 256).")
   int diskHeapMiB = 1024;
+
+  @Option(names = "--disk-rows", description = "Rows (x 256 features) of the disk workload (default: 2.5x --disk-heap"
+      + " of float32 rows, so the data is 2.5 times the on-disk run's heap).")
+  Long diskRows;
+
+  @Option(names = "--disk-big-heap", description = "Heap (MiB) of the disk workload's in-memory run (default: 6x --disk-heap).")
+  Integer diskBigHeapMiB;
+
+  @Option(names = "--ingest-rows", description = "Rows of the ingest workload's files (default 1,000,000; --quick 20,000).")
+  Long ingestRows;
+
+  @Option(names = "--ingest-features", description = "Features of the ingest workload's files (default: ${DEFAULT-VALUE}).")
+  int ingestFeatures = 64;
+
+  @Option(names = "--ingest-dir", description = "Where the ingest workload writes its CSV and Parquet files, kept for the next"
+      + " run (default: ${DEFAULT-VALUE}).")
+  Path ingestDir = Path.of("/tmp", "sparkprop-ingest");
+
+  @Option(names = "--ingest-formats", split = ",", description = "Formats of the ingest workload (default: ${DEFAULT-VALUE}).")
+  List<String> ingestFormats = List.of("csv", "parquet");
+
+  @Option(names = "--ingest-repeats", description = "Measurements of each reader and format; the fastest count (default 2; --quick 1).")
+  Integer ingestRepeats;
 
   @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master = "local[2]";
@@ -193,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
       String name = w.trim().toLowerCase(Locale.ROOT);
       if (name.equals("all")) {
         chosen.addAll(ALL);
-      } else if (ALL.contains(name) || name.equals("localsteps")) {
+      } else if (ALL.contains(name) || name.equals("localsteps") || name.equals("ingest")) {
         chosen.add(name);
       } else {
         throw new IllegalArgumentException("unknown workload '" + w + "': expected one of " + ALL + " or all");
@@ -248,8 +273,13 @@ public final class BenchCommand implements Callable<Integer> {
                 smallLargeRounds != null ? smallLargeRounds : quick ? 10 : 300);
             break;
           case "disk":
-            r = DiskBench.run(master, quick ? 256 : diskHeapMiB, quick ? 1536 : 6 * diskHeapMiB, 256, quick ? 20 : 200,
-                8192, 64);
+            int smallHeap = quick ? 256 : diskHeapMiB;
+            r = DiskBench.run(master, smallHeap, diskBigHeapMiB != null ? diskBigHeapMiB : quick ? 1536 : 6 * diskHeapMiB,
+                diskRows != null ? diskRows : DiskBench.rowsFor(smallHeap, 256), 256, quick ? 20 : 200, 8192, 64);
+            break;
+          case "ingest":
+            r = IngestBench.run(master, ingestRows != null ? ingestRows : quick ? 20_000 : 1_000_000, ingestFeatures, "4g",
+                ingestDir, ingestRepeats != null ? ingestRepeats : quick ? 1 : 2, ingestFormats);
             break;
           default:
             throw new IllegalStateException(name);

@@ -92,6 +92,7 @@ public final class TrainJob {
       try {
         console.println("training data: " + partitioning.explain(data.train().rows(),
             data.train().features() + data.train().targetWidth()));
+        console.println(data.load().describe());
         return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel);
       } finally {
         data.unpersist();
@@ -154,6 +155,7 @@ public final class TrainJob {
     summary.put("rowsFrom", placement.source());
     summary.put("rowsFromReason", placement.why());
     summary.put("bytesReadPerRound", bytesPerRound);
+    if (data.load() != null) summary.set("load", loadRecord(data.load()));
     summary.put("kernel", kernel);
     summary.set("resume", resumeRecord(prepared));
     jobs.describe("sampling rows for the report");
@@ -243,6 +245,17 @@ public final class TrainJob {
    * Whether the run resumed, from which checkpoint, and the recipe changes accepted to do so; a run
    * with changes no longer promises the bits of an uninterrupted one.
    */
+  /** The load phase in summary.json: its seconds, the input it read and how fast, in how many passes. */
+  static ObjectNode loadRecord(DataSets.LoadPhase load) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("seconds", load.seconds());
+    o.put("inputBytes", load.inputBytes());
+    o.put("inputMBPerSecond", load.inputMBPerSecond());
+    o.put("passes", load.passes());
+    o.put("packedBytes", load.packedBytes());
+    return o;
+  }
+
   private static ObjectNode resumeRecord(SparkTrainer.Prepared prepared) {
     ObjectNode r = JSON.createObjectNode();
     r.put("from", prepared.resumedFrom());

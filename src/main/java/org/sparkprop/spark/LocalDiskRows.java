@@ -77,7 +77,11 @@ final class LocalDiskRows extends RDD<RowBlock> {
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       MappedRows rows = MappedRows.open(file);
       MAPPED.put(name, rows);
-      blocks.putSingle(marker(split.index()), file.toString(), StorageLevel.MEMORY_ONLY(), true, MARKER);
+      // In memory, or on disk when the storage memory is full, as it is when rows come here: a
+      // marker that could not be stored would leave the file unknown to the scheduler and to release().
+      if (!blocks.putSingle(marker(split.index()), file.toString(), StorageLevel.MEMORY_AND_DISK(), true, MARKER)) {
+        throw new IllegalStateException("cannot store the marker of " + file + " in the block manager");
+      }
       return rows;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the packed rows of partition " + split.index() + " to " + file
@@ -86,7 +90,12 @@ final class LocalDiskRows extends RDD<RowBlock> {
   }
 
   private String fileName(int partition) {
-    return "sparkprop-rows-" + application + "-" + id() + "-" + partition + ".spr";
+    return filePrefix() + partition + ".spr";
+  }
+
+  /** What the names of this RDD's files start with. */
+  private String filePrefix() {
+    return "sparkprop-rows-" + application + "-" + id() + "-";
   }
 
   private BlockId marker(int partition) {
@@ -108,8 +117,85 @@ final class LocalDiskRows extends RDD<RowBlock> {
     return SparkLine.asScala(out);
   }
 
-  /** Forgets the partitions' markers everywhere; the files go with the executors' local directories. */
+  /**
+   * Deletes the partitions' files on every executor that announced one (a short job of one task per
+   * file, each sent to its executor) and forgets their markers: a session that goes on after
+   * training (a sweep, a notebook) does not keep gigabytes of rows in its local directories. A file
+   * whose executor is gone went with it; a task the scheduler places elsewhere finds nothing to
+   * delete there, and that file goes with its executor's local directories when the application ends.
+   */
   void release() {
+    if (context().isStopped()) return;
+    List<RowFiles.Held> held = new ArrayList<>();
+    for (int p = 0; p < getPartitions().length; p++) {
+      for (BlockManagerId id : SparkLine.asJava(SparkEnv.get().blockManager().master().getLocations(marker(p)))) {
+        held.add(new RowFiles.Held(held.size(), fileName(p), "executor_" + id.host() + "_" + id.executorId()));
+      }
+    }
+    if (!held.isEmpty()) new RowFiles(context(), held, filePrefix()).count();
+    try {
+      if (context().isLocal()) forgetAll(filePrefix()); // the driver's JVM is the executor: whatever the markers say
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the packed-rows files " + filePrefix() + "* from Spark's local directory", e);
+    }
     SparkEnv.get().blockManager().master().removeRdd(id(), false);
+  }
+
+  /** Deletes this executor's file {@code name}, if it has one, and drops its mapping; true when a file was deleted. */
+  static boolean forget(String name) throws IOException {
+    MAPPED.remove(name); // the mapping itself goes when the buffer is collected; the file's blocks once both are gone
+    Path file = SparkEnv.get().blockManager().diskBlockManager().getFile(name).toPath();
+    Files.deleteIfExists(file.resolveSibling(name + ".partial"));
+    return Files.deleteIfExists(file);
+  }
+
+  /** Deletes every file this executor mapped whose name starts with {@code prefix} (one RDD's files); how many. */
+  static int forgetAll(String prefix) throws IOException {
+    int deleted = 0;
+    for (String name : new ArrayList<>(MAPPED.keySet())) {
+      if (name.startsWith(prefix) && forget(name)) deleted++;
+    }
+    return deleted;
+  }
+
+  /** One task per announced file, at the executor that announced it, deleting it there. */
+  static final class RowFiles extends RDD<Object> {
+    private static final long serialVersionUID = 1L;
+    private static final scala.reflect.ClassTag<Object> ANY = scala.reflect.ClassTag$.MODULE$.apply(Object.class);
+    private final List<Held> held;
+    private final String prefix;
+
+    /** A file of partition rows on one executor, as Spark names the executor's location. */
+    record Held(int index, String name, String executor) implements Partition {
+      private static final long serialVersionUID = 1L;
+    }
+
+    /** @param prefix what the names of the RDD's files start with: any other of them mapped there goes too */
+    RowFiles(org.apache.spark.SparkContext sc, List<Held> held, String prefix) {
+      super(sc, SparkLine.asScala(new ArrayList<org.apache.spark.Dependency<?>>()), ANY);
+      this.held = new ArrayList<>(held);
+      this.prefix = prefix;
+    }
+
+    @Override
+    public scala.collection.Iterator<Object> compute(Partition split, TaskContext context) {
+      try {
+        boolean deleted = forget(((Held) split).name());
+        return scala.collection.Iterator$.MODULE$.single(forgetAll(prefix) > 0 || deleted);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete the packed-rows file " + ((Held) split).name()
+            + " from Spark's local directory", e);
+      }
+    }
+
+    @Override
+    public Partition[] getPartitions() {
+      return held.toArray(new Partition[0]);
+    }
+
+    @Override
+    public scala.collection.immutable.Seq<String> getPreferredLocations(Partition split) {
+      return SparkLine.asScala(List.of(((Held) split).executor()));
+    }
   }
 }

@@ -14,8 +14,9 @@ import scala.Tuple2;
  *
  * @param choice  auto, memory or disk
  * @param inMemory the Spark storage level of the in-memory path
+ * @param decided where the rows of this load go, once decided (see {@link #decidedFor}); null before
  */
-public record RowStore(Choice choice, StorageLevel inMemory) {
+public record RowStore(Choice choice, StorageLevel inMemory, Placement decided) {
   /** The share of the executors' free storage memory that packed rows may take and still be kept in memory. */
   static final double MEMORY_SHARE = 0.5;
 
@@ -30,6 +31,11 @@ public record RowStore(Choice choice, StorageLevel inMemory) {
     public String source() {
       return onDisk ? "local disk" : "memory";
     }
+  }
+
+  /** A store whose placement is decided when {@link #place} is first asked. */
+  public RowStore(Choice choice, StorageLevel inMemory) {
+    this(choice, inMemory, null);
   }
 
   public static final RowStore AUTO = new RowStore(Choice.AUTO, StorageLevel.MEMORY_AND_DISK());
@@ -51,13 +57,27 @@ public record RowStore(Choice choice, StorageLevel inMemory) {
     return new RowStore(Choice.MEMORY, level);
   }
 
-  /** The level at which rows staged for a second pass over the input are kept. */
+  /**
+   * The level at which rows staged for a second pass over the input are kept: on disk when the
+   * rows go to the local disks, so that data larger than the storage memory is never first cached
+   * in it (nor pushes out what is).
+   */
   public StorageLevel stagingLevel() {
-    return choice == Choice.DISK ? StorageLevel.DISK_ONLY() : inMemory;
+    return choice == Choice.DISK || (decided != null && decided.onDisk()) ? StorageLevel.DISK_ONLY() : inMemory;
   }
 
-  /** Where {@code packedBytes} of rows go in the cluster {@code sc} runs on. */
+  /**
+   * This store with the placement of {@code packedBytes} decided now, for a load that stages its
+   * input before packing: the staging follows the decision, and every set the load makes goes
+   * where the decision put it, for the reason it gives.
+   */
+  public RowStore decidedFor(JavaSparkContext sc, long packedBytes) {
+    return decided != null ? this : new RowStore(choice, inMemory, place(sc, packedBytes));
+  }
+
+  /** Where {@code packedBytes} of rows go in the cluster {@code sc} runs on (the decided place, once decided). */
   public Placement place(JavaSparkContext sc, long packedBytes) {
+    if (decided != null) return decided;
     if (choice == Choice.MEMORY) return new Placement(false, "spark.storageLevel = memory");
     if (choice == Choice.DISK) return new Placement(true, "spark.storageLevel = disk");
     StorageMemory free = StorageMemory.of(sc);

@@ -136,6 +136,29 @@ class LocalDiskRowsTest {
   }
 
   @Test
+  void unpersistDeletesTheRowFiles() throws IOException {
+    PackedDataset disk = load(RowStore.DISK, 3);
+    String ofThisRdd = "-" + disk.roundBlocks().id() + "-";
+    long before = rowFiles().stream().filter(f -> f.getFileName().toString().contains(ofThisRdd)).count();
+    disk.unpersist();
+    long after = rowFiles().stream().filter(f -> f.getFileName().toString().contains(ofThisRdd)).count();
+    assertEquals(3, before, "one file per partition while the rows are in use");
+    assertEquals(0, after, "no file left once they are not");
+  }
+
+  @Test
+  void rowsBoundForDiskAreStagedOnDisk() {
+    // Decided once for the load; the staging of its input follows it.
+    RowStore decided = RowStore.AUTO.decidedFor(sc, Runtime.getRuntime().maxMemory());
+    assertTrue(decided.place(sc, 1).onDisk(), "once decided, the place does not change with the size asked about");
+    assertEquals(StorageLevel.DISK_ONLY(), decided.stagingLevel());
+    assertEquals(StorageLevel.DISK_ONLY(), RowStore.DISK.stagingLevel());
+    RowStore small = RowStore.AUTO.decidedFor(sc, 1024);
+    assertFalse(small.place(sc, Long.MAX_VALUE).onDisk(), small.decided().why());
+    assertEquals(StorageLevel.MEMORY_AND_DISK(), small.stagingLevel());
+  }
+
+  @Test
   void autoKeepsRowsInMemoryOnlyWhenTheyTakeAtMostHalfTheFreeStorageMemory() {
     assertFalse(RowStore.decide(500, 1000, "test").onDisk());
     assertTrue(RowStore.decide(501, 1000, "test").onDisk());

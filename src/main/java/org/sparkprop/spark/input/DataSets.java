@@ -34,11 +34,48 @@ import org.sparkprop.nn.Loss;
  * per input. Validation and test are null when the configuration has none.
  */
 public record DataSets(PackedDataset train, PackedDataset validation, PackedDataset test, String description,
-                       Preprocessing preprocessing, InputSchema input, Map<String, BadRowReport> badRows) {
+                       Preprocessing preprocessing, InputSchema input, Map<String, BadRowReport> badRows, LoadPhase load) {
 
   /** @param badRows by input: "train", "test" */
   public DataSets {
     badRows = Collections.unmodifiableMap(new LinkedHashMap<>(badRows));
+  }
+
+  /** The sets before the load phase's figures are known. */
+  DataSets(PackedDataset train, PackedDataset validation, PackedDataset test, String description,
+           Preprocessing preprocessing, InputSchema input, Map<String, BadRowReport> badRows) {
+    this(train, validation, test, description, preprocessing, input, badRows, null);
+  }
+
+  /**
+   * What loading took: from opening the input to packed rows kept where they train from.
+   *
+   * @param inputBytes the input files' bytes (0 for generated rows)
+   * @param passes how many times the input is read: files twice (a scan that counts rows and finds
+   *     bad ones and labels, then the pass that parses and packs; the packed rows are regrouped from
+   *     the staged blocks, not the input), generated rows once
+   * @param packedBytes the float32 rows of every set, as packed
+   */
+  public record LoadPhase(double seconds, long inputBytes, int passes, long packedBytes) {
+    /** Input megabytes (10^6 bytes) per second; 0 for generated rows. */
+    public double inputMBPerSecond() {
+      return seconds > 0 ? inputBytes / 1e6 / seconds : 0;
+    }
+
+    /** One line for the job's output. */
+    public String describe() {
+      if (inputBytes == 0) {
+        return String.format(Locale.ROOT, "load phase: %.1f s, rows generated on the executors in 1 pass, %s packed",
+            seconds, RowStore.size(packedBytes));
+      }
+      return String.format(Locale.ROOT, "load phase: %.1f s for %,.1f MB of input (%,.1f MB/s), read in %d passes, %s packed",
+          seconds, inputBytes / 1e6, inputMBPerSecond(), passes, RowStore.size(packedBytes));
+    }
+  }
+
+  /** The float32 bytes of every set's packed rows. */
+  public long packedBytes() {
+    return train.packedBytes() + (validation == null ? 0 : validation.packedBytes()) + (test == null ? 0 : test.packedBytes());
   }
 
   public static DataSets load(TrainConfig cfg, JavaSparkContext sc, int partitions) {
@@ -57,14 +94,30 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
 
   /** Loads the sets; lines about skipped bad rows go to {@code console}. */
   public static DataSets load(TrainConfig cfg, JavaSparkContext sc, PartitionSizing partitions, PrintStream console) {
+    long start = System.nanoTime();
     TrainConfig.Data data = cfg.data();
     RowStore level = RowStore.of(cfg.spark().storageLevel());
-    if (data.format().generated()) return generated(cfg, generator(cfg), sc, partitions, level);
+    if (data.format().generated()) {
+      DataSets sets = generated(cfg, generator(cfg), sc, partitions, level);
+      return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, 0, 1, sets.packedBytes()));
+    }
     SparkSession spark = SparkSession.builder().getOrCreate(); // the session around sc
     // Files are read with one task per core (or per fixed partition); the rows are then regrouped
     // into the partitions the sizing gives, so the bits do not depend on how they were read.
     int reading = partitions.derived() ? sc.defaultParallelism() : partitions.fixed();
-    return fromFiles(cfg, spark, reading, partitions, level, console);
+    DataSets sets = fromFiles(cfg, spark, reading, partitions, level, console);
+    long inputBytes = 0;
+    for (String[] keyAndUri : new String[][] {{"data.train", data.train()}, {"data.trainLabels", data.trainLabels()},
+        {"data.test", data.test()}, {"data.testLabels", data.testLabels()}}) {
+      if (keyAndUri[1] == null || keyAndUri[1].isBlank()) continue;
+      for (var f : InputFiles.expand(keyAndUri[0], keyAndUri[1], sc.hadoopConfiguration())) inputBytes += f.getLen();
+    }
+    return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, inputBytes, 2, sets.packedBytes()));
+  }
+
+  /** These sets with the figures of the load phase that made them. */
+  DataSets withLoad(LoadPhase phase) {
+    return new DataSets(train, validation, test, description, preprocessing, input, badRows, phase);
   }
 
   /**

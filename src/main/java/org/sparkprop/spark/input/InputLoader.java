@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.spark.RowStore;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.DataException;
@@ -156,7 +157,11 @@ public final class InputLoader {
       return Collections.singletonList(b).iterator();
     }, true);
     staged.setName("sparkprop staged " + name);
-    staged.persist(plan.store().stagingLevel());
+    // Decided before staging, from the packed size of every row read: rows bound for the local
+    // disks are staged on disk, never first cached in the storage memory they do not fit.
+    RowStore store = plan.store().decidedFor(JavaSparkContext.fromSparkContext(staged.context()),
+        4L * next * (width + rules.targets()));
+    staged.persist(store.stagingLevel());
     boolean stagedKept = false;
     try {
       List<StagedCounts> staging = SparkErrors.reading(name, () -> staged.map(b -> {
@@ -188,12 +193,13 @@ public final class InputLoader {
       }
       float[] classWeights = classWeights(plan.classWeights(), staged, split, prep, name);
       Distributed main = distribute(staged, split, false, trainCounts, toApply, classWeights, plan.partitions(), width,
-          rules.targets(), plan.store(), classes, name);
-      stagedKept = main.reusesStaged;
+          rules.targets(), store, classes, name);
+      // Rows on disk were written from the staged blocks; the input rebuilds a lost file, not a second copy.
+      stagedKept = main.reusesStaged && !main.dataset.placement().onDisk();
       PackedDataset validation = null;
       if (held > 0) {
         validation = distribute(staged, split, true, validationCounts, toApply, null, plan.partitions(), width,
-            rules.targets(), plan.store(), classes, name + " (validation rows)").dataset;
+            rules.targets(), store, classes, name + " (validation rows)").dataset;
       }
       return new Result(main.dataset, validation, prep, report, width);
     } finally {
