@@ -16,16 +16,12 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.sparkprop.data.DataException;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
@@ -33,7 +29,6 @@ import org.sparkprop.data.LabelValues;
 import org.sparkprop.data.ParsedRow;
 import org.sparkprop.data.PartitionReader;
 import org.sparkprop.data.RowProblem;
-import org.sparkprop.spark.compat.SparkLine;
 
 /**
  * A Spark table (a Parquet input, or any {@code Dataset<Row>} from the API) as rows: features from
@@ -202,81 +197,48 @@ final class TableRows {
     return w;
   }
 
-  /**
-   * One cursor per partition over Spark's internal rows (the query's own {@code InternalRow}s, not
-   * {@code Row}s): the features are read as primitive doubles from the row's array, with no
-   * external {@code Row} per input row and no boxed value per feature; the label and the id, one
-   * value each, are converted to their external types as a {@code Row} would hold them.
-   */
   static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {
     boolean located = layout.located();
     int targets = layout.targets();
     String weightColumn = layout.weightColumn();
-    StructType schema = layout.selected().schema();
-    return layout.selected().queryExecution().toRdd().toJavaRDD().mapPartitions(rows ->
-        Collections.<PartitionReader>singletonList(new Cursor(rows, schema, mode, located, TaskContext.getPartitionId(),
-            weightColumn, targets)).iterator());
+    return layout.selected().javaRDD().mapPartitions(rows -> Collections.<PartitionReader>singletonList(
+        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn, targets)).iterator());
   }
 
   private static final class Cursor implements PartitionReader {
-    private static final VectorUDT VECTORS = new VectorUDT();
-    private final Iterator<InternalRow> rows;
+    private final Iterator<Row> rows;
     private final LabelMode mode;
     private final boolean located;
     private final String where;
     private final String weightWhat; // "the weight column 'w'", or null without weights
     private final ParsedRow row = new ParsedRow();
     private final int targets; // target values per row: 1, or several (several label columns, a vector label)
-    private final boolean vectorFeatures; // an ML vector column, else an array of doubles
-    private final DataType labelType;
-    private final DataType idType;
-    private final scala.Function1<Object, Object> labelToExternal;
-    private final scala.Function1<Object, Object> idToExternal;
-    private final int weightAt;
-    private UTF8String lastFile; // the file of the previous row, and its name: one string per file, not per row
-    private String lastFileName;
     private long ordinal;
 
-    Cursor(Iterator<InternalRow> rows, StructType schema, LabelMode mode, boolean located, int partition,
-           String weightColumn, int targets) {
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn, int targets) {
       this.targets = targets;
       this.weightWhat = weightColumn == null ? null : "the weight column " + ParsedRow.quote(weightColumn);
       this.rows = rows;
       this.mode = mode;
       this.located = located;
       this.where = "partition " + partition; // messages name the input before it
-      this.vectorFeatures = schema.fields()[0].dataType() instanceof VectorUDT;
-      this.labelType = schema.fields()[1].dataType();
-      this.idType = schema.fields()[2].dataType();
-      this.labelToExternal = CatalystTypeConverters.createToScalaConverter(labelType);
-      this.idToExternal = CatalystTypeConverters.createToScalaConverter(idType);
-      this.weightAt = schema.fields().length - 1;
     }
 
     @Override
     public boolean next() {
       if (!rows.hasNext()) return false;
-      InternalRow r = rows.next();
-      if (located) row.reset(fileName(r.getUTF8String(3)), ParsedRow.Unit.ROW_OF_FILE, 0, r.isNullAt(4) ? ordinal : r.getLong(4));
+      Row r = rows.next();
+      if (located) row.reset(r.getString(3), ParsedRow.Unit.ROW_OF_FILE, 0, r.isNullAt(4) ? ordinal : r.getLong(4));
       else row.reset(where, ParsedRow.Unit.ROW_OF_PARTITION, 0, ordinal);
       ordinal++;
       readFeatures(r);
-      readLabel(r.isNullAt(1) ? null : labelToExternal.apply(r.get(1, labelType)));
-      row.setId(r.isNullAt(2) ? null : idToExternal.apply(r.get(2, idType)));
-      if (weightWhat != null) readWeight(r, weightAt);
+      readLabel(r);
+      row.setId(r.isNullAt(2) ? null : r.get(2));
+      if (weightWhat != null) readWeight(r, r.length() - 1);
       return true;
     }
 
-    private String fileName(UTF8String file) {
-      if (file == null) return null;
-      if (!file.equals(lastFile)) {
-        lastFile = file.clone(); // the row's bytes may be reused by the next row
-        lastFileName = file.toString();
-      }
-      return lastFileName;
-    }
-
-    private void readWeight(InternalRow r, int at) {
+    private void readWeight(Row r, int at) {
       if (r.isNullAt(at)) {
         row.fail(RowProblem.BAD_WEIGHT, weightWhat + " is null; expected a sample weight (a finite number >= 0)");
         row.setWeight(0f);
@@ -286,41 +248,38 @@ final class TableRows {
       row.setWeight(ParsedRow.checkWeight(v, weightWhat, Double.toString(v), row));
     }
 
-    private void readFeatures(InternalRow r) {
+    private void readFeatures(Row r) {
       if (r.isNullAt(0)) {
         row.fail(RowProblem.MISSING_VALUE, "the features are null");
         return;
       }
-      if (vectorFeatures) {
-        Vector v = VECTORS.deserialize(r.getStruct(0, 4));
-        if (v instanceof DenseVector d) {
-          double[] values = d.values();
-          float[] x = row.featuresFor(values.length);
-          for (int j = 0; j < values.length; j++) x[j] = checked((float) values[j], j);
-          row.setWidth(values.length);
-        } else {
-          SparseVector s = (SparseVector) v;
-          float[] x = row.featuresFor(s.size());
-          java.util.Arrays.fill(x, 0, s.size(), 0f);
-          int[] idx = s.indices();
-          double[] values = s.values();
-          for (int k = 0; k < idx.length; k++) x[idx[k]] = checked((float) values[k], idx[k]);
-          row.setWidth(s.size());
+      Object v = r.get(0);
+      if (v instanceof DenseVector d) {
+        double[] values = d.values();
+        float[] x = row.featuresFor(values.length);
+        for (int j = 0; j < values.length; j++) x[j] = checked((float) values[j], j);
+        row.setWidth(values.length);
+      } else if (v instanceof SparseVector s) {
+        float[] x = row.featuresFor(s.size());
+        java.util.Arrays.fill(x, 0, s.size(), 0f);
+        int[] idx = s.indices();
+        double[] values = s.values();
+        for (int k = 0; k < idx.length; k++) x[idx[k]] = checked((float) values[k], idx[k]);
+        row.setWidth(s.size());
+      } else {
+        List<Object> values = r.getList(0);
+        float[] x = row.featuresFor(values.size());
+        for (int j = 0; j < values.size(); j++) {
+          Object e = values.get(j);
+          if (e == null) {
+            row.fail(RowProblem.MISSING_VALUE, "feature " + j + " is null; expected a number");
+            x[j] = 0;
+          } else {
+            x[j] = checked(((Number) e).floatValue(), j);
+          }
         }
-        return;
+        row.setWidth(values.size());
       }
-      ArrayData values = r.getArray(0);
-      int n = values.numElements();
-      float[] x = row.featuresFor(n);
-      for (int j = 0; j < n; j++) {
-        if (values.isNullAt(j)) {
-          row.fail(RowProblem.MISSING_VALUE, "feature " + j + " is null; expected a number");
-          x[j] = 0;
-        } else {
-          x[j] = checked((float) values.getDouble(j), j);
-        }
-      }
-      row.setWidth(n);
     }
 
     private float checked(float v, int j) {
@@ -328,17 +287,15 @@ final class TableRows {
       return v;
     }
 
-    /** @param v the label as a {@code Row} holds it (a number, string, boolean, ML vector or Scala sequence), or null */
-    @SuppressWarnings("unchecked")
-    private void readLabel(Object v) {
+    private void readLabel(Row r) {
       if (mode == LabelMode.NONE) return;
-      if (v == null) {
+      if (r.isNullAt(1)) {
         row.fail(RowProblem.MISSING_VALUE, "the label is null");
         return;
       }
+      Object v = r.get(1);
       if (v instanceof Vector || v instanceof scala.collection.Seq || v instanceof List) {
-        readTargets(v instanceof Vector vec ? vec.toArray() : null, v instanceof Vector ? null
-            : v instanceof List<?> l ? (List<Object>) l : SparkLine.asJava((scala.collection.Seq<Object>) v));
+        readTargets(v instanceof Vector vec ? vec.toArray() : null, v instanceof Vector ? null : r.getList(1));
       } else if (targets > 1) {
         row.fail(RowProblem.COLUMN_COUNT, "the label is " + v + "; expected " + targets + " values (a vector label)");
       } else if (mode.classes()) {
