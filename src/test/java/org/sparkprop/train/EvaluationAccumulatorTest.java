@@ -308,4 +308,49 @@ class EvaluationAccumulatorTest {
     assertEquals(twoFloats.metrics(), onePair.metrics());
     assertEquals(16 * p.get("mse[1]"), onePair.metrics().get("mse[1]"), 1e-12);
   }
+
+  @Test
+  void oneTargetHasOnlyTheOverallMetricsAndMergesLikeTheWhole() {
+    float[] out = {1f, 2f, 3f, 0.5f};
+    float[] target = {1.5f, 2f, 2f, 0f};
+    EvaluationAccumulator whole = evaluate(0, passThrough(1), new PackedBlock(0, 4, 1, 1, out, target), 8);
+    Map<String, Double> m = whole.metrics();
+    assertEquals(List.of("loss", "mse", "mae", "r2"), List.copyOf(m.keySet()), "no per-target figures for one target");
+    assertEquals(0, whole.perOutputs());
+    double mse = (0.25 + 0 + 1 + 0.25) / 4;
+    double mean = (1.5 + 2 + 2 + 0) / 4;
+    double variance = (2.25 + 4 + 4 + 0) / 4 - mean * mean;
+    assertEquals(1 - mse / variance, m.get("r2"), 1e-12);
+    EvaluationAccumulator merged = evaluate(0, passThrough(1),
+        new PackedBlock(0, 1, 1, 1, new float[] {1f}, new float[] {1.5f}), 8).merge(evaluate(0, passThrough(1),
+        new PackedBlock(1, 3, 1, 1, Arrays.copyOfRange(out, 1, 4), Arrays.copyOfRange(target, 1, 4)), 8));
+    for (String k : m.keySet()) assertEquals(m.get(k), merged.metrics().get(k), 1e-12, k);
+  }
+
+  @Test
+  void mergingWithAnAccumulatorThatSawNoRowsKeepsEveryTargetsFigures() {
+    Map<String, Double> expected = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8).metrics();
+    EvaluationAccumulator withEmpty = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8)
+        .merge(new EvaluationAccumulator(0));
+    EvaluationAccumulator intoEmpty = new EvaluationAccumulator(0)
+        .merge(evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8));
+    assertEquals(expected, withEmpty.metrics());
+    assertEquals(expected, intoEmpty.metrics());
+  }
+
+  @Test
+  void aConstantTargetHasNoR2OfItsOwnWeightedOrNot() {
+    // Target 1 is 2 in every row: its variance is 0 exactly (12 / 3 - 2²), so its R² is undefined.
+    float[] out = {1f, 2.5f, 2f, 2f, 4f, 1f};
+    float[] target = {1.5f, 2f, 2f, 2f, 3f, 2f};
+    Map<String, Double> m = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, out, target), 8).metrics();
+    assertTrue(Double.isNaN(m.get("r2[1]")), m.toString());
+    assertTrue(Double.isFinite(m.get("r2[0]")), m.toString());
+    Map<String, Double> w = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, out, target,
+        new float[] {1f, 2f, 1f}), 8).metrics();
+    assertTrue(Double.isNaN(w.get("r2[1]")), w.toString());
+    Map<String, Double> one = evaluate(0, passThrough(1), new PackedBlock(0, 3, 1, 1, new float[] {1f, 2f, 3f},
+        new float[] {2f, 2f, 2f}, new float[] {1f, 3f, 2f}), 8).metrics();
+    assertTrue(Double.isNaN(one.get("r2")), one.toString());
+  }
 }
