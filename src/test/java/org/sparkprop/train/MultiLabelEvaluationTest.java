@@ -33,17 +33,20 @@ class MultiLabelEvaluationTest {
   //   row 1: 1 1 0   truth 1 0 0   label 1 a false positive (label 0 at logit 0: predicted 1)
   //   row 2: 0 1 0   truth 1 1 0   label 0 a false negative
   //   row 3: 0 0 0   truth 0 0 0   all right
+  //   row 4: 1 0 0   truth 1 0 0   all right
   // Label 2 is never true and never predicted: its F1 is 0 by scikit-learn's zero-division rule.
   private static final float[] LOGITS = {
       2f, -2f, -1f,
       0f, 1f, -3f,
       -1f, 3f, -2f,
-      -2f, -1f, -4f};
+      -2f, -1f, -4f,
+      1f, -1f, -2f};
   private static final float[] LABELS_01 = {
       1, 0, 0,
       1, 0, 0,
       1, 1, 0,
-      0, 0, 0};
+      0, 0, 0,
+      1, 0, 0};
 
   private static float[] identity() {
     float[] p = new float[LABELS * LABELS + LABELS];
@@ -89,34 +92,36 @@ class MultiLabelEvaluationTest {
 
   @Test
   void eachLabelCountsItsTruePositivesFalsePositivesFalseNegativesAndTrueNegatives() {
-    EvaluationAccumulator acc = evaluate(rows(0, 4, null), 8);
+    EvaluationAccumulator acc = evaluate(rows(0, 5, null), 8);
     assertTrue(acc.multiLabel());
     assertEquals(LABELS, acc.perOutputs());
-    assertEquals(4, acc.count());
-    assertArrayEquals(new long[] {2, 0, 1, 1}, acc.labelCounts(0));
-    assertArrayEquals(new long[] {1, 1, 0, 2}, acc.labelCounts(1));
-    assertArrayEquals(new long[] {0, 0, 0, 4}, acc.labelCounts(2));
+    assertEquals(5, acc.count());
+    assertArrayEquals(new long[] {3, 0, 1, 1}, acc.labelCounts(0));
+    assertArrayEquals(new long[] {1, 1, 0, 3}, acc.labelCounts(1));
+    assertArrayEquals(new long[] {0, 0, 0, 5}, acc.labelCounts(2));
+    assertFalse(new EvaluationAccumulator(3).multiLabel(), "class scores");
+    assertFalse(new EvaluationAccumulator(0).multiLabel(), "a regression");
   }
 
   @Test
   void theMetricsAreSubsetAccuracyHammingLossAndF1AsScikitLearnDefinesThem() {
-    Map<String, Double> m = evaluate(rows(0, 4, null), 8).metrics();
+    Map<String, Double> m = evaluate(rows(0, 5, null), 8).metrics();
     assertEquals(List.of("loss", "accuracy", "hammingLoss", "microF1", "macroF1",
         "accuracy[0]", "f1[0]", "accuracy[1]", "f1[1]", "accuracy[2]", "f1[2]"), List.copyOf(m.keySet()));
-    assertEquals(2.0 / 4, m.get("accuracy"), 0.0, "rows 0 and 3 have every label right");
-    assertEquals(2.0 / (4 * 3), m.get("hammingLoss"), 0.0, "2 wrong labels of 12");
-    // tp 3, fp 1, fn 1 over all labels: 2tp / (2tp + fp + fn).
-    assertEquals(6.0 / 8, m.get("microF1"), 0.0);
-    double f10 = 4.0 / (4 + 0 + 1);
+    assertEquals(3.0 / 5, m.get("accuracy"), 0.0, "rows 0, 3 and 4 have every label right");
+    assertEquals(2.0 / (5 * 3), m.get("hammingLoss"), 0.0, "2 wrong labels of 15");
+    // tp 4, fp 1, fn 1 over all labels: 2tp / (2tp + fp + fn).
+    assertEquals(8.0 / 10, m.get("microF1"), 0.0);
+    double f10 = 6.0 / (6 + 0 + 1);
     double f11 = 2.0 / (2 + 1 + 0);
     assertEquals(f10, m.get("f1[0]"), 0.0);
     assertEquals(f11, m.get("f1[1]"), 0.0);
     assertEquals(0.0, m.get("f1[2]"), 0.0);
     assertEquals((f10 + f11 + 0) / 3, m.get("macroF1"), 1e-15);
-    assertEquals(3.0 / 4, m.get("accuracy[0]"), 0.0);
-    assertEquals(3.0 / 4, m.get("accuracy[1]"), 0.0);
+    assertEquals(4.0 / 5, m.get("accuracy[0]"), 0.0);
+    assertEquals(4.0 / 5, m.get("accuracy[1]"), 0.0);
     assertEquals(1.0, m.get("accuracy[2]"), 0.0);
-    double loss = (rowLoss(0) + rowLoss(1) + rowLoss(2) + rowLoss(3)) / 4;
+    double loss = (rowLoss(0) + rowLoss(1) + rowLoss(2) + rowLoss(3) + rowLoss(4)) / 5;
     // The network computes the loss from float logits with float sigmoids: 1e-6 covers their rounding.
     assertEquals(loss, m.get("loss"), 1e-6);
   }
@@ -154,6 +159,31 @@ class MultiLabelEvaluationTest {
     assertTrue(Math.abs(loss - plain.get("loss")) > 1e-3, "the weights must matter for the test to prove anything");
     for (String k : plain.keySet()) {
       if (!k.equals("loss")) assertEquals(plain.get(k), w.get(k), 0.0, k + " is counted over rows");
+    }
+  }
+
+  /** F1 from counts as scikit-learn defines it: 2tp / (2tp + fp + fn), 0 when there is nothing positive. */
+  private static double f1(long tp, long fp, long fn) {
+    return tp + fp + fn == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+  }
+
+  @Test
+  void f1IsZeroOnlyWhenNothingIsPositiveNotWhenTheErrorsBalanceTheHits() {
+    // Label 0 alone has positives, the others are true negatives everywhere. One hit and one miss;
+    // then one hit and one false alarm.
+    float[][] logits = {{1f, -1f, -1f, -1f, -1f, -1f}, {1f, -1f, -1f, 1f, -1f, -1f}};
+    float[][] labels = {{1, 0, 0, 1, 0, 0}, {1, 0, 0, 0, 0, 0}};
+    long[][] counts = {{1, 0, 1}, {1, 1, 0}};
+    for (int c = 0; c < 2; c++) {
+      EvaluationAccumulator acc = new EvaluationAccumulator(0);
+      acc.add(new DenseNetwork(SPEC, new JavaGemm()), identity(),
+          new PackedBlock(0, 2, LABELS, LABELS, logits[c], labels[c]), new Workspace(SPEC, LABELS, 4));
+      Map<String, Double> m = acc.metrics();
+      double expected = f1(counts[c][0], counts[c][1], counts[c][2]);
+      assertEquals(2.0 / 3, expected, 1e-15, "case " + c);
+      assertEquals(expected, m.get("f1[0]"), 0.0, "case " + c);
+      assertEquals(expected, m.get("microF1"), 0.0, "case " + c + ": the only label with positives");
+      assertEquals(0.0, m.get("f1[1]"), 0.0);
     }
   }
 }
