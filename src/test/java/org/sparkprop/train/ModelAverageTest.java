@@ -157,4 +157,15 @@ class ModelAverageTest {
     assertArrayEquals(new float[] {(float) (slot[0] / 15), (float) (slot[1] / 15)}, tree.state("sgd", 0).slots()[0],
         1e-6f);
   }
+
+  @Test
+  void theTreeAddsWithinGroupsFirstWhichCanChangeTheBits() {
+    // 1e30 + 1 is 1e30 in double: in order ((1e30 + 1) - 1e30) + 1 = 1, but as the tree of two groups
+    // (1e30 + 1) + (-1e30 + 1) = 0. The order is part of the result, so it must be the documented one.
+    List<PartitionModel> models = new ArrayList<>();
+    for (float v : new float[] {1e30f, 1f, -1e30f, 1f}) models.add(model(new float[] {v}, new float[] {v}, 1));
+    assertArrayEquals(new float[] {0f}, ModelAverage.merge(models, 2).params(), "groups of 2, then the groups");
+    assertArrayEquals(new float[] {0.25f}, ModelAverage.merge(models, 4).params(), "up to the fan-in: in order");
+    assertArrayEquals(new float[] {0.25f}, ModelAverage.inOrder(models).params());
+  }
 }
