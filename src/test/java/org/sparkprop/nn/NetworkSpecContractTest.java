@@ -116,4 +116,34 @@ class NetworkSpecContractTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Initializer.parse("xavier"));
     assertTrue(e.getMessage().contains("'xavier'") && e.getMessage().contains("glorot or he"), e.getMessage());
   }
+
+  @Test
+  void aWidthBelowOneIsRefusedNamingWhichWidth() {
+    assertEquals("the network needs at least one input feature, got 0", assertThrows(IllegalArgumentException.class,
+        () -> spec(0, new int[] {1}, Activation.TANH, 1, Activation.IDENTITY, Loss.MSE)).getMessage());
+    assertEquals("the network needs at least one output, got 0", assertThrows(IllegalArgumentException.class,
+        () -> spec(1, new int[] {1}, Activation.TANH, 0, Activation.IDENTITY, Loss.MSE)).getMessage());
+    assertEquals("hidden widths must be positive, got [3, 0]", assertThrows(IllegalArgumentException.class,
+        () -> spec(1, new int[] {3, 0}, Activation.TANH, 1, Activation.IDENTITY, Loss.MSE)).getMessage());
+    assertEquals("layer widths must be positive, got [0, 3]", assertThrows(IllegalArgumentException.class,
+        () -> new ParameterLayout(new int[] {0, 3})).getMessage());
+  }
+
+  @Test
+  void withoutHiddenLayersAnyHiddenActivationIsAccepted() {
+    for (Activation unused : Activation.values()) {
+      assertEquals(3, spec(2, new int[0], unused, 1, Activation.STEP, Loss.MAE).parameterCount(), unused.configName());
+    }
+  }
+
+  @Test
+  void theLargestLayoutOneJavaArrayHoldsIsAcceptedAndOneMoreRowIsNot() {
+    // 119 x (18,046,080 + 1) = 2^31 - 9 parameters: the most a Java array may hold here (MAX_VALUE - 8).
+    ParameterLayout largest = new ParameterLayout(new int[] {18_046_080, 119});
+    assertEquals(Integer.MAX_VALUE - 8, largest.size());
+    assertEquals(18_046_080, largest.maxWidth());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ParameterLayout(new int[] {18_046_081, 119}));
+    assertTrue(e.getMessage().contains("more than 2^31 parameters"), e.getMessage());
+  }
 }

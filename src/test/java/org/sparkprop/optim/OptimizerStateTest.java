@@ -50,4 +50,12 @@ class OptimizerStateTest {
         () -> new OptimizerState("sgd", -1, new float[0][]));
     assertTrue(error.getMessage().contains("steps = -1"), error.getMessage());
   }
+
+  @Test
+  void theHashSpreadsOverKindStepsAndSlots() {
+    OptimizerState a = new OptimizerState("adam", 3, new float[][] {{1, 2}, {3, 4}});
+    assertNotEquals(a.hashCode(), new OptimizerState("adam", 3, new float[][] {{1, 2}, {3, 5}}).hashCode());
+    assertNotEquals(a.hashCode(), new OptimizerState("adam", 4, new float[][] {{1, 2}, {3, 4}}).hashCode());
+    assertNotEquals(a.hashCode(), new OptimizerState("adamw", 3, new float[][] {{1, 2}, {3, 4}}).hashCode());
+  }
 }

@@ -149,4 +149,16 @@ class OptimizersTest {
     long allocated = allocations.getThreadAllocatedBytes(threadId) - before;
     assertTrue(allocated < 4_096, kind + " allocated " + allocated + " bytes in 10000 steps");
   }
+
+  @Test
+  void aRateOfZeroIsAStepThatLeavesTheParametersWhereTheyAre() {
+    Optimizer sgd = Optimizers.create(OptimizerSettings.sgd(), 3);
+    float[] params = {1f, -2f, 0.5f};
+    sgd.step(params, new float[] {3f, 1f, -4f}, 0f);
+    assertArrayEquals(new float[] {1f, -2f, 0.5f}, params);
+    assertEquals(1, sgd.steps(), "the step counts");
+    assertEquals("sgd", sgd.name());
+    assertEquals(0, sgd.snapshot().slots().length, "plain sgd keeps no state");
+    assertEquals("sgd optimizer (3 parameters, 1 steps)", sgd.toString());
+  }
 }

@@ -129,11 +129,30 @@ class SchedulesTest {
 
   @Test
   void negativeRoundsAreRejected() {
-    LearningRateSchedule schedule = Schedules.create(step(10, 0.5, 3), 0.1, 100);
-    IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> schedule.rate(-1));
-    assertEquals("round = -1 is outside the accepted range [0, Long.MAX_VALUE]",
-        error.getMessage());
+    for (ScheduleSettings settings : new ScheduleSettings[] {step(10, 0.5, 3), ScheduleSettings.constant(),
+        cosine(0.01, 0), step(10, 0.5, 0)}) {
+      LearningRateSchedule schedule = Schedules.create(settings, 0.1, 100);
+      IllegalArgumentException error =
+          assertThrows(IllegalArgumentException.class, () -> schedule.rate(-1), settings.toString());
+      assertEquals("round = -1 is outside the accepted range [0, Long.MAX_VALUE]",
+          error.getMessage());
+    }
+  }
+
+  @Test
+  void theSmallestDivisorsAreAccepted() {
+    // A step every round: base * factor^round.
+    LearningRateSchedule everyRound = Schedules.create(step(1, 0.5, 0), 0.8, 100);
+    assertEquals(0.8, everyRound.rate(0), TOLERANCE);
+    assertEquals(0.4, everyRound.rate(1), TOLERANCE);
+    assertEquals(0.1, everyRound.rate(3), TOLERANCE);
+    // A cosine over one round: the base rate at round 0, the minimum from round 1 on.
+    LearningRateSchedule oneRound = Schedules.create(cosine(0.01, 0), 0.1, 1);
+    assertEquals(0.1, oneRound.rate(0), TOLERANCE);
+    assertEquals(0.01, oneRound.rate(1), TOLERANCE);
+    assertEquals(0.01, oneRound.rate(5), TOLERANCE);
+    assertEquals("cosine", ScheduleKind.COSINE.configName());
+    assertEquals("step", ScheduleKind.STEP.configName());
   }
 
   @Test

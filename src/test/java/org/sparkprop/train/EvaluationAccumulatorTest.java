@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.data.PackedBlock;
+import org.sparkprop.data.TargetScaling;
 import org.sparkprop.math.JavaGemm;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.DenseNetwork;
@@ -203,5 +205,152 @@ class EvaluationAccumulatorTest {
     Map<String, Double> expected = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8).metrics();
     Map<String, Double> got = r1.merge(r2).metrics();
     for (String k : expected.keySet()) assertEquals(expected.get(k), got.get(k), 1e-12, k);
+  }
+
+  /** Each row repeated as many times as its (integer) weight, unweighted. */
+  private static PackedBlock duplicated(int features, int width, float[] x, float[] y, float[] w) {
+    int n = 0;
+    for (float v : w) n += (int) v;
+    float[] dx = new float[n * features];
+    float[] dy = new float[n * width];
+    int k = 0;
+    for (int r = 0; r < w.length; r++) {
+      for (int c = 0; c < (int) w[r]; c++, k++) {
+        System.arraycopy(x, r * features, dx, k * features, features);
+        System.arraycopy(y, r * width, dy, k * width, width);
+      }
+    }
+    return new PackedBlock(0, n, features, width, dx, dy);
+  }
+
+  @Test
+  void weightedRowsOfSeveralTargetsMeasureAsTheRowsRepeated() {
+    float[] w = {2f, 1f, 3f};
+    EvaluationAccumulator weighted = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET, w), 8);
+    Map<String, Double> expected = evaluate(0, passThrough(2), duplicated(2, 2, OUT, TARGET, w), 8).metrics();
+    Map<String, Double> got = weighted.metrics();
+    assertEquals(List.copyOf(expected.keySet()), List.copyOf(got.keySet()));
+    // The same terms, scaled by integer weights instead of repeated: only double rounding differs.
+    for (String k : expected.keySet()) assertEquals(expected.get(k), got.get(k), 1e-12, k);
+    Map<String, Double> plain = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8).metrics();
+    assertTrue(Math.abs(plain.get("mse[1]") - got.get("mse[1]")) > 0.01, "the weights must change the figures");
+    assertEquals(2, weighted.perOutputs());
+  }
+
+  @Test
+  void weightedClassesMeasureAsTheRowsRepeatedAndCountRowsInTheConfusionMatrix() {
+    float[] w = {1f, 0f, 2f, 3f, 1f};
+    EvaluationAccumulator weighted = evaluate(3, passThrough(3), new PackedBlock(0, 5, 3, 1, SCORES, CLASSES, w), 16);
+    Map<String, Double> expected = evaluate(3, passThrough(3), duplicated(3, 1, SCORES, CLASSES, w), 16).metrics();
+    Map<String, Double> got = weighted.metrics();
+    assertEquals(List.of("loss", "accuracy"), List.copyOf(got.keySet()));
+    // Right rows 0 (w 1), 1 (w 0), 3 (w 3) of weight 7: 4 of 7.
+    assertEquals(4.0 / 7, got.get("accuracy"), 1e-15);
+    assertEquals(expected.get("accuracy"), got.get("accuracy"), 1e-15);
+    assertEquals(expected.get("loss"), got.get("loss"), 1e-12);
+    assertArrayEquals(new long[][] {{1, 1, 0}, {0, 1, 0}, {1, 0, 1}}, weighted.confusionMatrix());
+    assertEquals(0, weighted.perOutputs(), "a classification has no per-output metrics");
+  }
+
+  @Test
+  void rowsThatAllWeighNothingHaveNoMetrics() {
+    float[] zero = new float[5];
+    Map<String, Double> c = evaluate(3, passThrough(3), new PackedBlock(0, 5, 3, 1, SCORES, CLASSES, zero), 16).metrics();
+    assertTrue(Double.isNaN(c.get("loss")) && Double.isNaN(c.get("accuracy")), c.toString());
+  }
+
+  @Test
+  void mergingWeightedIntoUnweightedRowsGivesTheWeightedStatisticsOfAllOfThem() {
+    float[] w = {2f, 3f};
+    PackedBlock first = new PackedBlock(0, 3, 3, 1, Arrays.copyOfRange(SCORES, 0, 9), Arrays.copyOfRange(CLASSES, 0, 3));
+    PackedBlock rest = new PackedBlock(3, 2, 3, 1, Arrays.copyOfRange(SCORES, 9, 15), Arrays.copyOfRange(CLASSES, 3, 5), w);
+    EvaluationAccumulator merged = evaluate(3, passThrough(3), first, 16).merge(evaluate(3, passThrough(3), rest, 16));
+    float[] allWeights = {1f, 1f, 1f, 2f, 3f};
+    Map<String, Double> expected =
+        evaluate(3, passThrough(3), new PackedBlock(0, 5, 3, 1, SCORES, CLASSES, allWeights), 16).metrics();
+    for (String k : expected.keySet()) assertEquals(expected.get(k), merged.metrics().get(k), 1e-12, "classes " + k);
+
+    PackedBlock r1 = new PackedBlock(0, 1, 2, 2, Arrays.copyOfRange(OUT, 0, 2), Arrays.copyOfRange(TARGET, 0, 2));
+    PackedBlock r2 = new PackedBlock(1, 2, 2, 2, Arrays.copyOfRange(OUT, 2, 6), Arrays.copyOfRange(TARGET, 2, 6), w);
+    EvaluationAccumulator regression = evaluate(0, passThrough(2), r1, 8).merge(evaluate(0, passThrough(2), r2, 8));
+    Map<String, Double> whole =
+        evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET, new float[] {1f, 2f, 3f}), 8).metrics();
+    for (String k : whole.keySet()) assertEquals(whole.get(k), regression.metrics().get(k), 1e-12, "regression " + k);
+  }
+
+  @Test
+  void eachTargetIsMeasuredInItsOwnUnits() {
+    // Target 0 as value * 2 + 1, target 1 as value * -3 + 5: each target's errors scale by its own
+    // |scale|, its spread too, so its R² is unchanged.
+    DenseNetwork net = passThrough(2);
+    Map<String, Double> p = evaluate(0, net, new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8).metrics();
+    EvaluationAccumulator scaled = new EvaluationAccumulator(0)
+        .inTargetUnits(TargetScaling.of(new float[] {1f, 5f}, new float[] {2f, -3f}));
+    scaled.add(net, identity(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), new Workspace(net.spec(), 2, 8));
+    Map<String, Double> s = scaled.metrics();
+    assertEquals(4 * p.get("mse[0]"), s.get("mse[0]"), 1e-12);
+    assertEquals(9 * p.get("mse[1]"), s.get("mse[1]"), 1e-12);
+    assertEquals(2 * p.get("mae[0]"), s.get("mae[0]"), 1e-12);
+    assertEquals(3 * p.get("mae[1]"), s.get("mae[1]"), 1e-12);
+    assertEquals((4 * p.get("mse[0]") + 9 * p.get("mse[1]")) / 2, s.get("mse"), 1e-12, "over every value");
+    assertEquals((2 * p.get("mae[0]") + 3 * p.get("mae[1]")) / 2, s.get("mae"), 1e-12);
+    // R² subtracts sums of squared targets of up to ~100 here: 1e-9 allows their double rounding.
+    assertEquals(p.get("r2[0]"), s.get("r2[0]"), 1e-9);
+    assertEquals(p.get("r2[1]"), s.get("r2[1]"), 1e-9);
+    assertEquals(p.get("r2"), s.get("r2"), 1e-9);
+    assertEquals(p.get("loss"), s.get("loss"), "the loss stays in the units the network was trained in");
+
+    // One pair for every target: the same as the two-float form.
+    EvaluationAccumulator onePair = new EvaluationAccumulator(0).inTargetUnits(new TargetScaling(-3f, 4f));
+    onePair.add(net, identity(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), new Workspace(net.spec(), 2, 8));
+    EvaluationAccumulator twoFloats = new EvaluationAccumulator(0).inTargetUnits(-3f, 4f);
+    twoFloats.add(net, identity(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), new Workspace(net.spec(), 2, 8));
+    assertEquals(twoFloats.metrics(), onePair.metrics());
+    assertEquals(16 * p.get("mse[1]"), onePair.metrics().get("mse[1]"), 1e-12);
+  }
+
+  @Test
+  void oneTargetHasOnlyTheOverallMetricsAndMergesLikeTheWhole() {
+    float[] out = {1f, 2f, 3f, 0.5f};
+    float[] target = {1.5f, 2f, 2f, 0f};
+    EvaluationAccumulator whole = evaluate(0, passThrough(1), new PackedBlock(0, 4, 1, 1, out, target), 8);
+    Map<String, Double> m = whole.metrics();
+    assertEquals(List.of("loss", "mse", "mae", "r2"), List.copyOf(m.keySet()), "no per-target figures for one target");
+    assertEquals(0, whole.perOutputs());
+    double mse = (0.25 + 0 + 1 + 0.25) / 4;
+    double mean = (1.5 + 2 + 2 + 0) / 4;
+    double variance = (2.25 + 4 + 4 + 0) / 4 - mean * mean;
+    assertEquals(1 - mse / variance, m.get("r2"), 1e-12);
+    EvaluationAccumulator merged = evaluate(0, passThrough(1),
+        new PackedBlock(0, 1, 1, 1, new float[] {1f}, new float[] {1.5f}), 8).merge(evaluate(0, passThrough(1),
+        new PackedBlock(1, 3, 1, 1, Arrays.copyOfRange(out, 1, 4), Arrays.copyOfRange(target, 1, 4)), 8));
+    for (String k : m.keySet()) assertEquals(m.get(k), merged.metrics().get(k), 1e-12, k);
+  }
+
+  @Test
+  void mergingWithAnAccumulatorThatSawNoRowsKeepsEveryTargetsFigures() {
+    Map<String, Double> expected = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8).metrics();
+    EvaluationAccumulator withEmpty = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8)
+        .merge(new EvaluationAccumulator(0));
+    EvaluationAccumulator intoEmpty = new EvaluationAccumulator(0)
+        .merge(evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, OUT, TARGET), 8));
+    assertEquals(expected, withEmpty.metrics());
+    assertEquals(expected, intoEmpty.metrics());
+  }
+
+  @Test
+  void aConstantTargetHasNoR2OfItsOwnWeightedOrNot() {
+    // Target 1 is 2 in every row: its variance is 0 exactly (12 / 3 - 2²), so its R² is undefined.
+    float[] out = {1f, 2.5f, 2f, 2f, 4f, 1f};
+    float[] target = {1.5f, 2f, 2f, 2f, 3f, 2f};
+    Map<String, Double> m = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, out, target), 8).metrics();
+    assertTrue(Double.isNaN(m.get("r2[1]")), m.toString());
+    assertTrue(Double.isFinite(m.get("r2[0]")), m.toString());
+    Map<String, Double> w = evaluate(0, passThrough(2), new PackedBlock(0, 3, 2, 2, out, target,
+        new float[] {1f, 2f, 1f}), 8).metrics();
+    assertTrue(Double.isNaN(w.get("r2[1]")), w.toString());
+    Map<String, Double> one = evaluate(0, passThrough(1), new PackedBlock(0, 3, 1, 1, new float[] {1f, 2f, 3f},
+        new float[] {2f, 2f, 2f}, new float[] {1f, 3f, 2f}), 8).metrics();
+    assertTrue(Double.isNaN(one.get("r2")), one.toString());
   }
 }

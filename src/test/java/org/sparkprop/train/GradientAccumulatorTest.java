@@ -2,6 +2,7 @@ package org.sparkprop.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -195,5 +196,38 @@ class GradientAccumulatorTest {
       assertArrayEquals(new float[] {-14f / 4, -5f / 4}, mean(got), "round " + round);
     }
     assertNull(PartitionRound.inOrder(List.of()), "no partitions, no sum");
+  }
+
+  @Test
+  void weightedRowsSumTheirWeightsAndMarkTheSumsWeighted() {
+    EpochPermutation perm = new EpochPermutation(4, 1, 0);
+    GradientAccumulator plain = new GradientAccumulator(2).add(NET, ZERO, new PackedBlock(0, 4, 1, 1, X, T), perm, 0,
+        4, ws(4));
+    assertFalse(plain.weighted());
+    assertEquals(4.0, plain.weightSum(), "unweighted rows weigh 1 each");
+    float[] w = {2f, 0f, 1f, 0.5f};
+    GradientAccumulator weighted = new GradientAccumulator(2).add(NET, ZERO, new PackedBlock(0, 4, 1, 1, X, T, w), perm,
+        0, 4, ws(4));
+    assertTrue(weighted.weighted());
+    assertEquals(3.5, weighted.weightSum());
+    // Loss t² weighted: 2*1 + 0*1 + 1*4 + 0.5*0.25; its mean divides by the weight sum, not the row count.
+    assertEquals(2 + 4 + 0.125, weighted.lossSum());
+    assertEquals((2 + 4 + 0.125) / 3.5, weighted.meanLoss());
+    // Merging keeps the mark whichever side carried the weights, and adds the weight sums.
+    GradientAccumulator merged = new GradientAccumulator(2).add(NET, ZERO, new PackedBlock(0, 4, 1, 1, X, T), perm, 0,
+        4, ws(4)).merge(weighted);
+    assertTrue(merged.weighted());
+    assertEquals(7.5, merged.weightSum());
+    assertEquals(8, merged.count());
+  }
+
+  @Test
+  void rowsThatAllWeighNothingGiveAZeroGradientWhateverTheOutputHeld() {
+    GradientAccumulator acc = new GradientAccumulator(2).add(NET, ZERO,
+        new PackedBlock(0, 4, 1, 1, X, T, new float[4]), new EpochPermutation(4, 1, 0), 0, 4, ws(4));
+    float[] out = {Float.NaN, 7f};
+    acc.meanGradient(out);
+    assertArrayEquals(new float[] {0f, 0f}, out, "the output is written, not left as it was");
+    assertEquals(0.0, acc.meanLoss());
   }
 }

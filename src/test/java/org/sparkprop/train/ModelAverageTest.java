@@ -136,4 +136,36 @@ class ModelAverageTest {
     assertEquals("zen", unnamed.kernel());
     assertEquals("h4", unnamed.host());
   }
+
+  @Test
+  void theTreeIsTheRowsWeightedMeanOfAllPartitions() {
+    List<PartitionModel> models = new ArrayList<>();
+    for (int p = 0; p < 5; p++) {
+      models.add(model(new float[] {p + 0.1f * p * p, 1f / (p + 3)}, new float[] {p, -p}, p + 1));
+    }
+    ModelAverage tree = ModelAverage.merge(models, 2);
+    double[] params = new double[2];
+    double[] slot = new double[2];
+    for (int p = 0; p < 5; p++) {
+      params[0] += (p + 1) * (double) (p + 0.1f * p * p);
+      params[1] += (p + 1) * (double) (1f / (p + 3));
+      slot[0] += (p + 1) * (double) p;
+      slot[1] += (p + 1) * (double) -p;
+    }
+    // The tree groups the double sums differently: a few double ulps, far below float resolution.
+    assertArrayEquals(new float[] {(float) (params[0] / 15), (float) (params[1] / 15)}, tree.params(), 1e-6f);
+    assertArrayEquals(new float[] {(float) (slot[0] / 15), (float) (slot[1] / 15)}, tree.state("sgd", 0).slots()[0],
+        1e-6f);
+  }
+
+  @Test
+  void theTreeAddsWithinGroupsFirstWhichCanChangeTheBits() {
+    // 1e30 + 1 is 1e30 in double: in order ((1e30 + 1) - 1e30) + 1 = 1, but as the tree of two groups
+    // (1e30 + 1) + (-1e30 + 1) = 0. The order is part of the result, so it must be the documented one.
+    List<PartitionModel> models = new ArrayList<>();
+    for (float v : new float[] {1e30f, 1f, -1e30f, 1f}) models.add(model(new float[] {v}, new float[] {v}, 1));
+    assertArrayEquals(new float[] {0f}, ModelAverage.merge(models, 2).params(), "groups of 2, then the groups");
+    assertArrayEquals(new float[] {0.25f}, ModelAverage.merge(models, 4).params(), "up to the fan-in: in order");
+    assertArrayEquals(new float[] {0.25f}, ModelAverage.inOrder(models).params());
+  }
 }

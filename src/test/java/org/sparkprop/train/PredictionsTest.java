@@ -94,4 +94,20 @@ class PredictionsTest {
     assertEquals(18.0, p.value(1, 0));
     assertEquals(11.0, p.value(1, 1));
   }
+
+  @Test
+  void rawOutputsAreTheNetworksOwnPerOutput() {
+    // Multi-label: two sigmoid outputs of two inputs, identity weights: output j of a row is sigmoid(x_j).
+    NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.IDENTITY, 2, Activation.SIGMOID, Loss.BCE);
+    Preprocessing prep = new Preprocessing(FeatureScaling.unfitted(FeatureScaling.Method.NONE, 2),
+        TargetScaling.IDENTITY, null);
+    Predictions p = new Predictions(new DenseNetwork(spec, new JavaGemm()), new float[] {1, 0, 0, 1, 0, 0}, prep,
+        new Workspace(spec, 2, 2));
+    p.run(new float[] {0f, 2f, -1f, 0f}, 2);
+    // Float32 sigmoid: 1e-7 is its rounding.
+    assertEquals(0.5, p.output(0, 0), 1e-7);
+    assertEquals(1 / (1 + Math.exp(-2)), p.output(0, 1), 1e-7);
+    assertEquals(1 / (1 + Math.exp(1)), p.output(1, 0), 1e-7);
+    assertEquals(0.5, p.output(1, 1), 1e-7);
+  }
 }
