@@ -277,7 +277,12 @@ public final class LocalLoader {
   // ---------------------------------------------------------------------------------------------
   // Loading (InputLoader's scan, stage and distribute)
 
-  static Result load(LocalInput input, Plan plan, PrintStream console) {
+  /** What the scan of every split found: the report, the rules with the labels fitted, and per split its good rows and first index. */
+  record Scanned(BadRowReport report, RowRules rules, int width, int[] counts, long[] starts, long rows) {
+  }
+
+  /** The first step alone, as {@code InputLoader.scan}: counts, the bad-row policy, the labels, the width. */
+  static Scanned scan(LocalInput input, Plan plan, PrintStream console) {
     String name = input.name();
     int splits = input.splits().count();
     RowRules scanRules = input.rules();
@@ -308,6 +313,19 @@ public final class LocalLoader {
       starts[p] = next;
       next += good;
     }
+    return new Scanned(report, rules, width, counts, starts, next);
+  }
+
+  static Result load(LocalInput input, Plan plan, PrintStream console) {
+    String name = input.name();
+    Scanned scanned = scan(input, plan, console);
+    BadRowReport report = scanned.report();
+    RowRules rules = scanned.rules();
+    int width = scanned.width();
+    int[] counts = scanned.counts();
+    long[] starts = scanned.starts();
+    long next = scanned.rows();
+    int splits = counts.length;
 
     ValidationSplit split = plan.split();
     Preprocessing given = plan.given();
