@@ -78,9 +78,12 @@ public final class TrainJob {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
     InProcessInput inProcess = InProcessInput.decide(cfg);
+    String inputReason = inProcess.reason();
     if (inProcess.inProcess()) {
       ObjectNode summary = InProcessTrainJob.run(cfg, inProcess, outputDir, resume, console, stop, wallStart);
       if (summary != null) return summary;
+      inputReason = "train.execution = auto and the packed training data is larger than train.driverMaxBytes,"
+          + " although its files are not (" + inProcess.reason() + ")";
     } else {
       console.println("input read and packed " + inProcess.sentence());
     }
@@ -100,7 +103,7 @@ public final class TrainJob {
       try {
         console.println("training data: " + partitioning.explain(data.train().rows(),
             data.train().features() + data.train().targetWidth()));
-        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, inProcess.reason());
+        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, inputReason);
       } finally {
         data.unpersist();
       }

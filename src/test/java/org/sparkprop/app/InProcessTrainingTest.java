@@ -207,4 +207,26 @@ class InProcessTrainingTest {
       LocalSpark.stopActive();
     }
   }
+
+  @Test
+  void filesUnderTheLimitWhosePackedRowsAreOverItAreReadAgainWithSpark() throws Exception {
+    // One-digit values take 2 bytes a value as text and 4 packed: 400 rows of 4 features and a label
+    // are 4,010 bytes of file and 8,000 packed; a limit between the two lets the files in, then
+    // auto finds the packed rows too large for the driver and runs the job with Spark.
+    StringBuilder sb = new StringBuilder("a,b,c,d,label\n");
+    Random r = new Random(2);
+    for (int i = 0; i < 400; i++) {
+      for (int j = 0; j < 4; j++) sb.append(r.nextInt(10)).append(',');
+      sb.append(r.nextBoolean() ? 1 : 0).append('\n');
+    }
+    Path file = tmp.resolve("digits.csv");
+    Files.writeString(file, sb.toString());
+    ObjectNode summary = run(List.of("data.format=csv", "data.train=" + file, "data.validationFraction=0",
+        "model.hidden=4", "train.epochs=1", "train.batchSize=50", "train.logEveryRounds=1000",
+        "spark.master=\"local[2]\"", "spark.partitions=2", "train.driverMaxBytes=6000"), "out", ResumePolicy.of(false));
+    assertEquals("spark", summary.path("input").asText(), summary.toString());
+    assertTrue(summary.path("inputReason").asText().contains("larger than train.driverMaxBytes"),
+        summary.path("inputReason").asText());
+    assertEquals("spark", summary.path("execution").asText(), summary.path("executionReason").asText());
+  }
 }

@@ -43,7 +43,7 @@ public final class SmallRun {
         "data.train=" + dir.resolve("digits-train.csv").toAbsolutePath(),
         "data.test=" + dir.resolve("digits-test.csv").toAbsolutePath(), "data.labelColumn=label",
         "data.validationFraction=0", "model.hidden=" + args[6], "train.epochs=" + args[4], "train.batchSize=" + args[5],
-        "train.execution=" + execution, "train.logEveryRounds=100000", "spark.master=\"" + master + "\"",
+        "train.execution=" + (execution.equals("inprocess") ? "auto" : execution), "train.logEveryRounds=100000", "spark.master=\"" + master + "\"",
         "spark.partitions=" + partitions));
     if (execution.equals("inprocess")) {
       ChildJvm.printResult(inProcess(cfg, mainStart));
