@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.config.JobRecipe;
@@ -68,7 +67,7 @@ final class InProcessTrainJob {
     String runId = RunJobs.newRunId("train");
     console.println("run " + runId + " (no Spark application: every step runs in this process)");
     Configuration hadoop = decision.hadoop() != null ? decision.hadoop()
-        : SparkHadoopUtil.get().newConfiguration(decision.sparkConf());
+        : InProcessInput.hadoop(decision.sparkConf());
     PartitionSizing partitioning = DataSets.partitioning(cfg);
     double loadStart = (System.nanoTime() - wallStart) / 1e9;
     HeldSets data = LocalLoader.load(cfg, decision, console);

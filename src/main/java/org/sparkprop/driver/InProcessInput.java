@@ -2,13 +2,12 @@ package org.sparkprop.driver;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.sparkprop.config.TrainConfig;
 
@@ -32,14 +31,19 @@ import org.sparkprop.config.TrainConfig;
  * @param inProcess whether to train without Spark
  * @param reason    why, in the configuration's words
  */
-public record InProcessInput(boolean inProcess, String reason, SparkConf sparkConf, Configuration hadoop) {
+public record InProcessInput(boolean inProcess, String reason, Map<String, String> sparkConf, Configuration hadoop) {
   private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|\\d+)(,\\s*\\d+)?])?");
 
   /** Decides for {@code cfg}; reads file sizes (metadata only) when the input is local files. */
   public static InProcessInput decide(TrainConfig cfg) {
-    SparkConf conf = new SparkConf();
-    if (!conf.contains("spark.master")) conf.setMaster(cfg.spark().master());
-    for (Map.Entry<String, String> e : cfg.spark().conf().entrySet()) conf.set(e.getKey(), e.getValue());
+    // What a SparkConf would hold (the spark.* system properties, e.g. spark-submit's, then the job's),
+    // read without loading Spark's configuration classes: seconds of class loading on a busy machine.
+    Map<String, String> conf = new TreeMap<>();
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("spark.")) conf.put(key, System.getProperty(key));
+    }
+    conf.putIfAbsent("spark.master", cfg.spark().master());
+    conf.putAll(cfg.spark().conf());
     String master = conf.get("spark.master");
     if (cfg.train().execution() == TrainConfig.Execution.SPARK) {
       return keep("train.execution = spark", conf);
@@ -64,7 +68,7 @@ public record InProcessInput(boolean inProcess, String reason, SparkConf sparkCo
     if (data.format() != TrainConfig.DataFormat.CSV && data.format() != TrainConfig.DataFormat.LIBSVM) {
       return keep("data.format = " + data.format().configName() + " is read by Spark", conf);
     }
-    Configuration hadoop = SparkHadoopUtil.get().newConfiguration(conf);
+    Configuration hadoop = hadoop(conf);
     long total = 0;
     for (String[] input : new String[][] {{"data.train", data.train()}, {"data.test", data.hasTest() ? data.test() : null}}) {
       if (input[1] == null) continue;
@@ -85,10 +89,25 @@ public record InProcessInput(boolean inProcess, String reason, SparkConf sparkCo
    * master ({@code spark.default.parallelism} when set): the count the files are split into.
    */
   public int defaultParallelism() {
-    if (sparkConf.contains("spark.default.parallelism")) return sparkConf.getInt("spark.default.parallelism", 1);
+    if (sparkConf.containsKey("spark.default.parallelism")) return Integer.parseInt(sparkConf.get("spark.default.parallelism").trim());
     Matcher m = LOCAL.matcher(sparkConf.get("spark.master"));
     if (!m.matches() || m.group(2) == null) return 1;
     return m.group(2).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(2));
+  }
+
+  /**
+   * The Hadoop configuration a SparkContext would start with, for local files: Hadoop's defaults,
+   * every {@code spark.hadoop.*} setting without its prefix, and {@code spark.buffer.size} as the
+   * I/O buffer size (what Spark's {@code SparkHadoopUtil.newConfiguration} adds besides cloud
+   * credentials and Hive settings, which local files do not use).
+   */
+  public static Configuration hadoop(Map<String, String> conf) {
+    Configuration hadoop = new Configuration();
+    for (Map.Entry<String, String> e : conf.entrySet()) {
+      if (e.getKey().startsWith("spark.hadoop.")) hadoop.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
+    }
+    hadoop.set("io.file.buffer.size", conf.getOrDefault("spark.buffer.size", "65536"));
+    return hadoop;
   }
 
   /** "in the driver process, without Spark (...)" or "with Spark (...)", for the job's log. */
@@ -96,7 +115,7 @@ public record InProcessInput(boolean inProcess, String reason, SparkConf sparkCo
     return (inProcess ? "in the driver process, without Spark" : "with Spark") + " (" + reason + ")";
   }
 
-  private static InProcessInput keep(String reason, SparkConf conf) {
+  private static InProcessInput keep(String reason, Map<String, String> conf) {
     return new InProcessInput(false, reason, conf, null);
   }
 

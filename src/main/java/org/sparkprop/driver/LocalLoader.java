@@ -86,7 +86,7 @@ public final class LocalLoader {
     PartitionSizing partitions = DataSets.partitioning(cfg);
     if (cfg.data().format().generated()) return generated(cfg, DataSets.generator(cfg), partitions);
     int reading = partitions.derived() ? in.defaultParallelism() : partitions.fixed();
-    boolean ignoreEmpty = in.sparkConf().getBoolean("spark.hadoopRDD.ignoreEmptySplits", false);
+    boolean ignoreEmpty = Boolean.parseBoolean(in.sparkConf().getOrDefault("spark.hadoopRDD.ignoreEmptySplits", "false").trim());
     return fromFiles(cfg, in.hadoop(), reading, ignoreEmpty, partitions, console);
   }
 
