@@ -8,6 +8,9 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BlockSample;
+import org.sparkprop.data.InputSchema;
+import org.sparkprop.driver.HeldSet;
+import org.sparkprop.driver.HeldSets;
 import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.Playground;
@@ -37,8 +40,23 @@ final class JobReport {
     PackedBlock train = sample(data.train(), TRAIN_SAMPLE_ROWS);
     PackedBlock test = data.test() == null ? null : sample(data.test(), TEST_SAMPLE_ROWS);
     String evaluation = data.validation() != null ? "validation" : data.test() != null ? "test" : null;
-    TrainingReport.Inputs inputs = new TrainingReport.Inputs(spec, data.classes(), train, test, evaluation,
-        plane(cfg, data.train()), featureNames(cfg, data));
+    return create(cfg, spec, data.classes(), train, test, evaluation, data.train().features(), data.input(), fs,
+        reportDir);
+  }
+
+  /** The report of a run without Spark, its samples taken from the sets held in the driver. */
+  static TrainingReport create(TrainConfig cfg, HeldSets data, NetworkSpec spec, FileSystem fs, Path reportDir) {
+    PackedBlock train = sample(data.train(), TRAIN_SAMPLE_ROWS);
+    PackedBlock test = data.test() == null ? null : sample(data.test(), TEST_SAMPLE_ROWS);
+    String evaluation = data.validation() != null ? "validation" : data.test() != null ? "test" : null;
+    return create(cfg, spec, data.classes(), train, test, evaluation, data.train().features(), data.input(), fs,
+        reportDir);
+  }
+
+  private static TrainingReport create(TrainConfig cfg, NetworkSpec spec, int classes, PackedBlock train, PackedBlock test,
+                                       String evaluation, int features, InputSchema input, FileSystem fs, Path reportDir) {
+    TrainingReport.Inputs inputs = new TrainingReport.Inputs(spec, classes, train, test, evaluation,
+        plane(cfg, features), featureNames(cfg, input, features));
     // No .crc file beside every picture on a local disk: checksums protect data, not a web page.
     FileSystem target = fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     ReportFiles files = name -> target.create(new Path(reportDir, name), true);
@@ -47,13 +65,17 @@ final class JobReport {
 
   /** The input features' names for the network drawing: the Playground's, the file's columns, or null. */
   static List<String> featureNames(TrainConfig cfg, DataSets data) {
+    return featureNames(cfg, data.input(), data.train().features());
+  }
+
+  private static List<String> featureNames(TrainConfig cfg, InputSchema input, int features) {
     if (cfg.data().format() == TrainConfig.DataFormat.PLAYGROUND) {
       List<String> names = NetworkDiagram.playgroundFeatures(
           cfg.data().playground().extraFeatures().stream().map(Playground.ExtraFeature::configName).toList());
-      return names.size() == data.train().features() ? names : null;
+      return names.size() == features ? names : null;
     }
-    List<String> names = data.input() == null ? null : data.input().featureNames();
-    return names != null && names.size() == data.train().features() ? names : null;
+    List<String> names = input == null ? null : input.featureNames();
+    return names != null && names.size() == features ? names : null;
   }
 
   /** About {@code maxRows} rows (all when there are fewer), the same whatever the partitioning. */
@@ -64,18 +86,25 @@ final class JobReport {
     return BlockSample.concat(parts, set.features(), set.targetWidth());
   }
 
+  /** The same sample of a set held in the driver: the same rows, whatever the partitioning. */
+  static PackedBlock sample(HeldSet set, int maxRows) {
+    double fraction = Math.min(1.0, (double) maxRows / set.rows());
+    List<PackedBlock> parts = set.blocks().stream().map(b -> BlockSample.of(b, fraction, SAMPLE_SEED)).toList();
+    return BlockSample.concat(parts, set.features(), set.targetWidth());
+  }
+
   /**
    * The plane to draw: the Playground's own (x1, x2 and its derived features) for its unscaled
    * generated data, else the two features of any two-feature data set, else none.
    */
-  static InputPlane plane(TrainConfig cfg, PackedDataset train) {
+  static InputPlane plane(TrainConfig cfg, int features) {
     if (cfg.data().format() == TrainConfig.DataFormat.PLAYGROUND
         && cfg.data().effectiveScaling() == FeatureScaling.Method.NONE) {
       RowGenerator source = DataSets.generator(cfg);
-      if (source instanceof Playground playground && playground.features() == train.features()) {
+      if (source instanceof Playground playground && playground.features() == features) {
         return InputPlane.playground(playground);
       }
     }
-    return train.features() == 2 ? InputPlane.twoFeatures() : null;
+    return features == 2 ? InputPlane.twoFeatures() : null;
   }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.sparkprop.data.InputSchema;
+import org.sparkprop.data.Preprocessing;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.io.LoadedModel;
 import org.sparkprop.nn.NetworkSpec;
@@ -20,10 +22,18 @@ final class ModelWriter {
 
   static void write(String dirUri, Configuration hadoop, NetworkSpec spec, TrainConfig cfg, TrainingResult result,
                     ObjectNode testMetrics, DataSets data, String kernel) throws IOException {
+    write(dirUri, hadoop, spec, cfg, result, testMetrics, data.description(), data.train().partitions(),
+        data.preprocessing(), data.input(), kernel);
+  }
+
+  /** Writes the model of a run whose data was described as {@code description} and packed in {@code partitions}. */
+  static void write(String dirUri, Configuration hadoop, NetworkSpec spec, TrainConfig cfg, TrainingResult result,
+                    ObjectNode testMetrics, String description, int partitions, Preprocessing preprocessing,
+                    InputSchema input, String kernel) throws IOException {
     ObjectNode provenance = JSON.createObjectNode();
-    provenance.put("dataSource", data.description());
+    provenance.put("dataSource", description);
     provenance.put("seed", cfg.train().seed());
-    provenance.put("partitions", data.train().partitions());
+    provenance.put("partitions", partitions);
     provenance.put("kernel", kernel);
     provenance.set("trainingConfig", JSON.valueToTree(cfg.resolved()));
     provenance.set("finalMetrics", testMetrics);
@@ -34,8 +44,8 @@ final class ModelWriter {
     provenance.put("bestEpoch", result.bestEpoch());
     provenance.put("weightsSha256", WeightsDigest.sha256(result.params()));
     provenance.set("versions", versions());
-    ObjectNode meta = LoadedModel.metadata(spec, data.preprocessing(), data.input(), provenance);
-    new LoadedModel(spec, result.params(), data.preprocessing(), data.input(), meta).save(dirUri, hadoop, true);
+    ObjectNode meta = LoadedModel.metadata(spec, preprocessing, input, provenance);
+    new LoadedModel(spec, result.params(), preprocessing, input, meta).save(dirUri, hadoop, true);
   }
 
   static ObjectNode versions() {

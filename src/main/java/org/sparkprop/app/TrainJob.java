@@ -22,6 +22,7 @@ import org.sparkprop.config.TrainConfig;
 import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.PartitionSizing;
+import org.sparkprop.driver.InProcessInput;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.report.BatchSizeAdvisor;
@@ -76,6 +77,16 @@ public final class TrainJob {
                                StopRequest stop) throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
+    InProcessInput inProcess = InProcessInput.decide(cfg);
+    String inputReason = inProcess.reason();
+    if (inProcess.inProcess()) {
+      ObjectNode summary = InProcessTrainJob.run(cfg, inProcess, outputDir, resume, console, stop, wallStart);
+      if (summary != null) return summary;
+      inputReason = "train.execution = auto and the packed training data is larger than train.driverMaxBytes,"
+          + " although its files are not (" + inProcess.reason() + ")";
+    } else {
+      console.println("input read and packed " + inProcess.sentence());
+    }
     // Decided before Spark starts: the executors are launched with the kernel pinned.
     String kernel = Kernels.decide(cfg.math().kernel());
     SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf(), kernel);
@@ -93,7 +104,7 @@ public final class TrainJob {
         console.println("training data: " + partitioning.explain(data.train().rows(),
             data.train().features() + data.train().targetWidth()));
         console.println(data.load().describe());
-        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel);
+        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, inputReason);
       } finally {
         data.unpersist();
       }
@@ -108,6 +119,14 @@ public final class TrainJob {
   static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                                   StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
                                   String kernel) throws IOException {
+    return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel,
+        "the data was loaded once with Spark for every run of the job");
+  }
+
+  /** As above; {@code inputReason} says why the input was read with Spark rather than in the driver alone. */
+  static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
+                          StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
+                          String kernel, String inputReason) throws IOException {
     Configuration hadoop = sc.hadoopConfiguration();
     console.println("data: " + data.description());
     NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
@@ -149,6 +168,8 @@ public final class TrainJob {
     summary.set("badRows", badRows(data));
     summary.put("sparkMaster", sc.master());
     summary.put("partitions", data.train().partitions());
+    summary.put("input", "spark");
+    summary.put("inputReason", inputReason);
     summary.put("execution", prepared.execution().onDriver() ? "driver" : "spark");
     summary.put("executionReason", prepared.execution().reason());
     summary.put("blas", Kernels.description());
@@ -241,10 +262,6 @@ public final class TrainJob {
     return summary;
   }
 
-  /**
-   * Whether the run resumed, from which checkpoint, and the recipe changes accepted to do so; a run
-   * with changes no longer promises the bits of an uninterrupted one.
-   */
   /** The load phase in summary.json: its seconds, the input it read and how fast, in how many passes. */
   static ObjectNode loadRecord(DataSets.LoadPhase load) {
     ObjectNode o = JSON.createObjectNode();
@@ -256,14 +273,22 @@ public final class TrainJob {
     return o;
   }
 
+  /**
+   * Whether the run resumed, from which checkpoint, and the recipe changes accepted to do so; a run
+   * with changes no longer promises the bits of an uninterrupted one.
+   */
   private static ObjectNode resumeRecord(SparkTrainer.Prepared prepared) {
+    return resumeRecord(prepared.resumedFrom(), prepared.changes());
+  }
+
+  static ObjectNode resumeRecord(String resumedFrom, List<JobRecipe.Change> accepted) {
     ObjectNode r = JSON.createObjectNode();
-    r.put("from", prepared.resumedFrom());
+    r.put("from", resumedFrom);
     ArrayNode changes = r.putArray("changes");
-    for (JobRecipe.Change c : prepared.changes()) {
+    for (JobRecipe.Change c : accepted) {
       changes.addObject().put("key", c.key()).put("checkpoint", c.checkpoint()).put("run", c.run());
     }
-    r.put("bitIdenticalToUninterrupted", prepared.changes().isEmpty());
+    r.put("bitIdenticalToUninterrupted", accepted.isEmpty());
     return r;
   }
 
@@ -273,7 +298,7 @@ public final class TrainJob {
     return written.isEmpty() ? prepared.resumedFrom() : written;
   }
 
-  private static void writeSummary(FileSystem fs, String outputDir, ObjectNode summary) throws IOException {
+  static void writeSummary(FileSystem fs, String outputDir, ObjectNode summary) throws IOException {
     try (OutputStream out = fs.create(new Path(outputDir, "summary.json"), true)) {
       out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
     }
@@ -281,8 +306,13 @@ public final class TrainJob {
 
   /** Per input, the rows read and the bad rows skipped by reason (empty objects when none were bad). */
   private static ObjectNode badRows(DataSets data) {
+    return badRows(data.badRows());
+  }
+
+  /** Per input, the rows read and the bad rows skipped by reason. */
+  static ObjectNode badRows(Map<String, BadRowReport> reports) {
     ObjectNode all = JSON.createObjectNode();
-    for (Map.Entry<String, BadRowReport> e : data.badRows().entrySet()) {
+    for (Map.Entry<String, BadRowReport> e : reports.entrySet()) {
       BadRowReport r = e.getValue();
       ObjectNode o = all.putObject(e.getKey());
       o.put("input", r.input());
@@ -294,7 +324,7 @@ public final class TrainJob {
     return all;
   }
 
-  private static void printFinal(PrintStream console, TrainingResult result, ObjectNode testMetrics, String outputDir) {
+  static void printFinal(PrintStream console, TrainingResult result, ObjectNode testMetrics, String outputDir) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "done: %d epochs (%s%s), %,d rounds, train loss %.4f",
         result.epochs(), result.stopReason().description(),
         result.bestEpoch() > 0 ? "; kept the weights of epoch " + result.bestEpoch() : "", result.rounds(),

@@ -221,8 +221,14 @@ class ScriptsIT {
     assertTrue(r.out().contains("sparkprop: resolved configuration\n"), r.out());
     assertTrue(r.out().contains("train.epochs = 2\n"), "the --set value is in the printed configuration");
     assertTrue(r.out().contains("epoch 2/2  train loss"), r.out());
-    assertTrue(r.err().contains(" INFO SparkContext: "), "--verbose shows Spark's INFO logging");
+    // The quick start's 2,000 generated rows on local[2] train without Spark: the log says so and
+    // why, and no SparkContext starts (a cluster master keeps Spark: the standalone test below).
+    assertTrue(r.err().contains(" INFO InProcessTrainJob: input read and packed in the driver process, without Spark"),
+        tail(r.err()));
+    assertFalse(r.err().contains("SparkContext"), "no Spark started:\n" + tail(r.err()));
     JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals("not started", summary.path("spark").asText());
+    assertEquals("driver", summary.path("input").asText());
     assertEquals(2, summary.path("epochs").asInt());
     assertEquals("local[2]", summary.path("sparkMaster").asText());
     // The resolved configuration, --set included, is kept in the summary, the metrics and the model.
@@ -305,6 +311,7 @@ class ScriptsIT {
       assertTrue(job.err().contains("org.apache.spark.deploy.SparkSubmit --master " + master), "the command is printed");
       JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
       assertEquals(master, summary.path("sparkMaster").asText());
+      assertEquals("spark", summary.path("input").asText(), "a cluster master keeps Spark");
       assertEquals(1, summary.path("epochs").asInt());
       // The charts are drawn with XChart, which only the shaded cluster jar brings to this driver.
       assertTrue(Files.size(out.resolve("report/confusion.png")) > 0 && Files.exists(out.resolve("report/index.html")));
