@@ -25,7 +25,7 @@ public final class JobRecipe {
   /** Keys that never change a weight: outputs, logging, where Spark runs and how it caches. */
   private static final Set<String> NOT_RECIPE = Set.of("checkpoint.dir", "checkpoint.everyRounds", "checkpoint.keep",
       "train.logEveryRounds", "spark.master", "spark.storageLevel", "spark.conf", "data.test", "data.testLabels",
-      // Rounds on the driver or as Spark jobs give the same bits (DriverGradientSource).
+      // Rounds on the driver or as Spark jobs give the same bits (InProcessGradientSource).
       "train.execution");
 
   /** The run's length: part of the recipe only for a schedule that spans the whole run. */

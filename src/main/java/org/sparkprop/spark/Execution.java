@@ -5,7 +5,7 @@ import org.sparkprop.config.TrainConfig;
 
 /**
  * Where a run's rounds and evaluations go, and why: as Spark jobs, or in the driver process over
- * the collected partitions (same bits, see {@link DriverGradientSource}). {@code train.execution =
+ * the collected partitions (same bits, see {@link org.sparkprop.train.InProcessGradientSource}). {@code train.execution =
  * auto} picks the driver when the packed training data is at most {@code train.driverMaxBytes}.
  *
  * @param onDriver whether the rounds run in the driver process

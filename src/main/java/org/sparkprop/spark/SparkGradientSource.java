@@ -21,7 +21,7 @@ import org.sparkprop.train.PartitionRound;
 /**
  * One Spark job per round: broadcast the weights, let every partition compute the gradient of its
  * rows of global batch t ({@link PartitionRound#gradient}, the same code as the single-JVM trainer and
- * {@link DriverGradientSource}), and merge the partition results in partition-index order (the
+ * {@link org.sparkprop.train.InProcessGradientSource}), and merge the partition results in partition-index order (the
  * order {@link PartitionRound#merge} states).
  *
  * <p>Merging in a fixed order is what makes a run bit-for-bit reproducible whatever the number of

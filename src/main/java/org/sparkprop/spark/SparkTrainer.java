@@ -23,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.InProcessEvaluator;
+import org.sparkprop.train.InProcessGradientSource;
 import org.sparkprop.train.TargetMetric;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingListener;
@@ -34,7 +36,7 @@ import org.sparkprop.train.TrainingState;
  * the network, the options, the initial weights, checkpoints and resumption come from the same
  * recipe as the {@code train} command's ({@link TrainingRecipe}, {@link TrainingCheckpoints}), and
  * the loop is the same
- * {@link TrainingLoop} over a {@link SparkGradientSource}, or over a {@link DriverGradientSource} when
+ * {@link TrainingLoop} over a {@link SparkGradientSource}, or over a {@link InProcessGradientSource} when
  * {@link Execution} puts the rounds on the driver (the same bits either way). Given the same rows in the same partitions and
  * the same configuration, the weights are therefore bit-identical to the command's: both the
  * {@code train} command and the Spark ML estimators start their loop here.
@@ -92,7 +94,8 @@ public final class SparkTrainer {
     }
 
     public Evaluator of(PackedDataset data) {
-      return onDriver ? new DriverEvaluator(data, onDriver(data), spec, TrainingRecipe.CHUNK_ROWS, target)
+      return onDriver ? new InProcessEvaluator(onDriver(data), data.targetWidth(), data.classes(), spec,
+          TrainingRecipe.CHUNK_ROWS, target)
           : new SparkEvaluator(sc, data, spec, TrainingRecipe.CHUNK_ROWS, target);
     }
 
@@ -157,8 +160,8 @@ public final class SparkTrainer {
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
     Evaluators evaluators = new Evaluators(sc, spec, target, execution.onDriver());
     GradientSource source = execution.onDriver()
-        ? new DriverGradientSource(train, evaluators.onDriver(train), spec, cfg.train().batchSize(), cfg.train().seed(),
-            TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel)
+        ? new InProcessGradientSource(evaluators.onDriver(train), train.rows(), train.targetWidth(), spec,
+            cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel)
         : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
             cfg.spark().treeFanIn(), kernel);
     Evaluator evaluator = evaluation == null ? null : evaluators.of(evaluation);

@@ -21,6 +21,7 @@ import org.sparkprop.nn.DenseNetwork;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.InProcessGradientSource;
 import org.sparkprop.train.LocalGradientSource;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingOptions;
@@ -175,10 +176,10 @@ class DistributedTrainingTest {
       assertEquals(0, InJvmRounds.openRounds());
       java.util.List<java.util.List<PackedBlock>> collected = data.collectByPartition();
       float[] treeOnSpark = run(new SparkGradientSource(sc, data, SPEC, BATCH, SEED, 1024, 2), k4).params();
-      float[] treeOnDriver = run(new DriverGradientSource(data, collected, SPEC, BATCH, SEED, 1024, 2,
+      float[] treeOnDriver = run(new InProcessGradientSource(collected, data.rows(), data.targetWidth(), SPEC, BATCH, SEED, 1024, 2,
           Kernels.decide(org.sparkprop.math.GemmKernel.AUTO)), k4).params();
       assertArrayEquals(treeOnSpark, treeOnDriver);
-      float[] flatOnDriver = run(new DriverGradientSource(data, collected, SPEC, BATCH, SEED, 1024, 8,
+      float[] flatOnDriver = run(new InProcessGradientSource(collected, data.rows(), data.targetWidth(), SPEC, BATCH, SEED, 1024, 8,
           Kernels.decide(org.sparkprop.math.GemmKernel.AUTO)), k4).params();
       assertArrayEquals(inJvm, flatOnDriver);
       assertArrayEquals(local(), run(new SparkGradientSource(sc, one, SPEC, BATCH, SEED, 1024, 8), k4).params());
