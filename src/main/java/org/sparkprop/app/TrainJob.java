@@ -77,7 +77,8 @@ public final class TrainJob {
                                StopRequest stop) throws IOException {
     long wallStart = System.nanoTime();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
-    InProcessInput inProcess = InProcessInput.decide(cfg);
+    InProcessInput inProcess = InProcessInput.decide(cfg, SparkSession.getActiveSession().isDefined()
+        || SparkSession.getDefaultSession().isDefined());
     String inputReason = inProcess.reason();
     if (inProcess.inProcess()) {
       ObjectNode summary = InProcessTrainJob.run(cfg, inProcess, outputDir, resume, console, stop, wallStart);

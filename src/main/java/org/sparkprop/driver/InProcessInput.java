@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.sparkprop.config.TrainConfig;
 
 /**
@@ -34,8 +33,13 @@ import org.sparkprop.config.TrainConfig;
 public record InProcessInput(boolean inProcess, String reason, Map<String, String> sparkConf, Configuration hadoop) {
   private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|\\d+)(,\\s*\\d+)?])?");
 
-  /** Decides for {@code cfg}; reads file sizes (metadata only) when the input is local files. */
-  public static InProcessInput decide(TrainConfig cfg) {
+  /**
+   * Decides for {@code cfg}; reads file sizes (metadata only) when the input is local files.
+   *
+   * @param sparkRunning whether a Spark session already runs in this JVM (the caller asks Spark: this
+   *     package stays free of it)
+   */
+  public static InProcessInput decide(TrainConfig cfg, boolean sparkRunning) {
     // What a SparkConf would hold (the spark.* system properties, e.g. spark-submit's, then the job's),
     // read without loading Spark's configuration classes: seconds of class loading on a busy machine.
     Map<String, String> conf = new TreeMap<>();
@@ -51,7 +55,7 @@ public record InProcessInput(boolean inProcess, String reason, Map<String, Strin
     if (!LOCAL.matcher(master).matches()) {
       return keep("spark.master = " + master + " asks for a Spark application", conf);
     }
-    if (SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined()) {
+    if (sparkRunning) {
       // Its start-up is paid for, and whoever started it expects the run's jobs in its UI.
       return keep("a Spark session is already running in this JVM", conf);
     }

@@ -42,6 +42,8 @@ class ArchitectureTest {
       List.of("spark"),
       List.of("spark.input"),
       List.of("spark.ml"),
+      // Training without Spark: reads small inputs with spark.input's rules, uses no Spark itself.
+      List.of("driver"),
       List.of("app"),
       List.of("cli", "examples"));
 

@@ -18,11 +18,23 @@ class InProcessInputTest {
   Path tmp;
 
   private InProcessInput decide(String... overrides) throws Exception {
+    return decide(false, overrides);
+  }
+
+  private InProcessInput decide(boolean sparkRunning, String... overrides) throws Exception {
     Path csv = tmp.resolve("rows.csv");
     if (!Files.exists(csv)) Files.writeString(csv, "a,label\n1,x\n2,y\n".repeat(1)); // 16 bytes
     List<String> o = new ArrayList<>(List.of("data.format=csv", "data.train=" + csv, "spark.master=\"local[2]\""));
     o.addAll(List.of(overrides));
-    return InProcessInput.decide(TrainConfig.load(null, o));
+    return InProcessInput.decide(TrainConfig.load(null, o), sparkRunning);
+  }
+
+  @Test
+  void aSparkSessionAlreadyRunningIsUsedRatherThanTrainingWithoutIt() throws Exception {
+    assertTrue(decide(false).inProcess());
+    InProcessInput d = decide(true);
+    assertFalse(d.inProcess());
+    assertTrue(d.reason().contains("a Spark session is already running in this JVM"), d.reason());
   }
 
   @Test

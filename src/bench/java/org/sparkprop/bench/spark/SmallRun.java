@@ -100,7 +100,7 @@ public final class SmallRun {
    * over the held partitions; the same phases in {@code wallSplitSeconds} (Spark start-up 0).
    */
   private static Map<String, Object> inProcess(TrainConfig cfg, double mainStart) throws Exception {
-    InProcessInput decision = InProcessInput.decide(cfg);
+    InProcessInput decision = InProcessInput.decide(cfg, org.apache.spark.sql.SparkSession.getActiveSession().isDefined());
     if (!decision.inProcess()) throw new IllegalStateException("expected a run without Spark: " + decision.reason());
     double sparkReady = FmnistRun.sinceJvmStart();
     HeldSets data = LocalLoader.load(cfg, decision, System.err);
