@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.sparkprop.spark.input.InputFiles;
 import org.sparkprop.config.TrainConfig;
 
 /**
@@ -125,7 +126,7 @@ public record InProcessInput(boolean inProcess, String reason, Map<String, Strin
 
   private static long size(String key, String uri, Configuration hadoop) {
     long total = 0;
-    for (FileStatus f : LocalFiles.expand(key, uri, hadoop)) total += f.getLen();
+    for (FileStatus f : InputFiles.expand(key, uri, hadoop)) total += f.getLen();
     return total;
   }
 

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.sparkprop.spark.input.InputFiles;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.BlockPacking;
@@ -160,7 +161,7 @@ public final class LocalLoader {
       throw new DataException("data.weightColumn = '" + settings.weightColumn() + "': data.format = " + settings.format()
           + " has no columns to take sample weights from; weights are read from csv, parquet and DataFrames");
     }
-    List<FileStatus> files = LocalFiles.expand(key, uri, hadoop);
+    List<FileStatus> files = InputFiles.expand(key, uri, hadoop);
     try {
       if (settings.format().equals("libsvm")) {
         LibSvmLineParser parser = new LibSvmLineParser(settings.features(), mode);

@@ -18,7 +18,7 @@ import org.sparkprop.data.DataException;
  * rows' global order, and with it a run's result, does not depend on the order a file system lists
  * files in.
  */
-final class InputFiles {
+public final class InputFiles {
   private InputFiles() {
   }
 
@@ -26,7 +26,7 @@ final class InputFiles {
    * @param key the configuration key or option that gave the URI, for messages ("data.train")
    * @throws DataException when nothing matches or no data file is found
    */
-  static List<FileStatus> expand(String key, String uri, Configuration conf) {
+  public static List<FileStatus> expand(String key, String uri, Configuration conf) {
     Path path = new Path(uri);
     try {
       FileSystem fs = path.getFileSystem(conf);
