@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sparkprop.bench.spark.ChildJvm;
+import org.sparkprop.math.CpuKernels;
 import org.sparkprop.math.GemmKernel;
 
 /**
@@ -30,18 +31,7 @@ public final class KernelChoiceBench {
    */
   static List<String> candidates(Set<String> flags, String arch) {
     List<String> k = new ArrayList<>(List.of(AUTO, GemmKernel.PORTABLE_NAME));
-    if (!arch.equals("amd64") && !arch.equals("x86_64")) return k;
-    if (flags.contains("avx")) k.add("Sandybridge");
-    if (flags.contains("avx2") && flags.contains("fma")) {
-      k.add("Haswell");
-      k.add("Zen");
-    }
-    boolean avx512 = flags.containsAll(List.of("avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"));
-    if (avx512) k.add("SkylakeX");
-    if (avx512 && flags.contains("avx512_bf16")) k.add("Cooperlake");
-    if (avx512 && flags.contains("avx512_bf16") && flags.contains("amx_bf16") && flags.contains("amx_tile")) {
-      k.add("SapphireRapids");
-    }
+    k.addAll(CpuKernels.runnable(flags, arch));
     return k;
   }
 
@@ -51,7 +41,7 @@ public final class KernelChoiceBench {
    * @param passes alternating passes over the kernels
    */
   public static Map<String, Object> run(List<String> shapes, double seconds, int passes) throws Exception {
-    List<String> kernels = candidates(Machine.cpuFlags(), System.getProperty("os.arch"));
+    List<String> kernels = candidates(CpuKernels.cpuFlags(), System.getProperty("os.arch"));
     // loaded kernel -> shape index -> samples of the network's GFLOP/s, and of the bare products'.
     // Keyed by the kernel that loaded, so auto's runs pool with the forced runs of the same kernel:
     // the same code, and their spread is the machine's noise, not a difference between kernels.

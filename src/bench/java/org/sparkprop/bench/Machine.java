@@ -56,21 +56,6 @@ public final class Machine {
     return "unknown";
   }
 
-  /** The CPU's feature flags from /proc/cpuinfo (Linux); empty where the platform does not list them. */
-  public static java.util.Set<String> cpuFlags() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("flags") || line.startsWith("Features")) {
-          // A copy, not Set.of: that throws on a repeated flag.
-          return java.util.Set.copyOf(java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // unknown
-    }
-    return java.util.Set.of();
-  }
-
   public static Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cores", cores());

@@ -21,6 +21,7 @@ import org.sparkprop.driver.DriverTraining;
 import org.sparkprop.driver.HeldSets;
 import org.sparkprop.driver.InProcessInput;
 import org.sparkprop.driver.LocalLoader;
+import org.sparkprop.math.CpuKernels;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.report.BatchSizeAdvisor;
@@ -92,8 +93,9 @@ final class InProcessTrainJob {
     DriverTraining.Prepared prepared = DriverTraining.prepare(cfg, spec, data.train(),
         hasValidation ? data.validation() : data.test(), hasValidation, data.preprocessing(), resume, hadoop);
     String kernel = prepared.kernel();
-    console.printf(Locale.ROOT, "GEMM kernel of the job: %s (math.kernel = %s); driver's BLAS: %s%n", kernel,
-        cfg.math().kernel().configName(), Kernels.description());
+    String kernelReason = CpuKernels.reasonHere(cfg.math().kernel(), kernel);
+    console.printf(Locale.ROOT, "GEMM kernel of the job: %s (%s); driver's BLAS: %s%n", kernel, kernelReason,
+        Kernels.description());
     String rounds = "rounds run on the driver (" + executionReason + ")";
     console.println(rounds);
     LOG.info(rounds);
@@ -133,6 +135,7 @@ final class InProcessTrainJob {
     summary.put("rowsFromReason", "packed in the driver process without Spark");
     summary.put("bytesReadPerRound", bytesPerRound);
     summary.put("kernel", kernel);
+    summary.put("kernelReason", kernelReason);
     summary.put("loadSeconds", loadSeconds);
     summary.set("resume", TrainJob.resumeRecord(prepared.resumedFrom(), prepared.changes()));
     TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));

@@ -23,6 +23,7 @@ import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.PartitionSizing;
 import org.sparkprop.driver.InProcessInput;
+import org.sparkprop.math.CpuKernels;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.report.BatchSizeAdvisor;
@@ -93,8 +94,9 @@ public final class TrainJob {
     SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf(), kernel);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
     SparkTrainer.kernel(sc, cfg); // in local mode, refuses a kernel this JVM cannot run before the data is read
-    console.printf(Locale.ROOT, "spark %s, master %s; GEMM kernel of the job: %s (math.kernel = %s); driver's BLAS: %s%n",
-        sc.version(), sc.master(), kernel, cfg.math().kernel().configName(), Kernels.description());
+    String kernelReason = CpuKernels.reasonHere(cfg.math().kernel(), kernel);
+    console.printf(Locale.ROOT, "spark %s, master %s; GEMM kernel of the job: %s (%s); driver's BLAS: %s%n",
+        sc.version(), sc.master(), kernel, kernelReason, Kernels.description());
 
     try (RunJobs jobs = RunJobs.start(sc, "train", RunJobs.newRunId("train"))) {
       console.println("run " + jobs.runId() + " (Spark job group " + jobs.jobGroup() + ")");
@@ -179,6 +181,7 @@ public final class TrainJob {
     summary.put("bytesReadPerRound", bytesPerRound);
     if (data.load() != null) summary.set("load", loadRecord(data.load()));
     summary.put("kernel", kernel);
+    summary.put("kernelReason", CpuKernels.reasonHere(cfg.math().kernel(), kernel));
     summary.set("resume", resumeRecord(prepared));
     jobs.describe("sampling rows for the report");
     TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));

@@ -42,6 +42,11 @@ public final class Kernels {
         : c.gemm().name() + "; OpenBLAS unavailable: " + c.fallbackReason();
   }
 
+  /** Why OpenBLAS could not load in this JVM (the pure-Java GEMM then runs), or null. */
+  public static String fallbackReason() {
+    return choice().fallbackReason();
+  }
+
   /**
    * The kernel this JVM's {@link #gemm()} runs: OpenBLAS's core name (e.g. "Haswell") or
    * {@link GemmKernel#PORTABLE_NAME} for the pure-Java GEMM. Loads the native library if needed.

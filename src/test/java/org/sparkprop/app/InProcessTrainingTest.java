@@ -94,6 +94,7 @@ class InProcessTrainingTest {
     assertEquals("driver", summary.path("input").asText(), summary.toString());
     assertEquals("not started", summary.path("spark").asText());
     assertEquals("driver", summary.path("execution").asText());
+    assertTrue(summary.path("kernelReason").asText().startsWith("math.kernel = "), summary.toString());
     return summary;
   }
 

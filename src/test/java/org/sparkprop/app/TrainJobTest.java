@@ -208,9 +208,12 @@ class TrainJobTest {
     String loaded = org.sparkprop.math.Kernels.loadedKernel();
     ObjectNode auto = run(TrainConfig.load(null, small()), tmp.resolve("auto").toString(), false);
     assertEquals(loaded, auto.path("kernel").asText());
+    assertTrue(auto.path("kernelReason").asText().startsWith("math.kernel = auto: OpenBLAS's")
+        || loaded.equals("portable"), auto.path("kernelReason").asText());
     Path portableOut = tmp.resolve("portable");
     ObjectNode portable = run(TrainConfig.load(null, small("math.kernel=portable")), portableOut.toString(), false);
     assertEquals("portable", portable.path("kernel").asText());
+    assertTrue(portable.path("kernelReason").asText().startsWith("math.kernel = portable"), portable.toString());
     assertEquals("portable", JSON.readTree(portableOut.resolve("model/metadata.json").toFile()).findValue("kernel").asText());
 
     String other = loaded.equalsIgnoreCase("Haswell") ? "skylakex" : "haswell";
