@@ -133,6 +133,7 @@ final class InProcessTrainJob {
     summary.put("rowsFromReason", "packed in the driver process without Spark");
     summary.put("bytesReadPerRound", bytesPerRound);
     summary.put("kernel", kernel);
+    summary.put("precision", cfg.math().precision().configName());
     summary.put("loadSeconds", loadSeconds);
     summary.set("resume", TrainJob.resumeRecord(prepared.resumedFrom(), prepared.changes()));
     TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));
