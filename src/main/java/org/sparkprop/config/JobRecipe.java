@@ -35,7 +35,7 @@ public final class JobRecipe {
    * Keys recorded only away from their default, by key: their default is what every checkpoint made
    * before the key existed computed with, so those stay resumable without a change.
    */
-  private static final Map<String, String> RECORDED_UNLESS = Map.of("math.precision", "fp32");
+  private static final Map<String, String> RECORDED_UNLESS = Map.of("math.precision", TrainConfig.renderValue("fp32"));
 
   private final SortedMap<String, String> entries;
 
@@ -102,8 +102,9 @@ public final class JobRecipe {
     keys.addAll(checkpoint.entries.keySet());
     List<Change> changes = new ArrayList<>();
     for (String k : keys) {
-      String then = checkpoint.entries.get(k);
-      String now = entries.get(k);
+      // A key recorded only away from its default was at its default where it is missing.
+      String then = checkpoint.entries.getOrDefault(k, RECORDED_UNLESS.get(k));
+      String now = entries.getOrDefault(k, RECORDED_UNLESS.get(k));
       if (onlyShared && (then == null || now == null)) continue;
       if (then == null || !then.equals(now)) {
         changes.add(new Change(k, then == null ? "(not recorded)" : then, now == null ? "(not recorded)" : now));
