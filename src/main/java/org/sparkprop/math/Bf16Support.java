@@ -78,7 +78,8 @@ public final class Bf16Support {
     }
     if (!"1".equals(ompThreads == null ? null : ompThreads.trim())) {
       return head + ": " + THREADS_VARIABLE + " is " + (ompThreads == null ? "unset" : "\"" + ompThreads + "\"")
-          + ", and oneDNN's OpenMP reads it once, when it loads, and splits (so sums) a product by its threads."
+          + ", and oneDNN's OpenMP reads it once, when it loads; oneDNN splits a product over its threads, which may"
+          + " change the order of its sums (and oversubscribes the cores Spark's tasks already fill)."
           + " A bf16 job needs " + THREADS_VARIABLE + "=1 in every JVM that computes: jobs started by Sparkprop give"
           + " it to their executors (spark.executorEnv." + THREADS_VARIABLE + "); set it in the environment of a"
           + " driver that runs tasks itself (local mode) or of executors that already run";

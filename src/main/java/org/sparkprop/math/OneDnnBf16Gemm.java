@@ -32,8 +32,9 @@ import org.bytedeco.dnnl.global.dnnl;
  * instruction set only.
  *
  * <p>One thread per call: the presets' oneDNN is built on OpenMP, which reads
- * {@code OMP_NUM_THREADS} once, when it loads, and oneDNN's work split (so its sum order, for a
- * long k) follows the thread count; the job runs only where the variable is 1 ({@link Bf16Support}).
+ * {@code OMP_NUM_THREADS} once, when it loads, and oneDNN's work split (which may split a long k,
+ * and so the sums) follows the thread count; the job runs only where the variable is 1
+ * ({@link Bf16Support}).
  *
  * <p>Operands are staged through per-thread native scratch as {@link OpenBlasGemm} stages them.
  * Each thread keeps its stream and a small cache of primitives, one per shape it has seen, bound
