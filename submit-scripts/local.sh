@@ -22,6 +22,8 @@ Environment:
   SPARKPROP_DRIVER_MEMORY   heap of the JVM (default 4g)
   JAVA_OPTS                 extra JVM options, e.g. -Dsparkprop.progress=plain
   SPARKPROP_BUILD_DIR       build directory (default: target/ of the project)
+  OMP_NUM_THREADS           threads per oneDNN call (default 1 here: math.precision = bf16
+                            computes only with 1, its tasks being the parallelism)
 
 Examples:
   submit-scripts/local.sh train --config conf/spiral.conf --output out/spiral
@@ -64,6 +66,8 @@ else
 fi
 
 jvm_options="$(sp_jvm_options)"
+# oneDNN's OpenMP reads this once, at load: one thread per product, as every task's GEMM runs.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
 # -Xms = -Xmx: this JVM is also the executor and caches the training data in its heap. G1 keeps a
 # heap small while it can; once the cache is over ~45% of it, the 4 MB buffer Spark allocates for

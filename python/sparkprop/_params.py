@@ -57,6 +57,7 @@ CATALOG_JSON = r"""
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid; softmax; step (Heaviside 0/1 output of a single-layer perceptron, trained by the perceptron rule with loss mae or mse (hiddenLayers must be empty)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid", "softmax", "step"], "expected": "one of auto, identity, sigmoid, softmax, step"}},
       {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
       {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "precision", "class": "Param", "doc": "The arithmetic of the products. fp32 multiplies and sums in float32. bf16 rounds both factors of every product to bfloat16 (8 significant bits) and sums in float32, with oneDNN's matmul on CPUs with AVX-512 BF16 or AMX (x86-64 Linux); weights, gradients and optimizer state stay float32. The bits are reproducible per precision and kernel: the job's kernel is then onednn-bf16/<instruction set of the driver's CPU>, every JVM that computes is pinned to it or refuses, naming its host and what it lacks, and needs OMP_NUM_THREADS=1 (given to the executors a job starts; set it for a local-mode driver). Needs kernel = auto. Recorded in summary.json, checkpoints (resuming with another precision is a change) and the model. One of: fp32; bf16.", "default": "fp32", "limits": {"kind": "oneOf", "names": ["fp32", "bf16"], "expected": "one of fp32, bf16"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "probabilityCol", "class": "Param", "doc": "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities", "default": "probability"},
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
@@ -115,6 +116,7 @@ CATALOG_JSON = r"""
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid; softmax; step (Heaviside 0/1 output of a single-layer perceptron, trained by the perceptron rule with loss mae or mse (hiddenLayers must be empty)).", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid", "softmax", "step"], "expected": "one of auto, identity, sigmoid, softmax, step"}},
       {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
       {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "precision", "class": "Param", "doc": "The arithmetic of the products. fp32 multiplies and sums in float32. bf16 rounds both factors of every product to bfloat16 (8 significant bits) and sums in float32, with oneDNN's matmul on CPUs with AVX-512 BF16 or AMX (x86-64 Linux); weights, gradients and optimizer state stay float32. The bits are reproducible per precision and kernel: the job's kernel is then onednn-bf16/<instruction set of the driver's CPU>, every JVM that computes is pinned to it or refuses, naming its host and what it lacks, and needs OMP_NUM_THREADS=1 (given to the executors a job starts; set it for a local-mode driver). Needs kernel = auto. Recorded in summary.json, checkpoints (resuming with another precision is a change) and the model. One of: fp32; bf16.", "default": "fp32", "limits": {"kind": "oneOf", "names": ["fp32", "bf16"], "expected": "one of fp32, bf16"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "probabilityCol", "class": "Param", "doc": "Column name for predicted class conditional probabilities. Note: Not all models output well-calibrated probability estimates! These probabilities should be treated as confidences, not precise probabilities", "default": "probability"},
       {"name": "rawPredictionCol", "class": "Param", "doc": "raw prediction (a.k.a. confidence) column name", "default": "rawPrediction"},
@@ -173,6 +175,7 @@ CATALOG_JSON = r"""
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid"], "expected": "one of auto, identity, sigmoid"}},
       {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
       {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "precision", "class": "Param", "doc": "The arithmetic of the products. fp32 multiplies and sums in float32. bf16 rounds both factors of every product to bfloat16 (8 significant bits) and sums in float32, with oneDNN's matmul on CPUs with AVX-512 BF16 or AMX (x86-64 Linux); weights, gradients and optimizer state stay float32. The bits are reproducible per precision and kernel: the job's kernel is then onednn-bf16/<instruction set of the driver's CPU>, every JVM that computes is pinned to it or refuses, naming its host and what it lacks, and needs OMP_NUM_THREADS=1 (given to the executors a job starts; set it for a local-mode driver). Needs kernel = auto. Recorded in summary.json, checkpoints (resuming with another precision is a change) and the model. One of: fp32; bf16.", "default": "fp32", "limits": {"kind": "oneOf", "names": ["fp32", "bf16"], "expected": "one of fp32, bf16"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
@@ -228,6 +231,7 @@ CATALOG_JSON = r"""
       {"name": "outputActivation", "class": "Param", "doc": "The activation of the output layer. One of: auto (softmax for cross_entropy, sigmoid for bce, identity otherwise); identity; sigmoid.", "default": "auto", "limits": {"kind": "oneOf", "names": ["auto", "identity", "sigmoid"], "expected": "one of auto, identity, sigmoid"}},
       {"name": "partitionBytes", "class": "LongParam", "doc": "The float32 bytes of one partition when partitions = 0 derives the count: 64 MiB gives 1 partition for 100k rows of 20 features, 3 for Fashion-MNIST's 60k x 784, 16 for 1M x 256. Smaller means more, shorter tasks per round. Expected: an integer >= 1.", "default": 67108864, "limits": {"kind": "long", "min": 1, "max": 9223372036854775807, "expected": "an integer >= 1"}},
       {"name": "partitions", "class": "IntParam", "doc": "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.", "default": 0, "limits": {"kind": "int", "min": 0, "max": 2147483647, "expected": "an integer >= 0"}},
+      {"name": "precision", "class": "Param", "doc": "The arithmetic of the products. fp32 multiplies and sums in float32. bf16 rounds both factors of every product to bfloat16 (8 significant bits) and sums in float32, with oneDNN's matmul on CPUs with AVX-512 BF16 or AMX (x86-64 Linux); weights, gradients and optimizer state stay float32. The bits are reproducible per precision and kernel: the job's kernel is then onednn-bf16/<instruction set of the driver's CPU>, every JVM that computes is pinned to it or refuses, naming its host and what it lacks, and needs OMP_NUM_THREADS=1 (given to the executors a job starts; set it for a local-mode driver). Needs kernel = auto. Recorded in summary.json, checkpoints (resuming with another precision is a change) and the model. One of: fp32; bf16.", "default": "fp32", "limits": {"kind": "oneOf", "names": ["fp32", "bf16"], "expected": "one of fp32, bf16"}},
       {"name": "predictionCol", "class": "Param", "doc": "prediction column name", "default": "prediction"},
       {"name": "restoreBestWeights", "class": "BooleanParam", "doc": "With epochs = 0: end with the weights of the epoch that had the best monitored value (Keras's restore_best_weights; scikit-learn's early_stopping does the same), not those of the last epoch, which by then has not improved for earlyStoppingPatience epochs. Expected: true or false.", "default": true, "limits": {"kind": "boolean", "expected": "true or false"}},
       {"name": "resumeFromCheckpoint", "class": "BooleanParam", "doc": "Continue from the newest checkpoint in checkpointDir if there is one (the command line's --resume); the result is bit-identical to an uninterrupted fit with the same params and data.", "default": false, "limits": {"kind": "boolean", "expected": "true or false"}},
@@ -458,6 +462,12 @@ class _SparkpropClassifierParams(Params):
         "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.",
         typeConverter=checked('partitions', _limits('SparkpropClassifier', 'partitions')),
     )
+    precision: "Param[str]" = Param(
+        Params._dummy(),
+        'precision',
+        "The arithmetic of the products. fp32 multiplies and sums in float32. bf16 rounds both factors of every product to bfloat16 (8 significant bits) and sums in float32, with oneDNN's matmul on CPUs with AVX-512 BF16 or AMX (x86-64 Linux); weights, gradients and optimizer state stay float32. The bits are reproducible per precision and kernel: the job's kernel is then onednn-bf16/<instruction set of the driver's CPU>, every JVM that computes is pinned to it or refuses, naming its host and what it lacks, and needs OMP_NUM_THREADS=1 (given to the executors a job starts; set it for a local-mode driver). Needs kernel = auto. Recorded in summary.json, checkpoints (resuming with another precision is a change) and the model. One of: fp32; bf16.",
+        typeConverter=checked('precision', _limits('SparkpropClassifier', 'precision')),
+    )
     restoreBestWeights: "Param[bool]" = Param(
         Params._dummy(),
         'restoreBestWeights',
@@ -579,6 +589,7 @@ class _SparkpropClassifierParams(Params):
             outputActivation='auto',
             partitionBytes=67108864,
             partitions=0,
+            precision='fp32',
             restoreBestWeights=True,
             resumeFromCheckpoint=False,
             resumeWithChanges=False,
@@ -792,6 +803,12 @@ class _SparkpropClassifierParams(Params):
         Gets the value of partitions or its default value.
         """
         return self.getOrDefault(self.partitions)
+
+    def getPrecision(self) -> str:
+        """
+        Gets the value of precision or its default value.
+        """
+        return self.getOrDefault(self.precision)
 
     def getRestoreBestWeights(self) -> bool:
         """
@@ -1081,6 +1098,12 @@ class _SparkpropClassifierSetters:
         """
         return self._set(partitions=value)  # type: ignore[attr-defined]
 
+    def setPrecision(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`precision`.
+        """
+        return self._set(precision=value)  # type: ignore[attr-defined]
+
     def setRestoreBestWeights(self: _S, value: bool) -> _S:
         """
         Sets the value of :py:attr:`restoreBestWeights`.
@@ -1211,6 +1234,7 @@ class _SparkpropClassifierKeywords:
         outputActivation: str = 'auto',
         partitionBytes: int = 67108864,
         partitions: int = 0,
+        precision: str = 'fp32',
         predictionCol: str = 'prediction',
         probabilityCol: str = 'probability',
         rawPredictionCol: str = 'rawPrediction',
@@ -1276,6 +1300,7 @@ class _SparkpropClassifierKeywords:
         outputActivation: str = 'auto',
         partitionBytes: int = 67108864,
         partitions: int = 0,
+        precision: str = 'fp32',
         predictionCol: str = 'prediction',
         probabilityCol: str = 'probability',
         rawPredictionCol: str = 'rawPrediction',
@@ -1504,6 +1529,12 @@ class _SparkpropRegressorParams(Params):
         "Number of partitions of the training data (one task each per round). 0 = derived from the data alone: ceil(rows x (features + 1) x 4 bytes / partitionBytes), at most one per row, so that the same job gets the same partitions, and the same bits, on any number of executors. Rows keep their order and are split into contiguous ranges. The count used is recorded in summary.json, checkpoints and the model. Small data then runs in one task: set a count (e.g. the cluster's cores) to spread it, and keep that count to keep the bits. Expected: an integer >= 0.",
         typeConverter=checked('partitions', _limits('SparkpropRegressor', 'partitions')),
     )
+    precision: "Param[str]" = Param(
+        Params._dummy(),
+        'precision',
+        "The arithmetic of the products. fp32 multiplies and sums in float32. bf16 rounds both factors of every product to bfloat16 (8 significant bits) and sums in float32, with oneDNN's matmul on CPUs with AVX-512 BF16 or AMX (x86-64 Linux); weights, gradients and optimizer state stay float32. The bits are reproducible per precision and kernel: the job's kernel is then onednn-bf16/<instruction set of the driver's CPU>, every JVM that computes is pinned to it or refuses, naming its host and what it lacks, and needs OMP_NUM_THREADS=1 (given to the executors a job starts; set it for a local-mode driver). Needs kernel = auto. Recorded in summary.json, checkpoints (resuming with another precision is a change) and the model. One of: fp32; bf16.",
+        typeConverter=checked('precision', _limits('SparkpropRegressor', 'precision')),
+    )
     restoreBestWeights: "Param[bool]" = Param(
         Params._dummy(),
         'restoreBestWeights',
@@ -1625,6 +1656,7 @@ class _SparkpropRegressorParams(Params):
             outputActivation='auto',
             partitionBytes=67108864,
             partitions=0,
+            precision='fp32',
             restoreBestWeights=True,
             resumeFromCheckpoint=False,
             resumeWithChanges=False,
@@ -1838,6 +1870,12 @@ class _SparkpropRegressorParams(Params):
         Gets the value of partitions or its default value.
         """
         return self.getOrDefault(self.partitions)
+
+    def getPrecision(self) -> str:
+        """
+        Gets the value of precision or its default value.
+        """
+        return self.getOrDefault(self.precision)
 
     def getRestoreBestWeights(self) -> bool:
         """
@@ -2127,6 +2165,12 @@ class _SparkpropRegressorSetters:
         """
         return self._set(partitions=value)  # type: ignore[attr-defined]
 
+    def setPrecision(self: _S, value: str) -> _S:
+        """
+        Sets the value of :py:attr:`precision`.
+        """
+        return self._set(precision=value)  # type: ignore[attr-defined]
+
     def setRestoreBestWeights(self: _S, value: bool) -> _S:
         """
         Sets the value of :py:attr:`restoreBestWeights`.
@@ -2257,6 +2301,7 @@ class _SparkpropRegressorKeywords:
         outputActivation: str = 'auto',
         partitionBytes: int = 67108864,
         partitions: int = 0,
+        precision: str = 'fp32',
         predictionCol: str = 'prediction',
         restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,
@@ -2319,6 +2364,7 @@ class _SparkpropRegressorKeywords:
         outputActivation: str = 'auto',
         partitionBytes: int = 67108864,
         partitions: int = 0,
+        precision: str = 'fp32',
         predictionCol: str = 'prediction',
         restoreBestWeights: bool = True,
         resumeFromCheckpoint: bool = False,

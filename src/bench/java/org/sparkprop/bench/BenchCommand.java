@@ -42,8 +42,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run benchmark workloads and print one JSON line each.",
         "Workloads: kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them);",
-        "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master) and ingest (CSV and Parquet"
-            + " into cached rows, Sparkprop against Spark's reader) run only when named.",
+        "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master), ingest (CSV and Parquet"
+            + " into cached rows, Sparkprop against Spark's reader) and precision (fp32 against bf16 products, on CPUs"
+            + " with AVX-512 BF16 or AMX) run only when named.",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> ALL = List.of("kernel", "kernels", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
@@ -58,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
-      description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps, ingest or all")
+      description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps, ingest,"
+          + " precision or all")
   List<String> workloads;
 
   @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
@@ -143,7 +145,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--kernel-seconds", description = "Measuring time per kernel shape (default: ${DEFAULT-VALUE}).")
   double kernelSeconds = 6;
 
-  @Option(names = "--kernels-seconds", description = "kernels: measuring time per kernel, shape and pass (default 2; --quick 0.3).")
+  @Option(names = "--kernels-seconds", description = "kernels: measuring time per kernel, shape and pass (default 2; --quick 0.3);"
+      + " precision: per precision, shape and pass (default 1).")
   Double kernelsSeconds;
 
   @Option(names = "--kernels-passes", description = "kernels: alternating passes over the kernels (default 3; --quick 1).")
@@ -218,7 +221,7 @@ public final class BenchCommand implements Callable<Integer> {
       String name = w.trim().toLowerCase(Locale.ROOT);
       if (name.equals("all")) {
         chosen.addAll(ALL);
-      } else if (ALL.contains(name) || name.equals("localsteps") || name.equals("ingest")) {
+      } else if (ALL.contains(name) || name.equals("localsteps") || name.equals("ingest") || name.equals("precision")) {
         chosen.add(name);
       } else {
         throw new IllegalArgumentException("unknown workload '" + w + "': expected one of " + ALL + " or all");
@@ -276,6 +279,10 @@ public final class BenchCommand implements Callable<Integer> {
             int smallHeap = quick ? 256 : diskHeapMiB;
             r = DiskBench.run(master, smallHeap, diskBigHeapMiB != null ? diskBigHeapMiB : quick ? 1536 : 6 * diskHeapMiB,
                 diskRows != null ? diskRows : DiskBench.rowsFor(smallHeap, 256), 256, quick ? 20 : 200, 8192, 64);
+            break;
+          case "precision":
+            r = PrecisionBench.run(kernelsSeconds != null ? kernelsSeconds : quick ? 0.3 : 1, kernelsPasses != null ? kernelsPasses
+                : quick ? 1 : 3);
             break;
           case "ingest":
             r = IngestBench.run(master, ingestRows != null ? ingestRows : quick ? 20_000 : 1_000_000, ingestFeatures, "4g",

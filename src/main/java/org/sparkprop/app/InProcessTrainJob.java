@@ -136,6 +136,7 @@ final class InProcessTrainJob {
     summary.put("bytesReadPerRound", bytesPerRound);
     summary.put("kernel", kernel);
     summary.put("kernelReason", kernelReason);
+    summary.put("precision", cfg.math().precision().configName());
     summary.put("loadSeconds", loadSeconds);
     summary.set("resume", TrainJob.resumeRecord(prepared.resumedFrom(), prepared.changes()));
     TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));

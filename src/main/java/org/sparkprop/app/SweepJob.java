@@ -97,7 +97,7 @@ public final class SweepJob {
               .map(a -> a.key() + " (" + a.values().size() + ")").toList()));
       for (SweepGrid.Cell c : f.grid().cells()) console.println("  " + c.name() + ": " + c.label());
     }
-    String kernel = Kernels.decide(first.math().kernel());
+    String kernel = Kernels.decide(first.math().kernel(), first.math().precision());
     Map<String, String> sparkConf = new LinkedHashMap<>(first.spark().conf());
     // Concurrent cells share the executors fairly rather than first come, first served.
     if (!sparkConf.containsKey(SCHEDULER_MODE) && !new SparkConf().contains(SCHEDULER_MODE)) {

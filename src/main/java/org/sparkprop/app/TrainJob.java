@@ -90,7 +90,7 @@ public final class TrainJob {
       console.println("input read and packed " + inProcess.sentence());
     }
     // Decided before Spark starts: the executors are launched with the kernel pinned.
-    String kernel = Kernels.decide(cfg.math().kernel());
+    String kernel = Kernels.decide(cfg.math().kernel(), cfg.math().precision());
     SparkSession session = SparkSessions.create(cfg.spark().master(), cfg.spark().conf(), kernel);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
     SparkTrainer.kernel(sc, cfg); // in local mode, refuses a kernel this JVM cannot run before the data is read
@@ -182,6 +182,7 @@ public final class TrainJob {
     if (data.load() != null) summary.set("load", loadRecord(data.load()));
     summary.put("kernel", kernel);
     summary.put("kernelReason", CpuKernels.reasonHere(cfg.math().kernel(), kernel));
+    summary.put("precision", cfg.math().precision().configName());
     summary.set("resume", resumeRecord(prepared));
     jobs.describe("sampling rows for the report");
     TrainingReport report = JobReport.create(cfg, data, spec, fs, new Path(outputDir, "report"));

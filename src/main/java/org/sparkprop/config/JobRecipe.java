@@ -31,6 +31,12 @@ public final class JobRecipe {
   /** The run's length: part of the recipe only for a schedule that spans the whole run. */
   private static final Set<String> LENGTH = Set.of("train.epochs", "train.maxEpochs", "train.maxRounds", "train.stopAt");
 
+  /**
+   * Keys recorded only away from their default, by key: their default is what every checkpoint made
+   * before the key existed computed with, so those stay resumable without a change.
+   */
+  private static final Map<String, String> RECORDED_UNLESS = Map.of("math.precision", TrainConfig.renderValue("fp32"));
+
   private final SortedMap<String, String> entries;
 
   private JobRecipe(SortedMap<String, String> entries) {
@@ -49,7 +55,9 @@ public final class JobRecipe {
     boolean lengthMatters = cfg.train().lrSchedule() == ScheduleKind.COSINE;
     for (Map.Entry<String, Object> k : cfg.resolved().entrySet()) {
       if (NOT_RECIPE.contains(k.getKey()) || (!lengthMatters && LENGTH.contains(k.getKey()))) continue;
-      e.put(k.getKey(), TrainConfig.renderValue(k.getValue()));
+      String value = TrainConfig.renderValue(k.getValue());
+      if (value.equals(RECORDED_UNLESS.get(k.getKey()))) continue;
+      e.put(k.getKey(), value);
     }
     for (Map.Entry<String, ?> f : facts.entrySet()) e.put(f.getKey(), TrainConfig.renderValue(f.getValue()));
     return new JobRecipe(e);
@@ -94,8 +102,9 @@ public final class JobRecipe {
     keys.addAll(checkpoint.entries.keySet());
     List<Change> changes = new ArrayList<>();
     for (String k : keys) {
-      String then = checkpoint.entries.get(k);
-      String now = entries.get(k);
+      // A key recorded only away from its default was at its default where it is missing.
+      String then = checkpoint.entries.getOrDefault(k, RECORDED_UNLESS.get(k));
+      String now = entries.getOrDefault(k, RECORDED_UNLESS.get(k));
       if (onlyShared && (then == null || now == null)) continue;
       if (then == null || !then.equals(now)) {
         changes.add(new Change(k, then == null ? "(not recorded)" : then, now == null ? "(not recorded)" : now));

@@ -26,7 +26,7 @@ public final class SweepGrid {
    * Keys one Spark application cannot vary: it has one master, one set of Spark settings and one
    * GEMM kernel (its executors are started with it).
    */
-  private static final Set<String> APPLICATION_KEYS = Set.of("spark.master", "spark.conf", "math.kernel");
+  private static final Set<String> APPLICATION_KEYS = Set.of("spark.master", "spark.conf", "math.kernel", "math.precision");
 
   /** One key of the grid and its values, as given (an empty value is the empty list or string). */
   public record Axis(String key, List<String> values) {

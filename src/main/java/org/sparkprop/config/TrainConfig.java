@@ -14,6 +14,7 @@ import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.Playground.ExtraFeature;
 import org.sparkprop.data.Playground.Kind;
 import org.sparkprop.math.GemmKernel;
+import org.sparkprop.math.Precision;
 import org.sparkprop.nn.Activation;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.Loss;
@@ -226,7 +227,7 @@ public final class TrainConfig implements Serializable {
         v.integer("spark.treeFanIn"), v.settings("spark.conf"));
     Checkpoint checkpoint = new Checkpoint(v.text("checkpoint.dir"), v.integer("checkpoint.everyRounds"),
         v.integer("checkpoint.keep"));
-    MathSection math = new MathSection(v.choice("math.kernel", GemmKernel.class));
+    MathSection math = new MathSection(v.choice("math.kernel", GemmKernel.class), v.choice("math.precision", Precision.class));
     return new TrainConfig(data, model, train, math, spark, checkpoint, v.all());
   }
 
@@ -404,7 +405,7 @@ public final class TrainConfig implements Serializable {
   }
 
   /** The {@code math.*} keys (not named Math, which would hide java.lang.Math here). */
-  public record MathSection(GemmKernel kernel) implements Serializable {
+  public record MathSection(GemmKernel kernel, Precision precision) implements Serializable {
   }
 
   /** The {@code spark.*} keys. */

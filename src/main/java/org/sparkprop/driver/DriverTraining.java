@@ -57,7 +57,7 @@ public final class DriverTraining {
                                  Configuration hadoop) throws IOException {
     CheckpointStore store = cfg.checkpoint().enabled()
         ? new CheckpointStore(cfg.checkpoint().dir(), hadoop, cfg.checkpoint().keep()) : null;
-    String kernel = Kernels.decide(cfg.math().kernel());
+    String kernel = Kernels.decide(cfg.math().kernel(), cfg.math().precision());
     Kernels.forJob(kernel, "the driver (its rounds run in it)"); // refused before any row is packed
     JobRecipe recipe = recipe(cfg, spec, train, preprocessing, kernel);
     TrainingState start = null;

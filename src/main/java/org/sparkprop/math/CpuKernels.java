@@ -81,7 +81,9 @@ public final class CpuKernels {
   public static String reason(GemmKernel setting, String kernel, String envCoreType, String fallback,
                               Set<String> flags, String arch) {
     String why;
-    if (setting == GemmKernel.PORTABLE) {
+    if (Bf16Support.isBf16Kernel(kernel)) {
+      return "math.precision = bf16: oneDNN's bf16 products with float32 sums, on this CPU's instruction set";
+    } else if (setting == GemmKernel.PORTABLE) {
       return "math.kernel = portable: the pure-Java kernel, the same bits on every host and architecture";
     } else if (setting != GemmKernel.AUTO) {
       why = "math.kernel = " + setting.configName() + ", set by the job";

@@ -22,6 +22,11 @@ public final class KernelMismatchException extends IllegalStateException {
         + " (" + why + ")" + ADVICE + job);
   }
 
+  /** A JVM that cannot compute the job's kernel at all, e.g. a bf16 job's; {@code message} names it and why. */
+  public static KernelMismatchException refused(String message) {
+    return new KernelMismatchException(message);
+  }
+
   /** A task result, computed on {@code host} with {@code its}, offered to a job of kernel {@code job}. */
   public static KernelMismatchException inResult(String which, String host, String its, String job) {
     return new KernelMismatchException("refusing to merge the gradient of " + which + ": it was computed on " + host

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * task asks for that one ({@link #forJob}), which refuses to compute with another. OpenBLAS reads
  * {@code OPENBLAS_CORETYPE} once, when its library loads, so a JVM can run only the kernel it
  * loaded: a job pins its executors' before they start ({@code spark.executorEnv.OPENBLAS_CORETYPE}).
+ * A job of {@code math.precision = bf16} runs oneDNN's bf16 products instead, checked the same way
+ * ({@link Bf16Support}).
  */
 public final class Kernels {
 
@@ -72,9 +74,27 @@ public final class Kernels {
     }
   }
 
+  /**
+   * The job's kernel for a precision: {@link #decide(GemmKernel)} for float32; for bf16 the oneDNN
+   * kernel of this JVM's CPU ({@link Bf16Support#decide}), which only {@code math.kernel = auto} asks
+   * for: the other settings name float32 GEMMs (OpenBLAS's kernels, the pure-Java one).
+   *
+   * @throws IllegalArgumentException for bf16 with a kernel other than auto
+   * @throws KernelMismatchException  for bf16 on a JVM whose CPU cannot form bf16 products
+   */
+  public static String decide(GemmKernel setting, Precision precision) {
+    if (precision == Precision.FP32) return decide(setting);
+    if (setting != GemmKernel.AUTO) {
+      throw new IllegalArgumentException("math.precision = bf16 computes with oneDNN's bf16 products, not with a"
+          + " float32 kernel: math.kernel = " + setting.configName() + " names one. Set math.kernel = auto with"
+          + " math.precision = bf16, or math.precision = fp32 to keep math.kernel = " + setting.configName());
+    }
+    return Bf16Support.decide("the driver (it decides the job's kernel)");
+  }
+
   /** Whether a decided kernel is an OpenBLAS core type (and so pinned by {@code OPENBLAS_CORETYPE}). */
   public static boolean isNative(String kernel) {
-    return !GemmKernel.PORTABLE_NAME.equals(kernel);
+    return !GemmKernel.PORTABLE_NAME.equals(kernel) && !Bf16Support.isBf16Kernel(kernel);
   }
 
   private static final Gemm PORTABLE = new JavaGemm();
@@ -87,6 +107,7 @@ public final class Kernels {
    * @throws KernelMismatchException naming {@code where}, the kernel this JVM runs and the job's
    */
   public static Gemm forJob(String kernel, String where) {
+    if (Bf16Support.isBf16Kernel(kernel)) return Bf16Support.forJob(kernel, where);
     if (!isNative(kernel)) return PORTABLE;
     String loaded = loadedKernel();
     if (!loaded.equalsIgnoreCase(kernel)) {
@@ -104,6 +125,7 @@ public final class Kernels {
    * record it: the pure-Java one, or the kernel this JVM's OpenBLAS loaded.
    */
   public static String runningKernel(String kernel) {
+    if (Bf16Support.isBf16Kernel(kernel)) return Bf16Support.running();
     return isNative(kernel) ? loadedKernel() : GemmKernel.PORTABLE_NAME;
   }
 

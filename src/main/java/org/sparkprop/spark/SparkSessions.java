@@ -3,6 +3,7 @@ package org.sparkprop.spark;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.sparkprop.math.Bf16Support;
 import org.sparkprop.math.Kernels;
 
 /**
@@ -49,8 +50,15 @@ public final class SparkSessions {
   public static SparkSession create(String master, Map<String, String> extra, String kernel) {
     Map<String, String> all = new java.util.LinkedHashMap<>(extra);
     if (Kernels.isNative(kernel)) all.put(EXECUTOR_CORETYPE, kernel);
+    if (Bf16Support.isBf16Kernel(kernel)) all.put(EXECUTOR_THREADS, "1");
     return create(master, all);
   }
+
+  /**
+   * The Spark setting that gives a bf16 job's executors one oneDNN thread per call (its OpenMP reads
+   * the variable when it loads; the tasks check it, {@link Bf16Support}).
+   */
+  public static final String EXECUTOR_THREADS = "spark.executorEnv." + Bf16Support.THREADS_VARIABLE;
 
   /** The Spark setting that pins the executors' OpenBLAS kernels. */
   public static final String EXECUTOR_CORETYPE = "spark.executorEnv.OPENBLAS_CORETYPE";

@@ -204,7 +204,7 @@ public final class SparkTrainer {
    * kernel it cannot run is refused here, before any data is read.
    */
   public static String kernel(JavaSparkContext sc, TrainConfig cfg) {
-    String kernel = Kernels.decide(cfg.math().kernel());
+    String kernel = Kernels.decide(cfg.math().kernel(), cfg.math().precision());
     if (sc.isLocal()) Kernels.forJob(kernel, "the driver (local mode runs the tasks in it)");
     return kernel;
   }

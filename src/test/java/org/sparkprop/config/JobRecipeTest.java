@@ -50,4 +50,18 @@ class JobRecipeTest {
     assertEquals(List.of(new JobRecipe.Change("math.kernel", "(not recorded)", "portable")), now.changesSince(then, false));
     assertEquals(List.of(), now.changesSince(then, true));
   }
+
+  @Test
+  void precisionIsRecordedAwayFromFp32AndAMissingOneReadsAsFp32() {
+    // Checkpoints made before math.precision existed computed in fp32: they resume unchanged.
+    assertFalse(recipe(Map.of()).entries().containsKey("math.precision"));
+    JobRecipe before = JobRecipe.saved(recipe(Map.of()).entries()); // as a checkpoint before the key stored it
+    assertEquals(List.of(), recipe(Map.of(), "math.precision=fp32").changesSince(before, false));
+    JobRecipe bf16 = recipe(Map.of(), "math.precision=bf16");
+    assertEquals("\"bf16\"", bf16.entries().get("math.precision"));
+    assertEquals(List.of(new JobRecipe.Change("math.precision", "\"fp32\"", "\"bf16\"")),
+        bf16.changesSince(recipe(Map.of()), false));
+    assertEquals(List.of(new JobRecipe.Change("math.precision", "\"bf16\"", "\"fp32\"")),
+        recipe(Map.of()).changesSince(bf16, false));
+  }
 }

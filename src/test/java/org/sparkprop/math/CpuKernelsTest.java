@@ -54,6 +54,9 @@ class CpuKernelsTest {
     String fallback = CpuKernels.reason(GemmKernel.AUTO, "portable", null, "UnsatisfiedLinkError: no jniopenblas", AVX512,
         "amd64");
     assertTrue(fallback.contains("cannot load here (UnsatisfiedLinkError: no jniopenblas)"), fallback);
+    String bf16 = CpuKernels.reason(GemmKernel.AUTO, Bf16Support.KERNEL_PREFIX + "avx512_core_amx", null, null, AVX512,
+        "amd64");
+    assertTrue(bf16.startsWith("math.precision = bf16"), bf16);
     // ARM64 kernels are not ranked: the reason stays without advice.
     assertEquals("math.kernel = auto: OpenBLAS's own choice for this CPU",
         CpuKernels.reason(GemmKernel.AUTO, "NeoverseN1", null, null, Set.of("asimd"), "aarch64"));

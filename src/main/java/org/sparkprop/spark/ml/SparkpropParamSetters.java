@@ -228,6 +228,11 @@ public interface SparkpropParamSetters<S extends SparkpropParamSetters<S>> exten
     return self();
   }
 
+  default S setPrecision(String value) {
+    set(precision(), value);
+    return self();
+  }
+
   default S setTreeFanIn(int value) {
     set(treeFanIn(), value);
     return self();

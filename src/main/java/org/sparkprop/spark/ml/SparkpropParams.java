@@ -195,6 +195,10 @@ public interface SparkpropParams extends Params {
     return sparkpropParamSet().param("kernel");
   }
 
+  default Param<String> precision() {
+    return sparkpropParamSet().param("precision");
+  }
+
   default IntParam treeFanIn() {
     return sparkpropParamSet().param("treeFanIn");
   }
@@ -381,6 +385,10 @@ public interface SparkpropParams extends Params {
 
   default String getKernel() {
     return getOrDefault(kernel());
+  }
+
+  default String getPrecision() {
+    return getOrDefault(precision());
   }
 
   default int getTreeFanIn() {

@@ -105,7 +105,7 @@ class SparkpropParamsTest {
     for (Param<?> p : c.params()) assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name());
     // Ours (with the two resume params, localSteps and stopAt) and Spark's featuresCol, labelCol,
     // predictionCol, probabilityCol, rawPredictionCol, thresholds.
-    assertEquals(47 + 6, c.params().length);
+    assertEquals(48 + 6, c.params().length);
   }
 
   private static void refused(Consumer<Void> setter, String... fragments) {
