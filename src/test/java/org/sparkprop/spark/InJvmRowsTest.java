@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.storage.RDDBlockId;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.AfterAll;
@@ -107,12 +109,18 @@ class InJvmRowsTest {
       InJvmRows rows = new InJvmRows(data.roundBlocks().rdd());
       data.blocks().unpersist(true); // the blocks are gone; the lineage (generate, pack) is not
       data.blocks().persist(StorageLevel.MEMORY_ONLY());
+      for (int p = 0; p < 2; p++) assertFalse(cached(data, p), "partition " + p + " is still cached");
       long counted = rows.toJavaRDD().map(b -> (long) b.rows()).reduce(Long::sum);
       assertEquals(DATA.rows(), counted);
-      assertTrue(data.cachedBytes() > 0, "reading through the view cached the recomputed blocks again");
+      for (int p = 0; p < 2; p++) assertTrue(cached(data, p), "partition " + p + " was not cached again");
     } finally {
       data.unpersist();
     }
+  }
+
+  /** Whether this JVM's block manager holds partition {@code p} of the packed blocks. */
+  private static boolean cached(PackedDataset data, int p) {
+    return SparkEnv.get().blockManager().getStatus(new RDDBlockId(data.blocks().id(), p)).isDefined();
   }
 
   /** The names of the RDDs of the last stage submitted. */
