@@ -25,6 +25,7 @@ import org.sparkprop.bench.spark.IngestBench;
 import org.sparkprop.bench.spark.FmnistBench;
 import org.sparkprop.bench.spark.LocalStepsBench;
 import org.sparkprop.bench.spark.MllibBench;
+import org.sparkprop.bench.spark.FixedCostBench;
 import org.sparkprop.bench.spark.RoundCostBench;
 import org.sparkprop.bench.spark.ScaleBench;
 import org.sparkprop.bench.spark.SmallBench;
@@ -43,8 +44,9 @@ import picocli.CommandLine.Parameters;
     description = {"Run benchmark workloads and print one JSON line each.",
         "Workloads: kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them);",
         "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master), ingest (CSV and Parquet"
-            + " into cached rows, Sparkprop against Spark's reader) and precision (fp32 against bf16 products, on CPUs"
-            + " with AVX-512 BF16 or AMX) run only when named.",
+            + " into cached rows, Sparkprop against Spark's reader), precision (fp32 against bf16 products, on CPUs"
+            + " with AVX-512 BF16 or AMX) and fixedcost (a round's fixed cost on the syn data, the rounds as they run"
+            + " now against their earlier route) run only when named.",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> ALL = List.of("kernel", "kernels", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
@@ -60,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
       description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps, ingest,"
-          + " precision or all")
+          + " precision, fixedcost or all")
   List<String> workloads;
 
   @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
@@ -110,6 +112,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--syn-rounds", description = "Rounds measured per batch size (0: one epoch; default: ${DEFAULT-VALUE}).")
   long synRounds;
+
+  @Option(names = "--fixed-blocks", description = "fixedcost: measured blocks of each variant (default 6; --quick 2).")
+  Integer fixedBlocks;
+
+  @Option(names = "--fixed-block-rounds", description = "fixedcost: rounds per block (default: ${DEFAULT-VALUE}).")
+  int fixedBlockRounds = 10;
 
   @Option(names = "--round-blocks", description = "Measured blocks of the round workload (default 6; --quick 2).")
   Integer roundBlocks;
@@ -221,7 +229,7 @@ public final class BenchCommand implements Callable<Integer> {
       String name = w.trim().toLowerCase(Locale.ROOT);
       if (name.equals("all")) {
         chosen.addAll(ALL);
-      } else if (ALL.contains(name) || name.equals("localsteps") || name.equals("ingest") || name.equals("precision")) {
+      } else if (ALL.contains(name) || List.of("localsteps", "ingest", "precision", "fixedcost").contains(name)) {
         chosen.add(name);
       } else {
         throw new IllegalArgumentException("unknown workload '" + w + "': expected one of " + ALL + " or all");
@@ -247,6 +255,13 @@ public final class BenchCommand implements Callable<Integer> {
           case "memory":
             if (synData == null) synData = SynBench.generate(spark(), rows, SYN_NET[0], SYN_NET[SYN_NET.length - 1], parts());
             r = name.equals("syn") ? syn(synData) : memory(synData);
+            break;
+          case "fixedcost":
+            if (synData == null) synData = SynBench.generate(spark(), rows, SYN_NET[0], SYN_NET[SYN_NET.length - 1], parts());
+            r = FixedCostBench.measure(spark(), synData, SYN_NET, synBatches, fixedBlocks != null ? fixedBlocks : quick ? 2 : 6,
+                quick ? 3 : fixedBlockRounds, 64);
+            r.put("master", spark().master());
+            r.put("blas", Kernels.description());
             break;
           case "mllib":
             if (synData != null) {

@@ -13,6 +13,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.rdd.RDD;
 import org.sparkprop.data.RowBlock;
 import org.sparkprop.math.KernelMismatchException;
 import org.sparkprop.spark.compat.SparkLine;
@@ -60,6 +61,8 @@ final class OrderedRound<R extends KernelStamped, C extends KernelStamped> {
   private final Class<R> resultType;
   private final InOrder<R, C> partitionsInOrder; // on the driver, or on executors for a group
   private final InOrder<C, C> groupsInOrder;     // on the driver
+  /** What the jobs run over: in local mode {@link InJvmRows} (no lineage), else the rows' own RDD. */
+  private RDD<RowBlock> rows;
 
   OrderedRound(JavaSparkContext sc, PackedDataset data, int fanIn, String kernel, Class<R> resultType,
                InOrder<R, C> partitionsInOrder, InOrder<C, C> groupsInOrder) {
@@ -73,6 +76,21 @@ final class OrderedRound<R extends KernelStamped, C extends KernelStamped> {
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < data.partitions(); i++) ids.add(i);
     this.allPartitions = SparkLine.asScala(ids);
+    this.rows = sc.isLocal() ? new InJvmRows(data.roundBlocks().rdd()) : data.roundBlocks().rdd();
+  }
+
+  /**
+   * Runs the jobs over the rows' own RDD even in local mode, as on a cluster (its lineage in every
+   * task binary, its block locations asked for at every job): for measuring what {@link InJvmRows} saves.
+   */
+  OrderedRound<R, C> overTheRowsLineage() {
+    this.rows = data.roundBlocks().rdd();
+    return this;
+  }
+
+  /** Whether the jobs run over {@link InJvmRows}. */
+  boolean overInJvmRows() {
+    return rows instanceof InJvmRows;
   }
 
   /**
@@ -85,7 +103,7 @@ final class OrderedRound<R extends KernelStamped, C extends KernelStamped> {
     if (data.partitions() <= fanIn) {
       @SuppressWarnings("unchecked")
       R[] parts = (R[]) Array.newInstance(resultType, data.partitions()); // by partition index
-      sc.sc().runJob(data.roundBlocks().rdd(), new Job<>(work, handoff), allPartitions,
+      sc.sc().runJob(rows, new Job<>(work, handoff), allPartitions,
           new Collect<>(parts, handoff, resultType), ANY_TAG);
       long m0 = System.nanoTime();
       for (int p = 0; p < parts.length; p++) checkKernel(parts[p], "partition " + p, kernel);
@@ -93,7 +111,7 @@ final class OrderedRound<R extends KernelStamped, C extends KernelStamped> {
       return new Combined<>(combined, System.nanoTime() - m0);
     }
     int groups = (data.partitions() + fanIn - 1) / fanIn;
-    List<Tuple2<Integer, C>> groupResults = data.roundBlocks()
+    List<Tuple2<Integer, C>> groupResults = rows.toJavaRDD()
         .mapPartitionsToPair(new Keyed<>(work, fanIn))
         .groupByKey(new HashPartitioner(groups))
         .mapValues(new GroupInOrder<>(partitionsInOrder))

@@ -72,12 +72,29 @@ public final class SparkGradientSource implements GradientSource {
   }
 
   /**
-   * Sends weights and gradients through Spark (broadcast, task results) even in local mode, as on a
-   * cluster: for measuring what the in-JVM handoff saves.
+   * Sends weights and gradients through Spark (broadcast, task results) and runs the jobs over the
+   * rows' own RDD ({@link #overTheRowsLineage}) even in local mode, as on a cluster: for measuring
+   * what the in-JVM handoff saves.
    */
   public SparkGradientSource serialisedEvenInLocalMode() {
     this.inJvm = false;
+    return overTheRowsLineage();
+  }
+
+  /**
+   * Runs the rounds' jobs over the cached rows' own RDD even in local mode, as on a cluster (its
+   * lineage in every task binary, its block locations asked for at every job) instead of
+   * {@link InJvmRows}: for measuring what that saves.
+   */
+  public SparkGradientSource overTheRowsLineage() {
+    gradients.overTheRowsLineage();
+    localSteps.overTheRowsLineage();
     return this;
+  }
+
+  /** Whether the rounds' jobs run over {@link InJvmRows} (local mode) rather than the rows' own RDD. */
+  public boolean overInJvmRows() {
+    return gradients.overInJvmRows();
   }
 
   /** Whether rounds hand weights and gradients over inside the JVM (local mode) rather than through Spark. */

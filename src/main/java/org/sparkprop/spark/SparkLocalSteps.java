@@ -48,6 +48,11 @@ final class SparkLocalSteps {
         SparkLocalSteps::groupsInOrder);
   }
 
+  /** See {@link SparkGradientSource#overTheRowsLineage}. */
+  void overTheRowsLineage() {
+    models.overTheRowsLineage();
+  }
+
   LocalStepsResult compute(float[] params, OptimizerState state, LocalStepPlan plan, boolean inJvm) {
     long t0 = System.nanoTime();
     LocalStart start = new LocalStart(params, state);

@@ -30,13 +30,17 @@ public final class SparkSessions {
 
   /**
    * A session for the given master (used when spark-submit did not set one) and extra settings.
-   * The UI is off in local mode unless asked for: it listens on every interface and costs start-up time.
+   * The UI is off in local mode unless asked for: it listens on every interface and costs start-up time;
+   * and broadcasts there are cut into small pieces ({@link #LOCAL_BROADCAST_BLOCK_SIZE}).
    */
   public static SparkSession create(String master, Map<String, String> extra) {
     SparkConf conf = new SparkConf();
     if (!conf.contains("spark.master")) conf.setMaster(master);
     for (Map.Entry<String, String> e : extra.entrySet()) conf.set(e.getKey(), e.getValue());
-    if (conf.get("spark.master").startsWith("local")) setIfMissing(conf, "spark.ui.enabled", "false");
+    if (conf.get("spark.master").startsWith("local")) {
+      setIfMissing(conf, "spark.ui.enabled", "false");
+      setIfMissing(conf, LOCAL_BROADCAST_BLOCK_SIZE_KEY, LOCAL_BROADCAST_BLOCK_SIZE);
+    }
     defaults(conf);
     return SparkSession.builder().config(conf).getOrCreate();
   }
@@ -59,6 +63,19 @@ public final class SparkSessions {
    * the variable when it loads; the tasks check it, {@link Bf16Support}).
    */
   public static final String EXECUTOR_THREADS = "spark.executorEnv." + Bf16Support.THREADS_VARIABLE;
+
+  static final String LOCAL_BROADCAST_BLOCK_SIZE_KEY = "spark.broadcast.blockSize";
+  /**
+   * Local mode's broadcast piece size. Spark serialises every broadcast into pieces of this size,
+   * allocating a whole piece up front, and every job broadcasts its task binary: with the 4 MB
+   * default each round allocated a 4 MB buffer for a task binary of a few kB. A buffer of half a
+   * G1 heap region or more (1 MB with a 4 GB heap, 512 kB with the smallest regions) is a humongous
+   * object, and these started a G1 concurrent cycle every ~15 rounds, with its pauses and marking on
+   * the cores the tasks need (BENCHMARKS.md, a round's fixed cost). In local mode the rounds hand
+   * the weights over in the JVM, so no large broadcast gets more pieces from this; on a cluster
+   * more pieces would mean more fetches per executor for every round's weights, so it stays 4 MB there.
+   */
+  static final String LOCAL_BROADCAST_BLOCK_SIZE = "256k";
 
   /** The Spark setting that pins the executors' OpenBLAS kernels. */
   public static final String EXECUTOR_CORETYPE = "spark.executorEnv.OPENBLAS_CORETYPE";
