@@ -85,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Batch sizes of the pagecache workload (default 512,2048,8192; --quick 256,1024).")
   List<Integer> pageCacheBatches;
 
-  @Option(names = "--pagecache-rows-per-batch", description = "Rows trained at each batch size (default 100,000; --quick 8,000).")
+  @Option(names = "--pagecache-rows-per-batch", description = "Rows trained at each batch size (default 150,000; --quick 8,000).")
   Long pageCacheRowsPerBatch;
 
   @Option(names = "--pagecache-data-over-cache",
@@ -310,7 +310,7 @@ public final class BenchCommand implements Callable<Integer> {
                 pageCacheHeapMiB != null ? pageCacheHeapMiB : quick ? 768 : 1024,
                 pageCacheRows != null ? pageCacheRows : quick ? 150_000 : 1_500_000, 256, 64,
                 pageCacheBatches != null ? pageCacheBatches : quick ? List.of(256, 1024) : List.of(512, 2048, 8192),
-                pageCacheRowsPerBatch != null ? pageCacheRowsPerBatch : quick ? 8_000 : 100_000, 5, pageCacheDataOverCache,
+                pageCacheRowsPerBatch != null ? pageCacheRowsPerBatch : quick ? 8_000 : 150_000, 5, pageCacheDataOverCache,
                 pageCacheLimitMiB, quick ? 2 : 8));
             break;
           default:

@@ -49,7 +49,8 @@ public final class PageCacheBench {
 
     GroupRun cached = cgroups.available()
         ? inGroup("pagecache-cached", cgroups.parent(), tag + "-cached", -1, s, args)
-        : new GroupRun(ChildJvm.run("pagecache-cached", PageCacheRun.class, s.heapMiB() + "m", Map.of(), args), null);
+        : new GroupRun(ChildJvm.run("pagecache-cached", PageCacheRun.class, s.heapMiB() + "m", Map.of(), args,
+            PageCacheBench::preTouched), null);
     Map<String, Object> hot = cached.child();
     long dataBytes = ((Number) hot.get("packedBytes")).longValue();
     out.put("dataMiB", mib(dataBytes));
@@ -57,9 +58,11 @@ public final class PageCacheBench {
 
     GroupRun limited = null;
     if (cgroups.available()) {
-      // The JVM's own memory as the unlimited run used it, with a tenth more, and the page cache's share on top.
+      // The JVM's own memory as the unlimited run used it (its heap touched from the start, so that this
+      // does not wander with the collector) and the page cache's share on top; what the cache is left
+      // in fact is measured, and is what the model uses.
       long anon = cached.peakAnonBytes();
-      long limit = s.limitMiB() != null ? (long) s.limitMiB() << 20 : (long) (anon * 1.1 + dataBytes / s.dataOverCache());
+      long limit = s.limitMiB() != null ? (long) s.limitMiB() << 20 : (long) (anon + dataBytes / s.dataOverCache());
       limited = inGroup("pagecache-limited", cgroups.parent(), tag + "-limited", limit, s, args);
       out.put("limited", limited.summary());
     }
@@ -158,7 +161,7 @@ public final class PageCacheBench {
       sampler.start();
       Map<String, Object> child;
       try {
-        UnaryOperator<List<String>> launcher = group::wrap;
+        UnaryOperator<List<String>> launcher = cmd -> group.wrap(preTouched(cmd));
         child = ChildJvm.run(label, PageCacheRun.class, s.heapMiB() + "m", Map.of(), args, launcher);
       } finally {
         sampler.stop();
@@ -232,6 +235,17 @@ public final class PageCacheBench {
       running = false;
       thread.join();
     }
+  }
+
+  /**
+   * The child's command with its whole heap touched at start-up: its resident memory is then the
+   * heap from the first second, in both JVMs alike, and what the limit leaves for the page cache does
+   * not shrink as the collector spreads over the heap.
+   */
+  private static List<String> preTouched(List<String> cmd) {
+    List<String> out = new ArrayList<>(cmd);
+    out.add(1, "-XX:+AlwaysPreTouch");
+    return out;
   }
 
   /** The bytes a major fault read in the limited run's largest batch, rounded up to whole pages (0 if none). */
