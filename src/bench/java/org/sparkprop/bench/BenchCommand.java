@@ -82,10 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
   Integer pageCacheHeapMiB;
 
   @Option(names = "--pagecache-batches", split = ",",
-      description = "Batch sizes of the pagecache workload (default 512,2048,8192; --quick 256,1024).")
+      description = "Batch sizes of the pagecache workload (default 256,1024,4096,16384; --quick 256,1024).")
   List<Integer> pageCacheBatches;
 
-  @Option(names = "--pagecache-rows-per-batch", description = "Rows trained at each batch size (default 150,000; --quick 8,000).")
+  @Option(names = "--pagecache-rows-per-batch",
+      description = "Rows trained at each batch size (default 40,000, and at least 5 rounds; --quick 8,000).")
   Long pageCacheRowsPerBatch;
 
   @Option(names = "--pagecache-data-over-cache",
@@ -309,8 +310,8 @@ public final class BenchCommand implements Callable<Integer> {
             r = PageCacheBench.run(master, new PageCacheBench.Settings(
                 pageCacheHeapMiB != null ? pageCacheHeapMiB : quick ? 768 : 1024,
                 pageCacheRows != null ? pageCacheRows : quick ? 150_000 : 1_500_000, 256, 64,
-                pageCacheBatches != null ? pageCacheBatches : quick ? List.of(256, 1024) : List.of(512, 2048, 8192),
-                pageCacheRowsPerBatch != null ? pageCacheRowsPerBatch : quick ? 8_000 : 150_000, 5, pageCacheDataOverCache,
+                pageCacheBatches != null ? pageCacheBatches : quick ? List.of(256, 1024) : List.of(256, 1024, 4096, 16384),
+                pageCacheRowsPerBatch != null ? pageCacheRowsPerBatch : quick ? 8_000 : 40_000, 5, pageCacheDataOverCache,
                 pageCacheLimitMiB, quick ? 2 : 8));
             break;
           default:

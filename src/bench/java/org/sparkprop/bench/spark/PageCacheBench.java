@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.function.UnaryOperator;
 
 /**
@@ -85,7 +84,12 @@ public final class PageCacheBench {
     return out;
   }
 
-  /** The model's inputs, its prediction per batch beside the measured rows/s, and the bound. */
+  /**
+   * The model's inputs, its prediction per batch beside what the limited run measured, and the bound:
+   * once with the read unit the limited run's faults showed (bytes read per major fault, pooled over
+   * its batches), and once as if each missed row read one page (what a reader that asks the kernel
+   * for no read-around would cost).
+   */
   private static Map<String, Object> model(Settings s, Map<String, Object> hot, Map<String, Object> cold, long dataBytes,
                                            List<Map<String, Object>> disk, Map<String, Object> out) {
     List<Map<String, Object>> hotBatches = batches(hot);
@@ -96,61 +100,83 @@ public final class PageCacheBench {
       t[i] = ((Number) hotBatches.get(i).get("roundSeconds")).doubleValue();
     }
     double[] line = PageCacheModel.fitLine(b, t);
-    double pageReadsPerSecond = ((Number) disk.get(0).get("readsPerSecond")).doubleValue();
-    double pagesPerRow = PageCacheModel.pagesPerRow(4 * s.features(), PAGE);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("fixedSecondsPerRound", Bench.round(line[0], 4));
-    m.put("computeMicrosPerRow", Bench.round(line[1] * 1e6, 3));
-    m.put("pagesPerRow", Bench.round(pagesPerRow, 3));
-    m.put("pageReadsPerSecond", pageReadsPerSecond);
-    List<Map<String, Object>> rows = new ArrayList<>();
+    int rowBytes = 4 * s.features();
+    long unit = cold == null ? PAGE : Math.max(PAGE, observedReadBytes(cold));
+    double unitRate = rate(disk, unit);
+    double pageRate = rate(disk, PAGE);
     List<Map<String, Object>> coldBatches = cold == null ? null : batches(cold);
-    double missSum = 0;
+    long cacheSum = 0;
+    List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < b.length; i++) {
       Map<String, Object> h = hotBatches.get(i);
       Map<String, Object> c = coldBatches == null ? null : coldBatches.get(i);
       long cacheBytes = c != null && c.containsKey("groupCacheBytes") ? ((Number) c.get("groupCacheBytes")).longValue()
           : (long) (dataBytes / s.dataOverCache());
-      double miss = PageCacheModel.missShare(cacheBytes, dataBytes);
-      missSum += miss;
-      PageCacheModel model = new PageCacheModel(line[0], line[1],
-          PageCacheModel.readSecondsPerRow(pagesPerRow, miss, pageReadsPerSecond));
+      cacheSum += cacheBytes;
+      PageCacheModel observed = new PageCacheModel(line[0], line[1], dataBytes, cacheBytes, unit, rowBytes, unitRate);
+      PageCacheModel pages = new PageCacheModel(line[0], line[1], dataBytes, cacheBytes, PAGE, rowBytes, pageRate);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("batch", h.get("batch"));
       r.put("cachedRowsPerSecond", h.get("rowsPerSecond"));
       r.put("cacheMiB", mib(cacheBytes));
       r.put("cacheShare", Bench.round((double) cacheBytes / dataBytes, 3));
-      r.put("predictedReadMiBPerRound", mib((long) (b[i] * pagesPerRow * miss * PAGE)));
-      r.put("predictedRowsPerSecond", Bench.round(model.rowsPerSecond(b[i]), 0));
-      r.put("predictedReadShareOfRound", Bench.round(model.readSeconds(b[i]) / model.roundSeconds(b[i]), 3));
+      r.put("predictedReadMiBPerRound", mib((long) observed.readBytesPerRound(b[i])));
+      r.put("predictedRowsPerSecond", Bench.round(observed.rowsPerSecond(b[i]), 0));
+      r.put("predictedReadShareOfRound", Bench.round(observed.readSeconds(b[i]) / observed.roundSeconds(b[i]), 3));
       if (c != null) {
         double measured = ((Number) c.get("rowsPerSecond")).doubleValue();
         r.put("rowsPerSecond", measured);
         r.put("overCached", Bench.round(measured / ((Number) h.get("rowsPerSecond")).doubleValue(), 3));
-        r.put("predictedOverMeasured", Bench.round(model.rowsPerSecond(b[i]) / measured, 3));
+        r.put("predictedOverMeasured", Bench.round(observed.rowsPerSecond(b[i]) / measured, 3));
         r.put("readMiBPerRound", mib(((Number) c.get("bytesReadPerRound")).longValue()));
         r.put("majorFaultsPerRound", c.get("majorFaultsPerRound"));
         r.put("bytesPerMajorFault", c.get("bytesPerMajorFault"));
         r.put("sameWeights", h.get("weightsSha256").equals(c.get("weightsSha256")));
       }
+      r.put("pageReadsPredictedMiBPerRound", mib((long) pages.readBytesPerRound(b[i])));
+      r.put("pageReadsPredictedRowsPerSecond", Bench.round(pages.rowsPerSecond(b[i]), 0));
       r.put("weightsSha256", h.get("weightsSha256"));
       rows.add(r);
     }
+    long cache = cacheSum / b.length;
+    long maxBatch = ((Number) hot.get("rows")).longValue();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("fixedSecondsPerRound", Bench.round(line[0], 4));
+    m.put("computeMicrosPerRow", Bench.round(line[1] * 1e6, 3));
+    m.put("readUnitBytes", unit);
+    m.put("readUnitSource", cold == null ? "assumed: one page (no limited run to observe)"
+        : "bytes read per major fault in the limited run, all batches");
+    m.put("readUnitMBPerSecond", Bench.round(unitRate / 1e6, 1));
+    m.put("pageMBPerSecond", Bench.round(pageRate / 1e6, 1));
+    m.put("cacheMiB", mib(cache));
     m.put("batches", rows);
-    double miss = missSum / b.length;
-    PageCacheModel typical = new PageCacheModel(line[0], line[1],
-        PageCacheModel.readSecondsPerRow(pagesPerRow, miss, pageReadsPerSecond));
-    m.put("readMicrosPerRow", Bench.round(typical.readSecondsPerRow() * 1e6, 3));
-    OptionalDouble above = typical.diskBoundAboveBatch();
-    m.put("diskBoundAboveBatch", above.isPresent() ? (Object) Math.round(above.getAsDouble()) : null);
-    m.put("computeBoundBatches", above.isPresent() ? "none: a row's reads cost more than its compute, so every batch above "
-        + Math.round(above.getAsDouble()) + " is bound by the disk, and smaller ones by the round's fixed cost"
-        : "all: a row's reads cost less than its compute");
-    m.put("cacheShareForComputeBound",
-        Bench.round(PageCacheModel.cacheShareForComputeBound(line[1], pagesPerRow, pageReadsPerSecond), 4));
+    m.put("bound", bound(new PageCacheModel(line[0], line[1], dataBytes, cache, unit, rowBytes, unitRate), maxBatch));
+    m.put("boundWithPageReads", bound(new PageCacheModel(line[0], line[1], dataBytes, cache, PAGE, rowBytes, pageRate), maxBatch));
     boolean allSame = cold != null && rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("sameWeights")));
     out.put("sameWeights", cold == null ? null : allSame);
     return m;
+  }
+
+  /** Which batches (up to every row) the disk bounds, in words and numbers. */
+  private static Map<String, Object> bound(PageCacheModel model, long maxBatch) {
+    double[] disk = model.diskBoundBatches(maxBatch);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("diskBoundFromBatch", disk == null ? null : Math.round(disk[0]));
+    m.put("computeBoundAboveBatch", disk == null ? 0 : disk[1] >= maxBatch ? null : Math.round(disk[1]));
+    m.put("readMicrosPerRowSmallBatch", Bench.round(model.readSeconds(1) * 1e6, 2));
+    m.put("says", disk == null ? "a round's reads never take longer than the rest of it"
+        : disk[1] >= maxBatch ? "the disk bounds every batch from " + Math.round(disk[0]) + " rows up to all " + maxBatch
+        : "the disk bounds batches of " + Math.round(disk[0]) + " to " + Math.round(disk[1])
+            + " rows; above that a round's compute costs more than its reads");
+    return m;
+  }
+
+  /** The measured rate (bytes/s) of random reads of {@code bytes}. */
+  private static double rate(List<Map<String, Object>> disk, long bytes) {
+    for (Map<String, Object> d : disk) {
+      if (((Number) d.get("readBytes")).longValue() == bytes) return ((Number) d.get("mbPerSecond")).doubleValue() * 1e6;
+    }
+    throw new IllegalStateException("no random-read measurement of " + bytes + " bytes");
   }
 
   /** One JVM of the workload run in a memory group of its own, with the group's peaks sampled while it runs. */
@@ -248,11 +274,20 @@ public final class PageCacheBench {
     return out;
   }
 
-  /** The bytes a major fault read in the limited run's largest batch, rounded up to whole pages (0 if none). */
+  /**
+   * The bytes the limited run read per major fault over all its batches, rounded to whole pages (at
+   * most 64 MiB; 0 if it faulted on nothing): how much the kernel reads when a round misses a row.
+   */
   private static int observedReadBytes(Map<String, Object> cold) {
-    List<Map<String, Object>> bs = batches(cold);
-    long bytes = ((Number) bs.get(bs.size() - 1).get("bytesPerMajorFault")).longValue();
-    return (int) Math.min(1 << 20, (bytes + PAGE - 1) / PAGE * PAGE);
+    double bytes = 0;
+    double faults = 0;
+    for (Map<String, Object> b : batches(cold)) {
+      double rounds = ((Number) b.get("rounds")).doubleValue();
+      bytes += ((Number) b.get("bytesReadPerRound")).doubleValue() * rounds;
+      faults += ((Number) b.get("majorFaultsPerRound")).doubleValue() * rounds;
+    }
+    if (faults == 0) return 0;
+    return (int) Math.min(64L << 20, Math.round(bytes / faults / PAGE) * PAGE);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,40 +1,47 @@
 package org.sparkprop.bench.spark;
 
-import java.util.OptionalDouble;
-
 /**
  * The cost of a round whose rows are memory-mapped from files larger than the page cache that
  * holds them: what the round costs with every row in the cache ({@code fixedSeconds +
- * batch * computeSecondsPerRow}, measured) plus the disk reads of the rows' pages that are not
- * ({@code batch * readSecondsPerRow}).
+ * batch * computeSecondsPerRow}, measured) plus the disk reads of the rows that are not.
  *
- * <p>A round reads its rows one at a time in shuffled order, so every row is a random access: a
- * row of {@code b} bytes at any offset touches {@code 1 + (b - 1) / page} pages on average, and a
- * page is in the cache with probability {@code cache / data} (uniform random references: no
- * eviction policy that does not know the future does better). A missed page is one random read of
- * a page at the rate the disk gives with as many reads in flight as a round has tasks running. The
- * labels (4 bytes a row, in a region of their own) are taken to be always cached: each of their pages
- * is touched by a thousand rows. Reads and compute are added, not overlapped: a task waits for a
- * page it faults on.
+ * <p>A round reads its rows one at a time in shuffled order, so every row is a random access. The
+ * kernel reads a missed row's file in units of {@code readUnitBytes} (one page, or, with read-around
+ * and large folios, much more), so the data is {@code W = dataBytes / readUnitBytes} units and a row
+ * of {@code b} bytes at any offset touches {@code k = 1 + (b - 1) / readUnitBytes} of them. The
+ * {@code batch * k} random touches of a round fall on {@code W (1 - (1 - 1/W)^(batch k))} distinct
+ * units on average, and each of those is in the cache with probability {@code cache / data}
+ * (uniform random references: no eviction policy that does not know the future does better); the
+ * others are read once, at the disk's rate for reads of that size. Small batches read about one unit
+ * a row; a batch that touches most units reads at most the uncached share of the data, so the reads
+ * per row fall and, from some batch on, the round's compute costs more than its reads.
+ *
+ * <p>The labels (4 bytes a row, in a region of their own, touched a thousand times a page) are taken
+ * to be cached. Reads and compute are added, not overlapped: a task waits for a page it faults on.
  *
  * @param fixedSeconds         a round's cost that does not grow with the batch (scheduling, broadcast, merge)
- * @param computeSecondsPerRow a round's cost per row with the rows in memory
- * @param readSecondsPerRow    the disk reads per row: missed pages per row / random reads per second
+ * @param computeSecondsPerRow a round's cost per row with the rows cached
+ * @param dataBytes            the row files' bytes
+ * @param cacheBytes           the page cache the rows may keep
+ * @param readUnitBytes        bytes the kernel reads for a missed row
+ * @param rowBytes             a row's feature bytes
+ * @param readBytesPerSecond   the disk's random-read rate for reads of {@code readUnitBytes}, as many in flight as tasks
  */
-record PageCacheModel(double fixedSeconds, double computeSecondsPerRow, double readSecondsPerRow) {
-  /** The pages a row of {@code rowBytes} touches on average, its offset uniform over a page. */
-  static double pagesPerRow(int rowBytes, int pageBytes) {
+record PageCacheModel(double fixedSeconds, double computeSecondsPerRow, long dataBytes, long cacheBytes, long readUnitBytes,
+                      int rowBytes, double readBytesPerSecond) {
+  /** The pages (or units) a row of {@code rowBytes} touches on average, its offset uniform over a unit. */
+  static double pagesPerRow(int rowBytes, long pageBytes) {
     return 1 + (rowBytes - 1.0) / pageBytes;
   }
 
-  /** The share of page references the cache misses: 1 - cache/data, none when the data fits. */
+  /** The share of references the cache misses: 1 - cache/data, none when the data fits. */
   static double missShare(long cacheBytes, long dataBytes) {
     return Math.max(0, 1 - (double) cacheBytes / dataBytes);
   }
 
-  /** Seconds of disk reads per row: {@code pagesPerRow * missShare} random reads at {@code readsPerSecond}. */
-  static double readSecondsPerRow(double pagesPerRow, double missShare, double readsPerSecond) {
-    return pagesPerRow * missShare / readsPerSecond;
+  /** The expected distinct units among {@code touches} uniform random draws from {@code units} (with replacement). */
+  static double distinctUnits(double units, double touches) {
+    return units * -Math.expm1(touches * Math.log1p(-1 / units));
   }
 
   /** {@code seconds = fixed + perRow * batch}, fitted by least squares to measured rounds (at least two batch sizes). */
@@ -58,17 +65,20 @@ record PageCacheModel(double fixedSeconds, double computeSecondsPerRow, double r
     return new double[] {my - slope * mx, slope};
   }
 
-  double roundSeconds(double batch) {
-    return fixedSeconds + batch * (computeSecondsPerRow + readSecondsPerRow);
+  /** The read units the data is made of (at least one). */
+  double units() {
+    return Math.max(1, (double) dataBytes / readUnitBytes);
   }
 
-  double rowsPerSecond(double batch) {
-    return batch / roundSeconds(batch);
+  /** The bytes a round of {@code batch} rows reads from the disk. */
+  double readBytesPerRound(double batch) {
+    double touched = distinctUnits(units(), batch * pagesPerRow(rowBytes, readUnitBytes));
+    return touched * missShare(cacheBytes, dataBytes) * readUnitBytes;
   }
 
   /** A round's disk reads, in seconds. */
   double readSeconds(double batch) {
-    return batch * readSecondsPerRow;
+    return readBytesPerRound(batch) / readBytesPerSecond;
   }
 
   /** Everything else a round costs: what it costs with its rows cached. */
@@ -76,22 +86,31 @@ record PageCacheModel(double fixedSeconds, double computeSecondsPerRow, double r
     return fixedSeconds + batch * computeSecondsPerRow;
   }
 
-  /**
-   * The batch above which the disk reads take longer than the rest of the round, if any. Both grow
-   * linearly with the batch, so a batch size can only move the bound between the round's fixed
-   * cost and the reads: when a row's reads cost more than its compute, reads bound every batch above
-   * {@code fixed / (read - compute)} and compute bounds none; when they cost less, reads bound no batch.
-   */
-  OptionalDouble diskBoundAboveBatch() {
-    double excess = readSecondsPerRow - computeSecondsPerRow;
-    return excess > 0 ? OptionalDouble.of(fixedSeconds / excess) : OptionalDouble.empty();
+  double roundSeconds(double batch) {
+    return cachedSeconds(batch) + readSeconds(batch);
+  }
+
+  double rowsPerSecond(double batch) {
+    return batch / roundSeconds(batch);
   }
 
   /**
-   * The share of the data the page cache must hold for a row's reads to cost no more than its compute
-   * (0 when they never do, even with nothing cached): where compute, not the disk, becomes the bound.
+   * The batches (up to {@code maxBatch}) whose disk reads take longer than the rest of the round,
+   * as {@code [from, to]} on a grid 1% apart; null when there are none. Reads grow linearly while a
+   * batch touches few units and stop growing when it touches them all, compute grows linearly
+   * throughout: above {@code to} compute bounds a round ({@code to = maxBatch}: the disk bounds
+   * every batch up to it); below {@code from} the round's fixed cost does.
    */
-  static double cacheShareForComputeBound(double computeSecondsPerRow, double pagesPerRow, double readsPerSecond) {
-    return Math.max(0, 1 - computeSecondsPerRow * readsPerSecond / pagesPerRow);
+  double[] diskBoundBatches(double maxBatch) {
+    double from = Double.NaN;
+    double to = Double.NaN;
+    for (double b = 1; ; b = Math.min(b * 1.01, maxBatch)) {
+      if (readSeconds(b) > cachedSeconds(b)) {
+        if (Double.isNaN(from)) from = b;
+        to = b;
+      }
+      if (b >= maxBatch) break;
+    }
+    return Double.isNaN(from) ? null : new double[] {from, to};
   }
 }

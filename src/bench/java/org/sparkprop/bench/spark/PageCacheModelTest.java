@@ -1,14 +1,17 @@
 package org.sparkprop.bench.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.OptionalDouble;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The page-cache model's arithmetic: pages a row touches, misses, the fitted round cost and where the disk bounds. */
+/** The page-cache model's arithmetic: units a row touches, misses, distinct units of a round, the fitted cost and the bound. */
 class PageCacheModelTest {
+  private static final long MIB = 1 << 20;
+
   @Test
   void pagesPerRowIsTheMeanOverEveryOffsetInAPage() {
     int page = 64; // small enough to count every offset
@@ -27,8 +30,40 @@ class PageCacheModelTest {
   void theCacheMissesTheShareOfTheDataItDoesNotHold() {
     assertEquals(0.6, PageCacheModel.missShare(400, 1000), 1e-12);
     assertEquals(0.0, PageCacheModel.missShare(2000, 1000), 0.0, "data that fits is never read again");
-    // 1.25 pages a row, 60% missed, 5000 reads/s: 150 microseconds of reads per row.
-    assertEquals(150e-6, PageCacheModel.readSecondsPerRow(1.25, 0.6, 5000), 1e-12);
+  }
+
+  @Test
+  void distinctUnitsMatchACountOfRandomDraws() {
+    SplittableRandom r = new SplittableRandom(3);
+    int units = 50;
+    int draws = 40;
+    int trials = 20_000;
+    long distinct = 0;
+    for (int t = 0; t < trials; t++) {
+      boolean[] seen = new boolean[units];
+      for (int d = 0; d < draws; d++) {
+        int u = r.nextInt(units);
+        if (!seen[u]) {
+          seen[u] = true;
+          distinct++;
+        }
+      }
+    }
+    // The mean of 20,000 trials: its standard error is about 0.02 units; 0.1 is five of them.
+    assertEquals((double) distinct / trials, PageCacheModel.distinctUnits(units, draws), 0.1);
+  }
+
+  @Test
+  void smallBatchesReadAUnitPerRowAndLargeOnesAtMostTheUncachedData() {
+    // 1,500 MiB of rows, 600 MiB cached, read a page at a time.
+    PageCacheModel pages = new PageCacheModel(0.1, 10e-6, 1500 * MIB, 600 * MIB, 4096, 1024, 20e6);
+    double perRow = (1 + 1023.0 / 4096) * 0.6 * 4096; // pages a row touches x the share missed x a page
+    // 512 rows touch 640 of 384,000 pages: repeats take about 640 / (2 x 384,000) = 0.08% off.
+    assertEquals(512 * perRow, pages.readBytesPerRound(512), 512 * perRow * 1e-3);
+    // Read 3 MiB at a time, the same data is 500 units: a batch of 100,000 touches every one; the cache holds 40% of them.
+    PageCacheModel big = new PageCacheModel(0.1, 10e-6, 1500 * MIB, 600 * MIB, 3 * MIB, 1024, 500e6);
+    assertEquals(0.6 * 1500 * MIB, big.readBytesPerRound(100_000), 1e-6 * MIB);
+    assertTrue(big.readBytesPerRound(1024) / 1024 > 2 * big.readBytesPerRound(8192) / 8192, "reads per row fall with the batch");
   }
 
   @Test
@@ -42,33 +77,25 @@ class PageCacheModelTest {
   }
 
   @Test
-  void readsCostlierThanComputeBoundEveryBatchAboveTheFixedCostsShare() {
-    PageCacheModel m = new PageCacheModel(0.1, 10e-6, 150e-6);
-    OptionalDouble above = m.diskBoundAboveBatch();
-    assertTrue(above.isPresent());
-    // There the reads and the rest of the round take equally long; above it the reads take longer.
-    double b = above.getAsDouble();
-    assertEquals(m.cachedSeconds(b), m.readSeconds(b), 1e-12);
-    assertTrue(m.readSeconds(2 * b) > m.cachedSeconds(2 * b));
-    assertTrue(m.readSeconds(b / 2) < m.cachedSeconds(b / 2));
-    assertEquals(4096 / (0.1 + 4096 * 160e-6), m.rowsPerSecond(4096), 1e-9);
+  void readsThatStopGrowingLeaveTheLargeBatchesToCompute() {
+    PageCacheModel m = new PageCacheModel(0.1, 50e-6, 1500 * MIB, 600 * MIB, 3 * MIB, 1024, 500e6);
+    double[] bound = m.diskBoundBatches(1_500_000);
+    assertNotNull(bound);
+    // Reads exceed the rest of the round between the two ends and not outside them (grid 1% apart).
+    for (double b : new double[] {bound[0], Math.sqrt(bound[0] * bound[1]), bound[1]}) {
+      assertTrue(m.readSeconds(b) > m.cachedSeconds(b), "batch " + b);
+    }
+    assertTrue(m.readSeconds(bound[0] / 1.02) <= m.cachedSeconds(bound[0] / 1.02));
+    assertTrue(m.readSeconds(bound[1] * 1.02) <= m.cachedSeconds(bound[1] * 1.02));
+    // Where compute takes over: 0.6 x 1500 MiB / 500 MB/s = 1.89 s of reads at most, which 0.1 s + 50 us a row passes at ~35,700 rows.
+    assertEquals((0.6 * 1500 * MIB / 500e6 - 0.1) / 50e-6, bound[1], bound[1] * 0.02);
   }
 
   @Test
-  void readsCheaperThanComputeNeverBoundARound() {
-    PageCacheModel m = new PageCacheModel(0.1, 10e-6, 5e-6);
-    assertFalse(m.diskBoundAboveBatch().isPresent());
-    for (double b : new double[] {1, 1e3, 1e6, 1e9}) assertTrue(m.readSeconds(b) < m.cachedSeconds(b));
-  }
-
-  @Test
-  void theCacheShareForComputeBoundMakesReadsCostWhatComputeDoes() {
-    double compute = 20e-6;
-    double pages = 1.25;
-    double rate = 5000;
-    double share = PageCacheModel.cacheShareForComputeBound(compute, pages, rate);
-    assertEquals(compute, PageCacheModel.readSecondsPerRow(pages, PageCacheModel.missShare((long) (share * 1e12), (long) 1e12),
-        rate), 1e-12);
-    assertEquals(0.0, PageCacheModel.cacheShareForComputeBound(1e-3, pages, rate), 0.0, "reads cheaper even uncached");
+  void cheapReadsNeverBoundAndDearOnesBoundUpToTheLargestBatch() {
+    assertNull(new PageCacheModel(0.1, 50e-6, 1500 * MIB, 600 * MIB, 4096, 1024, 1e9).diskBoundBatches(1e6));
+    double[] all = new PageCacheModel(0.01, 1e-6, 1500 * MIB, 600 * MIB, 4096, 1024, 1e6).diskBoundBatches(1e5);
+    assertNotNull(all);
+    assertEquals(1e5, all[1], 1e-6);
   }
 }
