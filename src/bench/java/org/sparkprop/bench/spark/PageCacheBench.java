@@ -16,11 +16,11 @@ import java.util.function.UnaryOperator;
  * {@code 1 / dataOverCache} of the row files (the group is charged for the JVM and for every page
  * of the files it touches, so rows beyond that are read from the disk again). Both train the same
  * rows per batch size from the same weights. In the same run the local disk's random-read rate is
- * measured with O_DIRECT reads of one page, the unit a row's page fault reads (and of the size the
- * limited run's faults did read, if that differs), by as many threads as there are task slots.
- * {@link PageCacheModel} then predicts the limited run's rows/s from the cached run's round costs,
- * the page cache's share of the data and the disk's rate, and gives the batch size above which
- * the disk, rather than compute, bounds a round.
+ * measured with O_DIRECT reads of one page (what a row needs) and of the size the limited run read
+ * per major fault (what the kernel read for a missed row), by as many threads as there are task
+ * slots. {@link PageCacheModel} then predicts the limited run's rows/s from the cached run's round
+ * costs, the page cache's share of the data and the disk's rate, and gives the batches the disk
+ * bounds, above which compute does.
  *
  * <p>Without a usable memory controller the workload says why, runs the unlimited JVM and the
  * disk measurement only, and gives the model's prediction for a page cache of
