@@ -21,6 +21,7 @@ import org.sparkprop.math.Kernels;
 import org.sparkprop.bench.spark.BenchSpark;
 import org.sparkprop.bench.spark.ClusterBench;
 import org.sparkprop.bench.spark.DiskBench;
+import org.sparkprop.bench.spark.PageCacheBench;
 import org.sparkprop.bench.spark.IngestBench;
 import org.sparkprop.bench.spark.FmnistBench;
 import org.sparkprop.bench.spark.LocalStepsBench;
@@ -45,10 +46,13 @@ import picocli.CommandLine.Parameters;
         "Workloads: kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, all (= every one of them);",
         "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master), ingest (CSV and Parquet"
             + " into cached rows, Sparkprop against Spark's reader), precision (fp32 against bf16 products, on CPUs"
-            + " with AVX-512 BF16 or AMX) and fixedcost (a round's fixed cost on the syn data, the rounds as they run"
-            + " now against their earlier route) run only when named.",
+            + " with AVX-512 BF16 or AMX), fixedcost (a round's fixed cost on the syn data, the rounds as they run"
+            + " now against their earlier route) and pagecache (rows on disk larger than the page cache: a cgroup v1"
+            + " memory limit, the disk's random reads and a model) run only when named.",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
+  /** Workloads that run only when named: long, or needing what not every machine has. */
+  private static final List<String> NAMED_ONLY = List.of("localsteps", "ingest", "precision", "fixedcost", "pagecache");
   private static final List<String> ALL = List.of("kernel", "kernels", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
       "small", "disk");
   private static final int[] SYN_NET = {256, 512, 256, 10};
@@ -62,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
       description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps, ingest,"
-          + " precision, fixedcost or all")
+          + " precision, fixedcost, pagecache or all")
   List<String> workloads;
 
   @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
@@ -75,6 +79,29 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--disk-big-heap", description = "Heap (MiB) of the disk workload's in-memory run (default: 6x --disk-heap).")
   Integer diskBigHeapMiB;
+
+  @Option(names = "--pagecache-rows", description = "Rows (x 256 features) of the pagecache workload (default 1,500,000;"
+      + " --quick 150,000).")
+  Long pageCacheRows;
+
+  @Option(names = "--pagecache-heap", description = "Heap (MiB) of the pagecache workload's JVMs (default 1024; --quick 768).")
+  Integer pageCacheHeapMiB;
+
+  @Option(names = "--pagecache-batches", split = ",",
+      description = "Batch sizes of the pagecache workload (default 256,1024,4096,16384; --quick 256,1024).")
+  List<Integer> pageCacheBatches;
+
+  @Option(names = "--pagecache-rows-per-batch",
+      description = "Rows trained at each batch size (default 40,000, and at least 5 rounds; --quick 8,000).")
+  Long pageCacheRowsPerBatch;
+
+  @Option(names = "--pagecache-data-over-cache",
+      description = "How many times the page cache the limited JVM keeps the row files are (default: ${DEFAULT-VALUE}).")
+  double pageCacheDataOverCache = 2.5;
+
+  @Option(names = "--page-cache-limit", description = "The limited JVM's memory group limit (MiB), instead of its heap's"
+      + " measured use + the data / --pagecache-data-over-cache.")
+  Integer pageCacheLimitMiB;
 
   @Option(names = "--ingest-rows", description = "Rows of the ingest workload's files (default 1,000,000; --quick 20,000).")
   Long ingestRows;
@@ -229,7 +256,7 @@ public final class BenchCommand implements Callable<Integer> {
       String name = w.trim().toLowerCase(Locale.ROOT);
       if (name.equals("all")) {
         chosen.addAll(ALL);
-      } else if (ALL.contains(name) || List.of("localsteps", "ingest", "precision", "fixedcost").contains(name)) {
+      } else if (ALL.contains(name) || NAMED_ONLY.contains(name)) {
         chosen.add(name);
       } else {
         throw new IllegalArgumentException("unknown workload '" + w + "': expected one of " + ALL + " or all");
@@ -302,6 +329,14 @@ public final class BenchCommand implements Callable<Integer> {
           case "ingest":
             r = IngestBench.run(master, ingestRows != null ? ingestRows : quick ? 20_000 : 1_000_000, ingestFeatures, "4g",
                 ingestDir, ingestRepeats != null ? ingestRepeats : quick ? 1 : 2, ingestFormats);
+            break;
+          case "pagecache":
+            r = PageCacheBench.run(master, new PageCacheBench.Settings(
+                pageCacheHeapMiB != null ? pageCacheHeapMiB : quick ? 768 : 1024,
+                pageCacheRows != null ? pageCacheRows : quick ? 150_000 : 1_500_000, 256, 64,
+                pageCacheBatches != null ? pageCacheBatches : quick ? List.of(256, 1024) : List.of(256, 1024, 4096, 16384),
+                pageCacheRowsPerBatch != null ? pageCacheRowsPerBatch : quick ? 8_000 : 40_000, 5, pageCacheDataOverCache,
+                pageCacheLimitMiB, quick ? 2 : 8));
             break;
           default:
             throw new IllegalStateException(name);

@@ -24,6 +24,13 @@ public final class ChildJvm {
 
   public static Map<String, Object> run(String tag, Class<?> main, String heap, Map<String, String> env, List<String> args)
       throws IOException, InterruptedException {
+    return run(tag, main, heap, env, args, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As {@link #run(String, Class, String, Map, List)}, with the command started through {@code launcher} (e.g. into a cgroup). */
+  public static Map<String, Object> run(String tag, Class<?> main, String heap, Map<String, String> env, List<String> args,
+                                        java.util.function.UnaryOperator<List<String>> launcher)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);
@@ -40,7 +47,7 @@ public final class ChildJvm {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(launcher.apply(cmd)).redirectErrorStream(true);
     env.forEach((k, v) -> {
       if (v == null) pb.environment().remove(k);
       else pb.environment().put(k, v);
