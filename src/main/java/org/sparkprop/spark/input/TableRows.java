@@ -2,6 +2,7 @@ package org.sparkprop.spark.input;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.spark_partition_id;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,12 +24,14 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.data.DataException;
+import org.sparkprop.data.HeldPartitions;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
 import org.sparkprop.data.LabelValues;
 import org.sparkprop.data.ParsedRow;
 import org.sparkprop.data.PartitionReader;
 import org.sparkprop.data.RowProblem;
+import org.sparkprop.data.RowRules;
 
 /**
  * A Spark table (a Parquet input, or any {@code Dataset<Row>} from the API) as rows: features from
@@ -46,6 +49,7 @@ final class TableRows {
   static final String FILE = "__sparkprop_file";
   static final String ROW = "__sparkprop_row";
   static final String WEIGHT = "__sparkprop_weight";
+  static final String PARTITION = "__sparkprop_partition";
 
   private TableRows() {
   }
@@ -197,12 +201,55 @@ final class TableRows {
     return w;
   }
 
+  /** The rules a table's rows must pass: its label mode, the width of its first row, its targets and weights. */
+  static RowRules rules(Layout layout) {
+    LabelMode labels = layout.mode();
+    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
+        .withWeights(layout.hasWeight());
+    return labels != LabelMode.NONE && layout.targets() > 1 ? rules.withTargets(layout.targets()) : rules;
+  }
+
+  /**
+   * Every partition's selected rows on the driver, in partition order (one query; Spark runs it as
+   * one or a few jobs), each read again by the cursor a task would read it with: the same rows in
+   * the same partitions as {@link #cursors}, parsed by the same code. Null when the table has more
+   * than {@code maxRows} rows: then at most {@code maxRows + 1} were read.
+   */
+  static FrameData.Collected collect(Layout layout, LabelMode mode, long maxRows) {
+    Dataset<Row> selected = layout.selected();
+    int columns = selected.columns().length;
+    int count = selected.javaRDD().getNumPartitions(); // the partitions cursors() reads; planning only, no job
+    // Collected as Spark SQL collects (no Kryo round trip of Row objects), each row tagged with the partition it is
+    // read in (computed below the limit, so the limit changes neither the tag nor the order: partition order).
+    Dataset<Row> tagged = selected.withColumn(PARTITION, spark_partition_id());
+    List<Row> all = (maxRows < Integer.MAX_VALUE ? tagged.limit((int) maxRows + 1) : tagged).collectAsList();
+    if (all.size() > maxRows) return null;
+    List<List<Row>> partitions = new ArrayList<>(count);
+    for (int p = 0; p < count; p++) partitions.add(new ArrayList<>());
+    for (Row r : all) partitions.get(r.getInt(columns)).add(r);
+    boolean located = layout.located();
+    int targets = layout.targets();
+    String weightColumn = layout.weightColumn();
+    return new FrameData.Collected(new HeldPartitions() {
+      @Override
+      public int count() {
+        return count;
+      }
+
+      @Override
+      public PartitionReader open(int p) {
+        return new Cursor(partitions.get(p).iterator(), mode, located, p, weightColumn, columns - 1, targets);
+      }
+    }, all.size());
+  }
+
   static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {
+    int columns = layout.selected().columns().length;
     boolean located = layout.located();
     int targets = layout.targets();
     String weightColumn = layout.weightColumn();
     return layout.selected().javaRDD().mapPartitions(rows -> Collections.<PartitionReader>singletonList(
-        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn, targets)).iterator());
+        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn, columns - 1, targets)).iterator());
   }
 
   private static final class Cursor implements PartitionReader {
@@ -213,10 +260,13 @@ final class TableRows {
     private final String weightWhat; // "the weight column 'w'", or null without weights
     private final ParsedRow row = new ParsedRow();
     private final int targets; // target values per row: 1, or several (several label columns, a vector label)
+    private final int weightAt; // the weight's column: the last selected one
     private long ordinal;
 
-    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn, int targets) {
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn, int weightAt,
+           int targets) {
       this.targets = targets;
+      this.weightAt = weightAt;
       this.weightWhat = weightColumn == null ? null : "the weight column " + ParsedRow.quote(weightColumn);
       this.rows = rows;
       this.mode = mode;
@@ -234,7 +284,7 @@ final class TableRows {
       readFeatures(r);
       readLabel(r);
       row.setId(r.isNullAt(2) ? null : r.get(2));
-      if (weightWhat != null) readWeight(r, r.length() - 1);
+      if (weightWhat != null) readWeight(r, weightAt);
       return true;
     }
 
