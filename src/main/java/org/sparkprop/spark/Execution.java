@@ -29,12 +29,12 @@ public record Execution(boolean onDriver, String reason) {
   /**
    * Where a Spark ML fit on a DataFrame reads, packs and trains: under {@code auto} when its rows
    * take at most {@code train.driverMaxBytes} packed, and under {@code driver}, the rows are
-   * collected in one query and packed, scaled, regrouped and trained in the driver process (the
+   * counted and collected (two jobs) and packed, scaled, regrouped and trained in the driver process (the
    * same partitions, hence the same bits); else by Spark jobs, as before, and the rounds then go
    * where {@link #decide} puts them.
    *
    * @param rows the DataFrame's rows; negative when it has more than {@code train.driverMaxBytes}
-   *     holds packed (they were not all read)
+   *     holds packed (counted, not collected)
    * @param rowBytes bytes one packed row takes
    */
   public static Execution decideForFrame(TrainConfig.Train train, long rows, long rowBytes) {

@@ -181,7 +181,7 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
 
     /**
      * Every partition's rows on the driver, in partition order, when the table has at most
-     * {@code maxRows} rows; else null, having read at most {@code maxRows + 1} of them.
+     * {@code maxRows} rows (counted first, per partition); else null, no row collected.
      */
     public Collected collect(long maxRows) {
       return SparkErrors.reading(name, () -> TableRows.collect(layout, layout.mode(), maxRows));

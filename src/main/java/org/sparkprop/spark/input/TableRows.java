@@ -2,7 +2,6 @@ package org.sparkprop.spark.input;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.spark_partition_id;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,7 +48,6 @@ final class TableRows {
   static final String FILE = "__sparkprop_file";
   static final String ROW = "__sparkprop_row";
   static final String WEIGHT = "__sparkprop_weight";
-  static final String PARTITION = "__sparkprop_partition";
 
   private TableRows() {
   }
@@ -210,37 +208,49 @@ final class TableRows {
   }
 
   /**
-   * Every partition's selected rows on the driver, in partition order (one query; Spark runs it as
-   * one or a few jobs), each read again by the cursor a task would read it with: the same rows in
-   * the same partitions as {@link #cursors}, parsed by the same code. Null when the table has more
-   * than {@code maxRows} rows: then at most {@code maxRows + 1} were read.
+   * Every partition's selected rows on the driver, in partition order, each read again by the cursor
+   * a task would read it with: the same rows in the same partitions as {@link #cursors}, parsed by
+   * the same code. Two jobs: the rows of each of {@link #cursors}' partitions are counted (no row
+   * leaves its task), then, when there are at most {@code maxRows}, collected by one query (Spark
+   * SQL's collect, in partition order, no Kryo round trip of Row objects) and cut by those counts.
+   * Null when the table has more than {@code maxRows} rows. (A column of {@code spark_partition_id()}
+   * cannot tell the partitions: Spark evaluates it on the driver, as 0, for a local table.)
    */
   static FrameData.Collected collect(Layout layout, LabelMode mode, long maxRows) {
     Dataset<Row> selected = layout.selected();
+    List<Long> counts = selected.javaRDD().mapPartitions(rows -> {
+      long n = 0;
+      for (; rows.hasNext(); rows.next()) n++;
+      return Collections.singletonList(n).iterator();
+    }).collect();
+    long total = counts.stream().mapToLong(Long::longValue).sum();
+    if (total > maxRows) return null;
+    List<Row> all = selected.collectAsList();
+    if (all.size() != total) {
+      throw new IllegalStateException("the DataFrame gave " + total + " rows to one job and " + all.size()
+          + " to the next: it is not deterministic; cache it before fitting");
+    }
+    List<List<Row>> partitions = new ArrayList<>(counts.size());
+    int from = 0;
+    for (long n : counts) {
+      partitions.add(all.subList(from, from + (int) n));
+      from += (int) n;
+    }
     int columns = selected.columns().length;
-    int count = selected.javaRDD().getNumPartitions(); // the partitions cursors() reads; planning only, no job
-    // Collected as Spark SQL collects (no Kryo round trip of Row objects), each row tagged with the partition it is
-    // read in (computed below the limit, so the limit changes neither the tag nor the order: partition order).
-    Dataset<Row> tagged = selected.withColumn(PARTITION, spark_partition_id());
-    List<Row> all = (maxRows < Integer.MAX_VALUE ? tagged.limit((int) maxRows + 1) : tagged).collectAsList();
-    if (all.size() > maxRows) return null;
-    List<List<Row>> partitions = new ArrayList<>(count);
-    for (int p = 0; p < count; p++) partitions.add(new ArrayList<>());
-    for (Row r : all) partitions.get(r.getInt(columns)).add(r);
     boolean located = layout.located();
     int targets = layout.targets();
     String weightColumn = layout.weightColumn();
     return new FrameData.Collected(new HeldPartitions() {
       @Override
       public int count() {
-        return count;
+        return partitions.size();
       }
 
       @Override
       public PartitionReader open(int p) {
         return new Cursor(partitions.get(p).iterator(), mode, located, p, weightColumn, columns - 1, targets);
       }
-    }, all.size());
+    }, total);
   }
 
   static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {

@@ -167,12 +167,12 @@ final class Fitting {
       Execution where = null;
       if (train.execution() != TrainConfig.Execution.SPARK) {
         FrameData.DriverTable table = FrameData.forDriver(df, options);
-        // Under auto, no more rows than driverMaxBytes holds packed are read: a larger DataFrame is left to Spark.
+        // Under auto, rows are collected only when driverMaxBytes holds them packed: a larger DataFrame is left to Spark.
         long maxRows = train.execution() == TrainConfig.Execution.DRIVER ? Integer.MAX_VALUE
             : Math.min(Integer.MAX_VALUE - 1, train.driverMaxBytes() / table.rowBytes());
         FrameData.Collected rows = table.collect(maxRows);
         where = Execution.decideForFrame(train, rows == null ? -1 : rows.rows(), table.rowBytes());
-        if (where.onDriver()) {
+        if (where.onDriver() && rows != null) { // under driver, more than 2^31 rows still go to Spark's packing
           LocalLoader.LocalInput local = new LocalLoader.LocalInput(table.name(), rows.partitions(), table.rules(),
               table.schema());
           LocalLoader.Plan plan = new LocalLoader.Plan(options.skipBadRows(), options.maxBadFraction(), null,
