@@ -30,6 +30,7 @@ import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.RowGenerator;
 import org.sparkprop.data.RowGenerators;
 import org.sparkprop.data.GeneratedRange;
+import org.sparkprop.data.HeldPartitions;
 import org.sparkprop.data.RowRules;
 import org.sparkprop.data.ScanStats;
 import org.sparkprop.data.TargetScaling;
@@ -60,20 +61,39 @@ public final class LocalLoader {
   private LocalLoader() {
   }
 
-  /** One input, opened: its splits and the rules its rows must pass. */
-  record LocalInput(String name, TextSplits splits, RowRules rules, InputSchema schema) {
+  /**
+   * One input, opened: its partitions (a file's input splits, a DataFrame's collected partitions)
+   * and the rules its rows must pass.
+   */
+  public record LocalInput(String name, HeldPartitions splits, RowRules rules, InputSchema schema) {
     LocalInput withRules(RowRules newRules, InputSchema newSchema) {
       return new LocalInput(name, splits, newRules, newSchema);
     }
   }
 
-  /** How to load one input (as {@code InputLoader.Plan}, without the storage, which is the driver's heap). */
-  record Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
-              boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, ClassWeights classWeights) {
+  /**
+   * How to load one input (as {@code InputLoader.Plan}, without the storage, which is the driver's heap).
+   *
+   * @param badRowAdvice what the message that stops at a bad row tells the user to do, in the words
+   *     of the caller's settings (e.g. {@code InputLoader.CONFIG_BAD_ROW_ADVICE})
+   */
+  public record Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
+              boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, ClassWeights classWeights,
+              String badRowAdvice) {
+    public Plan {
+      classWeights = classWeights == null ? ClassWeights.NONE : classWeights;
+    }
+
+    /** A plan for the {@code train} command's inputs, whose bad-row advice names its configuration keys. */
+    Plan(boolean skipBadRows, double maxBadFraction, Preprocessing given, FeatureScaling.Method scaling,
+         boolean scaleTarget, ValidationSplit split, PartitionSizing partitions, ClassWeights classWeights) {
+      this(skipBadRows, maxBadFraction, given, scaling, scaleTarget, split, partitions, classWeights,
+          InputLoader.CONFIG_BAD_ROW_ADVICE);
+    }
   }
 
   /** The loaded sets of one input; validation null when no row was held out. */
-  record Result(HeldSet main, HeldSet validation, Preprocessing preprocessing, BadRowReport badRows, int width) {
+  public record Result(HeldSet main, HeldSet validation, Preprocessing preprocessing, BadRowReport badRows, int width) {
   }
 
   /** The packed bytes of a generated input, before generating it. */
@@ -317,7 +337,12 @@ public final class LocalLoader {
     return new Scanned(report, rules, width, counts, starts, next);
   }
 
-  static Result load(LocalInput input, Plan plan, PrintStream console) {
+  /**
+   * Scans, stages and distributes one opened input in the driver, as {@code InputLoader.load} does
+   * over the same partitions with Spark jobs: the same blocks, statistics, preprocessing and
+   * balanced partitions.
+   */
+  public static Result load(LocalInput input, Plan plan, PrintStream console) {
     String name = input.name();
     Scanned scanned = scan(input, plan, console);
     BadRowReport report = scanned.report();
@@ -387,7 +412,7 @@ public final class LocalLoader {
     if (!plan.skipBadRows()) {
       throw new DataException("bad input in " + report.input() + ": " + report.firstBadRow()
           + (report.badRows() > 1 ? String.format(Locale.ROOT, " (%,d bad rows in all: %s)", report.badRows(), report.reasons()) : "")
-          + ". " + InputLoader.CONFIG_BAD_ROW_ADVICE);
+          + ". " + plan.badRowAdvice());
     }
     if (report.badFraction() > plan.maxBadFraction()) {
       throw new DataException(String.format(Locale.ROOT, "%s: %,d of %,d rows (%.2f%%) are bad, more than"

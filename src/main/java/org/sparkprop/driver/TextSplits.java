@@ -24,6 +24,7 @@ import org.apache.hadoop.mapred.Reporter;
 import org.apache.hadoop.mapred.TextInputFormat;
 import org.sparkprop.data.DataException;
 import org.sparkprop.data.ParsedRow;
+import org.sparkprop.data.HeldPartitions;
 import org.sparkprop.data.PartitionReader;
 
 /**
@@ -35,7 +36,7 @@ import org.sparkprop.data.PartitionReader;
  * and a header checked against the first file's; the same rows in the same splits as the Spark
  * pipeline's partitions.
  */
-final class TextSplits {
+final class TextSplits implements HeldPartitions {
   /** A format's line parser. */
   interface LineParser extends Serializable {
     /** Whether a line holds no row (blank, or a comment where the format has them). */
@@ -71,12 +72,14 @@ final class TextSplits {
     this.firstFile = firstFile;
   }
 
-  int count() {
+  @Override
+  public int count() {
     return splits.size();
   }
 
   /** A reader of split {@code i}'s rows, opened now. */
-  PartitionReader open(int i) throws IOException {
+  @Override
+  public PartitionReader open(int i) throws IOException {
     FileSplit split = splits.get(i);
     return new Cursor(split, format.getRecordReader(split, job, Reporter.NULL), parser, header, firstFile);
   }

@@ -27,6 +27,32 @@ public record Execution(boolean onDriver, String reason) {
   }
 
   /**
+   * Where a Spark ML fit on a DataFrame reads, packs and trains: under {@code auto} when its rows
+   * take at most {@code train.driverMaxBytes} packed, and under {@code driver}, the rows are
+   * counted and collected (two jobs) and packed, scaled, regrouped and trained in the driver process (the
+   * same partitions, hence the same bits); else by Spark jobs, as before, and the rounds then go
+   * where {@link #decide} puts them.
+   *
+   * @param rows the DataFrame's rows; negative when it has more than {@code train.driverMaxBytes}
+   *     holds packed (counted, not collected)
+   * @param rowBytes bytes one packed row takes
+   */
+  public static Execution decideForFrame(TrainConfig.Train train, long rows, long rowBytes) {
+    String inDriver = String.format(Locale.ROOT, "the DataFrame's %,d rows collected in one query, then packed,"
+        + " scaled and trained in the driver process", rows);
+    switch (train.execution()) {
+      case SPARK: return new Execution(false, "train.execution = spark");
+      case DRIVER: return new Execution(true, "train.execution = driver: " + inDriver);
+      default:
+        String limit = "train.driverMaxBytes " + bytes(train.driverMaxBytes());
+        return rows >= 0 && rows * rowBytes <= train.driverMaxBytes()
+            ? new Execution(true, "packed rows " + bytes(rows * rowBytes) + " <= " + limit + ": " + inDriver)
+            : new Execution(false, String.format(Locale.ROOT, "more than %,d rows of %d packed bytes, over %s: packed"
+                + " and cached by Spark jobs", train.driverMaxBytes() / rowBytes, rowBytes, limit));
+    }
+  }
+
+  /**
    * "on the driver (packed training data 45.1 KiB <= train.driverMaxBytes 32.0 MiB)" or "as Spark jobs
    * (train.execution = spark)", for a sentence that starts "rounds run".
    */

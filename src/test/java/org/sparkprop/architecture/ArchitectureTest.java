@@ -41,9 +41,10 @@ class ArchitectureTest {
       List.of("spark.compat"),
       List.of("spark"),
       List.of("spark.input"),
-      List.of("spark.ml"),
-      // Training without Spark: reads small inputs with spark.input's rules, uses no Spark itself.
+      // Training without Spark: reads small inputs with spark.input's rules, uses no Spark itself. Below
+      // spark.ml, whose estimators pack and train a small DataFrame's collected rows with it.
       List.of("driver"),
+      List.of("spark.ml"),
       List.of("app"),
       List.of("cli", "examples"));
 

@@ -11,13 +11,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.spark.RowStore;
+import org.sparkprop.spark.SparkErrors;
 import org.sparkprop.data.BadRowReport;
 import org.sparkprop.data.ClassWeights;
+import org.sparkprop.data.HeldPartitions;
 import org.sparkprop.data.FeatureScaling;
 import org.sparkprop.data.InputSchema;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
 import org.sparkprop.data.PartitionSizing;
+import org.sparkprop.data.RowRules;
 import org.sparkprop.data.Preprocessing;
 import org.sparkprop.data.ValidationSplit;
 
@@ -91,7 +94,7 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
   }
 
   /** What a message that stops at a bad row of a DataFrame tells the user to do. */
-  static final String BAD_ROW_ADVICE = "Fix or filter out the DataFrame's bad rows";
+  public static final String BAD_ROW_ADVICE = "Fix or filter out the DataFrame's bad rows";
 
   /** Drops the cached sets. */
   public void unpersist() {
@@ -135,6 +138,76 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
     InputLoader.Result r = InputLoader.load(input, plan, out);
     return new FrameData(r.main(), r.validation(), r.preprocessing(), r.badRows(),
         input.schema().withFeatures(r.width(), input.schema().featureNames()));
+  }
+
+  /**
+   * A table opened for fitting in the driver process: its columns chosen and checked and its rules
+   * fixed as {@link #fit} fixes them (one small job reads the first row's width), before any row is
+   * read, so that the caller can bound the rows by their packed size ({@link #rowBytes}) and bring
+   * them to the driver ({@link #collect}) to scan, pack, scale and regroup them there with the same
+   * code over the same partitions.
+   */
+  public static final class DriverTable {
+    private final TableRows.Layout layout;
+    private final String name;
+    private final RowRules rules;
+    private final InputSchema schema;
+
+    private DriverTable(TableRows.Layout layout, String name, RowRules rules, InputSchema schema) {
+      this.layout = layout;
+      this.name = name;
+      this.rules = rules;
+      this.schema = schema;
+    }
+
+    /** How messages name the table. */
+    public String name() {
+      return name;
+    }
+
+    /** The rules its rows must pass, with the classes the label column declares when it declares them. */
+    public RowRules rules() {
+      return rules;
+    }
+
+    public InputSchema schema() {
+      return schema;
+    }
+
+    /** Bytes one packed row takes: (features + targets) x 4. */
+    public long rowBytes() {
+      return 4L * (layout.width() + rules.targets());
+    }
+
+    /**
+     * Every partition's rows on the driver, in partition order, when the table has at most
+     * {@code maxRows} rows (counted first, per partition); else null, no row collected.
+     */
+    public Collected collect(long maxRows) {
+      return SparkErrors.reading(name, () -> TableRows.collect(layout, layout.mode(), maxRows));
+    }
+  }
+
+  /** A table's rows collected on the driver: its partitions, and how many rows they hold. */
+  public record Collected(HeldPartitions partitions, long rows) {
+  }
+
+  /**
+   * {@code df} opened as {@link #fit} opens it with options {@code o}, for loading in the driver
+   * process (see {@link DriverTable}).
+   */
+  public static DriverTable forDriver(Dataset<Row> df, Options o) {
+    if (o.labels() == LabelMode.NONE) throw new IllegalArgumentException("training and evaluation need labels");
+    InputSchema settings = new InputSchema("dataframe", 0, null, false, ",", o.labelCol(), o.featuresCol(), o.idCol(),
+        o.weightCol());
+    String name = "the DataFrame";
+    TableRows.Layout layout = TableRows.layout(df, name, settings.featuresColumn(), settings.labelColumn(),
+        settings.labelColumns(), settings.idColumn(), settings.weightColumn(), true, o.labels(), false);
+    RowRules rules = TableRows.rules(layout);
+    LabelMapping classes = o.classes() != null || o.labels() != LabelMode.CLASS_INDICES ? o.classes()
+        : declaredClasses(df.schema().apply(o.labelCol()));
+    if (classes != null) rules = rules.withMapping(classes);
+    return new DriverTable(layout, name, rules, settings.withFeatures(layout.width(), layout.featureNames()));
   }
 
   /**

@@ -113,9 +113,7 @@ public final class InputOpener {
         settings.labelColumns(), settings.idColumn(), settings.weightColumn(), weightRequired, mode, located);
     // Several label columns or a vector label make several targets; 0/1 labels when classes were asked for.
     LabelMode labels = layout.mode();
-    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
-        .withWeights(layout.hasWeight());
-    if (labels != LabelMode.NONE && layout.targets() > 1) rules = rules.withTargets(layout.targets());
+    RowRules rules = TableRows.rules(layout);
     return new OpenedInput(name, TableRows.cursors(layout, labels), rules,
         settings.withFeatures(layout.width(), layout.featureNames()), layout.hasId() ? layout.idType() : null);
   }

@@ -23,12 +23,14 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.data.DataException;
+import org.sparkprop.data.HeldPartitions;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.LabelMode;
 import org.sparkprop.data.LabelValues;
 import org.sparkprop.data.ParsedRow;
 import org.sparkprop.data.PartitionReader;
 import org.sparkprop.data.RowProblem;
+import org.sparkprop.data.RowRules;
 
 /**
  * A Spark table (a Parquet input, or any {@code Dataset<Row>} from the API) as rows: features from
@@ -197,12 +199,67 @@ final class TableRows {
     return w;
   }
 
+  /** The rules a table's rows must pass: its label mode, the width of its first row, its targets and weights. */
+  static RowRules rules(Layout layout) {
+    LabelMode labels = layout.mode();
+    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
+        .withWeights(layout.hasWeight());
+    return labels != LabelMode.NONE && layout.targets() > 1 ? rules.withTargets(layout.targets()) : rules;
+  }
+
+  /**
+   * Every partition's selected rows on the driver, in partition order, each read again by the cursor
+   * a task would read it with: the same rows in the same partitions as {@link #cursors}, parsed by
+   * the same code. Two jobs: the rows of each of {@link #cursors}' partitions are counted (no row
+   * leaves its task), then, when there are at most {@code maxRows}, collected by one query (Spark
+   * SQL's collect, in partition order, no Kryo round trip of Row objects) and cut by those counts.
+   * Null when the table has more than {@code maxRows} rows. (A column of {@code spark_partition_id()}
+   * cannot tell the partitions: Spark evaluates it on the driver, as 0, for a local table.)
+   */
+  static FrameData.Collected collect(Layout layout, LabelMode mode, long maxRows) {
+    Dataset<Row> selected = layout.selected();
+    List<Long> counts = selected.javaRDD().mapPartitions(rows -> {
+      long n = 0;
+      for (; rows.hasNext(); rows.next()) n++;
+      return Collections.singletonList(n).iterator();
+    }).collect();
+    long total = counts.stream().mapToLong(Long::longValue).sum();
+    if (total > maxRows) return null;
+    List<Row> all = selected.collectAsList();
+    if (all.size() != total) {
+      throw new IllegalStateException("the DataFrame gave " + total + " rows to one job and " + all.size()
+          + " to the next: it is not deterministic; cache it before fitting");
+    }
+    List<List<Row>> partitions = new ArrayList<>(counts.size());
+    int from = 0;
+    for (long n : counts) {
+      partitions.add(all.subList(from, from + (int) n));
+      from += (int) n;
+    }
+    int columns = selected.columns().length;
+    boolean located = layout.located();
+    int targets = layout.targets();
+    String weightColumn = layout.weightColumn();
+    return new FrameData.Collected(new HeldPartitions() {
+      @Override
+      public int count() {
+        return partitions.size();
+      }
+
+      @Override
+      public PartitionReader open(int p) {
+        return new Cursor(partitions.get(p).iterator(), mode, located, p, weightColumn, columns - 1, targets);
+      }
+    }, total);
+  }
+
   static JavaRDD<PartitionReader> cursors(Layout layout, LabelMode mode) {
+    int columns = layout.selected().columns().length;
     boolean located = layout.located();
     int targets = layout.targets();
     String weightColumn = layout.weightColumn();
     return layout.selected().javaRDD().mapPartitions(rows -> Collections.<PartitionReader>singletonList(
-        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn, targets)).iterator());
+        new Cursor(rows, mode, located, TaskContext.getPartitionId(), weightColumn, columns - 1, targets)).iterator());
   }
 
   private static final class Cursor implements PartitionReader {
@@ -213,10 +270,13 @@ final class TableRows {
     private final String weightWhat; // "the weight column 'w'", or null without weights
     private final ParsedRow row = new ParsedRow();
     private final int targets; // target values per row: 1, or several (several label columns, a vector label)
+    private final int weightAt; // the weight's column: the last selected one
     private long ordinal;
 
-    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn, int targets) {
+    Cursor(Iterator<Row> rows, LabelMode mode, boolean located, int partition, String weightColumn, int weightAt,
+           int targets) {
       this.targets = targets;
+      this.weightAt = weightAt;
       this.weightWhat = weightColumn == null ? null : "the weight column " + ParsedRow.quote(weightColumn);
       this.rows = rows;
       this.mode = mode;
@@ -234,7 +294,7 @@ final class TableRows {
       readFeatures(r);
       readLabel(r);
       row.setId(r.isNullAt(2) ? null : r.get(2));
-      if (weightWhat != null) readWeight(r, r.length() - 1);
+      if (weightWhat != null) readWeight(r, weightAt);
       return true;
     }
 

@@ -13,7 +13,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.api.java.JavaSparkContext;
+import java.io.PrintStream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.sparkprop.driver.DriverTraining;
+import org.sparkprop.driver.LocalLoader;
+import org.sparkprop.spark.Execution;
+import org.sparkprop.train.Evaluator;
 import org.sparkprop.spark.RowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +39,11 @@ import org.sparkprop.train.WeightsDigest;
  * The {@code fit} of both estimators: params to a validated {@link TrainConfig}, the DataFrame
  * packed and cached by the reader the {@code train} command uses for tables ({@link FrameData}),
  * the distributed loop of the {@code train} command ({@link SparkTrainer}), final metrics, and the
- * cache dropped again.
+ * cache dropped again. A small DataFrame (packed rows up to {@code driverMaxBytes} under
+ * {@code execution = auto}, any under {@code driver}) is instead collected in one Spark job and
+ * packed, scaled, regrouped and trained in the driver process by the {@code train} command's
+ * no-Spark steps ({@link LocalLoader}, {@link DriverTraining}) over the DataFrame's own partitions:
+ * the same weights as Spark jobs, without a Spark job per step.
  */
 final class Fitting {
   private static final Logger LOG = LoggerFactory.getLogger(Fitting.class);
@@ -60,47 +70,128 @@ final class Fitting {
     SharedPacking shared = SHARED.get();
     List<Object> packingKey = List.of(featuresCol, labelCol, classifier, cfg.scalesTarget(), cfg.train().seed(),
         cfg.validationFraction(), DataSets.partitioning(cfg), cfg.spark().storageLevel(), cfg.data().weightColumn(),
-        classifier ? cfg.train().classWeights() : "none");
-    Supplier<FrameData> pack = () -> FrameData.fit(dataset.toDF(), FrameData.Options.sparkMl(featuresCol, labelCol,
-        classifier, cfg.scalesTarget(), split, DataSets.partitioning(cfg), RowStore.of(cfg.spark().storageLevel()))
-        .withWeights(cfg.data().weightColumn(), cfg.train().parsedClassWeights()), null);
-    FrameData input = shared == null ? pack.get() : shared.packed.computeIfAbsent(packingKey, k -> pack.get());
+        classifier ? cfg.train().classWeights() : "none", cfg.train().execution(), cfg.train().driverMaxBytes());
+    FrameData.Options options = FrameData.Options.sparkMl(featuresCol, labelCol, classifier, cfg.scalesTarget(), split,
+        DataSets.partitioning(cfg), RowStore.of(cfg.spark().storageLevel()))
+        .withWeights(cfg.data().weightColumn(), cfg.train().parsedClassWeights());
+    Supplier<Packed> pack = () -> Packed.of(dataset.toDF(), options, cfg.train());
+    Packed input = shared == null ? pack.get() : shared.packed.computeIfAbsent(packingKey, k -> pack.get());
     try {
       LOG.info("{} {}: fitting on {} (run {}, Spark job group {})", estimator.getClass().getSimpleName(),
-          estimator.uid(), input.data().description(), jobs.runId(), jobs.jobGroup());
+          estimator.uid(), input.description(), jobs.runId(), jobs.jobGroup());
       History history = new History(cfg.train().logEveryRounds());
-      SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, SparkTrainer.network(TrainingRecipe.of(cfg),
-          input.data()), input.data(), input.validation(), true, input.preprocessing(), params.resumePolicy(estimator),
-          jobs);
-      prepared.trainer().addListener(history);
-      SparkTrainer.Outcome outcome = prepared.run();
-      TrainingResult result = outcome.result();
-      if (result.interrupted()) throw interrupted(estimator, cfg, jobs, outcome);
-      float[] weights = result.params();
-      jobs.describe("final metrics");
-      TargetScaling target = input.preprocessing().target();
-      Map<String, Double> trainingMetrics = prepared.evaluator(input.data()).evaluate(weights).metrics();
-      Map<String, Double> validationMetrics = input.validation() == null ? Map.of()
-          : prepared.evaluator(input.validation()).evaluate(weights).metrics();
-      SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
-          result.rounds(), result.stopReason().configName(), result.bestEpoch(), prepared.execution().describe(),
-          outcome.resumed(), prepared.kernel(), outcome.changes(), history.losses(), history.validation,
-          trainingMetrics, validationMetrics, input.data().rows(),
-          input.validation() == null ? 0 : input.validation().rows(), input.data().partitions(),
-          result.samplesPerSecond(), result.loopSeconds(), result.meanSplitMs(), WeightsDigest.sha256(weights));
-      LOG.info("{} {}: {} epochs ({}), {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
-          result.epochs(), result.stopReason().description(), result.rounds(), trainingMetrics,
-          validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
-      if (!outcome.changes().isEmpty()) {
-        LOG.warn("{} {}: resumed with changes to the checkpoint's recipe (the fit does not repeat an uninterrupted"
-            + " one bit for bit): {}", estimator.getClass().getSimpleName(), estimator.uid(), outcome.changes());
-      }
-      return new FittedNetwork(outcome.spec(), weights, input.data().classes(), target, summary,
-          provenance(cfg, params));
+      return input.held() != null ? fitHeld(estimator, params, cfg, sc, input, history)
+          : fitCached(estimator, params, cfg, sc, jobs, input.frame(), history);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
     } finally {
       if (shared == null) input.unpersist();
+    }
+  }
+
+  /** The fit over packed rows cached by Spark: rounds as Spark jobs, or on the driver over the collected partitions. */
+  private static FittedNetwork fitCached(SparkpropParams estimator, SparkpropParamSet params, TrainConfig cfg,
+                                         JavaSparkContext sc, RunJobs jobs, FrameData input, History history)
+      throws IOException {
+    SparkTrainer.Prepared prepared = SparkTrainer.prepare(sc, cfg, SparkTrainer.network(TrainingRecipe.of(cfg),
+        input.data()), input.data(), input.validation(), true, input.preprocessing(), params.resumePolicy(estimator),
+        jobs);
+    prepared.trainer().addListener(history);
+    SparkTrainer.Outcome outcome = prepared.run();
+    if (outcome.result().interrupted()) throw interrupted(estimator, cfg, jobs, outcome);
+    jobs.describe("final metrics");
+    Evaluator validation = input.validation() == null ? null : prepared.evaluator(input.validation());
+    return finish(estimator, params, cfg, outcome, history, prepared.execution().describe(), prepared.kernel(),
+        prepared.evaluator(input.data()), validation, input.data().rows(),
+        input.validation() == null ? 0 : input.validation().rows(), input.data().partitions(), input.data().classes(),
+        input.preprocessing().target());
+  }
+
+  /**
+   * The fit over rows packed in the driver's heap ({@link LocalLoader}, as the {@code train} command's
+   * no-Spark path packs files): rounds, evaluations and checkpoints of {@link DriverTraining}, the same
+   * partitions, per-partition batches and ordered merge as Spark jobs over the cached rows, so the same bits.
+   * No Spark job runs after the rows were collected, so cancelling the fit's job group does not reach it.
+   */
+  private static FittedNetwork fitHeld(SparkpropParams estimator, SparkpropParamSet params, TrainConfig cfg,
+                                       JavaSparkContext sc, Packed input, History history) throws IOException {
+    LocalLoader.Result held = input.held();
+    DriverTraining.Prepared prepared = DriverTraining.prepare(cfg, DriverTraining.network(cfg, held.main()), held.main(),
+        held.validation(), true, held.preprocessing(), params.resumePolicy(estimator), sc.hadoopConfiguration());
+    LOG.info("rounds run {}", input.where().sentence());
+    prepared.trainer().addListener(history);
+    TrainingResult result = prepared.trainer().run(prepared.start());
+    String written = prepared.trainer().lastCheckpoint();
+    SparkTrainer.Outcome outcome = new SparkTrainer.Outcome(prepared.spec(), result, !prepared.resumedFrom().isEmpty(),
+        prepared.changes(), written.isEmpty() ? prepared.resumedFrom() : written);
+    if (result.interrupted()) throw interrupted(estimator, cfg, null, outcome);
+    Evaluator validation = held.validation() == null ? null
+        : DriverTraining.evaluator(held.validation(), prepared.spec(), held.preprocessing());
+    return finish(estimator, params, cfg, outcome, history, input.where().describe(), prepared.kernel(),
+        DriverTraining.evaluator(held.main(), prepared.spec(), held.preprocessing()), validation, held.main().rows(),
+        held.validation() == null ? 0 : held.validation().rows(), held.main().partitions(), held.main().classes(),
+        held.preprocessing().target());
+  }
+
+  /** Final metrics, the summary and the fitted network, wherever the rounds ran. */
+  private static FittedNetwork finish(SparkpropParams estimator, SparkpropParamSet params, TrainConfig cfg,
+                                      SparkTrainer.Outcome outcome, History history, String execution, String kernel,
+                                      Evaluator training, Evaluator validation, long trainingRows, long validationRows,
+                                      int partitions, int classes, TargetScaling target) {
+    TrainingResult result = outcome.result();
+    float[] weights = result.params();
+    Map<String, Double> trainingMetrics = training.evaluate(weights).metrics();
+    Map<String, Double> validationMetrics = validation == null ? Map.of() : validation.evaluate(weights).metrics();
+    SparkpropTrainingSummary summary = new SparkpropTrainingSummary(outcome.spec().describe(), result.epochs(),
+        result.rounds(), result.stopReason().configName(), result.bestEpoch(), execution, outcome.resumed(), kernel,
+        outcome.changes(), history.losses(), history.validation, trainingMetrics, validationMetrics, trainingRows,
+        validationRows, partitions, result.samplesPerSecond(), result.loopSeconds(), result.meanSplitMs(),
+        WeightsDigest.sha256(weights));
+    LOG.info("{} {}: {} epochs ({}), {} rounds, training {}{}", estimator.getClass().getSimpleName(), estimator.uid(),
+        result.epochs(), result.stopReason().description(), result.rounds(), trainingMetrics,
+        validationMetrics.isEmpty() ? "" : ", validation " + validationMetrics);
+    if (!outcome.changes().isEmpty()) {
+      LOG.warn("{} {}: resumed with changes to the checkpoint's recipe (the fit does not repeat an uninterrupted"
+          + " one bit for bit): {}", estimator.getClass().getSimpleName(), estimator.uid(), outcome.changes());
+    }
+    return new FittedNetwork(outcome.spec(), weights, classes, target, summary, provenance(cfg, params));
+  }
+
+  /**
+   * A DataFrame packed for fitting: cached by Spark ({@code frame}), or, when {@link Execution#decideForFrame}
+   * says so, collected in one job and packed in the driver's heap ({@code held}); {@code where} says
+   * which and why.
+   */
+  private record Packed(FrameData frame, LocalLoader.Result held, Execution where) {
+    static Packed of(Dataset<Row> df, FrameData.Options options, TrainConfig.Train train) {
+      Execution where = null;
+      if (train.execution() != TrainConfig.Execution.SPARK) {
+        FrameData.DriverTable table = FrameData.forDriver(df, options);
+        // Under auto, rows are collected only when driverMaxBytes holds them packed: a larger DataFrame is left to Spark.
+        long maxRows = train.execution() == TrainConfig.Execution.DRIVER ? Integer.MAX_VALUE
+            : Math.min(Integer.MAX_VALUE - 1, train.driverMaxBytes() / table.rowBytes());
+        FrameData.Collected rows = table.collect(maxRows);
+        where = Execution.decideForFrame(train, rows == null ? -1 : rows.rows(), table.rowBytes());
+        if (where.onDriver() && rows != null) { // under driver, more than 2^31 rows still go to Spark's packing
+          LocalLoader.LocalInput local = new LocalLoader.LocalInput(table.name(), rows.partitions(), table.rules(),
+              table.schema());
+          LocalLoader.Plan plan = new LocalLoader.Plan(options.skipBadRows(), options.maxBadFraction(), null,
+              options.scaling(), options.scaleTarget(), options.split(), options.partitions(), options.classWeights(),
+              FrameData.BAD_ROW_ADVICE);
+          LOG.info("the DataFrame is packed {}", where.sentence());
+          return new Packed(null, LocalLoader.load(local, plan, new PrintStream(PrintStream.nullOutputStream())), where);
+        }
+        LOG.info("the DataFrame is packed by Spark jobs ({})", where.describe());
+      }
+      return new Packed(FrameData.fit(df, options, null), null, where);
+    }
+
+    String description() {
+      return held != null ? held.main().description() : frame.data().description();
+    }
+
+    void unpersist() {
+      if (frame != null) frame.unpersist();
     }
   }
 
@@ -122,7 +213,7 @@ final class Fitting {
       return models;
     } finally {
       SHARED.remove();
-      shared.packed.values().forEach(FrameData::unpersist);
+      shared.packed.values().forEach(Packed::unpersist);
     }
   }
 
@@ -133,7 +224,7 @@ final class Fitting {
   private static final ThreadLocal<SharedPacking> SHARED = new ThreadLocal<>();
 
   private static final class SharedPacking {
-    final Map<List<Object>, FrameData> packed = new HashMap<>();
+    final Map<List<Object>, Packed> packed = new HashMap<>();
   }
 
   /**
@@ -147,9 +238,9 @@ final class Fitting {
     String how = checkpoint.isEmpty()
         ? (cfg.checkpoint().enabled() ? "no round completed, nothing to resume" : "set checkpointDir to make it resumable")
         : "checkpoint " + checkpoint + "; fit again with resume = true to continue";
-    return new CancelledWorkException(String.format(Locale.ROOT, "%s %s: fit interrupted after round %,d (%s; Spark job"
-        + " group %s); %s", estimator.getClass().getSimpleName(), estimator.uid(), r.rounds(), r.interruption(),
-        jobs.jobGroup(), how), null);
+    return new CancelledWorkException(String.format(Locale.ROOT, "%s %s: fit interrupted after round %,d (%s%s); %s",
+        estimator.getClass().getSimpleName(), estimator.uid(), r.rounds(), r.interruption(),
+        jobs == null ? "; rounds in the driver process" : "; Spark job group " + jobs.jobGroup(), how), null);
   }
 
   /** The configuration keys the params stand for, with their values: how the model was made. */

@@ -29,9 +29,10 @@ import org.apache.spark.sql.types.StructType;
  * by {@code tol} for {@code earlyStoppingPatience} epochs, or after {@code maxIter}; keep the best
  * epoch's weights, {@code restoreBestWeights}); Adam at {@code learningRate} 0.003 from weights
  * drawn by Glorot's uniform rule ({@code weightInit = glorot}, ReLU layers included, as Keras and
- * scikit-learn do), batches of 64 rows; small data runs its rounds in the driver process
- * ({@code execution = auto}, up to {@code driverMaxBytes} of packed rows) with the weights Spark
- * jobs would give. The target is standardised while training ({@code scaleTarget}, for mse
+ * scikit-learn do), batches of 64 rows; a small DataFrame ({@code execution = auto}, up to
+ * {@code driverMaxBytes} of packed rows) is collected in one query and packed, scaled and trained
+ * in the driver process, with the weights Spark jobs would give (the model summary's
+ * {@code execution} says where and why). The target is standardised while training ({@code scaleTarget}, for mse
  * and mae with an identity output) and the model predicts in its units.
  *
  * <p>With the same rows (in the same order), params and {@code partitions}, {@code fit} gives
