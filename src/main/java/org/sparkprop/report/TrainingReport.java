@@ -45,10 +45,10 @@ import org.sparkprop.train.TrainingState;
  * with a Spark job. A figure that cannot be drawn (no fonts on a server, say) is listed on the
  * page and logged; it never fails the training run.
  *
- * <p>The pictures are drawn off the training thread, on a small pool of daemon threads (at most
- * {@link #DRAWING_THREADS}, with a bounded queue: when it is full the training thread draws the
- * picture itself, so a slow disk cannot pile up copies of the weights), and {@link #finish} draws
- * its figures side by side on the same pool. The files and the page are those of drawing them one
+ * <p>The pictures are drawn off the training thread, on a daemon thread ({@link #DRAWING_THREADS})
+ * with a bounded queue: when it is full the submitting thread draws the picture itself, so a slow
+ * disk cannot pile up copies of the weights, and {@link #finish}'s figures are drawn by that thread
+ * and the finishing one side by side. The files and the page are those of drawing them one
  * after the other; the first pictures of a run cost most (Java2D, fonts and PNG start up), and the
  * rounds no longer wait for them. A run that crashes keeps the pictures finished before it did.
  */
@@ -68,8 +68,12 @@ public final class TrainingReport implements TrainingListener {
   public static final String NETWORK = "network.svg";
   /** Points on the fitted curve of a one-feature regression. */
   static final int FIT_STEPS = 200;
-  /** Threads that draw pictures: the cores, at most 4 (a report has a few dozen small pictures). */
-  static final int DRAWING_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  /**
+   * Threads that draw pictures: one, beside the training thread (and the thread that finishes the
+   * report, which draws too once the queue is full). Two or more made the quick start slower on a
+   * busy 2-core machine: the round loop lost more time to them than the pictures saved.
+   */
+  static final int DRAWING_THREADS = 1;
   /** Pictures waiting for a drawing thread, at most; beyond that the training thread draws. */
   private static final int QUEUED_PICTURES = 2 * DRAWING_THREADS;
 
