@@ -61,7 +61,7 @@ final class InProcessTrainJob {
    * starts Spark as usual).
    */
   static ObjectNode run(TrainConfig cfg, InProcessInput decision, String outputDir, ResumePolicy resume,
-                        PrintStream console, StopRequest stop, long wallStart) throws IOException {
+                        PrintStream console, StopRequest stop, long wallStart, RunPhases phases) throws IOException {
     String sentence = "input read and packed " + decision.sentence();
     console.println(sentence);
     LOG.info(sentence);
@@ -71,8 +71,10 @@ final class InProcessTrainJob {
         : InProcessInput.hadoop(decision.sparkConf());
     PartitionSizing partitioning = DataSets.partitioning(cfg);
     double loadStart = (System.nanoTime() - wallStart) / 1e9;
+    phases.sparkNotStarted();
     HeldSets data = LocalLoader.load(cfg, decision, console);
     double loadSeconds = (System.nanoTime() - wallStart) / 1e9 - loadStart;
+    phases.end("loading");
     long packed = data.train().packedBytes();
     String executionReason;
     if (cfg.train().execution() == TrainConfig.Execution.DRIVER) {
@@ -147,7 +149,8 @@ final class InProcessTrainJob {
       trainer.addListener(progress)
           .addListener(new BatchSizeAdvisor(progress::message))
           .addListener(metrics)
-          .addListener(report);
+          .addListener(report)
+          .addListener(phases.loopListener());
       TargetMetric target = prepared.target();
       if (target != null) {
         console.println("stopping at the first epoch whose " + (hasValidation ? "validation" : "test") + " " + target);
@@ -195,6 +198,7 @@ final class InProcessTrainJob {
       if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
     }
     summary.set("testMetrics", testMetrics);
+    phases.end("evaluation");
     if (data.train().targetWidth() > 1) {
       List<String> names = OutputNames.of(data.input(), data.train().targetWidth());
       summary.set("outputs", JSON.valueToTree(names));
@@ -212,10 +216,12 @@ final class InProcessTrainJob {
     TrainJob.writeSummary(fs, outputDir, summary);
     ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics,
         data.description(), data.train().partitions(), data.preprocessing(), data.input(), kernel);
+    phases.end("writing");
     int reportFiles = report.finish(summary, testStats, result.params()).size();
     TrainJob.printFinal(console, result, testMetrics, outputDir);
     console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
         reportFiles, report.drawingSeconds());
+    TrainJob.recordPhases(phases, console, fs, outputDir, summary);
     return summary;
   }
 

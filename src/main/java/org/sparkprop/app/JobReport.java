@@ -5,6 +5,7 @@ import org.sparkprop.spark.input.DataSets;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.data.BlockSample;
@@ -57,10 +58,20 @@ final class JobReport {
                                        String evaluation, int features, InputSchema input, FileSystem fs, Path reportDir) {
     TrainingReport.Inputs inputs = new TrainingReport.Inputs(spec, classes, train, test, evaluation,
         plane(cfg, features), featureNames(cfg, input, features));
-    // No .crc file beside every picture on a local disk: checksums protect data, not a web page.
-    FileSystem target = fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
-    ReportFiles files = name -> target.create(new Path(reportDir, name), true);
-    return new TrainingReport(inputs, files);
+    return new TrainingReport(inputs, files(fs, reportDir));
+  }
+
+  /**
+   * Where the report's files go. On a local disk, straight through java.nio: no .crc file beside
+   * every picture (checksums protect data, not a web page), and no {@code chmod} process per file,
+   * which Hadoop's local file system starts to set a new file's permissions when Hadoop's native
+   * library is not installed (some 60 processes for the quick start's report). The files get the
+   * same permissions, from the process's umask. Elsewhere, through the output's Hadoop file system.
+   */
+  static ReportFiles files(FileSystem fs, Path reportDir) {
+    if (fs instanceof LocalFileSystem local) return ReportFiles.directory(local.pathToFile(reportDir).toPath());
+    if (fs instanceof RawLocalFileSystem raw) return ReportFiles.directory(raw.pathToFile(reportDir).toPath());
+    return name -> fs.create(new Path(reportDir, name), true);
   }
 
   /** The input features' names for the network drawing: the Playground's, the file's columns, or null. */

@@ -52,7 +52,7 @@ final class ModelWriter {
     ObjectNode versions = JSON.createObjectNode();
     String own = ModelWriter.class.getPackage().getImplementationVersion();
     versions.put("sparkprop", own == null ? "development" : own);
-    versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    versions.put("spark", org.sparkprop.spark.compat.SparkLineCheck.runningSpark());
     versions.put("java", System.getProperty("java.version"));
     return versions;
   }

@@ -77,12 +77,13 @@ public final class TrainJob {
   public static ObjectNode run(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                                StopRequest stop) throws IOException {
     long wallStart = System.nanoTime();
+    RunPhases phases = RunPhases.begin();
     console.println("sparkprop: resolved configuration\n" + cfg.render());
-    InProcessInput inProcess = InProcessInput.decide(cfg, SparkSession.getActiveSession().isDefined()
-        || SparkSession.getDefaultSession().isDefined());
+    InProcessInput inProcess = InProcessInput.decide(cfg, SparkSessions.running());
+    phases.end("config");
     String inputReason = inProcess.reason();
     if (inProcess.inProcess()) {
-      ObjectNode summary = InProcessTrainJob.run(cfg, inProcess, outputDir, resume, console, stop, wallStart);
+      ObjectNode summary = InProcessTrainJob.run(cfg, inProcess, outputDir, resume, console, stop, wallStart, phases);
       if (summary != null) return summary;
       inputReason = "train.execution = auto and the packed training data is larger than train.driverMaxBytes,"
           + " although its files are not (" + inProcess.reason() + ")";
@@ -97,17 +98,19 @@ public final class TrainJob {
     String kernelReason = CpuKernels.reasonHere(cfg.math().kernel(), kernel);
     console.printf(Locale.ROOT, "spark %s, master %s; GEMM kernel of the job: %s (%s); driver's BLAS: %s%n",
         sc.version(), sc.master(), kernel, kernelReason, Kernels.description());
+    phases.end("sparkStart");
 
     try (RunJobs jobs = RunJobs.start(sc, "train", RunJobs.newRunId("train"))) {
       console.println("run " + jobs.runId() + " (Spark job group " + jobs.jobGroup() + ")");
       jobs.describe("loading data");
       PartitionSizing partitioning = DataSets.partitioning(cfg);
       DataSets data = DataSets.load(cfg, sc, partitioning, console);
+      phases.end("loading");
       try {
         console.println("training data: " + partitioning.explain(data.train().rows(),
             data.train().features() + data.train().targetWidth()));
         console.println(data.load().describe());
-        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, inputReason);
+        return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel, inputReason, phases);
       } finally {
         data.unpersist();
       }
@@ -123,13 +126,17 @@ public final class TrainJob {
                                   StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
                                   String kernel) throws IOException {
     return train(cfg, outputDir, resume, console, stop, sc, jobs, data, wallStart, kernel,
-        "the data was loaded once with Spark for every run of the job");
+        "the data was loaded once with Spark for every run of the job", null);
   }
 
-  /** As above; {@code inputReason} says why the input was read with Spark rather than in the driver alone. */
+  /**
+   * As above; {@code inputReason} says why the input was read with Spark rather than in the driver
+   * alone; {@code phases}, when not null, times the run's phases from here on (printed at the end and
+   * recorded in summary.json).
+   */
   static ObjectNode train(TrainConfig cfg, String outputDir, ResumePolicy resume, PrintStream console,
                           StopRequest stop, JavaSparkContext sc, RunJobs jobs, DataSets data, long wallStart,
-                          String kernel, String inputReason) throws IOException {
+                          String kernel, String inputReason, RunPhases phases) throws IOException {
     Configuration hadoop = sc.hadoopConfiguration();
     console.println("data: " + data.description());
     NetworkSpec spec = SparkTrainer.network(TrainingRecipe.of(cfg), data.train());
@@ -194,6 +201,7 @@ public final class TrainJob {
           .addListener(new BatchSizeAdvisor(progress::message))
           .addListener(metrics)
           .addListener(report);
+      if (phases != null) trainer.addListener(phases.loopListener());
       TargetMetric target = prepared.target();
       if (target != null) {
         console.println("stopping at the first epoch whose " + (data.validation() != null ? "validation" : "test")
@@ -243,6 +251,7 @@ public final class TrainJob {
       if (testStats.classes() > 0) testMetrics.set("confusionMatrix", JSON.valueToTree(testStats.confusionMatrix()));
     }
     summary.set("testMetrics", testMetrics);
+    if (phases != null) phases.end("evaluation");
     if (data.train().targetWidth() > 1) {
       // Several outputs: their names, and the test metrics of each by name (testMetrics has them as name[j]).
       List<String> names = OutputNames.of(data.input(), data.train().targetWidth());
@@ -260,11 +269,26 @@ public final class TrainJob {
     writeSummary(fs, outputDir, summary);
     jobs.describe("writing the model");
     ModelWriter.write(new Path(outputDir, "model").toString(), hadoop, spec, cfg, result, testMetrics, data, kernel);
+    if (phases != null) phases.end("writing");
     int reportFiles = report.finish(summary, testStats, result.params()).size();
     printFinal(console, result, testMetrics, outputDir);
     console.printf(Locale.ROOT, "report: %s (%d files, %.1f s to draw)%n", new Path(outputDir, "report/index.html"),
         reportFiles, report.drawingSeconds());
+    if (phases != null) recordPhases(phases, console, fs, outputDir, summary);
     return summary;
+  }
+
+  /**
+   * Ends the report phase, prints the phases in one line and adds them to summary.json (written
+   * again: the first write comes before the model and the report, so that a failure there keeps it).
+   */
+  static void recordPhases(RunPhases phases, PrintStream console, FileSystem fs, String outputDir, ObjectNode summary)
+      throws IOException {
+    phases.end("report");
+    phases.close();
+    console.println(phases.line());
+    summary.set("phases", phases.toJson());
+    writeSummary(fs, outputDir, summary);
   }
 
   /** The load phase in summary.json: its seconds, the input it read and how fast, in how many passes. */

@@ -2,6 +2,7 @@ package org.sparkprop.cli;
 
 import java.util.Optional;
 import java.util.Properties;
+import org.sparkprop.app.RunPhases;
 import org.sparkprop.spark.SparkErrors;
 import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.spark.compat.SparkLineCheck;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) throws Exception {
+    RunPhases.mainStarted();
     // Before anything else runs: a jar of the other Spark line would otherwise fail mid-job with a
     // linkage error instead of saying which jar to use.
     Optional<String> wrongLine = SparkLineCheck.mismatch();
@@ -72,6 +74,7 @@ public final class Main {
 
   /** Runs a command line and returns its exit code (for tests and embedding). */
   public static int execute(String... args) {
+    RunPhases.commandStarted();
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       // Expected failures (bad configuration, bad data, divergence) get one clear line, not a stack trace.

@@ -10,6 +10,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.sparkprop.config.ResumePolicy;
 import org.sparkprop.config.TrainConfig;
 import org.sparkprop.app.TrainJob;
+import org.sparkprop.app.WarmUp;
 import org.sparkprop.train.RunStatus;
 import org.sparkprop.train.StopRequest;
 import org.sparkprop.train.TargetMetric;
@@ -61,6 +62,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    WarmUp.start(); // logging, OpenBLAS and Java2D start on another core while the configuration is read
     // Validate everything before Spark starts: a typo should cost milliseconds, not a cluster start.
     if (stopAt != null) {
       checkTarget(stopAt);

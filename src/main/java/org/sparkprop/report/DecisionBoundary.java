@@ -8,9 +8,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.DenseNetwork;
@@ -23,6 +23,7 @@ import org.sparkprop.nn.Workspace;
  * class 1 or high values, pale where the network is undecided), with the data points on top.
  * Computed on the driver with the same network code the executors run, one forward pass per grid
  * cell: a 200 x 200 grid is 40,000 rows, milliseconds for the small networks such data is for.
+ * Pictures of different weights may be drawn at the same time from several threads.
  */
 public final class DecisionBoundary {
   static final Color ORANGE = new Color(0xF59322);
@@ -49,8 +50,7 @@ public final class DecisionBoundary {
   private final double x2Max;
   private final double targetLow;    // regression: the target range mapped onto orange..blue
   private final double targetHigh;
-  private final Workspace ws;
-  private final Map<Long, BufferedImage> dots = new HashMap<>();
+  private final Map<Long, BufferedImage> dots = new ConcurrentHashMap<>();
 
   public DecisionBoundary(NetworkSpec spec, InputPlane plane, int classes, PackedBlock train, PackedBlock test) {
     if (plane.inputs() != spec.inputs()) {
@@ -61,7 +61,6 @@ public final class DecisionBoundary {
     this.classes = classes;
     this.train = train;
     this.test = test;
-    this.ws = new Workspace(spec, 1, CHUNK);
     double[] b = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
     double[] t = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
     for (PackedBlock block : new PackedBlock[] {train, test}) {
@@ -130,6 +129,7 @@ public final class DecisionBoundary {
   /** The network's output at the centre of each of cells x cells squares, as colours; row 0 is the top (high x2). */
   private BufferedImage background(float[] params, int cells) {
     BufferedImage img = new BufferedImage(cells, cells, BufferedImage.TYPE_INT_RGB);
+    Workspace ws = new Workspace(network.spec(), 1, Math.min(CHUNK, cells * cells)); // one per picture: drawn in parallel
     int outputs = network.spec().outputs();
     int inputs = plane.inputs();
     int total = cells * cells;

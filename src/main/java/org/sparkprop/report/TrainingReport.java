@@ -11,6 +11,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
@@ -37,6 +44,13 @@ import org.sparkprop.train.TrainingState;
  * is computed on the driver from small samples of rows (the Spark layer provides them), never
  * with a Spark job. A figure that cannot be drawn (no fonts on a server, say) is listed on the
  * page and logged; it never fails the training run.
+ *
+ * <p>The pictures are drawn off the training thread, on a daemon thread ({@link #DRAWING_THREADS})
+ * with a bounded queue: when it is full the submitting thread draws the picture itself, so a slow
+ * disk cannot pile up copies of the weights, and {@link #finish}'s figures are drawn by that thread
+ * and the finishing one side by side. The files and the page are those of drawing them one
+ * after the other; the first pictures of a run cost most (Java2D, fonts and PNG start up), and the
+ * rounds no longer wait for them. A run that crashes keeps the pictures finished before it did.
  */
 public final class TrainingReport implements TrainingListener {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingReport.class);
@@ -54,6 +68,14 @@ public final class TrainingReport implements TrainingListener {
   public static final String NETWORK = "network.svg";
   /** Points on the fitted curve of a one-feature regression. */
   static final int FIT_STEPS = 200;
+  /**
+   * Threads that draw pictures: one, beside the training thread (and the thread that finishes the
+   * report, which draws too once the queue is full). Two or more made the quick start slower on a
+   * busy 2-core machine: the round loop lost more time to them than the pictures saved.
+   */
+  static final int DRAWING_THREADS = 1;
+  /** Pictures waiting for a drawing thread, at most; beyond that the training thread draws. */
+  private static final int QUEUED_PICTURES = 2 * DRAWING_THREADS;
 
   /**
    * What the report draws on.
@@ -95,8 +117,9 @@ public final class TrainingReport implements TrainingListener {
   private final ReportFiles files;
   private final RoundTimeline timeline = new RoundTimeline(256);
   private final List<EpochRecord> epochs = new ArrayList<>();
-  private final List<ReportPage.Figure> epochPictures = new ArrayList<>();
-  private final List<String> problems = new ArrayList<>();
+  private final List<Pending> epochPictures = new ArrayList<>();
+  private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+  private ThreadPoolExecutor drawing; // created with the first picture, ended by finish()
   private final DecisionBoundary boundary; // null when the data is not 2-D
   private int totalEpochs;
   private int pictureEvery = 1;
@@ -140,11 +163,83 @@ public final class TrainingReport implements TrainingListener {
         e.validation() == null ? Map.of() : e.validation(), e.seconds()));
     if (boundary != null && (epoch % pictureEvery == 0 || epoch == totalEpochs)) {
       String name = String.format(Locale.ROOT, "boundary-epoch-%03d.png", epoch);
-      boolean written = attempt("decision boundary of epoch " + epoch, () -> {
-        write(name, boundary.render(e.params(), EPOCH_PICTURE_SIZE, false, false, "epoch " + epoch));
-        return true;
-      }) != null;
-      if (written) epochPictures.add(new ReportPage.Figure(name, "epoch " + epoch, EPOCH_PICTURE_SIZE * 3 / 4));
+      float[] params = e.params().clone(); // the loop goes on updating its own array
+      epochPictures.add(new Pending(name, "epoch " + epoch, null, submit(() -> attempt("decision boundary of epoch " + epoch,
+          () -> {
+            write(name, boundary.render(params, EPOCH_PICTURE_SIZE, false, false, "epoch " + epoch));
+            return EPOCH_PICTURE_SIZE * 3 / 4;
+          }))));
+    }
+  }
+
+  /**
+   * A file being drawn: its name, caption and section, and the figure's display width once
+   * written (null when it could not be drawn, as {@link #attempt} reports).
+   */
+  private record Pending(String file, String caption, List<ReportPage.Figure> into, Future<Integer> width) {
+    /** Waits for the file; adds it to its section and to {@code written} when it was written. */
+    void collect(List<String> written) {
+      Integer w = waitFor(width);
+      if (w == null) return;
+      if (into != null) into.add(new ReportPage.Figure(file, caption, w));
+      written.add(file);
+    }
+  }
+
+  /**
+   * Starts what every report's first picture would otherwise start on the training thread: Java2D's
+   * anti-aliased shapes and text (the fonts), and ImageIO's PNG writer. For a thread that runs while
+   * the data is read, in a JVM that will draw a report; a failure here is left for the drawing itself
+   * to report.
+   */
+  public static void warmUp() {
+    try {
+      BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+      java.awt.Graphics2D g = image.createGraphics();
+      try {
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.fill(new java.awt.geom.Ellipse2D.Double(2, 2, 5, 5));
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 11));
+        g.drawString("0.5", 1, 12);
+      } finally {
+        g.dispose();
+      }
+      ImageIO.write(image, "png", OutputStream.nullOutputStream());
+    } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
+      LOG.debug("report warm-up failed (the report will say what it could not draw)", e);
+    }
+  }
+
+  /** Waits until the epoch pictures submitted so far are written (or failed, as {@link #problems} says). */
+  void awaitEpochPictures() {
+    for (Pending p : epochPictures) waitFor(p.width());
+  }
+
+  private Future<Integer> submit(Supplier<Integer> drawAndWrite) {
+    if (drawing == null) {
+      AtomicInteger n = new AtomicInteger();
+      drawing = new ThreadPoolExecutor(DRAWING_THREADS, DRAWING_THREADS, 5, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(QUEUED_PICTURES), r -> {
+            Thread t = new Thread(r, "sparkprop-report-" + n.incrementAndGet());
+            t.setDaemon(true); // never keeps the JVM alive; finish() waits for what it needs
+            return t;
+          }, new ThreadPoolExecutor.CallerRunsPolicy());
+      drawing.allowCoreThreadTimeOut(true);
+    }
+    FutureTask<Integer> task = new FutureTask<>(drawAndWrite::get);
+    drawing.execute(task);
+    return task;
+  }
+
+  private static Integer waitFor(Future<Integer> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the report's pictures were drawn", ex);
+    } catch (ExecutionException ex) { // attempt() catches what drawing throws; anything else is a bug
+      throw new IllegalStateException("drawing a report picture failed: " + ex.getCause(), ex.getCause());
     }
   }
 
@@ -176,13 +271,21 @@ public final class TrainingReport implements TrainingListener {
     try {
       return draw(summary, testStats, params);
     } finally {
+      if (drawing != null) drawing.shutdown();
       drawingNanos += System.nanoTime() - begin;
     }
   }
 
   private List<String> draw(JsonNode summary, EvaluationAccumulator testStats, float[] params) {
     List<String> written = new ArrayList<>();
-    for (ReportPage.Figure f : epochPictures) written.add(f.file());
+    List<ReportPage.Figure> epochFigures = new ArrayList<>();
+    for (Pending p : epochPictures) {
+      Integer w = waitFor(p.width());
+      if (w == null) continue;
+      epochFigures.add(new ReportPage.Figure(p.file(), p.caption(), w));
+      written.add(p.file());
+    }
+    List<Pending> pending = new ArrayList<>(); // drawn side by side, collected in this order
     List<ReportPage.Figure> network = new ArrayList<>();
     List<ReportPage.Figure> boundaryFigures = new ArrayList<>();
     List<ReportPage.Figure> curves = new ArrayList<>();
@@ -192,38 +295,34 @@ public final class TrainingReport implements TrainingListener {
     String sampleName = in.trainSample() == null ? "training sample"
         : String.format(Locale.ROOT, "training sample (%,d rows, end of epoch)", in.trainSample().rows);
 
-    if (attempt("network drawing", () -> {
-      write(NETWORK, NetworkDiagram.svg(in.spec(), params, in.featureNames()));
-      return true;
-    }) != null) {
-      network.add(new ReportPage.Figure(NETWORK, in.spec().describe() + "; line colour: the weight's sign (blue +,"
-          + " orange -), thickness: its size", Math.min(NetworkDiagram.pixelWidth(in.spec()), 1000)));
-      written.add(NETWORK);
-    }
+    pending.add(new Pending(NETWORK, in.spec().describe() + "; line colour: the weight's sign (blue +,"
+        + " orange -), thickness: its size", network, submit(() -> attempt("network drawing", () -> {
+          write(NETWORK, NetworkDiagram.svg(in.spec(), params, in.featureNames()));
+          return Math.min(NetworkDiagram.pixelWidth(in.spec()), 1000);
+        }))));
     if (boundary != null) {
       String caption = "final" + testCaption(testStats);
       figure("boundary.png", "decision boundary after training; training points with a white rim"
-              + (in.testSample() != null ? ", test points with a dark rim" : ""), boundaryFigures, written,
-          () -> boundary.render(params, FINAL_PICTURE_SIZE, true, true, caption));
+              + (in.testSample() != null ? ", test points with a dark rim" : ""), boundaryFigures,
+          () -> boundary.render(params, FINAL_PICTURE_SIZE, true, true, caption), pending);
       String thumbCaption = testCaption(testStats).replaceFirst("^, test ", "");
-      if (attempt("decision boundary thumbnail", () -> {
+      pending.add(new Pending(THUMBNAIL, null, null, submit(() -> attempt("decision boundary thumbnail", () -> {
         write(THUMBNAIL, boundary.render(params, THUMBNAIL_SIZE, false, false, thumbCaption.isEmpty() ? null : thumbCaption));
-        return true;
-      }) != null) {
-        written.add(THUMBNAIL);
-      }
+        return THUMBNAIL_SIZE;
+      }))));
     }
-    figure("loss.png", "loss per epoch", curves, written, () -> Charts.perEpoch("Loss", "loss", epochs, true,
+    figure("loss.png", "loss per epoch", curves, () -> Charts.perEpoch("Loss", "loss", epochs, true,
         new Charts.Curve("train (mean over the epoch's rounds)", DecisionBoundary.BLUE, EpochRecord::trainLoss),
-        new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation("loss"))));
+        new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation("loss"))), pending);
     // Several 0/1 labels (multi-label) are scored by accuracy (every label of a row right), several targets by R².
     boolean multiLabel = EvaluationAccumulator.multiLabel(in.spec(), in.classes());
     boolean accuracy = in.classes() > 0 || multiLabel;
     String metric = accuracy ? "accuracy" : "r2";
-    figure(metric + ".png", (accuracy ? "accuracy" : "R²") + " per epoch", curves, written,
+    figure(metric + ".png", (accuracy ? "accuracy" : "R²") + " per epoch", curves,
         () -> Charts.perEpoch(accuracy ? "Accuracy" : "R²", accuracy ? "accuracy" : "R²", epochs, false,
             new Charts.Curve(sampleName, DecisionBoundary.BLUE, r -> r.trainSample(metric)),
-            new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation(metric))));
+            new Charts.Curve(eval == null ? "evaluation" : eval, DecisionBoundary.ORANGE, r -> r.evaluation(metric))),
+        pending);
     int outputs = in.classes() == 0 && in.spec().outputs() > 1 ? in.spec().outputs() : 0;
     if (outputs > 0) {
       // Each output's own curve: F1 of each label, R² of each target, on the evaluation rows.
@@ -234,11 +333,11 @@ public final class TrainingReport implements TrainingListener {
         perOutput[j] = new Charts.Curve("output " + j, Charts.series(j), r -> r.evaluation(key));
       }
       figure(each + "-per-output.png", (multiLabel ? "F1" : "R²") + " of each output per epoch, " + (eval == null
-          ? "evaluation" : eval) + " rows", curves, written, () -> Charts.perEpoch((multiLabel ? "F1" : "R²")
-          + " per output", multiLabel ? "F1" : "R²", epochs, false, perOutput));
+          ? "evaluation" : eval) + " rows", curves, () -> Charts.perEpoch((multiLabel ? "F1" : "R²")
+          + " per output", multiLabel ? "F1" : "R²", epochs, false, perOutput), pending);
     }
     if (in.classes() > 0) {
-      figure("confusion.png", "confusion matrix", results, written, () -> {
+      figure("confusion.png", "confusion matrix", results, () -> {
         if (testStats != null) {
           return Charts.confusion(testStats.confusionMatrix(),
               String.format(Locale.ROOT, "Confusion matrix, test set (%,d rows)", testStats.count()));
@@ -247,28 +346,29 @@ public final class TrainingReport implements TrainingListener {
         EvaluationAccumulator s = LocalTrainer.evaluate(in.spec(), params, in.trainSample(), in.classes());
         return Charts.confusion(s.confusionMatrix(),
             String.format(Locale.ROOT, "Confusion matrix, training sample (%,d rows)", s.count()));
-      });
+      }, pending);
     } else {
       if (in.spec().inputs() == 1) {
         figure("fit.png", "the fitted curve over the sample's points (first output, in the units the network"
-            + " is trained on)", results, written, () -> fittedCurve(params));
+            + " is trained on)", results, () -> fittedCurve(params), pending);
       }
-      figure("predicted-vs-true.png", "predicted against true values", results, written, () -> {
+      figure("predicted-vs-true.png", "predicted against true values", results, () -> {
         PackedBlock rows = in.testSample() != null && in.testSample().rows > 0 ? in.testSample() : in.trainSample();
         if (rows == null || rows.rows == 0) return null;
         float[] predicted = predictFirstOutput(params, rows);
         String of = rows == in.testSample() ? "test" : "training";
         return Charts.predictedVsTrue(firstTarget(rows), predicted, rows.rows,
             String.format(Locale.ROOT, "Predicted vs true, %s sample", of));
-      });
+      }, pending);
     }
-    figure("round-time.png", "time per round by part", time, written, () -> Charts.roundTime(timeline));
+    figure("round-time.png", "time per round by part", time, () -> Charts.roundTime(timeline), pending);
+    for (Pending p : pending) p.collect(written);
 
     List<ReportPage.Section> sections = List.of(
         new ReportPage.Section("Network", null, network, false),
         new ReportPage.Section("Decision boundary", null, boundaryFigures, false),
         new ReportPage.Section("Decision boundary after each epoch",
-            pictureEvery == 1 ? null : "every " + pictureEvery + " epochs", epochPictures, true),
+            pictureEvery == 1 ? null : "every " + pictureEvery + " epochs", epochFigures, true),
         new ReportPage.Section("Training curves", "train accuracy and R² are measured on a sample of training rows"
             + " with the weights at the end of each epoch; the train loss is the mean over the epoch's rounds", curves, false),
         new ReportPage.Section(in.classes() > 0 ? "Classification" : "Regression", null, results, false),
@@ -293,17 +393,17 @@ public final class TrainingReport implements TrainingListener {
     return "";
   }
 
-  private void figure(String file, String caption, List<ReportPage.Figure> into, List<String> written,
-                      Supplier<BufferedImage> draw) {
-    BufferedImage image = attempt(caption, draw);
-    if (image == null) return;
-    if (attempt(caption, () -> {
-      write(file, image);
-      return true;
-    }) != null) {
-      into.add(new ReportPage.Figure(file, caption, Math.min(image.getWidth(), 720)));
-      written.add(file);
-    }
+  /** Draws and writes a figure on the drawing pool; {@code pending} collects it, in order, into {@code into}. */
+  private void figure(String file, String caption, List<ReportPage.Figure> into, Supplier<BufferedImage> draw,
+                      List<Pending> pending) {
+    pending.add(new Pending(file, caption, into, submit(() -> {
+      BufferedImage image = attempt(caption, draw);
+      if (image == null) return null;
+      return attempt(caption, () -> {
+        write(file, image);
+        return Math.min(image.getWidth(), 720);
+      });
+    })));
   }
 
   /** The network's first output along the one feature, over the test sample's points (else the training sample's). */

@@ -1,5 +1,8 @@
 package org.sparkprop.spark;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -79,6 +82,54 @@ public final class SparkSessions {
 
   /** The Spark setting that pins the executors' OpenBLAS kernels. */
   public static final String EXECUTOR_CORETYPE = "spark.executorEnv.OPENBLAS_CORETYPE";
+
+  /**
+   * Whether a Spark session already runs in this JVM: active in this thread, or the default one.
+   * A JVM whose class loaders never loaded {@code SparkSession} has none, and is answered without
+   * loading it: the class starts the Scala runtime (1-2 s of class loading), a cost a {@code train}
+   * run without Spark would pay only to learn that nothing runs. When the class loaders cannot be
+   * asked (java.lang not opened to this code, as the launch scripts and spark-submit do), the
+   * answer comes from SparkSession itself.
+   */
+  public static boolean running() {
+    if (LoadedClasses.known() && !LoadedClasses.loaded(SparkSessions.class.getClassLoader(), SESSION_CLASS)) return false;
+    return SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+  }
+
+  private static final String SESSION_CLASS = "org.apache.spark.sql.SparkSession";
+
+  /** Asks class loaders which classes they loaded ({@code ClassLoader.findLoadedClass}), without loading any. */
+  static final class LoadedClasses {
+    private static final MethodHandle FIND_LOADED = findLoaded();
+
+    private LoadedClasses() {
+    }
+
+    static boolean known() {
+      return FIND_LOADED != null;
+    }
+
+    /** Whether {@code loader} or one of its parents (the loaders it delegates to) has loaded {@code name}. */
+    static boolean loaded(ClassLoader loader, String name) {
+      for (ClassLoader l = loader; l != null; l = l.getParent()) {
+        try {
+          if (FIND_LOADED.invoke(l, name) != null) return true;
+        } catch (Throwable e) {
+          return true; // cannot tell: assume it may be, and let the caller ask the class
+        }
+      }
+      return false;
+    }
+
+    private static MethodHandle findLoaded() {
+      try {
+        return MethodHandles.privateLookupIn(ClassLoader.class, MethodHandles.lookup())
+            .findVirtual(ClassLoader.class, "findLoadedClass", MethodType.methodType(Class.class, String.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
+    }
+  }
 
   private static void setIfMissing(SparkConf conf, String key, String value) {
     if (!conf.contains(key)) conf.set(key, value);

@@ -113,10 +113,34 @@ class TrainingReportTest {
   }
 
   @Test
+  void anEpochPictureShowsTheWeightsOfItsEpochThoughTheLoopChangesThemWhileItIsDrawn() throws Exception {
+    NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.SIGMOID, Loss.BCE);
+    PackedBlock points = new PackedBlock(0, 2, 2, 1, new float[] {-1, -1, 1, 1}, new float[] {0, 1});
+    TrainingReport.Inputs inputs = new TrainingReport.Inputs(spec, 2, points, null, null, InputPlane.twoFeatures());
+    float[] atEpoch = {2, -1, 0.5f};
+    Path drawn = tmp.resolve("drawn");
+    TrainingReport report = new TrainingReport(inputs, ReportFiles.directory(drawn));
+    report.onStart(new GlobalBatches(2, 1, 0), TrainingOptions.simple(OptimizerSettings.sgd(), 0.1, 1), null);
+    float[] params = atEpoch.clone();
+    report.onEpoch(new TrainingListener.EpochEvent(0, 0.5, null, null, 0.01, params));
+    java.util.Arrays.fill(params, -3f); // the loop's next update, in the same array, before the picture is drawn
+    report.awaitEpochPictures();
+    BufferedImage expected = new DecisionBoundary(spec, InputPlane.twoFeatures(), 2, points, null)
+        .render(atEpoch, TrainingReport.EPOCH_PICTURE_SIZE, false, false, "epoch 1");
+    BufferedImage got = decode(drawn.resolve("boundary-epoch-001.png"));
+    assertEquals(expected.getWidth(), got.getWidth());
+    for (int y = 0; y < got.getHeight(); y++) {
+      for (int x = 0; x < got.getWidth(); x++) {
+        assertEquals(expected.getRGB(x, y), got.getRGB(x, y), "pixel " + x + "," + y);
+      }
+    }
+  }
+
+  @Test
   void longRunsDrawAtMostAHundredEpochPicturesAndAlwaysTheLast() {
     NetworkSpec spec = new NetworkSpec(2, new int[0], Activation.IDENTITY, 1, Activation.SIGMOID, Loss.BCE);
     PackedBlock points = new PackedBlock(0, 2, 2, 1, new float[] {-1, -1, 1, 1}, new float[] {0, 1});
-    List<String> written = new ArrayList<>();
+    List<String> written = java.util.Collections.synchronizedList(new ArrayList<>()); // drawn on the report's threads
     TrainingReport report = new TrainingReport(new TrainingReport.Inputs(spec, 2, points, null, null, InputPlane.twoFeatures()),
         name -> {
           written.add(name);
@@ -128,10 +152,15 @@ class TrainingReportTest {
     for (int e = 0; e < epochs; e++) {
       report.onEpoch(new TrainingListener.EpochEvent(e, 0.5, null, null, 0.01, params));
     }
-    // Every third epoch (3, 6, ..., 249), then the last.
-    assertEquals(84, written.size(), written.toString());
-    assertEquals("boundary-epoch-003.png", written.get(0));
-    assertEquals("boundary-epoch-250.png", written.get(written.size() - 1));
+    report.awaitEpochPictures();
+    // Every third epoch (3, 6, ..., 249), then the last; drawn side by side, so in any order.
+    List<String> names = new ArrayList<>(written);
+    java.util.Collections.sort(names);
+    assertEquals(84, names.size(), names.toString());
+    assertEquals(84, new java.util.HashSet<>(names).size(), "each picture once");
+    assertEquals("boundary-epoch-003.png", names.get(0));
+    assertEquals("boundary-epoch-006.png", names.get(1));
+    assertEquals("boundary-epoch-250.png", names.get(names.size() - 1));
     assertEquals(epochs, report.epochs().size());
   }
 

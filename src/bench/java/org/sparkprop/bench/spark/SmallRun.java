@@ -39,6 +39,8 @@ public final class SmallRun {
     Path dir = Path.of(args[2]);
     String execution = args[3];
     double mainStart = FmnistRun.sinceJvmStart();
+    // As the train command does before it reads its configuration; this run draws no report.
+    if (execution.equals("inprocess")) org.sparkprop.app.WarmUp.start(false);
     TrainConfig cfg = TrainConfig.load(null, List.of("data.format=csv",
         "data.train=" + dir.resolve("digits-train.csv").toAbsolutePath(),
         "data.test=" + dir.resolve("digits-test.csv").toAbsolutePath(), "data.labelColumn=label",
@@ -100,7 +102,7 @@ public final class SmallRun {
    * over the held partitions; the same phases in {@code wallSplitSeconds} (Spark start-up 0).
    */
   private static Map<String, Object> inProcess(TrainConfig cfg, double mainStart) throws Exception {
-    InProcessInput decision = InProcessInput.decide(cfg, org.apache.spark.sql.SparkSession.getActiveSession().isDefined());
+    InProcessInput decision = InProcessInput.decide(cfg, org.sparkprop.spark.SparkSessions.running());
     if (!decision.inProcess()) throw new IllegalStateException("expected a run without Spark: " + decision.reason());
     double sparkReady = FmnistRun.sinceJvmStart();
     HeldSets data = LocalLoader.load(cfg, decision, System.err);

@@ -1,13 +1,21 @@
 package org.sparkprop.spark.compat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * Compares the Spark and Scala a driver runs on with the line this jar was built for. A jar of the
  * other line would fail later, half-way through a job, with a linkage error (e.g. Scala 2.12 has no
  * {@code scala.jdk.javaapi.CollectionConverters}); the check lets the driver refuse at start with a
- * message that names both versions and the jar to use instead. It only touches classes that every
- * line has ({@code org.apache.spark.package$} and {@code scala.util.Properties$}).
+ * message that names both versions and the jar to use instead. It reads the version files that
+ * Spark's and Scala's own version objects read ({@code spark-version-info.properties}, the Scala
+ * library jar's {@code library.properties}) rather than those objects: loading them starts the Scala
+ * runtime (~1-2 s of class loading), which a {@code train} run without Spark never needs otherwise.
+ * Only when a file is missing does it ask the objects ({@code org.apache.spark.package$},
+ * {@code scala.util.Properties$}), which every line has.
  */
 public final class SparkLineCheck {
   private SparkLineCheck() {
@@ -15,12 +23,40 @@ public final class SparkLineCheck {
 
   /** The running Spark's version, e.g. {@code 3.5.9}. */
   public static String runningSpark() {
-    return org.apache.spark.package$.MODULE$.SPARK_VERSION();
+    ClassLoader loader = SparkLineCheck.class.getClassLoader();
+    String version = versionIn(loader.getResource("spark-version-info.properties"), "version");
+    return version != null ? version : org.apache.spark.package$.MODULE$.SPARK_VERSION();
   }
 
   /** The running Scala library's version, e.g. {@code 2.12.18}. */
   public static String runningScala() {
-    return scala.util.Properties$.MODULE$.versionNumberString();
+    // The library.properties of the jar that holds scala.Option, as scala.util.Properties picks it:
+    // another jar on the class path may have a file of that name.
+    URL option = SparkLineCheck.class.getClassLoader().getResource("scala/Option.class");
+    String version = null;
+    if (option != null && option.toString().endsWith("!/scala/Option.class")) {
+      String jar = option.toString();
+      try {
+        version = versionIn(new URL(jar.substring(0, jar.length() - "scala/Option.class".length()) + "library.properties"),
+            "version.number");
+      } catch (java.net.MalformedURLException e) {
+        version = null;
+      }
+    }
+    return version != null ? version : scala.util.Properties$.MODULE$.versionNumberString();
+  }
+
+  /** The value of {@code key} in the properties file at {@code url}, or null when there is none. */
+  private static String versionIn(URL url, String key) {
+    if (url == null) return null;
+    Properties p = new Properties();
+    try (InputStream in = url.openStream()) {
+      p.load(in);
+    } catch (IOException e) {
+      return null;
+    }
+    String value = p.getProperty(key);
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   /** Why this jar cannot run on the Spark and Scala of this JVM, or empty when they match its line. */

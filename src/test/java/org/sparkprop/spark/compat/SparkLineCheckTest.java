@@ -17,6 +17,14 @@ class SparkLineCheckTest {
   }
 
   @Test
+  void theVersionFilesSayWhatSparksAndScalasVersionObjectsSay() {
+    // The check reads the files so that a run without Spark does not start the Scala runtime; the
+    // objects are what Spark and Scala report about themselves.
+    assertEquals(org.apache.spark.package$.MODULE$.SPARK_VERSION(), SparkLineCheck.runningSpark());
+    assertEquals(scala.util.Properties$.MODULE$.versionNumberString(), SparkLineCheck.runningScala());
+  }
+
+  @Test
   void theOtherLinesSparkIsRefusedWithBothVersionsAndTheJarToUse() {
     boolean on42 = SparkLine.SPARK.equals("4.2");
     String otherSpark = on42 ? "3.5.9" : "4.2.0";
