@@ -51,9 +51,9 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
    * What loading took: from opening the input to packed rows kept where they train from.
    *
    * @param inputBytes the input files' bytes (0 for generated rows)
-   * @param passes how many times the input is read: files twice (a scan that counts rows and finds
-   *     bad ones and labels, then the pass that parses and packs; the packed rows are regrouped from
-   *     the staged blocks, not the input), generated rows once
+   * @param passes how many times the input is read: once, files too (each partition counts, checks
+   *     and packs its rows in the same read; the first indices, the classes and the regrouping are
+   *     applied to the kept packed rows, not the input)
    * @param packedBytes the float32 rows of every set, as packed
    */
   public record LoadPhase(double seconds, long inputBytes, int passes, long packedBytes) {
@@ -112,7 +112,7 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
       if (keyAndUri[1] == null || keyAndUri[1].isBlank()) continue;
       for (var f : InputFiles.expand(keyAndUri[0], keyAndUri[1], sc.hadoopConfiguration())) inputBytes += f.getLen();
     }
-    return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, inputBytes, 2, sets.packedBytes()));
+    return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, inputBytes, 1, sets.packedBytes()));
   }
 
   /** These sets with the figures of the load phase that made them. */
