@@ -126,7 +126,7 @@ class OnDiskTrainingTest {
     assertTrue(disk.filesLeft().isEmpty(), "row files left after the job: " + disk.filesLeft());
 
     JsonNode load = disk.summary().path("load");
-    assertEquals(2, load.path("passes").asInt(), load.toString());
+    assertEquals(1, load.path("passes").asInt(), load.toString());
     assertEquals(Files.size(train) + Files.size(test), load.path("inputBytes").asLong(), load.toString());
     assertTrue(load.path("seconds").asDouble() > 0 && load.path("inputMBPerSecond").asDouble() > 0, load.toString());
     // 1,200 rows of 3 features and one label, as float32.

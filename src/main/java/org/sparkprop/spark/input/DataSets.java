@@ -68,8 +68,8 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
         return String.format(Locale.ROOT, "load phase: %.1f s, rows generated on the executors in 1 pass, %s packed",
             seconds, RowStore.size(packedBytes));
       }
-      return String.format(Locale.ROOT, "load phase: %.1f s for %,.1f MB of input (%,.1f MB/s), read in %d passes, %s packed",
-          seconds, inputBytes / 1e6, inputMBPerSecond(), passes, RowStore.size(packedBytes));
+      return String.format(Locale.ROOT, "load phase: %.1f s for %,.1f MB of input (%,.1f MB/s), read in %d pass%s, %s packed",
+          seconds, inputBytes / 1e6, inputMBPerSecond(), passes, passes == 1 ? "" : "es", RowStore.size(packedBytes));
     }
   }
 
