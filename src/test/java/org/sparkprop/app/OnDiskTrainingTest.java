@@ -47,14 +47,20 @@ class OnDiskTrainingTest {
     LocalSpark.stopActive();
   }
 
-  /** The storage level of every RDD a stage of this application used, by the RDD's name. */
+  /**
+   * The storage level at which every RDD a stage of this application used was kept, by the RDD's
+   * name: the first level other than NONE seen (later stages still list an RDD in the lineage of
+   * what they read after it was unpersisted).
+   */
   static final class StorageLevels extends SparkListener {
     final Map<String, StorageLevel> byName = new ConcurrentHashMap<>();
 
     @Override
     public void onStageSubmitted(SparkListenerStageSubmitted stage) {
       for (RDDInfo rdd : SparkLine.asJava(stage.stageInfo().rddInfos())) {
-        if (rdd.name() != null) byName.put(rdd.name(), rdd.storageLevel());
+        if (rdd.name() != null) {
+          byName.merge(rdd.name(), rdd.storageLevel(), (seen, now) -> seen.equals(StorageLevel.NONE()) ? now : seen);
+        }
       }
     }
   }

@@ -124,11 +124,12 @@ class OnePassLoadTest {
     return fixture;
   }
 
-  @ParameterizedTest(name = "{0}, {1} read partitions, validation fraction {2}")
-  @CsvSource({"csv,1,0.25", "csv,2,0.25", "csv,8,0.25", "csv,2,0",
-      "libsvm,1,0.25", "libsvm,2,0.25", "libsvm,8,0.25", "libsvm,8,0",
-      "parquet,1,0.25", "parquet,2,0.25", "parquet,8,0.25", "parquet,8,0"})
-  void oneReadPacksTheBitsOfCountingThenPacking(String format, int readPartitions, double fraction) throws Exception {
+  @ParameterizedTest(name = "{0}, {1} read partitions, validation fraction {2}, class weights {3}")
+  @CsvSource({"csv,1,0.25,none", "csv,2,0.25,none", "csv,8,0.25,none", "csv,2,0,none", "csv,2,0.25,balanced",
+      "libsvm,1,0.25,none", "libsvm,2,0.25,none", "libsvm,8,0.25,none", "libsvm,8,0,none",
+      "parquet,1,0.25,none", "parquet,2,0.25,none", "parquet,8,0.25,none", "parquet,8,0,none", "parquet,8,0,balanced"})
+  void oneReadPacksTheBitsOfCountingThenPacking(String format, int readPartitions, double fraction, String weights)
+      throws Exception {
     Fixture f = files();
     String sparkUri = switch (format) {
       case "csv" -> f.csv().toString();
@@ -151,21 +152,22 @@ class OnePassLoadTest {
       assertTrue(input.cursors().getNumPartitions() > 1, format + " read in " + input.cursors().getNumPartitions() + " partitions");
     }
     InputLoader.Result ours = InputLoader.load(input, new InputLoader.Plan(true, 0.01, null, FeatureScaling.Method.STANDARD,
-        false, split, PartitionSizing.fixed(3), RowStore.memory(StorageLevel.MEMORY_ONLY()), InputLoader.CONFIG_BAD_ROW_ADVICE),
-        quiet);
+        false, split, PartitionSizing.fixed(3), RowStore.memory(StorageLevel.MEMORY_ONLY()), InputLoader.CONFIG_BAD_ROW_ADVICE,
+        ClassWeights.parse(weights)), quiet);
 
     TrainConfig localCfg = TrainConfig.load(null, List.of("data.format=" + localFormat, "data.train=" + localUri,
         "data.labelColumn=kind"));
     LocalLoader.LocalInput local = LocalLoader.open(sc.hadoopConfiguration(), "data.train", localUri,
         DataSets.settings(localCfg.data()), LabelMode.CLASSES, readPartitions, false);
     LocalLoader.Result twoReads = LocalLoader.load(local, new LocalLoader.Plan(true, 0.01, null,
-        FeatureScaling.Method.STANDARD, false, split, PartitionSizing.fixed(3), ClassWeights.NONE), quiet);
+        FeatureScaling.Method.STANDARD, false, split, PartitionSizing.fixed(3), ClassWeights.parse(weights)), quiet);
 
     assertEquals(twoReads.width(), ours.width());
     if (format.equals("libsvm")) assertEquals(8, ours.width(), "the widest row is in the second file");
     assertEquals(twoReads.preprocessing().labels().names(), ours.preprocessing().labels().names());
     assertEquals(format.equals("csv") ? 1 : 0, ours.badRows().badRows());
     assertSameRows(twoReads.main().blocks(), ours.main().blocks().collect());
+    assertEquals(weights.equals("balanced"), ours.main().blocks().first().w != null, "class weights are row weights");
     if (fraction > 0) {
       assertNotNull(ours.validation());
       assertSameRows(twoReads.validation().blocks(), ours.validation().blocks().collect());

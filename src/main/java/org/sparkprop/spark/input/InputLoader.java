@@ -5,11 +5,9 @@ import org.sparkprop.spark.SparkErrors;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.spark.RowStore;
@@ -30,7 +28,6 @@ import org.sparkprop.data.ScannedPartition;
 import org.sparkprop.data.StagedCounts;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
-import scala.Tuple2;
 
 /**
  * Loads any {@link OpenedInput} into packed, cached partitions, in the same steps for every format:
@@ -46,8 +43,9 @@ import scala.Tuple2;
  *       indices and the width applied; with a validation split, the training rows' statistics that
  *       feature scaling is fitted from, per partition, merged in partition order;
  *   <li>distribute: the training (and validation) rows are scaled and regrouped into exactly
- *       {@code partitions} balanced blocks of contiguous global indices, by a one-time shuffle of
- *       slices unless the staged blocks already have that shape.
+ *       {@code partitions} balanced blocks of contiguous global indices, each copying its rows out of
+ *       the kept blocks it overlaps (a narrow dependency, no shuffle), unless the kept blocks already
+ *       have that shape.
  * </ol>
  * Nothing but counts, labels and statistics reaches the driver.
  */
@@ -345,44 +343,10 @@ public final class InputLoader {
     if (aligned && selectAll && prep == null && classWeights == null) {
       return PackedDataset.cache(staged, n, width, targetWidth, classes, description, level);
     }
-    JavaRDD<PackedBlock> selected = staged.mapPartitionsWithIndex((p, it) -> {
-      PackedBlock b = it.next();
-      PackedBlock s = BlockPacking.select(b, i -> split.isValidation(i) == validationSide, newStarts[p]);
-      if (prep != null) prep.applyTo(s);
-      if (classWeights != null) s = BlockPacking.weighByClass(s, classWeights);
-      return Collections.singletonList(s).iterator();
-    }, true);
-    JavaRDD<PackedBlock> blocks;
-    if (aligned) {
-      blocks = selected;
-    } else {
-      blocks = selected.flatMapToPair(b -> slices(b, n, targets).iterator())
-          .partitionBy(new HashPartitioner(targets))
-          .mapPartitionsWithIndex((q, it) -> {
-            List<PackedBlock> parts = new ArrayList<>();
-            it.forEachRemaining(t -> parts.add(t._2));
-            parts.sort(Comparator.comparingLong(b -> b.firstIndex));
-            long first = n * q / targets;
-            int rows = (int) (n * (q + 1) / targets - first);
-            return Collections.singletonList(BlockPacking.concat(parts, first, rows, width, targetWidth)).iterator();
-          }, true);
-    }
+    // Each target block copies its rows out of the staged blocks it overlaps (kept where they are):
+    // a narrow dependency, no shuffle of the rows through serialised files.
+    JavaRDD<PackedBlock> blocks = new Regrouped(staged.rdd(), split, validationSide, counts, targets, width, targetWidth,
+        prep, classWeights).toJavaRDD();
     return PackedDataset.cache(blocks, n, width, targetWidth, classes, description, level);
-  }
-
-  /** The pieces of {@code b} that belong to each target block, keyed by the target's index. */
-  private static List<Tuple2<Integer, PackedBlock>> slices(PackedBlock b, long n, int targets) {
-    List<Tuple2<Integer, PackedBlock>> out = new ArrayList<>();
-    long row = b.firstIndex;
-    long end = b.endIndex();
-    while (row < end) {
-      int q = (int) (row * targets / n); // about right; integer rounding may leave it one off
-      while (n * (q + 1) / targets <= row) q++;
-      while (q > 0 && n * q / targets > row) q--;
-      long qEnd = Math.min(end, n * (q + 1) / targets);
-      out.add(new Tuple2<>(q, BlockPacking.slice(b, (int) (row - b.firstIndex), (int) (qEnd - row))));
-      row = qEnd;
-    }
-    return out;
   }
 }
