@@ -102,17 +102,28 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
       return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, 0, 1, sets.packedBytes()));
     }
     SparkSession spark = SparkSession.builder().getOrCreate(); // the session around sc
-    // Files are read with one task per core (or per fixed partition); the rows are then regrouped
-    // into the partitions the sizing gives, so the bits do not depend on how they were read.
-    int reading = partitions.derived() ? sc.defaultParallelism() : partitions.fixed();
-    DataSets sets = fromFiles(cfg, spark, reading, partitions, level, console);
     long inputBytes = 0;
+    long trainBytes = 0;
     for (String[] keyAndUri : new String[][] {{"data.train", data.train()}, {"data.trainLabels", data.trainLabels()},
         {"data.test", data.test()}, {"data.testLabels", data.testLabels()}}) {
       if (keyAndUri[1] == null || keyAndUri[1].isBlank()) continue;
-      for (var f : InputFiles.expand(keyAndUri[0], keyAndUri[1], sc.hadoopConfiguration())) inputBytes += f.getLen();
+      for (var f : InputFiles.expand(keyAndUri[0], keyAndUri[1], sc.hadoopConfiguration())) {
+        inputBytes += f.getLen();
+        if (keyAndUri[0].startsWith("data.train")) trainBytes += f.getLen();
+      }
     }
+    // Files are read with one task per core (or per fixed partition), and at least one per
+    // spark.partitionBytes of input: a task holds its rows' packed block while it reads them, so
+    // the block stays bounded whatever the input's size. The rows are then regrouped into the
+    // partitions the sizing gives, so the bits do not depend on how they were read.
+    int reading = (int) Math.min(Integer.MAX_VALUE, Math.max(partitions.derived() ? sc.defaultParallelism() : partitions.fixed(),
+        ceilDiv(trainBytes, cfg.spark().partitionBytes())));
+    DataSets sets = fromFiles(cfg, spark, reading, partitions, level, console);
     return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, inputBytes, 1, sets.packedBytes()));
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
   }
 
   /** These sets with the figures of the load phase that made them. */
