@@ -39,33 +39,47 @@ public final class ScanStats implements Serializable {
       while (cursor.next()) {
         ParsedRow row = cursor.row();
         rules.check(row);
-        if (row.ok()) {
-          s.goodRows++;
-          s.maxWidth = Math.max(s.maxWidth, row.width());
-          if (collectLabels && !s.tooManyLabels && labels.add(row.label()) && labels.size() > LabelMapping.MAX_CLASSES) {
-            s.tooManyLabels = true;
-          }
-        } else {
-          s.badRows[row.problem().ordinal()]++;
-          if (s.firstProblem < 0) {
-            s.firstSource = row.source();
-            s.firstUnit = row.unit().ordinal();
-            s.firstSplitStart = row.splitStart();
-            s.firstPosition = row.position();
-            s.firstProblem = row.problem().ordinal();
-            s.firstDetail = row.detail();
-          }
+        if (s.count(row) && collectLabels && !s.tooManyLabels && labels.add(row.label())
+            && labels.size() > LabelMapping.MAX_CLASSES) {
+          s.tooManyLabels = true;
         }
       }
-      PartitionReader.LineSegment seg = cursor.segment();
-      if (seg != null) {
-        s.segmentFile = seg.file();
-        s.segmentStart = seg.start();
-        s.segmentLines = seg.lines();
-      }
+      s.endOf(cursor);
     }
     s.labels = labels.toArray(new String[0]);
     return s;
+  }
+
+  /**
+   * Counts one row that {@link RowRules#check} has seen: a good one, or a bad one by its problem
+   * (the first bad one kept); true when it is good. The distinct labels are the caller's to collect.
+   */
+  boolean count(ParsedRow row) {
+    if (row.ok()) {
+      goodRows++;
+      maxWidth = Math.max(maxWidth, row.width());
+      return true;
+    }
+    badRows[row.problem().ordinal()]++;
+    if (firstProblem < 0) {
+      firstSource = row.source();
+      firstUnit = row.unit().ordinal();
+      firstSplitStart = row.splitStart();
+      firstPosition = row.position();
+      firstProblem = row.problem().ordinal();
+      firstDetail = row.detail();
+    }
+    return false;
+  }
+
+  /** Records where the split that {@code cursor} has read to its end lies (for line-based inputs). */
+  void endOf(PartitionReader cursor) {
+    PartitionReader.LineSegment seg = cursor.segment();
+    if (seg != null) {
+      segmentFile = seg.file();
+      segmentStart = seg.start();
+      segmentLines = seg.lines();
+    }
   }
 
   public long goodRows() {

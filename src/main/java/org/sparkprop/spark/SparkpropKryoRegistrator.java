@@ -70,6 +70,8 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
     // Loading data: per-partition scan results, staging counts and feature statistics.
     kryo.register(ScanStats.class);
     kryo.register(ScanStats[].class);
+    kryo.register(org.sparkprop.data.ScannedPartition.class);
+    kryo.register(org.sparkprop.data.ScannedPartition[].class);
     kryo.register(StagedCounts.class);
     kryo.register(StagedCounts[].class);
     kryo.register(FeatureStats.class);

@@ -51,9 +51,9 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
    * What loading took: from opening the input to packed rows kept where they train from.
    *
    * @param inputBytes the input files' bytes (0 for generated rows)
-   * @param passes how many times the input is read: files twice (a scan that counts rows and finds
-   *     bad ones and labels, then the pass that parses and packs; the packed rows are regrouped from
-   *     the staged blocks, not the input), generated rows once
+   * @param passes how many times the input is read: once, files too (each partition counts, checks
+   *     and packs its rows in the same read; the first indices, the classes and the regrouping are
+   *     applied to the kept packed rows, not the input)
    * @param packedBytes the float32 rows of every set, as packed
    */
   public record LoadPhase(double seconds, long inputBytes, int passes, long packedBytes) {
@@ -68,8 +68,8 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
         return String.format(Locale.ROOT, "load phase: %.1f s, rows generated on the executors in 1 pass, %s packed",
             seconds, RowStore.size(packedBytes));
       }
-      return String.format(Locale.ROOT, "load phase: %.1f s for %,.1f MB of input (%,.1f MB/s), read in %d passes, %s packed",
-          seconds, inputBytes / 1e6, inputMBPerSecond(), passes, RowStore.size(packedBytes));
+      return String.format(Locale.ROOT, "load phase: %.1f s for %,.1f MB of input (%,.1f MB/s), read in %d pass%s, %s packed",
+          seconds, inputBytes / 1e6, inputMBPerSecond(), passes, passes == 1 ? "" : "es", RowStore.size(packedBytes));
     }
   }
 
@@ -102,17 +102,28 @@ public record DataSets(PackedDataset train, PackedDataset validation, PackedData
       return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, 0, 1, sets.packedBytes()));
     }
     SparkSession spark = SparkSession.builder().getOrCreate(); // the session around sc
-    // Files are read with one task per core (or per fixed partition); the rows are then regrouped
-    // into the partitions the sizing gives, so the bits do not depend on how they were read.
-    int reading = partitions.derived() ? sc.defaultParallelism() : partitions.fixed();
-    DataSets sets = fromFiles(cfg, spark, reading, partitions, level, console);
     long inputBytes = 0;
+    long trainBytes = 0;
     for (String[] keyAndUri : new String[][] {{"data.train", data.train()}, {"data.trainLabels", data.trainLabels()},
         {"data.test", data.test()}, {"data.testLabels", data.testLabels()}}) {
       if (keyAndUri[1] == null || keyAndUri[1].isBlank()) continue;
-      for (var f : InputFiles.expand(keyAndUri[0], keyAndUri[1], sc.hadoopConfiguration())) inputBytes += f.getLen();
+      for (var f : InputFiles.expand(keyAndUri[0], keyAndUri[1], sc.hadoopConfiguration())) {
+        inputBytes += f.getLen();
+        if (keyAndUri[0].startsWith("data.train")) trainBytes += f.getLen();
+      }
     }
-    return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, inputBytes, 2, sets.packedBytes()));
+    // Files are read with one task per core (or per fixed partition), and at least one per
+    // spark.partitionBytes of input: a task holds its rows' packed block while it reads them, so
+    // the block stays bounded whatever the input's size. The rows are then regrouped into the
+    // partitions the sizing gives, so the bits do not depend on how they were read.
+    int reading = (int) Math.min(Integer.MAX_VALUE, Math.max(partitions.derived() ? sc.defaultParallelism() : partitions.fixed(),
+        ceilDiv(trainBytes, cfg.spark().partitionBytes())));
+    DataSets sets = fromFiles(cfg, spark, reading, partitions, level, console);
+    return sets.withLoad(new LoadPhase((System.nanoTime() - start) / 1e9, inputBytes, 1, sets.packedBytes()));
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
   }
 
   /** These sets with the figures of the load phase that made them. */

@@ -5,11 +5,9 @@ import org.sparkprop.spark.SparkErrors;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.spark.RowStore;
@@ -26,24 +24,28 @@ import org.sparkprop.data.BlockPacking;
 import org.sparkprop.data.ClassWeights;
 import org.sparkprop.data.RowRules;
 import org.sparkprop.data.ScanStats;
+import org.sparkprop.data.ScannedPartition;
 import org.sparkprop.data.StagedCounts;
 import org.sparkprop.data.TargetScaling;
 import org.sparkprop.data.ValidationSplit;
-import scala.Tuple2;
 
 /**
  * Loads any {@link OpenedInput} into packed, cached partitions, in the same steps for every format:
  * <ol>
- *   <li>scan: every partition parses its rows and returns counts only (good rows, bad rows by
- *       reason, the first bad row, the distinct labels); the driver decides: stop with the first bad
- *       row's message, or skip bad rows within data.maxBadFraction; fit the label mapping;
- *   <li>stage: every partition parses again and packs its good rows into one float32 block whose
- *       first global index is the prefix sum of the counts before it (so indices follow the
- *       input's order whatever the partitioning); the blocks are cached and, in the same job,
- *       give the per-partition statistics that feature scaling is fitted from (training rows only);
+ *   <li>read (the one pass over the input): every partition parses its rows once, counts them (good
+ *       rows, bad rows by reason, the first bad row, the distinct labels, the widest row) and packs
+ *       its good rows into float32, kept (staged) on the executors; only the counts (and, without a
+ *       validation split, the per-partition feature statistics) reach the driver, which decides: stop
+ *       with the first bad row's message, or skip bad rows within data.maxBadFraction; fit the label
+ *       mapping; the width; each partition's first global index, the prefix sum of the counts before
+ *       it (so indices follow the input's order whatever the partitioning);
+ *   <li>finish, on the kept rows without reading the input again: the first global index, the class
+ *       indices and the width applied; with a validation split, the training rows' statistics that
+ *       feature scaling is fitted from, per partition, merged in partition order;
  *   <li>distribute: the training (and validation) rows are scaled and regrouped into exactly
- *       {@code partitions} balanced blocks of contiguous global indices, by a one-time shuffle of
- *       slices unless the staged blocks already have that shape.
+ *       {@code partitions} balanced blocks of contiguous global indices, each copying its rows out of
+ *       the kept blocks it overlaps (a narrow dependency, no shuffle), unless the kept blocks already
+ *       have that shape.
  * </ol>
  * Nothing but counts, labels and statistics reaches the driver.
  */
@@ -104,9 +106,19 @@ public final class InputLoader {
    * message, or printing what is skipped), fits the classes if they are not known, and fixes the width.
    */
   public static Scanned scan(OpenedInput input, Plan plan, PrintStream console) {
-    String name = input.name();
     RowRules scanRules = input.rules();
-    List<ScanStats> scans = SparkErrors.reading(name, () -> input.cursors().map(c -> ScanStats.scan(c, scanRules)).collect());
+    List<ScanStats> scans = SparkErrors.reading(input.name(),
+        () -> input.cursors().map(c -> ScanStats.scan(c, scanRules)).collect());
+    return decide(input, scans, plan, console);
+  }
+
+  /**
+   * What the driver decides from every partition's counts, in partition order: the bad-row policy
+   * (throwing the first bad row's message, or printing what is skipped), the classes if they are
+   * not known, the width, and each partition's first global index.
+   */
+  private static Scanned decide(OpenedInput input, List<ScanStats> scans, Plan plan, PrintStream console) {
+    String name = input.name();
     BadRowReport report = BadRowReport.of(name, scans);
     checkBadRows(report, plan);
     if (report.badRows() > 0) console.println(report.skippedLine());
@@ -116,7 +128,7 @@ public final class InputLoader {
           : input.schema().fromFiles() ? ": its files are empty (or hold only a header)" : ""));
     }
 
-    RowRules rules = scanRules;
+    RowRules rules = input.rules();
     if (rules.labels().classes() && rules.mapping() == null) rules = rules.withMapping(fitLabels(name, scans, rules.labels()));
     int width = rules.width() > 0 ? rules.width() : scans.stream().mapToInt(ScanStats::maxWidth).max().orElse(0);
     if (width == 0) throw new DataException(name + ": no row has a feature; expected at least one feature per row");
@@ -135,76 +147,117 @@ public final class InputLoader {
     return new Scanned(report, rules, width, counts, starts, next);
   }
 
+  /**
+   * Loads in one read of the input: every partition counts and packs its rows in the same task
+   * ({@link ScannedPartition}), the packed rows are kept, and only their counts, labels and (without
+   * a validation split) feature statistics reach the driver; the first global indices and the class
+   * mapping are applied to the kept rows afterwards. The rows, their order and the statistics (merged
+   * in partition order) are those of counting first and packing in a second read.
+   */
   public static Result load(OpenedInput input, Plan plan, PrintStream console) {
     String name = input.name();
-    Scanned scanned = scan(input, plan, console);
-    BadRowReport report = scanned.report();
-    RowRules rules = scanned.rules();
-    int width = scanned.width();
-    int[] counts = scanned.counts();
-    long[] starts = scanned.starts();
-    long next = scanned.rows();
-
     ValidationSplit split = plan.split();
     Preprocessing given = plan.given();
     boolean scaleWhilePacking = given != null && !split.active();
     boolean fit = given == null;
+    RowRules readRules = input.rules();
+    // Without a split every row is a training row: their statistics come with the read.
+    boolean statsWhileReading = fit && !split.active() && readRules.width() > 0;
+    JavaRDD<ScannedPartition> read = input.cursors().map(c -> ScannedPartition.read(c, readRules, statsWhileReading));
+    read.setName("sparkprop staged " + name);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(read.context());
+    // Kept where the rows will go, as far as it can be told before reading them: rows bound for
+    // the local disks are staged on disk, never first cached in the storage memory they do not fit.
+    read.persist(stagingStore(plan.store(), jsc, input.bytes()).stagingLevel());
+    try {
+      List<ScannedPartition> summaries = SparkErrors.reading(name, () -> read.map(ScannedPartition::summary).collect());
+      List<ScanStats> scans = summaries.stream().map(ScannedPartition::scan).toList();
+      Scanned scanned = decide(input, scans, plan, console);
+      return pack(read, summaries, scanned, plan, scaleWhilePacking, statsWhileReading, name);
+    } finally {
+      read.unpersist(false);
+    }
+  }
+
+  /**
+   * Where the rows of an input of {@code inputBytes} are staged while it is read: the store's own
+   * choice when it is fixed; for {@code auto}, decided from the input's bytes as the estimate of its
+   * packed size (text of a few digits per value packs into fewer bytes, so the estimate errs towards
+   * the disk); in memory when the size is unknown (tables handed to the API), where Spark writes to
+   * disk what does not fit. The rows' place itself is decided from their packed size once read.
+   */
+  static RowStore stagingStore(RowStore store, JavaSparkContext sc, long inputBytes) {
+    if (store.decided() != null || store.choice() != RowStore.Choice.AUTO || inputBytes <= 0) return store;
+    return store.decidedFor(sc, inputBytes);
+  }
+
+  private static Result pack(JavaRDD<ScannedPartition> read, List<ScannedPartition> summaries, Scanned scanned, Plan plan,
+                             boolean scaleWhilePacking, boolean statsWhileReading, String name) {
+    BadRowReport report = scanned.report();
+    RowRules rules = scanned.rules();
+    int width = scanned.width();
+    long[] starts = scanned.starts();
+    long next = scanned.rows();
+    ValidationSplit split = plan.split();
+    Preprocessing given = plan.given();
+    boolean fit = given == null;
     RowRules packRules = rules;
     int w = width;
-    JavaRDD<PackedBlock> staged = input.cursors().mapPartitionsWithIndex((p, it) -> {
-      PackedBlock b = BlockPacking.pack(it.next(), packRules, starts[p], counts[p], w, name);
+    JavaRDD<PackedBlock> staged = read.mapPartitionsWithIndex((p, it) -> {
+      PackedBlock b = it.next().finish(starts[p], w, packRules, scaleWhilePacking);
       if (scaleWhilePacking) given.applyTo(b);
       return Collections.singletonList(b).iterator();
     }, true);
-    staged.setName("sparkprop staged " + name);
-    // Decided before staging, from the packed size of every row read: rows bound for the local
-    // disks are staged on disk, never first cached in the storage memory they do not fit.
     RowStore store = plan.store().decidedFor(JavaSparkContext.fromSparkContext(staged.context()),
         4L * next * (width + rules.targets()));
-    staged.persist(store.stagingLevel());
-    boolean stagedKept = false;
-    try {
-      List<StagedCounts> staging = SparkErrors.reading(name, () -> staged.map(b -> {
+
+    List<StagedCounts> staging;
+    if (statsWhileReading || (!fit && !split.active())) {
+      staging = new ArrayList<>(summaries.size());
+      for (ScannedPartition s : summaries) {
+        StagedCounts c = new StagedCounts();
+        c.trainRows = (int) s.scan().goodRows();
+        c.stats = s.stats();
+        staging.add(c);
+      }
+    } else {
+      staging = SparkErrors.reading(name, () -> staged.map(b -> {
         StagedCounts c = new StagedCounts();
         c.validationRows = BlockPacking.count(b, split::isValidation);
         c.trainRows = b.rows - c.validationRows;
         if (fit) c.stats = FeatureStats.of(b, i -> !split.isValidation(i));
         return c;
       }).collect());
-
-      Preprocessing prep = given;
-      if (fit) {
-        FeatureStats total = new FeatureStats(width);
-        for (StagedCounts c : staging) total.merge(c.stats); // partition order: reproducible
-        boolean classes = rules.labels().classes();
-        prep = new Preprocessing(FeatureScaling.fit(plan.scaling(), total),
-            !classes && rules.labels() != LabelMode.MULTI_LABEL && plan.scaleTarget() ? TargetScaling.fit(total)
-                : TargetScaling.IDENTITY, // 0/1 labels of a multi-label set stay 0/1 for their sigmoids
-            classes ? rules.mapping() : null);
-      }
-      Preprocessing toApply = scaleWhilePacking ? null : prep;
-      int classes = prep.classification() ? prep.labels().classes() : 0;
-      int[] trainCounts = staging.stream().mapToInt(c -> c.trainRows).toArray();
-      int[] validationCounts = staging.stream().mapToInt(c -> c.validationRows).toArray();
-      long held = java.util.Arrays.stream(validationCounts).asLongStream().sum();
-      if (held == next) {
-        throw new DataException(String.format(Locale.ROOT, "the validation split (fraction %s) holds out all %,d rows of %s:"
-            + " no training row is left", split.fraction(), next, name));
-      }
-      float[] classWeights = classWeights(plan.classWeights(), staged, split, prep, name);
-      Distributed main = distribute(staged, split, false, trainCounts, toApply, classWeights, plan.partitions(), width,
-          rules.targets(), store, classes, name);
-      // Rows on disk were written from the staged blocks; the input rebuilds a lost file, not a second copy.
-      stagedKept = main.reusesStaged && !main.dataset.placement().onDisk();
-      PackedDataset validation = null;
-      if (held > 0) {
-        validation = distribute(staged, split, true, validationCounts, toApply, null, plan.partitions(), width,
-            rules.targets(), store, classes, name + " (validation rows)").dataset;
-      }
-      return new Result(main.dataset, validation, prep, report, width);
-    } finally {
-      if (!stagedKept) staged.unpersist(false);
     }
+
+    Preprocessing prep = given;
+    if (fit) {
+      FeatureStats total = new FeatureStats(width);
+      for (StagedCounts c : staging) total.merge(c.stats); // partition order: reproducible
+      boolean classes = rules.labels().classes();
+      prep = new Preprocessing(FeatureScaling.fit(plan.scaling(), total),
+          !classes && rules.labels() != LabelMode.MULTI_LABEL && plan.scaleTarget() ? TargetScaling.fit(total)
+              : TargetScaling.IDENTITY, // 0/1 labels of a multi-label set stay 0/1 for their sigmoids
+          classes ? rules.mapping() : null);
+    }
+    Preprocessing toApply = scaleWhilePacking ? null : prep;
+    int classes = prep.classification() ? prep.labels().classes() : 0;
+    int[] trainCounts = staging.stream().mapToInt(c -> c.trainRows).toArray();
+    int[] validationCounts = staging.stream().mapToInt(c -> c.validationRows).toArray();
+    long held = java.util.Arrays.stream(validationCounts).asLongStream().sum();
+    if (held == next) {
+      throw new DataException(String.format(Locale.ROOT, "the validation split (fraction %s) holds out all %,d rows of %s:"
+          + " no training row is left", split.fraction(), next, name));
+    }
+    float[] classWeights = classWeights(plan.classWeights(), staged, split, prep, name);
+    PackedDataset main = distribute(staged, split, false, trainCounts, toApply, classWeights, plan.partitions(), width,
+        rules.targets(), store, classes, name);
+    PackedDataset validation = null;
+    if (held > 0) {
+      validation = distribute(staged, split, true, validationCounts, toApply, null, plan.partitions(), width,
+          rules.targets(), store, classes, name + " (validation rows)");
+    }
+    return new Result(main, validation, prep, report, width);
   }
 
   private static void checkBadRows(BadRowReport report, Plan plan) {
@@ -267,14 +320,11 @@ public final class InputLoader {
     return cw.resolve(perClass, name);
   }
 
-  private record Distributed(PackedDataset dataset, boolean reusesStaged) {
-  }
-
   /**
    * The rows of the staged blocks on one side of the split, scaled, as {@code partitions}
    * balanced blocks: target block q holds global rows [n q / P, n (q + 1) / P) of that side.
    */
-  private static Distributed distribute(JavaRDD<PackedBlock> staged, ValidationSplit split, boolean validationSide,
+  private static PackedDataset distribute(JavaRDD<PackedBlock> staged, ValidationSplit split, boolean validationSide,
                                         int[] counts, Preprocessing prep, float[] classWeights, PartitionSizing partitions,
                                         int width, int targetWidth, RowStore level, int classes, String description) {
     long total = 0;
@@ -291,46 +341,12 @@ public final class InputLoader {
     }
     boolean selectAll = !split.active();
     if (aligned && selectAll && prep == null && classWeights == null) {
-      return new Distributed(PackedDataset.cache(staged, n, width, targetWidth, classes, description, level), true);
+      return PackedDataset.cache(staged, n, width, targetWidth, classes, description, level);
     }
-    JavaRDD<PackedBlock> selected = staged.mapPartitionsWithIndex((p, it) -> {
-      PackedBlock b = it.next();
-      PackedBlock s = BlockPacking.select(b, i -> split.isValidation(i) == validationSide, newStarts[p]);
-      if (prep != null) prep.applyTo(s);
-      if (classWeights != null) s = BlockPacking.weighByClass(s, classWeights);
-      return Collections.singletonList(s).iterator();
-    }, true);
-    JavaRDD<PackedBlock> blocks;
-    if (aligned) {
-      blocks = selected;
-    } else {
-      blocks = selected.flatMapToPair(b -> slices(b, n, targets).iterator())
-          .partitionBy(new HashPartitioner(targets))
-          .mapPartitionsWithIndex((q, it) -> {
-            List<PackedBlock> parts = new ArrayList<>();
-            it.forEachRemaining(t -> parts.add(t._2));
-            parts.sort(Comparator.comparingLong(b -> b.firstIndex));
-            long first = n * q / targets;
-            int rows = (int) (n * (q + 1) / targets - first);
-            return Collections.singletonList(BlockPacking.concat(parts, first, rows, width, targetWidth)).iterator();
-          }, true);
-    }
-    return new Distributed(PackedDataset.cache(blocks, n, width, targetWidth, classes, description, level), false);
-  }
-
-  /** The pieces of {@code b} that belong to each target block, keyed by the target's index. */
-  private static List<Tuple2<Integer, PackedBlock>> slices(PackedBlock b, long n, int targets) {
-    List<Tuple2<Integer, PackedBlock>> out = new ArrayList<>();
-    long row = b.firstIndex;
-    long end = b.endIndex();
-    while (row < end) {
-      int q = (int) (row * targets / n); // about right; integer rounding may leave it one off
-      while (n * (q + 1) / targets <= row) q++;
-      while (q > 0 && n * q / targets > row) q--;
-      long qEnd = Math.min(end, n * (q + 1) / targets);
-      out.add(new Tuple2<>(q, BlockPacking.slice(b, (int) (row - b.firstIndex), (int) (qEnd - row))));
-      row = qEnd;
-    }
-    return out;
+    // Each target block copies its rows out of the staged blocks it overlaps (kept where they are):
+    // a narrow dependency, no shuffle of the rows through serialised files.
+    JavaRDD<PackedBlock> blocks = new Regrouped(staged.rdd(), split, validationSide, counts, targets, width, targetWidth,
+        prep, classWeights).toJavaRDD();
+    return PackedDataset.cache(blocks, n, width, targetWidth, classes, description, level);
   }
 }

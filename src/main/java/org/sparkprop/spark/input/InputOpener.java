@@ -73,7 +73,7 @@ public final class InputOpener {
         };
         RowRules rules = new RowRules(mode, null, settings.features(), false, "data.features = " + settings.features());
         return new OpenedInput(name, TextRows.cursors(sc, files, partitions, lines, null, null), rules,
-            settings.withFormat("libsvm"), null);
+            settings.withFormat("libsvm"), null).withBytes(bytes(files));
       }
       case "idx": {
         FileStatus images = InputFiles.single(key, uri, conf);
@@ -88,13 +88,14 @@ public final class InputOpener {
         JavaRDD<PartitionReader> cursors = IdxRows.cursors(sc, images.getPath(), labels == null ? null : labels.getPath(),
             headers, mode, partitions);
         return new OpenedInput(name + (withLabels ? " with labels " + labelsKey + " = '" + labelsUri + "'" : ""), cursors,
-            rules, settings.withFormat("idx").withFeatures(width, null), null);
+            rules, settings.withFormat("idx").withFeatures(width, null), null)
+            .withBytes(images.getLen() + (labels == null ? 0 : labels.getLen()));
       }
       case "parquet": {
         List<FileStatus> files = InputFiles.expand(key, uri, conf);
         String[] paths = files.stream().map(f -> f.getPath().toString()).toArray(String[]::new);
         Dataset<Row> df = SparkErrors.reading(name, () -> spark.read().parquet(paths));
-        return table(df, name, settings.withFormat("parquet"), mode, true, weightRequired(key));
+        return table(df, name, settings.withFormat("parquet"), mode, true, weightRequired(key)).withBytes(bytes(files));
       }
       default:
         throw new IllegalArgumentException("data.format = " + settings.format() + " is not read from files");
@@ -183,7 +184,13 @@ public final class InputOpener {
     JavaRDD<PartitionReader> cursors = TextRows.cursors(sc, files, partitions, lines, settings.header() ? first : null,
         files.get(0).getPath().toString());
     return new OpenedInput(name, cursors, rules, settings.withFormat("csv").withFeatures(parser.features(), parser.featureNames()),
-        idIndex >= 0 ? DataTypes.StringType : null);
+        idIndex >= 0 ? DataTypes.StringType : null).withBytes(bytes(files));
+  }
+
+  private static long bytes(List<FileStatus> files) {
+    long n = 0;
+    for (FileStatus f : files) n += f.getLen();
+    return n;
   }
 
   /**
