@@ -2,7 +2,7 @@ package org.sparkprop.data;
 
 /**
  * Consecutive rows of packed float32 features and targets, wherever they are kept: on the heap
- * ({@link PackedBlock}) or in a memory-mapped local file ({@link MappedRows}). The training and
+ * ({@link PackedBlock}) or in a local file ({@link RowFile}). The training and
  * evaluation kernels read rows only through {@link #copyRows}, so the same rows give the same bits
  * from either place. Rows carry consecutive global indices starting at {@link #firstIndex}.
  */

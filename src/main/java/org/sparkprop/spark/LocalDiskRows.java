@@ -17,17 +17,17 @@ import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.RDDBlockId;
 import org.apache.spark.storage.StorageLevel;
-import org.sparkprop.data.MappedRows;
+import org.sparkprop.data.RowFile;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.RowBlock;
 import org.sparkprop.spark.compat.SparkLine;
 
 /**
- * Packed partitions kept as files on the executors' local disks (Spark's local directories) and
- * memory-mapped, for data larger than the executors' storage memory. The first task of a partition
- * on an executor computes the packed block from its parent (the lineage: reading, parsing, scaling),
- * writes it once and maps it; every later task there maps nothing new and reads only the rows its
- * round needs, through the page cache. A task that runs where the file is not (the executor was
+ * Packed partitions kept as files on the executors' local disks (Spark's local directories), for
+ * data larger than the executors' storage memory. The first task of a partition on an executor
+ * computes the packed block from its parent (the lineage: reading, parsing, scaling), writes it once
+ * and opens it ({@link RowFile}: positional reads on a channel kept open); every later task there
+ * shares the open file and reads only the rows its round needs, through the page cache. A task that runs where the file is not (the executor was
  * lost, or the scheduler placed it elsewhere) rebuilds it from the lineage, so the rows, and the
  * bits, are the same wherever they are read.
  *
@@ -42,8 +42,8 @@ final class LocalDiskRows extends RDD<RowBlock> {
       scala.reflect.ClassTag$.MODULE$.apply(PackedBlock.class);
   private static final scala.reflect.ClassTag<String> MARKER = scala.reflect.ClassTag$.MODULE$.apply(String.class);
 
-  /** This executor's mapped files, by file name: mapped once, shared by every later task. */
-  private static final Map<String, MappedRows> MAPPED = new ConcurrentHashMap<>();
+  /** This executor's open row files, by file name: opened once, shared by every later task, closed when forgotten. */
+  private static final Map<String, RowFile> OPEN = new ConcurrentHashMap<>();
 
   private final String application; // names the files apart from other applications' on a shared host
 
@@ -55,13 +55,13 @@ final class LocalDiskRows extends RDD<RowBlock> {
   @Override
   public scala.collection.Iterator<RowBlock> compute(Partition split, TaskContext context) {
     String name = fileName(split.index());
-    MappedRows rows = MAPPED.get(name);
+    RowFile rows = OPEN.get(name);
     if (rows == null || !Files.exists(rows.file())) rows = build(split, context, name);
     return scala.collection.Iterator$.MODULE$.single(rows);
   }
 
-  /** Packs the partition from the lineage, writes it to a local file, maps it and announces it. */
-  private MappedRows build(Partition split, TaskContext context, String name) {
+  /** Packs the partition from the lineage, writes it to a local file, opens it and announces it. */
+  private RowFile build(Partition split, TaskContext context, String name) {
     BlockManager blocks = SparkEnv.get().blockManager();
     Path file = blocks.diskBlockManager().getFile(name).toPath();
     scala.collection.Iterator<PackedBlock> packed = firstParent(PACKED).iterator(split, context);
@@ -72,11 +72,11 @@ final class LocalDiskRows extends RDD<RowBlock> {
     }
     try {
       Path partial = file.resolveSibling(name + ".partial");
-      MappedRows.write(block, partial);
+      RowFile.write(block, partial);
       Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      MappedRows rows = MappedRows.open(file);
-      MAPPED.put(name, rows);
+      RowFile rows = RowFile.open(file);
+      closeQuietly(OPEN.put(name, rows)); // a file deleted under it (its blocks go once closed)
       // In memory, or on disk when the storage memory is full, as it is when rows come here: a
       // marker that could not be stored would leave the file unknown to the scheduler and to release().
       if (!blocks.putSingle(marker(split.index()), file.toString(), StorageLevel.MEMORY_AND_DISK(), true, MARKER)) {
@@ -86,6 +86,16 @@ final class LocalDiskRows extends RDD<RowBlock> {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the packed rows of partition " + split.index() + " to " + file
           + " (Spark's local directory; set spark.local.dir to a disk with room)", e);
+    }
+  }
+
+  /** Closes a row file that was replaced; a failure to close it leaks a descriptor, not rows, so it does not fail the task. */
+  private static void closeQuietly(RowFile replaced) {
+    if (replaced == null) return;
+    try {
+      replaced.close();
+    } catch (IOException e) {
+      // the descriptor stays open until the executor exits; nothing reads it any more
     }
   }
 
@@ -141,18 +151,19 @@ final class LocalDiskRows extends RDD<RowBlock> {
     SparkEnv.get().blockManager().master().removeRdd(id(), false);
   }
 
-  /** Deletes this executor's file {@code name}, if it has one, and drops its mapping; true when a file was deleted. */
+  /** Deletes this executor's file {@code name}, if it has one, and closes it; true when a file was deleted. */
   static boolean forget(String name) throws IOException {
-    MAPPED.remove(name); // the mapping itself goes when the buffer is collected; the file's blocks once both are gone
+    RowFile open = OPEN.remove(name);
+    if (open != null) open.close(); // a deleted file's blocks are freed only once no channel holds it
     Path file = SparkEnv.get().blockManager().diskBlockManager().getFile(name).toPath();
     Files.deleteIfExists(file.resolveSibling(name + ".partial"));
     return Files.deleteIfExists(file);
   }
 
-  /** Deletes every file this executor mapped whose name starts with {@code prefix} (one RDD's files); how many. */
+  /** Deletes every file this executor opened whose name starts with {@code prefix} (one RDD's files); how many. */
   static int forgetAll(String prefix) throws IOException {
     int deleted = 0;
-    for (String name : new ArrayList<>(MAPPED.keySet())) {
+    for (String name : new ArrayList<>(OPEN.keySet())) {
       if (name.startsWith(prefix) && forget(name)) deleted++;
     }
     return deleted;
@@ -170,7 +181,7 @@ final class LocalDiskRows extends RDD<RowBlock> {
       private static final long serialVersionUID = 1L;
     }
 
-    /** @param prefix what the names of the RDD's files start with: any other of them mapped there goes too */
+    /** @param prefix what the names of the RDD's files start with: any other of them open there goes too */
     RowFiles(org.apache.spark.SparkContext sc, List<Held> held, String prefix) {
       super(sc, SparkLine.asScala(new ArrayList<org.apache.spark.Dependency<?>>()), ANY);
       this.held = new ArrayList<>(held);

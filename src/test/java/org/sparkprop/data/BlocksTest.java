@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Packed blocks: packing parsed rows, selecting, slicing, joining, sampling, and the memory-mapped copy. */
+/** Packed blocks: packing parsed rows, selecting, slicing, joining, sampling, and the copy in a local file. */
 class BlocksTest {
 
   @TempDir
@@ -216,16 +216,16 @@ class BlocksTest {
     assertEquals(0, BlockSample.concat(List.of(), 3, 2).rows);
   }
 
-  // ---- MappedRows
+  // ---- RowFile
 
   @Test
-  void aMappedFileGivesTheRowsOfTheBlockItWasWrittenFrom() throws IOException {
+  void aRowFileGivesTheRowsOfTheBlockItWasWrittenFrom() throws IOException {
     PackedBlock b = numbered(1000, 7);
     Path file = dir.resolve("part-0.rows");
-    MappedRows.write(b, file);
-    assertEquals(MappedRows.fileBytes(b), Files.size(file));
-    assertEquals(32 + 4 * (21 + 14), MappedRows.fileBytes(b));
-    MappedRows m = MappedRows.open(file);
+    RowFile.write(b, file);
+    assertEquals(RowFile.fileBytes(b), Files.size(file));
+    assertEquals(32 + 4 * (21 + 14), RowFile.fileBytes(b));
+    RowFile m = RowFile.open(file);
     assertEquals(file, m.file());
     assertEquals(1000, m.firstIndex());
     assertEquals(7, m.rows());
@@ -246,7 +246,7 @@ class BlocksTest {
   void theFileIsLittleEndianWithAVersionedHeader() throws IOException {
     PackedBlock b = new PackedBlock(-3, 1, 1, 1, new float[] {1.5f}, new float[] {-2f});
     Path file = dir.resolve("one.rows");
-    MappedRows.write(b, file);
+    RowFile.write(b, file);
     ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(40, bytes.capacity());
     assertEquals("1RPS", new String(Files.readAllBytes(file), 0, 4, java.nio.charset.StandardCharsets.US_ASCII),
@@ -268,37 +268,177 @@ class BlocksTest {
     for (int i = 0; i < x.length; i++) x[i] = i;
     for (int i = 0; i < rows; i++) y[i] = -i;
     Path file = dir.resolve("big.rows");
-    MappedRows.write(new PackedBlock(0, rows, 3, 1, x, y), file);
-    MappedRows big = MappedRows.open(file);
+    RowFile.write(new PackedBlock(0, rows, 3, 1, x, y), file);
+    RowFile big = RowFile.open(file);
     float[] gotX = new float[x.length];
     float[] gotY = new float[rows];
     big.copyRows(0, rows, gotX, 0, gotY, 0);
     assertArrayEquals(x, gotX);
     assertArrayEquals(y, gotY);
     // Writing a smaller block over it truncates the file.
-    MappedRows.write(numbered(0, 2), file);
-    MappedRows small = MappedRows.open(file);
+    RowFile.write(numbered(0, 2), file);
+    RowFile small = RowFile.open(file);
     assertEquals(2, small.rows());
-    assertEquals(MappedRows.fileBytes(numbered(0, 2)), Files.size(file));
+    assertEquals(RowFile.fileBytes(numbered(0, 2)), Files.size(file));
+  }
+
+  /** A block of {@code rows} rows of seeded random floats, with sample weights when {@code weighted}. */
+  private static PackedBlock randomBlock(long first, int rows, int features, int targetWidth, boolean weighted, long seed) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    float[] x = new float[rows * features];
+    float[] y = new float[rows * targetWidth];
+    for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+    for (int i = 0; i < y.length; i++) y[i] = (float) random.nextGaussian();
+    if (!weighted) return new PackedBlock(first, rows, features, targetWidth, x, y);
+    float[] w = new float[rows];
+    for (int i = 0; i < rows; i++) w[i] = (float) random.nextDouble(0.1, 3);
+    return new PackedBlock(first, rows, features, targetWidth, x, y, w);
+  }
+
+  @Test
+  void randomRowRangesOfAFileAreTheFloatsOfTheBlock() throws IOException {
+    for (boolean weighted : new boolean[] {false, true}) {
+      // 37 features and 3 targets: ranges start and end anywhere in a page; up to 1.3 MB, one read call each.
+      PackedBlock b = randomBlock(500, 9_000, 37, 3, weighted, weighted ? 7 : 8);
+      Path file = dir.resolve("random-" + weighted + ".rows");
+      RowFile.write(b, file);
+      try (RowFile f = RowFile.open(file)) {
+        assertEquals(weighted, f.weighted());
+        java.util.SplittableRandom pick = new java.util.SplittableRandom(11);
+        for (int trial = 0; trial < 300; trial++) {
+          int local = pick.nextInt(b.rows);
+          int count = trial % 3 == 0 ? 1 : 1 + pick.nextInt(b.rows - local); // single rows, as training reads them
+          int at = pick.nextInt(5); // into the middle of the arrays, as the workspace's chunks are filled
+          float[] x = new float[at + count * 37];
+          float[] y = new float[at + count * 3];
+          float[] wantX = x.clone();
+          float[] wantY = y.clone();
+          f.copyRows(local, count, x, at, y, at);
+          b.copyRows(local, count, wantX, at, wantY, at);
+          assertArrayEquals(wantX, x, "features of rows " + local + "+" + count);
+          assertArrayEquals(wantY, y, "targets of rows " + local + "+" + count);
+          if (weighted) {
+            float[] w = new float[at + count];
+            float[] wantW = w.clone();
+            f.copyWeights(local, count, w, at);
+            b.copyWeights(local, count, wantW, at);
+            assertArrayEquals(wantW, w, "weights of rows " + local + "+" + count);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFileLargerThanOneReadCallComesBackWhole() throws IOException {
+    // 2.2 M floats of features: more than the 1 M floats of one read call.
+    PackedBlock b = randomBlock(0, 100_000, 22, 1, true, 3);
+    Path file = dir.resolve("large.rows");
+    RowFile.write(b, file);
+    try (RowFile f = RowFile.open(file)) {
+      float[] x = new float[b.x.length];
+      float[] y = new float[b.y.length];
+      float[] w = new float[b.rows];
+      f.copyRows(0, b.rows, x, 0, y, 0);
+      f.copyWeights(0, b.rows, w, 0);
+      assertArrayEquals(b.x, x);
+      assertArrayEquals(b.y, y);
+      assertArrayEquals(b.w, w);
+    }
+  }
+
+  @Test
+  void threadsReadingOneFileAtOnceEachGetTheirRows() throws Exception {
+    PackedBlock b = randomBlock(0, 4_000, 16, 2, true, 5);
+    Path file = dir.resolve("shared.rows");
+    RowFile.write(b, file);
+    try (RowFile f = RowFile.open(file)) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          long seed = t;
+          done.add(pool.submit(() -> {
+            java.util.SplittableRandom pick = new java.util.SplittableRandom(seed);
+            float[] x = new float[16];
+            float[] y = new float[2];
+            float[] w = new float[1];
+            int wrong = 0;
+            for (int i = 0; i < 20_000; i++) {
+              int r = pick.nextInt(b.rows);
+              f.copyRows(r, 1, x, 0, y, 0);
+              f.copyWeights(r, 1, w, 0);
+              if (!java.util.Arrays.equals(x, 0, 16, b.x, r * 16, r * 16 + 16)
+                  || !java.util.Arrays.equals(y, 0, 2, b.y, r * 2, r * 2 + 2) || w[0] != b.w[r]) {
+                wrong++;
+              }
+            }
+            return wrong;
+          }));
+        }
+        for (java.util.concurrent.Future<Integer> d : done) assertEquals(0, d.get(), "rows read wrong by one thread");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void anInterruptedReaderFailsAndTheOthersReopenTheFile() throws Exception {
+    PackedBlock b = numbered(0, 50);
+    Path file = dir.resolve("interrupted.rows");
+    RowFile.write(b, file);
+    try (RowFile f = RowFile.open(file)) {
+      float[] x = new float[3];
+      float[] y = new float[2];
+      Throwable[] failure = new Throwable[1];
+      Thread killed = new Thread(() -> {
+        Thread.currentThread().interrupt(); // as Spark interrupts a killed task's thread
+        try {
+          f.copyRows(1, 1, new float[3], 0, new float[2], 0);
+        } catch (RuntimeException e) {
+          failure[0] = e;
+        }
+      });
+      killed.start();
+      killed.join();
+      assertTrue(failure[0] instanceof java.io.UncheckedIOException, "the interrupted read fails: " + failure[0]);
+      assertTrue(failure[0].getCause() instanceof java.nio.channels.ClosedByInterruptException, String.valueOf(failure[0]));
+      // The interrupt closed the channel for every thread; this one still reads its rows.
+      f.copyRows(7, 1, x, 0, y, 0);
+      assertArrayEquals(new float[] {7, 70, 700}, x);
+      assertArrayEquals(new float[] {-7, 7.5f}, y);
+    }
+  }
+
+  @Test
+  void aClosedFileRefusesReads() throws IOException {
+    Path file = dir.resolve("closed.rows");
+    RowFile.write(numbered(0, 4), file);
+    RowFile f = RowFile.open(file);
+    f.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> f.copyRows(0, 1, new float[3], 0, new float[2], 0));
+    assertEquals(file + " was released: its rows can no longer be read", e.getMessage());
   }
 
   @Test
   void filesOfAnotherLayoutOrLengthAreRefused() throws IOException {
     Path empty = Files.write(dir.resolve("empty"), new byte[0]);
     assertEquals(empty + " is not a packed-rows file (no SPR1 header)",
-        assertThrows(IOException.class, () -> MappedRows.open(empty)).getMessage());
+        assertThrows(IOException.class, () -> RowFile.open(empty)).getMessage());
     Path other = Files.write(dir.resolve("other"), new byte[64]);
     assertEquals(other + " is not a packed-rows file (no SPR1 header)",
-        assertThrows(IOException.class, () -> MappedRows.open(other)).getMessage());
+        assertThrows(IOException.class, () -> RowFile.open(other)).getMessage());
     Path good = dir.resolve("good");
-    MappedRows.write(numbered(0, 2), good);
+    RowFile.write(numbered(0, 2), good);
     byte[] bytes = Files.readAllBytes(good);
     Path headerOnly = Files.write(dir.resolve("header"), java.util.Arrays.copyOf(bytes, 31));
-    assertThrows(IOException.class, () -> MappedRows.open(headerOnly));
+    assertThrows(IOException.class, () -> RowFile.open(headerOnly));
     Path truncated = Files.write(dir.resolve("truncated"), java.util.Arrays.copyOf(bytes, bytes.length - 4));
     assertEquals(truncated + " holds 68 bytes but its header describes 72 (2 rows x (3 features + 2 targets) float32)",
-        assertThrows(IOException.class, () -> MappedRows.open(truncated)).getMessage());
+        assertThrows(IOException.class, () -> RowFile.open(truncated)).getMessage());
     Path longer = Files.write(dir.resolve("longer"), java.util.Arrays.copyOf(bytes, bytes.length + 4));
-    assertThrows(IOException.class, () -> MappedRows.open(longer));
+    assertThrows(IOException.class, () -> RowFile.open(longer));
   }
 }

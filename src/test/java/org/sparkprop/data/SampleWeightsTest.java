@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sample weights from a CSV weight column to the packed rows, and through every reshaping of a
- * block (select, slice, join, sample, the memory-mapped copy, class weighting): each row keeps
+ * block (select, slice, join, sample, the copy in a local file, class weighting): each row keeps
  * its own weight wherever it goes.
  */
 class SampleWeightsTest {
@@ -308,19 +308,19 @@ class SampleWeightsTest {
     assertArrayEquals(new float[] {7f, 2f}, BlockPacking.weighByClass(b, new float[] {2f, 7f}).w);
   }
 
-  // ---- the memory-mapped copy
+  // ---- the copy in a local file
 
   @Test
-  void aMappedFileKeepsTheWeightsAfterTheTargets() throws IOException {
+  void aRowFileKeepsTheWeightsAfterTheTargets() throws IOException {
     PackedBlock b = weighted(40, 3);
     Path file = dir.resolve("w.rows");
-    MappedRows.write(b, file);
+    RowFile.write(b, file);
     assertEquals(32 + 4L * (6 + 3 + 3), Files.size(file));
-    assertEquals(Files.size(file), MappedRows.fileBytes(b));
+    assertEquals(Files.size(file), RowFile.fileBytes(b));
     ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(1, bytes.getInt(24), "the weighted flag");
     assertEquals(50f, bytes.getFloat(32 + 4 * 9), "the first weight follows the targets");
-    MappedRows m = MappedRows.open(file);
+    RowFile m = RowFile.open(file);
     assertTrue(m.weighted());
     float[] out = new float[3];
     m.copyWeights(1, 2, out, 1);
@@ -333,19 +333,19 @@ class SampleWeightsTest {
   }
 
   @Test
-  void anUnweightedMappedFileHasFlagZeroAndNoWeights() throws IOException {
+  void anUnweightedRowFileHasFlagZeroAndNoWeights() throws IOException {
     Path file = dir.resolve("plain.rows");
-    MappedRows.write(new PackedBlock(0, 2, 1, 1, new float[] {1, 2}, new float[] {3, 4}), file);
+    RowFile.write(new PackedBlock(0, 2, 1, 1, new float[] {1, 2}, new float[] {3, 4}), file);
     assertEquals(0, ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(24));
-    assertFalse(MappedRows.open(file).weighted());
+    assertFalse(RowFile.open(file).weighted());
   }
 
   @Test
   void aBlockOfNoRowsIsAHeaderAloneAndOpens() throws IOException {
     Path file = dir.resolve("empty.rows");
-    MappedRows.write(new PackedBlock(12, 0, 3, 1, new float[0], new float[0]), file);
+    RowFile.write(new PackedBlock(12, 0, 3, 1, new float[0], new float[0]), file);
     assertEquals(32, Files.size(file));
-    MappedRows m = MappedRows.open(file);
+    RowFile m = RowFile.open(file);
     assertEquals(0, m.rows());
     assertEquals(12, m.firstIndex());
     assertEquals(3, m.features());
@@ -354,10 +354,10 @@ class SampleWeightsTest {
   @Test
   void aWeightedFileWithoutItsWeightsIsRefused() throws IOException {
     Path file = dir.resolve("w.rows");
-    MappedRows.write(weighted(0, 2), file);
+    RowFile.write(weighted(0, 2), file);
     byte[] bytes = Files.readAllBytes(file);
     Path cut = Files.write(dir.resolve("cut.rows"), java.util.Arrays.copyOf(bytes, bytes.length - 8));
-    IOException e = assertThrows(IOException.class, () -> MappedRows.open(cut));
+    IOException e = assertThrows(IOException.class, () -> RowFile.open(cut));
     assertEquals(cut + " holds 56 bytes but its header describes 64 (2 rows x (2 features + 1 targets) float32)",
         e.getMessage());
   }

@@ -140,10 +140,35 @@ class LocalDiskRowsTest {
     PackedDataset disk = load(RowStore.DISK, 3);
     String ofThisRdd = "-" + disk.roundBlocks().id() + "-";
     long before = rowFiles().stream().filter(f -> f.getFileName().toString().contains(ofThisRdd)).count();
+    long openBefore = openDescriptors(ofThisRdd);
     disk.unpersist();
     long after = rowFiles().stream().filter(f -> f.getFileName().toString().contains(ofThisRdd)).count();
     assertEquals(3, before, "one file per partition while the rows are in use");
     assertEquals(0, after, "no file left once they are not");
+    if (openBefore >= 0) {
+      assertEquals(3, openBefore, "each file is held open once, shared by the tasks that read it");
+      // A deleted file still open keeps its blocks on disk: releasing must close the channels too.
+      assertEquals(0, openDescriptors(ofThisRdd), "no descriptor left on the deleted files");
+    }
+  }
+
+  /** This JVM's open descriptors on row files whose names contain {@code part} (-1 without /proc/self/fd). */
+  private static long openDescriptors(String part) throws IOException {
+    Path fds = Path.of("/proc/self/fd");
+    if (!Files.isDirectory(fds)) return -1;
+    long n = 0;
+    try (Stream<Path> links = Files.list(fds)) {
+      for (Path fd : (Iterable<Path>) links::iterator) {
+        String target;
+        try {
+          target = Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+          continue; // closed since it was listed (the listing's own descriptor, among others)
+        }
+        if (target.contains("sparkprop-rows-" + sc.sc().applicationId()) && target.contains(part)) n++;
+      }
+    }
+    return n;
   }
 
   @Test

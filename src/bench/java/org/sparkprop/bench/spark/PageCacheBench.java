@@ -162,7 +162,9 @@ public final class PageCacheBench {
     double[] disk = model.diskBoundBatches(maxBatch);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("diskBoundFromBatch", disk == null ? null : Math.round(disk[0]));
-    m.put("computeBoundAboveBatch", disk == null ? 0 : disk[1] >= maxBatch ? null : Math.round(disk[1]));
+    // Boxed on purpose: a conditional mixing 0 and null as long would unbox the null (a NullPointerException).
+    Long computeAbove = disk == null ? Long.valueOf(0) : disk[1] >= maxBatch ? null : Long.valueOf(Math.round(disk[1]));
+    m.put("computeBoundAboveBatch", computeAbove);
     m.put("readMicrosPerRowSmallBatch", Bench.round(model.readSeconds(1) * 1e6, 2));
     m.put("says", disk == null ? "a round's reads never take longer than the rest of it"
         : disk[1] >= maxBatch ? "the disk bounds every batch from " + Math.round(disk[0]) + " rows up to all " + maxBatch
