@@ -1,14 +1,11 @@
 package org.sparkprop.math;
 
-import static org.sparkprop.math.Staging.checkOperand;
 import static org.sparkprop.math.Staging.copyIn;
 import static org.sparkprop.math.Staging.copyOut;
 import static org.sparkprop.math.Staging.packedLength;
-import static org.sparkprop.math.Staging.scaleInPlace;
 import static org.sparkprop.math.Staging.stage;
 
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
@@ -46,9 +43,6 @@ public final class OneDnnBf16Gemm implements Gemm {
   public static final String VERSION;
 
   private static final engine ENGINE;
-
-  // Smallest scratch allocation, in floats (256 KiB), as OpenBlasGemm's.
-  private static final int MIN_SCRATCH = 1 << 16;
 
   // Primitives one thread keeps: a network has at most three shapes per layer.
   private static final int CACHE = 64;
@@ -118,25 +112,13 @@ public final class OneDnnBf16Gemm implements Gemm {
                     float alpha, float[] a, int aOffset, int lda,
                     float[] b, int bOffset, int ldb,
                     float beta, float[] c, int cOffset, int ldc) {
+    if (Staging.doneInJava(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) {
+      return;
+    }
     int aRows = transA ? k : m;
     int aCols = transA ? m : k;
     int bRows = transB ? n : k;
     int bCols = transB ? k : n;
-    checkOperand("A", a.length, aOffset, lda, aRows, aCols);
-    checkOperand("B", b.length, bOffset, ldb, bRows, bCols);
-    checkOperand("C", c.length, cOffset, ldc, m, n);
-    if (m == 0 || n == 0) return;
-    if (k == 0 || alpha == 0f) {
-      scaleInPlace(c, cOffset, ldc, m, n, beta);
-      return;
-    }
-    if (k == 1 || (m == 1 && !transA)) {
-      // As in OpenBlasGemm: a vector product or an outer product (one training row) costs more to
-      // stage than to form; float32 in Java, the same bits on every host.
-      SkinnyGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-      return;
-    }
-
     Scratch s = SCRATCH.get();
     int ldaS = stage(s.a(packedLength(aRows, aCols, lda)), a, aOffset, lda, aRows, aCols);
     int ldbS = stage(s.b(packedLength(bRows, bCols, ldb)), b, bOffset, ldb, bRows, bCols);
@@ -235,18 +217,12 @@ public final class OneDnnBf16Gemm implements Gemm {
     }
   }
 
-  /** Per-thread stream, native operand buffers and primitive cache. */
-  private static final class Scratch {
+  /** Per-thread stream and primitive cache, beside the native operand buffers. */
+  private static final class Scratch extends NativeOperands {
     final stream stream = new stream(ENGINE);
     private final Primitive[] cache = new Primitive[CACHE];
     private int cached;
     private int nextEvicted;
-    FloatPointer aMem;
-    FloatPointer bMem;
-    FloatPointer cMem;
-    private FloatBuffer aBuf;
-    private FloatBuffer bBuf;
-    private FloatBuffer cBuf;
 
     Primitive primitive(boolean tA, boolean tB, int m, int n, int k, int lda, int ldb, boolean acc) {
       for (int i = 0; i < cached; i++) {
@@ -260,38 +236,6 @@ public final class OneDnnBf16Gemm implements Gemm {
         cache[nextEvicted] = p;
         nextEvicted = (nextEvicted + 1) % CACHE;
       }
-      return p;
-    }
-
-    FloatBuffer a(int floats) {
-      if (aBuf == null || aBuf.capacity() < floats) {
-        aMem = grow(aMem, floats);
-        aBuf = aMem.asBuffer();
-      }
-      return aBuf;
-    }
-
-    FloatBuffer b(int floats) {
-      if (bBuf == null || bBuf.capacity() < floats) {
-        bMem = grow(bMem, floats);
-        bBuf = bMem.asBuffer();
-      }
-      return bBuf;
-    }
-
-    FloatBuffer c(int floats) {
-      if (cBuf == null || cBuf.capacity() < floats) {
-        cMem = grow(cMem, floats);
-        cBuf = cMem.asBuffer();
-      }
-      return cBuf;
-    }
-
-    private static FloatPointer grow(FloatPointer old, int floats) {
-      if (old != null) old.close();
-      long size = Math.max(MIN_SCRATCH, Long.highestOneBit(Math.max(1, floats - 1)) << 1);
-      FloatPointer p = new FloatPointer(Math.min(size, Integer.MAX_VALUE - 8));
-      if (p.isNull()) throw new OutOfMemoryError("cannot allocate " + size + " floats of scratch");
       return p;
     }
   }

@@ -3,15 +3,12 @@ package org.sparkprop.math;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
-import static org.sparkprop.math.Staging.checkOperand;
 import static org.sparkprop.math.Staging.copyIn;
 import static org.sparkprop.math.Staging.copyOut;
 import static org.sparkprop.math.Staging.packedLength;
-import static org.sparkprop.math.Staging.scaleInPlace;
 import static org.sparkprop.math.Staging.stage;
 
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_full;
 
@@ -41,10 +38,7 @@ public final class OpenBlasGemm implements Gemm {
   /** The OpenBLAS version string from the presets' header, e.g. "OpenBLAS 0.3.31". */
   public static final String VERSION = openblas.OPENBLAS_VERSION.trim();
 
-  // Smallest scratch allocation, in floats (256 KiB): avoids re-growing through tiny sizes.
-  private static final int MIN_SCRATCH = 1 << 16;
-
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  private static final ThreadLocal<NativeOperands> SCRATCH = ThreadLocal.withInitial(NativeOperands::new);
 
   private static volatile String coreName;
   private static final String UNKNOWN_CORE = "unknown";
@@ -75,30 +69,14 @@ public final class OpenBlasGemm implements Gemm {
                     float alpha, float[] a, int aOffset, int lda,
                     float[] b, int bOffset, int ldb,
                     float beta, float[] c, int cOffset, int ldc) {
+    if (Staging.doneInJava(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)) {
+      return;
+    }
     int aRows = transA ? k : m;
     int aCols = transA ? m : k;
     int bRows = transB ? n : k;
     int bCols = transB ? k : n;
-    checkOperand("A", a.length, aOffset, lda, aRows, aCols);
-    checkOperand("B", b.length, bOffset, ldb, bRows, bCols);
-    checkOperand("C", c.length, cOffset, ldc, m, n);
-    if (m == 0 || n == 0) return;
-    if (k == 0 || alpha == 0f) {
-      // No product to form: C = beta * C, done here so that no operand is staged for nothing.
-      scaleInPlace(c, cOffset, ldc, m, n, beta);
-      return;
-    }
-
-    if (k == 1 || (m == 1 && !transA)) {
-      // A vector times a matrix, or an outer product (one training row): the flops are as many as
-      // the elements of the matrix operand, so staging it into native memory and back would cost
-      // more than the product; a single Java pass over it is 2-4x faster (1M parameters: ~10 ms
-      // of a one-row round, measured by the round benchmark).
-      SkinnyGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-      return;
-    }
-
-    Scratch s = SCRATCH.get();
+    NativeOperands s = SCRATCH.get();
     int ldaS = stage(s.a(packedLength(aRows, aCols, lda)), a, aOffset, lda, aRows, aCols);
     int ldbS = stage(s.b(packedLength(bRows, bCols, ldb)), b, bOffset, ldb, bRows, bCols);
     // C is always packed in scratch (ldc' = n) so that writing it back touches only the m x n
@@ -121,53 +99,6 @@ public final class OpenBlasGemm implements Gemm {
     String library = openblas.blas_get_vendor() == 3 ? "Intel MKL (via the OpenBLAS presets)" : VERSION;
     return library + " (native, 1 thread per call" + (core.isEmpty() ? "" : ", " + core + " kernels")
         + ")";
-  }
-
-  /**
-   * Per-thread native buffers for A, B and C. Each is a FloatPointer (freed at once when it is
-   * outgrown, unlike a direct ByteBuffer, which waits for a GC) seen through a direct FloatBuffer,
-   * whose bulk get/put compile to plain memory copies, unlike FloatPointer's JNI get/put.
-   */
-  private static final class Scratch {
-    private FloatPointer aMem;
-    private FloatPointer bMem;
-    private FloatPointer cMem;
-    FloatBuffer aBuf;
-    FloatBuffer bBuf;
-    FloatBuffer cBuf;
-
-    FloatBuffer a(int floats) {
-      if (aBuf == null || aBuf.capacity() < floats) {
-        aMem = grow(aMem, floats);
-        aBuf = aMem.asBuffer();
-      }
-      return aBuf;
-    }
-
-    FloatBuffer b(int floats) {
-      if (bBuf == null || bBuf.capacity() < floats) {
-        bMem = grow(bMem, floats);
-        bBuf = bMem.asBuffer();
-      }
-      return bBuf;
-    }
-
-    FloatBuffer c(int floats) {
-      if (cBuf == null || cBuf.capacity() < floats) {
-        cMem = grow(cMem, floats);
-        cBuf = cMem.asBuffer();
-      }
-      return cBuf;
-    }
-
-    private static FloatPointer grow(FloatPointer old, int floats) {
-      if (old != null) old.close();
-      // Round up to a power of two so that a slowly growing shape does not reallocate each call.
-      long size = Math.max(MIN_SCRATCH, Long.highestOneBit(Math.max(1, floats - 1)) << 1);
-      FloatPointer p = new FloatPointer(Math.min(size, Integer.MAX_VALUE - 8));
-      if (p.isNull()) throw new OutOfMemoryError("cannot allocate " + size + " floats of scratch");
-      return p;
-    }
   }
 
   // ---- load-time checks ----
