@@ -51,6 +51,17 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
       "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL2$",
       "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL1$");
 
+  /** What Spark's parallel listing of input files sends through Kryo (by name: arrays included). */
+  static final List<String> FILE_LISTING_CLASSES = List.of(
+      "org.apache.hadoop.fs.Path", "[Lorg.apache.hadoop.fs.Path;",
+      "org.apache.hadoop.fs.FileStatus", "[Lorg.apache.hadoop.fs.FileStatus;",
+      "org.apache.hadoop.fs.LocatedFileStatus", "[Lorg.apache.hadoop.fs.LocatedFileStatus;",
+      "org.apache.hadoop.fs.BlockLocation", "[Lorg.apache.hadoop.fs.BlockLocation;",
+      "org.apache.hadoop.fs.StorageType", "[Lorg.apache.hadoop.fs.StorageType;",
+      "org.apache.hadoop.fs.permission.FsPermission", "org.apache.hadoop.fs.permission.FsAction",
+      // A status's attribute flags: an empty set, or an enum set of FileStatus.AttrFlags.
+      "java.util.Collections$EmptySet", "java.util.RegularEnumSet", "org.apache.hadoop.fs.FileStatus$AttrFlags");
+
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(PackedBlock.class);
@@ -91,6 +102,15 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(Class.forName(name, false, loader));
       } catch (ClassNotFoundException e) {
         // Spark ML is not on the class path (or this Spark lacks the class): nothing of it to ship.
+      }
+    }
+    // Spark lists an input of more paths than spark.sql.sources.parallelPartitionDiscovery.threshold
+    // (32) with a job of its own: its tasks carry Hadoop paths, its results the files' statuses.
+    for (String name : FILE_LISTING_CLASSES) {
+      try {
+        kryo.register(Class.forName(name, false, loader));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("class " + name + " of Spark's file listing is missing from the class path", e);
       }
     }
     // Copying a cached block to another executor (replicated storage levels, migration off a

@@ -160,6 +160,35 @@ class FileFormatsTest {
     assertFixture(c, 4);
   }
 
+  /**
+   * A Parquet input of more files than spark.sql.sources.parallelPartitionDiscovery.threshold (32 by
+   * default, lowered here) is listed by a Spark job, whose tasks carry Hadoop paths through Kryo:
+   * with registration required, an unregistered class there failed every such read (a 10M-row
+   * Parquet copy written by Spark has more than 32 part files).
+   */
+  @Test
+  void parquetOfMoreFilesThanTheDriverListsAlone() throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (int r = 0; r < DATA.rows; r++) {
+      double[] v = new double[DATA.features];
+      for (int j = 0; j < DATA.features; j++) v[j] = DATA.x[r * DATA.features + j];
+      rows.add(RowFactory.create((double) DATA.label[r], Vectors.dense(v)));
+    }
+    StructType schema = new StructType(new StructField[] {
+        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+        new StructField("features", new VectorUDT(), false, Metadata.empty())});
+    Path files = tmp.resolve("parquet-many-files");
+    spark.createDataFrame(rows, schema).repartition(6).write().parquet(files.toString());
+    String threshold = "spark.sql.sources.parallelPartitionDiscovery.threshold";
+    spark.conf().set(threshold, "2");
+    try {
+      DataSets d = load("data.format=parquet", "data.train=" + files.toUri());
+      assertEquals(DATA.rows, d.train().rows());
+    } finally {
+      spark.conf().unset(threshold);
+    }
+  }
+
   @Test
   void idxPlainAndGzipped() throws Exception {
     for (boolean gzip : new boolean[] {false, true}) {
