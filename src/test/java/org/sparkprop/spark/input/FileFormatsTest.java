@@ -69,6 +69,20 @@ class FileFormatsTest {
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
+  /** The fixture as a DataFrame of a double label and a vector of features, in the fixture's order. */
+  static Dataset<Row> labelledVectors() {
+    List<Row> rows = new ArrayList<>();
+    for (int r = 0; r < DATA.rows; r++) {
+      double[] v = new double[DATA.features];
+      for (int j = 0; j < DATA.features; j++) v[j] = DATA.x[r * DATA.features + j];
+      rows.add(RowFactory.create((double) DATA.label[r], Vectors.dense(v)));
+    }
+    StructType schema = new StructType(new StructField[] {
+        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+        new StructField("features", new VectorUDT(), false, Metadata.empty())});
+    return spark.createDataFrame(rows, schema);
+  }
+
   /** The fixture's rows came back exactly, in order, in {@code partitions} balanced blocks. */
   static void assertFixture(DataSets d, int partitions) {
     try {
@@ -168,17 +182,8 @@ class FileFormatsTest {
    */
   @Test
   void parquetOfMoreFilesThanTheDriverListsAlone() throws Exception {
-    List<Row> rows = new ArrayList<>();
-    for (int r = 0; r < DATA.rows; r++) {
-      double[] v = new double[DATA.features];
-      for (int j = 0; j < DATA.features; j++) v[j] = DATA.x[r * DATA.features + j];
-      rows.add(RowFactory.create((double) DATA.label[r], Vectors.dense(v)));
-    }
-    StructType schema = new StructType(new StructField[] {
-        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
-        new StructField("features", new VectorUDT(), false, Metadata.empty())});
     Path files = tmp.resolve("parquet-many-files");
-    spark.createDataFrame(rows, schema).repartition(6).write().parquet(files.toString());
+    labelledVectors().repartition(6).write().parquet(files.toString());
     String threshold = "spark.sql.sources.parallelPartitionDiscovery.threshold";
     spark.conf().set(threshold, "2");
     try {
@@ -205,16 +210,7 @@ class FileFormatsTest {
 
   @Test
   void anyDataFrameThroughThePublicApi() {
-    List<Row> rows = new ArrayList<>();
-    for (int r = 0; r < DATA.rows; r++) {
-      double[] v = new double[DATA.features];
-      for (int j = 0; j < DATA.features; j++) v[j] = DATA.x[r * DATA.features + j];
-      rows.add(RowFactory.create((double) DATA.label[r], Vectors.dense(v)));
-    }
-    StructType schema = new StructType(new StructField[] {
-        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
-        new StructField("features", new VectorUDT(), false, Metadata.empty())});
-    Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(1);
+    Dataset<Row> df = labelledVectors().repartition(1);
     PackedDataset p = FrameData.packed(df, "features", "label", LabelMapping.indices(3), 5,
         StorageLevel.MEMORY_ONLY());
     try {
