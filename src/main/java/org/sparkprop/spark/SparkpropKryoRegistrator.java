@@ -51,16 +51,13 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
       "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL2$",
       "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL1$");
 
-  /** What Spark's parallel listing of input files sends through Kryo (by name: arrays included). */
+  /**
+   * What Spark's parallel listing of input files sends through Kryo (by name: arrays included)
+   * besides the file statuses themselves, which {@link PlainFileStatusSerializer} sends.
+   */
   static final List<String> FILE_LISTING_CLASSES = List.of(
       "org.apache.hadoop.fs.Path", "[Lorg.apache.hadoop.fs.Path;",
-      "org.apache.hadoop.fs.FileStatus", "[Lorg.apache.hadoop.fs.FileStatus;",
-      "org.apache.hadoop.fs.LocatedFileStatus", "[Lorg.apache.hadoop.fs.LocatedFileStatus;",
-      "org.apache.hadoop.fs.BlockLocation", "[Lorg.apache.hadoop.fs.BlockLocation;",
-      "org.apache.hadoop.fs.StorageType", "[Lorg.apache.hadoop.fs.StorageType;",
-      "org.apache.hadoop.fs.permission.FsPermission", "org.apache.hadoop.fs.permission.FsAction",
-      // A status's attribute flags: an empty set, or an enum set of FileStatus.AttrFlags.
-      "java.util.Collections$EmptySet", "java.util.RegularEnumSet", "org.apache.hadoop.fs.FileStatus$AttrFlags");
+      "[Lorg.apache.hadoop.fs.FileStatus;", "[Lorg.apache.hadoop.fs.LocatedFileStatus;");
 
   @Override
   public void registerClasses(Kryo kryo) {
@@ -111,6 +108,14 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(Class.forName(name, false, loader));
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException("class " + name + " of Spark's file listing is missing from the class path", e);
+      }
+    }
+    PlainFileStatusSerializer statuses = new PlainFileStatusSerializer();
+    for (String name : PlainFileStatusSerializer.STATUS_CLASSES) {
+      try {
+        kryo.register(Class.forName(name, false, loader), statuses);
+      } catch (ClassNotFoundException e) {
+        // That file system's connector is not on the class path: none of its statuses to send.
       }
     }
     // Copying a cached block to another executor (replicated storage levels, migration off a

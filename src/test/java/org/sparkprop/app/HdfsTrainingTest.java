@@ -18,6 +18,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -86,11 +87,10 @@ class HdfsTrainingTest {
     assertTrue(summary.path("testMetrics").path("accuracy").asDouble() > 0.8, summary.path("testMetrics").toString());
   }
 
-  @Test
-  void parquetOnHdfsTrains() throws Exception {
-    DataFixtures data = new DataFixtures(2000, 3);
+  /** {@code data}'s rows {@code from} to {@code to} as a label-and-vector DataFrame, as Spark ML writes them to Parquet. */
+  static Dataset<Row> labelledVectors(DataFixtures data, int from, int to) {
     List<Row> rows = new ArrayList<>();
-    for (int r = 0; r < data.rows; r++) {
+    for (int r = from; r < to; r++) {
       double[] v = new double[data.features];
       for (int j = 0; j < data.features; j++) v[j] = data.x[r * data.features + j];
       rows.add(RowFactory.create((double) data.label[r], Vectors.dense(v)));
@@ -98,10 +98,16 @@ class HdfsTrainingTest {
     StructType schema = new StructType(new StructField[] {
         new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
         new StructField("features", new VectorUDT(), false, Metadata.empty())});
+    return spark.createDataFrame(rows, schema);
+  }
+
+  @Test
+  void parquetOnHdfsTrains() throws Exception {
+    DataFixtures data = new DataFixtures(2000, 3);
     String train = hdfs.uri("/data/parquet-train");
     String test = hdfs.uri("/data/parquet-test");
-    spark.createDataFrame(rows.subList(0, 1600), schema).repartition(3).write().parquet(train);
-    spark.createDataFrame(rows.subList(1600, 2000), schema).write().parquet(test);
+    labelledVectors(data, 0, 1600).repartition(3).write().parquet(train);
+    labelledVectors(data, 1600, 2000).write().parquet(test);
     String out = hdfs.uri("/runs/parquet");
     ObjectNode summary = TrainJob.run(TrainConfig.load(null, List.of("data.format=parquet", "data.train=" + train,
             "data.test=" + test, "model.hidden=16", "train.epochs=3", "train.batchSize=100", "train.learningRate=0.03",
@@ -113,5 +119,26 @@ class HdfsTrainingTest {
     // As above: a linear 3-class rule, 3 epochs; far above the 33% of chance.
     assertTrue(summary.path("testMetrics").path("accuracy").asDouble() > 0.8, summary.path("testMetrics").toString());
     assertEquals(List.of("0", "1", "2"), LoadedModel.load(out + "/model", hdfs.configuration()).preprocessing().labels().names());
+  }
+
+  /**
+   * An input of more paths than spark.sql.sources.parallelPartitionDiscovery.threshold (32 by
+   * default, lowered here) is listed by a Spark job whose tasks and results carry HDFS's own file
+   * statuses (located, with block locations) through Kryo, with registration required.
+   */
+  @Test
+  void parquetOfMoreFilesThanTheDriverListsAloneOnHdfs() throws Exception {
+    String train = hdfs.uri("/data/parquet-many-files");
+    labelledVectors(new DataFixtures(600, 3), 0, 600).repartition(6).write().parquet(train);
+    String threshold = "spark.sql.sources.parallelPartitionDiscovery.threshold";
+    spark.conf().set(threshold, "2");
+    try {
+      ObjectNode summary = TrainJob.run(TrainConfig.load(null, List.of("data.format=parquet", "data.train=" + train,
+              "model.hidden=4", "train.epochs=1", "train.batchSize=100", "spark.partitions=2")),
+          hdfs.uri("/runs/parquet-many-files"), false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      assertEquals(600, summary.path("badRows").path("train").path("rows").asInt(), summary.toString());
+    } finally {
+      spark.conf().unset(threshold);
+    }
   }
 }
