@@ -83,7 +83,7 @@ final class InProcessTrainJob {
       executionReason = "packed training data " + bytes(packed) + " <= train.driverMaxBytes " + bytes(cfg.train().driverMaxBytes());
     } else {
       console.println("packed training data " + bytes(packed) + " > train.driverMaxBytes "
-          + bytes(cfg.train().driverMaxBytes()) + ": starting Spark to read it again and run the rounds as Spark jobs");
+          + bytes(cfg.train().driverMaxBytes()) + ": starting Spark to read it again (the rounds then run where train.execution = auto puts them)");
       return null;
     }
     console.println("training data: " + partitioning.explain(data.train().rows(),
