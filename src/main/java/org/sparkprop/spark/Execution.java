@@ -68,7 +68,7 @@ public record Execution(boolean onDriver, int threads, String reason) {
    *
    * @throws IllegalArgumentException for a master that is not local
    */
-  static int localCores(String master) {
+  public static int localCores(String master) {
     Matcher m = LOCAL.matcher(master.trim());
     if (!m.matches()) throw new IllegalArgumentException("not a local master: " + master);
     if (m.group(1) == null) return 1;
