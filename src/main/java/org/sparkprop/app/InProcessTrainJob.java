@@ -28,11 +28,13 @@ import org.sparkprop.report.BatchSizeAdvisor;
 import org.sparkprop.report.MetricsLog;
 import org.sparkprop.report.ProgressDisplay;
 import org.sparkprop.report.TrainingReport;
+import org.sparkprop.spark.Execution;
 import org.sparkprop.spark.RunJobs;
 import org.sparkprop.spark.SparkErrors;
 import org.sparkprop.spark.input.DataSets;
 import org.sparkprop.train.DivergenceException;
 import org.sparkprop.train.EvaluationAccumulator;
+import org.sparkprop.train.PartitionWorkers;
 import org.sparkprop.train.RunStatus;
 import org.sparkprop.train.StopRequest;
 import org.sparkprop.train.TargetMetric;
@@ -83,7 +85,7 @@ final class InProcessTrainJob {
       executionReason = "packed training data " + bytes(packed) + " <= train.driverMaxBytes " + bytes(cfg.train().driverMaxBytes());
     } else {
       console.println("packed training data " + bytes(packed) + " > train.driverMaxBytes "
-          + bytes(cfg.train().driverMaxBytes()) + ": starting Spark to read it again and run the rounds as Spark jobs");
+          + bytes(cfg.train().driverMaxBytes()) + ": starting Spark to read it again (the rounds then run where train.execution = auto puts them)");
       return null;
     }
     console.println("training data: " + partitioning.explain(data.train().rows(),
@@ -92,8 +94,10 @@ final class InProcessTrainJob {
     NetworkSpec spec = DriverTraining.network(cfg, data.train());
     console.println("network: " + spec.describe());
     boolean hasValidation = data.validation() != null;
+    // The partitions of a round on the local master's cores, as Spark's local mode would compute them (the same bits).
     DriverTraining.Prepared prepared = DriverTraining.prepare(cfg, spec, data.train(),
-        hasValidation ? data.validation() : data.test(), hasValidation, data.preprocessing(), resume, hadoop);
+        hasValidation ? data.validation() : data.test(), hasValidation, data.preprocessing(), resume, hadoop,
+        PartitionWorkers.of(Execution.localCores(decision.sparkConf().get("spark.master"))));
     String kernel = prepared.kernel();
     String kernelReason = CpuKernels.reasonHere(cfg.math().kernel(), kernel);
     console.printf(Locale.ROOT, "GEMM kernel of the job: %s (%s); driver's BLAS: %s%n", kernel, kernelReason,

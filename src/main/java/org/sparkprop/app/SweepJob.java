@@ -262,13 +262,14 @@ public final class SweepJob {
 
   /**
    * Cells the cluster has room to train at once: a cell whose rounds are Spark jobs keeps one core
-   * per training partition busy, a cell whose rounds run on the driver one driver core.
+   * per training partition busy, a cell whose rounds run on the driver as many driver cores as it
+   * has threads (in local mode, the local master's cores).
    */
   private static int roomFor(JavaSparkContext sc, List<SweepGrid.Cell> cells, List<Integer> group, DataSets data) {
     int room = Integer.MAX_VALUE;
     for (int i : group) {
-      boolean onDriver = Execution.decide(cells.get(i).config().train(), data.train()).onDriver();
-      int fits = onDriver ? Runtime.getRuntime().availableProcessors()
+      Execution execution = Execution.decide(cells.get(i).config().train(), data.train());
+      int fits = execution.onDriver() ? Runtime.getRuntime().availableProcessors() / execution.threads()
           : sc.defaultParallelism() / Math.max(1, data.train().partitions());
       room = Math.min(room, fits);
     }

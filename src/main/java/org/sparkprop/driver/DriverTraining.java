@@ -19,6 +19,7 @@ import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.InProcessEvaluator;
 import org.sparkprop.train.InProcessGradientSource;
+import org.sparkprop.train.PartitionWorkers;
 import org.sparkprop.train.TargetMetric;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingState;
@@ -55,6 +56,14 @@ public final class DriverTraining {
   public static Prepared prepare(TrainConfig cfg, NetworkSpec spec, HeldSet train, HeldSet evaluation,
                                  boolean evaluationIsValidation, Preprocessing preprocessing, ResumePolicy resume,
                                  Configuration hadoop) throws IOException {
+    return prepare(cfg, spec, train, evaluation, evaluationIsValidation, preprocessing, resume, hadoop,
+        PartitionWorkers.single());
+  }
+
+  /** As above, the rounds and evaluations computing their partitions on {@code workers}' threads (the same bits). */
+  public static Prepared prepare(TrainConfig cfg, NetworkSpec spec, HeldSet train, HeldSet evaluation,
+                                 boolean evaluationIsValidation, Preprocessing preprocessing, ResumePolicy resume,
+                                 Configuration hadoop, PartitionWorkers workers) throws IOException {
     CheckpointStore store = cfg.checkpoint().enabled()
         ? new CheckpointStore(cfg.checkpoint().dir(), hadoop, cfg.checkpoint().keep()) : null;
     String kernel = Kernels.decide(cfg.math().kernel(), cfg.math().precision());
@@ -75,8 +84,10 @@ public final class DriverTraining {
       }
     }
     InProcessGradientSource source = new InProcessGradientSource(train.byPartition(), train.rows(), train.targetWidth(),
-        spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel);
-    Evaluator evaluator = evaluation == null ? null : evaluator(evaluation, spec, preprocessing);
+        spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel,
+        workers);
+    Evaluator evaluator = evaluation == null ? null : new InProcessEvaluator(evaluation.byPartition(),
+        evaluation.targetWidth(), evaluation.classes(), spec, TrainingRecipe.CHUNK_ROWS, target(preprocessing), workers);
     TrainingCheckpoints.Sink sink = store == null ? null
         : new TrainingCheckpoints.Sink(store, cfg, spec, preprocessing, recipe);
     TrainingLoop trainer = new TrainingLoop(source, TrainingRecipe.of(cfg).options(), evaluator, sink)
@@ -93,7 +104,11 @@ public final class DriverTraining {
   /** An evaluator of {@code data} in the driver, in the target's units. */
   public static Evaluator evaluator(HeldSet data, NetworkSpec spec, Preprocessing preprocessing) {
     return new InProcessEvaluator(data.byPartition(), data.targetWidth(), data.classes(), spec, TrainingRecipe.CHUNK_ROWS,
-        preprocessing == null ? org.sparkprop.data.TargetScaling.IDENTITY : preprocessing.target());
+        target(preprocessing));
+  }
+
+  private static org.sparkprop.data.TargetScaling target(Preprocessing preprocessing) {
+    return preprocessing == null ? org.sparkprop.data.TargetScaling.IDENTITY : preprocessing.target();
   }
 
   /** The facts of {@code SparkTrainer.recipe}: what decides the bits, so a checkpoint of either path resumes in the other. */

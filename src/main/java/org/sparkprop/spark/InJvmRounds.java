@@ -19,7 +19,8 @@ import org.sparkprop.train.GradientAccumulator;
  * <p>Order of use: {@link #open}; tasks call {@link #weights} and {@link #deposit}; the driver
  * calls {@link #take} for each partition, then {@link #close} (always, also when the job failed).
  * A task that runs after its round was closed (a zombie attempt) finds no weights and fails; its
- * result is not wanted any more.
+ * result is not wanted any more. {@link PackedDataset#heldInJvm} hands over the cached blocks
+ * themselves the same way (a round with no input, each task's result its partition's blocks).
  */
 final class InJvmRounds {
   private static final ConcurrentHashMap<Long, Round> OPEN = new ConcurrentHashMap<>();
@@ -65,7 +66,7 @@ final class InJvmRounds {
   /** The result (a gradient, or a local-step round's model) partition {@code partition} left in round {@code id}. */
   static <T> T take(long id, int partition, Class<T> type) {
     T g = type.cast(round(id).results.get(partition));
-    if (g == null) throw new IllegalStateException("round " + id + ": partition " + partition + " left no gradient");
+    if (g == null) throw new IllegalStateException("round " + id + ": partition " + partition + " left no result");
     return g;
   }
 

@@ -139,8 +139,9 @@ public final class PackedDataset {
   }
 
   /**
-   * Every partition's blocks on the driver, in partition order: one Spark job, for running rounds
-   * or evaluations in the driver process over the same partition structure.
+   * Every partition's blocks on the driver, in partition order, copied through the task results:
+   * one Spark job, for running rounds or evaluations in the driver process over the same partition
+   * structure on any master.
    */
   public List<List<PackedBlock>> collectByPartition() {
     List<PackedBlock> all = blocks.collect(); // partition order; one block per partition
@@ -151,6 +152,53 @@ public final class PackedDataset {
     List<List<PackedBlock>> out = new ArrayList<>(all.size());
     for (PackedBlock b : all) out.add(List.of(b));
     return out;
+  }
+
+  /**
+   * Every partition's blocks on the driver, in partition order, without a copy where Spark's local
+   * mode allows it ({@link #heldInJvm}), else collected ({@link #collectByPartition}).
+   */
+  public List<List<PackedBlock>> onDriver() {
+    return blocks.context().isLocal() ? heldInJvm() : collectByPartition();
+  }
+
+  /**
+   * Every partition's blocks, in partition order, as the very objects Spark's block manager caches
+   * (the lineage computed again for a partition it does not hold): one Spark job whose tasks hand
+   * their partition's block references to the driver inside this JVM ({@link InJvmRounds}), where
+   * {@link #collectByPartition} would serialise a copy of every block through the task results.
+   * Only in Spark's local mode, where the tasks run in the driver's JVM.
+   *
+   * <p>The driver's references keep the blocks alive: a block the block manager later drops from
+   * memory (evicted, spilled to disk, unpersisted) stays in the heap as long as they are held.
+   *
+   * @throws IllegalStateException off local mode
+   */
+  public List<List<PackedBlock>> heldInJvm() {
+    org.apache.spark.SparkContext context = blocks.context();
+    if (!context.isLocal()) {
+      throw new IllegalStateException("the blocks of " + description + " can be held by reference only in Spark's"
+          + " local mode, where the tasks run in the driver's JVM; the master is " + context.master()
+          + " (collectByPartition copies them to the driver instead)");
+    }
+    int n = partitions();
+    long round = InJvmRounds.open(null, n);
+    try {
+      blocks.foreachPartition(it -> {
+        List<PackedBlock> held = new ArrayList<>(1);
+        it.forEachRemaining(held::add);
+        InJvmRounds.deposit(round, org.apache.spark.TaskContext.get().partitionId(), held);
+      });
+      List<List<PackedBlock>> out = new ArrayList<>(n);
+      for (int p = 0; p < n; p++) {
+        @SuppressWarnings("unchecked")
+        List<PackedBlock> held = InJvmRounds.take(round, p, List.class);
+        out.add(List.copyOf(held));
+      }
+      return out;
+    } finally {
+      InJvmRounds.close(round);
+    }
   }
 
   /** Bytes Spark reports for the cached blocks (memory plus disk). */

@@ -25,6 +25,7 @@ import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.GradientSource;
 import org.sparkprop.train.InProcessEvaluator;
 import org.sparkprop.train.InProcessGradientSource;
+import org.sparkprop.train.PartitionWorkers;
 import org.sparkprop.train.TargetMetric;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingListener;
@@ -76,32 +77,41 @@ public final class SparkTrainer {
 
   /**
    * Evaluators of this run's network, on the driver or as Spark jobs as the run's {@link Execution}
-   * says. On the driver a data set's partitions are collected once (one Spark job) and kept for
-   * every later evaluation of it, the training set's shared with the rounds.
+   * says. On the driver a data set's partitions are held there once (one Spark job: the cached
+   * blocks themselves in local mode, {@link PackedDataset#onDriver}) and kept for every later
+   * evaluation of it, the training set's shared with the rounds; the rounds and the evaluations
+   * compute their partitions on the same driver threads ({@link PartitionWorkers}).
    */
   public static final class Evaluators {
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
     private final TargetScaling target;
     private final boolean onDriver;
+    private final PartitionWorkers workers;
     private final Map<PackedDataset, List<List<PackedBlock>>> collected = new IdentityHashMap<>();
 
-    Evaluators(JavaSparkContext sc, NetworkSpec spec, TargetScaling target, boolean onDriver) {
+    Evaluators(JavaSparkContext sc, NetworkSpec spec, TargetScaling target, Execution execution) {
       this.sc = sc;
       this.spec = spec;
       this.target = target;
-      this.onDriver = onDriver;
+      this.onDriver = execution.onDriver();
+      this.workers = onDriver ? PartitionWorkers.of(execution.threads()) : PartitionWorkers.single();
     }
 
     public Evaluator of(PackedDataset data) {
       return onDriver ? new InProcessEvaluator(onDriver(data), data.targetWidth(), data.classes(), spec,
-          TrainingRecipe.CHUNK_ROWS, target)
+          TrainingRecipe.CHUNK_ROWS, target, workers)
           : new SparkEvaluator(sc, data, spec, TrainingRecipe.CHUNK_ROWS, target);
     }
 
-    /** {@code data}'s partitions on the driver, collected on first use. */
+    /** {@code data}'s partitions on the driver, held there on first use. */
     List<List<PackedBlock>> onDriver(PackedDataset data) {
-      return collected.computeIfAbsent(data, PackedDataset::collectByPartition);
+      return collected.computeIfAbsent(data, PackedDataset::onDriver);
+    }
+
+    /** The driver threads the run's rounds and evaluations compute their partitions on. */
+    PartitionWorkers workers() {
+      return workers;
     }
   }
 
@@ -158,10 +168,11 @@ public final class SparkTrainer {
     }
     Execution execution = Execution.decide(cfg.train(), train);
     TargetScaling target = preprocessing == null ? TargetScaling.IDENTITY : preprocessing.target();
-    Evaluators evaluators = new Evaluators(sc, spec, target, execution.onDriver());
+    Evaluators evaluators = new Evaluators(sc, spec, target, execution);
     GradientSource source = execution.onDriver()
         ? new InProcessGradientSource(evaluators.onDriver(train), train.rows(), train.targetWidth(), spec,
-            cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel)
+            cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS, cfg.spark().treeFanIn(), kernel,
+            evaluators.workers())
         : new SparkGradientSource(sc, train, spec, cfg.train().batchSize(), cfg.train().seed(), TrainingRecipe.CHUNK_ROWS,
             cfg.spark().treeFanIn(), kernel);
     Evaluator evaluator = evaluation == null ? null : evaluators.of(evaluation);

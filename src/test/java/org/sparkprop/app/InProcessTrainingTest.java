@@ -213,7 +213,8 @@ class InProcessTrainingTest {
   void filesUnderTheLimitWhosePackedRowsAreOverItAreReadAgainWithSpark() throws Exception {
     // One-digit values take 2 bytes a value as text and 4 packed: 400 rows of 4 features and a label
     // are 4,010 bytes of file and 8,000 packed; a limit between the two lets the files in, then
-    // auto finds the packed rows too large for the driver and runs the job with Spark.
+    // auto finds the packed rows too large for the driver and reads them with Spark; in Spark's
+    // local mode the rounds then run on the driver's threads over the cached blocks.
     StringBuilder sb = new StringBuilder("a,b,c,d,label\n");
     Random r = new Random(2);
     for (int i = 0; i < 400; i++) {
@@ -228,6 +229,8 @@ class InProcessTrainingTest {
     assertEquals("spark", summary.path("input").asText(), summary.toString());
     assertTrue(summary.path("inputReason").asText().contains("larger than train.driverMaxBytes"),
         summary.path("inputReason").asText());
-    assertEquals("spark", summary.path("execution").asText(), summary.path("executionReason").asText());
+    assertEquals("driver", summary.path("execution").asText(), summary.path("executionReason").asText());
+    assertTrue(summary.path("executionReason").asText().startsWith("Spark's local mode (local[2])"),
+        summary.path("executionReason").asText());
   }
 }

@@ -12,18 +12,28 @@ import org.sparkprop.bench.Machine;
 import org.sparkprop.config.TrainingRecipe;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.data.PackedBlock;
+import org.sparkprop.math.GemmKernel;
+import org.sparkprop.math.Kernels;
+import org.sparkprop.spark.Execution;
 import org.sparkprop.spark.SparkGradientSource;
+import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.InProcessGradientSource;
+import org.sparkprop.train.PartitionWorkers;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingState;
 
 /**
  * The {@code fixedcost} workload: a round's fixed cost (everything but the slowest task's compute)
- * at several global batch sizes on the syn data, for the rounds as they run now ("after") and for
- * the same rounds run the way they ran before (the job over the cached rows' own RDD, its lineage
- * in every task binary, broadcasts in Spark's 4 MB pieces: "before"), in alternating blocks of
- * rounds so both see the same load. For each: medians and means of the round and its split, the
- * fixed share, Spark's account of the job ({@link JobAnatomy}), the driver loop thread's CPU time
- * and the JVM's garbage collections per round.
+ * at several global batch sizes on the syn data, for three ways of running the same rounds, in
+ * rotating blocks of rounds so all see the same load: Spark-job rounds as they run now under
+ * {@code train.execution = spark} ("after"), the same rounds run the way they ran before (the job
+ * over the cached rows' own RDD, its lineage in every task binary, broadcasts in Spark's 4 MB
+ * pieces: "before"), and, in local mode, the rounds {@code auto} runs there: on the local master's
+ * cores as driver threads over the cached blocks themselves, without a Spark job ("driverThreads").
+ * For each: medians and means of the round and its split, the fixed share, Spark's account of the
+ * job ({@link JobAnatomy}), the driver loop thread's CPU time and the JVM's garbage collections per
+ * round.
  */
 public final class FixedCostBench {
   private static final String BLOCK_SIZE = "spark.broadcast.blockSize";
@@ -62,7 +72,8 @@ public final class FixedCostBench {
       m.put("driverLoopCpuMsPerRound", Bench.round(driverCpuNanos / 1e6 / Math.max(1, rounds.total.size()), 3));
       m.put("gcCollectionsPer100Rounds", Bench.round(100.0 * gcCount / Math.max(1, rounds.total.size()), 2));
       m.put("gcMsPerRound", Bench.round((double) gcMillis / Math.max(1, rounds.total.size()), 3));
-      m.put("jobAnatomy", anatomy.medians());
+      Map<String, Object> jobs = anatomy.medians();
+      m.put("jobAnatomy", ((Number) jobs.get("jobs")).intValue() > 0 ? jobs : "no Spark job");
       return m;
     }
   }
@@ -78,17 +89,34 @@ public final class FixedCostBench {
     double loadStart = Machine.loadAverage();
     String blockSize = SparkEnv.get().conf().get(BLOCK_SIZE, "4m");
     List<Map<String, Object>> runs = new ArrayList<>();
+    boolean local = sc.isLocal();
+    int threads = local ? Execution.localCores(sc.master()) : 1;
+    // The cached blocks themselves, held once (one Spark job), as auto's local-mode rounds hold them.
+    List<List<PackedBlock>> held = local ? data.packed().heldInJvm() : null;
+    PartitionWorkers workers = PartitionWorkers.of(threads);
+    String kernel = Kernels.decide(GemmKernel.AUTO);
+    int sides = local ? 3 : 2;
     for (int batch : batches) {
       Variant before = new Variant();
       Variant after = new Variant();
+      Variant onThreads = new Variant();
       for (int b = -1; b < blocks; b++) {
-        for (boolean old : new boolean[] {b % 2 == 0, b % 2 != 0}) {
-          SparkGradientSource s = new SparkGradientSource(sc, data.packed(), spec, batch, 11, TrainingRecipe.CHUNK_ROWS,
-              fanIn);
-          if (old) s.overTheRowsLineage();
+        for (int k = 0; k < sides; k++) {
+          int side = Math.floorMod(b + k, sides); // 0 before, 1 after, 2 driver threads; each block starts with another
+          boolean old = side == 0;
+          GradientSource s;
+          if (side == 2) {
+            s = new InProcessGradientSource(held, data.packed().rows(), data.packed().targetWidth(), spec, batch, 11,
+                TrainingRecipe.CHUNK_ROWS, fanIn, kernel, workers);
+          } else {
+            SparkGradientSource jobs = new SparkGradientSource(sc, data.packed(), spec, batch, 11,
+                TrainingRecipe.CHUNK_ROWS, fanIn);
+            if (old) jobs.overTheRowsLineage();
+            s = jobs;
+          }
           // Read by every new broadcast (the jobs' task binaries): the earlier route used Spark's 4 MB default.
           SparkEnv.get().conf().set(BLOCK_SIZE, old ? "4m" : blockSize);
-          Variant v = b < 0 ? new Variant() : old ? before : after;
+          Variant v = b < 0 ? new Variant() : side == 0 ? before : side == 1 ? after : onThreads;
           TrainingLoop loop = new TrainingLoop(s, BenchSpark.sgd(blockRounds), null, null).addListener(v.rounds);
           TaskCpu.drain(sc.sc());
           sc.sc().addSparkListener(v.anatomy);
@@ -113,8 +141,16 @@ public final class FixedCostBench {
       m.put("afterToBeforeRoundMedian", Bench.round(after.rounds.total.median() / before.rounds.total.median(), 3));
       m.put("afterToBeforeFixedMedian", Bench.round((after.rounds.total.median() - after.rounds.compute.median())
           / (before.rounds.total.median() - before.rounds.compute.median()), 3));
+      if (local) {
+        m.put("driverThreads", onThreads.figures());
+        m.put("driverThreadsToAfterRoundMedian",
+            Bench.round(onThreads.rounds.total.median() / after.rounds.total.median(), 3));
+        m.put("driverThreadsToAfterFixedMedian", Bench.round((onThreads.rounds.total.median()
+            - onThreads.rounds.compute.median()) / (after.rounds.total.median() - after.rounds.compute.median()), 3));
+      }
       runs.add(m);
     }
+    workers.close();
     SparkEnv.get().conf().set(BLOCK_SIZE, blockSize);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("data", data.packed().description());
@@ -123,7 +159,12 @@ public final class FixedCostBench {
     m.put("partitions", data.packed().partitions());
     m.put("before", "rounds' jobs over the cached rows' own RDD (lineage in every task binary, block locations asked per job),"
         + " broadcasts in 4 MB pieces");
-    m.put("after", "as the trainer runs them now: over in-JVM rows, broadcasts in " + blockSize + " pieces");
+    m.put("after", "Spark-job rounds as the trainer runs them under train.execution = spark: over in-JVM rows,"
+        + " broadcasts in " + blockSize + " pieces");
+    if (local) {
+      m.put("driverThreads", "rounds as train.execution = auto runs them in local mode: on " + threads + " driver threads"
+          + " over the cached blocks themselves, no Spark job a round");
+    }
     m.put("runs", runs);
     m.put("target", "fixed share of a round <= 10% at batch 8192 and <= 30% at batch 1024 (local[2], steady state)");
     m.put("loadAverage", new double[] {loadStart, Machine.loadAverage()});

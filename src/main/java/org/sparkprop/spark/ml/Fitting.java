@@ -43,7 +43,8 @@ import org.sparkprop.train.WeightsDigest;
  * {@code execution = auto}, any under {@code driver}) is instead collected in one Spark job and
  * packed, scaled, regrouped and trained in the driver process by the {@code train} command's
  * no-Spark steps ({@link LocalLoader}, {@link DriverTraining}) over the DataFrame's own partitions:
- * the same weights as Spark jobs, without a Spark job per step.
+ * the same weights as Spark jobs, without a Spark job per step. A larger DataFrame's rounds go
+ * where {@link Execution#decide} puts them (in local mode: the driver's threads, over the cached blocks).
  */
 final class Fitting {
   private static final Logger LOG = LoggerFactory.getLogger(Fitting.class);

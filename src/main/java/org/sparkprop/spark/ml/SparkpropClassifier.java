@@ -36,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * scikit-learn do), batches of 64 rows; a small DataFrame ({@code execution = auto}, up to
  * {@code driverMaxBytes} of packed rows) is collected in one query and packed, scaled and trained
  * in the driver process, with the weights Spark jobs would give (the model summary's
- * {@code execution} says where and why).
+ * {@code execution} says where and why); a larger one is packed and cached by Spark jobs, and in
+ * Spark's local mode its rounds then run on the driver's threads over the cached blocks.
  *
  * <p>With the same rows (in the same order), params and {@code partitions}, {@code fit} gives
  * bit-identical weights to the command line and to itself, whatever the number of executors.

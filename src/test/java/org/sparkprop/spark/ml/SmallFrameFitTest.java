@@ -123,7 +123,10 @@ class SmallFrameFitTest {
     assertSame(auto, jobs, partitions);
   }
 
-  /** Over driverMaxBytes, auto leaves packing and rounds to Spark jobs, and says why; the weights do not change. */
+  /**
+   * Over driverMaxBytes, auto leaves packing to Spark jobs (in local mode the rounds then run on the
+   * driver's threads over the cached blocks), and says why; the weights do not change.
+   */
   @Test
   void aDataFrameOverTheLimitIsPackedBySparkJobs() {
     Dataset<Row> df = frame(3);
@@ -132,7 +135,7 @@ class SmallFrameFitTest {
     SparkpropTrainingSummary over = base.copy(ParamMap.empty()).setExecution("auto").setDriverMaxBytes(1000).fit(df)
         .summary();
     SparkpropTrainingSummary driver = base.copy(ParamMap.empty()).setExecution("driver").fit(df).summary();
-    assertTrue(over.execution().startsWith("spark (packed training data"), over.execution());
+    assertTrue(over.execution().startsWith("driver (Spark's local mode (local["), over.execution());
     assertTrue(driver.execution().startsWith("driver (train.execution = driver: the DataFrame's 300 rows collected"),
         driver.execution());
     assertEquals(over.weightsSha256(), driver.weightsSha256());
