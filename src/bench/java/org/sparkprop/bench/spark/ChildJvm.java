@@ -31,23 +31,7 @@ public final class ChildJvm {
   public static Map<String, Object> run(String tag, Class<?> main, String heap, Map<String, String> env, List<String> args,
                                         java.util.function.UnaryOperator<List<String>> launcher)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + heap);
-    // The whole heap from the start, for every trainer alike: see submit-scripts/local.sh.
-    cmd.add("-Xms" + heap);
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // The module options Spark needs, and any -D given to the parent; not its heap or agents.
-      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-XX:+IgnoreUnrecognized")
-          || (arg.startsWith("-D") && !arg.startsWith("-Dsun.java.command"))) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(launcher.apply(cmd)).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(launcher.apply(command(main, heap, args))).redirectErrorStream(true);
     env.forEach((k, v) -> {
       if (v == null) pb.environment().remove(k);
       else pb.environment().put(k, v);
@@ -68,6 +52,27 @@ public final class ChildJvm {
     @SuppressWarnings("unchecked")
     Map<String, Object> m = new LinkedHashMap<>(new ObjectMapper().readValue(result, Map.class));
     return m;
+  }
+
+  /** The command line of a child JVM running {@code main}: this JVM's java, class path and module options, its own heap. */
+  static List<String> command(Class<?> main, String heap, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + heap);
+    // The whole heap from the start, for every trainer alike: see submit-scripts/local.sh.
+    cmd.add("-Xms" + heap);
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      // The module options Spark needs, and any -D given to the parent; not its heap or agents.
+      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-XX:+IgnoreUnrecognized")
+          || (arg.startsWith("-D") && !arg.startsWith("-Dsun.java.command"))) {
+        cmd.add(arg);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    cmd.addAll(args);
+    return cmd;
   }
 
   /** Prints the result line a child's parent reads. */
