@@ -31,6 +31,7 @@ import org.sparkprop.bench.spark.RoundCostBench;
 import org.sparkprop.bench.spark.ScaleBench;
 import org.sparkprop.bench.spark.SmallBench;
 import org.sparkprop.bench.spark.SynBench;
+import org.sparkprop.bench.spark.TorchBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,12 +48,14 @@ import picocli.CommandLine.Parameters;
         "localsteps (Fashion-MNIST with train.localSteps = K on a local-cluster master), ingest (CSV and Parquet"
             + " into cached rows, Sparkprop against Spark's reader), precision (fp32 against bf16 products, on CPUs"
             + " with AVX-512 BF16 or AMX), fixedcost (a round's fixed cost on the syn data, the rounds as they run"
-            + " now against their earlier route) and pagecache (rows on disk larger than the page cache: a cgroup v1"
-            + " memory limit, the disk's random reads and a model) run only when named.",
+            + " now against their earlier route), pagecache (rows on disk larger than the page cache: a cgroup v1"
+            + " memory limit, the disk's random reads and a model) and torch (the syn data at one batch: Sparkprop fp32"
+            + " and bf16 against PyTorch fp32 and bf16 autocast, from a Python environment made under target/) run only"
+            + " when named.",
         "Benchmarks are not tests: nothing here is asserted; targets are reported as met or not."})
 public final class BenchCommand implements Callable<Integer> {
   /** Workloads that run only when named: long, or needing what not every machine has. */
-  private static final List<String> NAMED_ONLY = List.of("localsteps", "ingest", "precision", "fixedcost", "pagecache");
+  private static final List<String> NAMED_ONLY = List.of("localsteps", "ingest", "precision", "fixedcost", "pagecache", "torch");
   private static final List<String> ALL = List.of("kernel", "kernels", "round", "syn", "memory", "mllib", "scale", "fmnist", "cluster",
       "small", "disk");
   private static final int[] SYN_NET = {256, 512, 256, 10};
@@ -66,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "WORKLOAD", arity = "1..*",
       description = "kernel, kernels, round, syn, memory, mllib, scale, fmnist, cluster, small, disk, localsteps, ingest,"
-          + " precision, fixedcost, pagecache or all")
+          + " precision, fixedcost, pagecache, torch or all")
   List<String> workloads;
 
   @Option(names = "--disk-heap", description = "Heap (MiB) of the disk workload's on-disk run; its data is 2.5x this"
@@ -139,6 +142,19 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--syn-rounds", description = "Rounds measured per batch size (0: one epoch; default: ${DEFAULT-VALUE}).")
   long synRounds;
+
+  @Option(names = "--torch-batch", description = "torch: the global batch of every trainer (default: ${DEFAULT-VALUE}).")
+  int torchBatch = 8192;
+
+  @Option(names = "--torch-rounds", description = "torch: rounds measured per trainer and pass (default 60; --quick 4).")
+  Integer torchRounds;
+
+  @Option(names = "--torch-passes", description = "torch: passes over the trainers, in alternating order (default 2; --quick 1).")
+  Integer torchPasses;
+
+  @Option(names = "--torch-python", description = "torch: a Python with torch and numpy to run the PyTorch peer (default: the"
+      + " bench environment target/bench-venv, made by submit-scripts/bench-python-env.sh when missing).")
+  Path torchPython;
 
   @Option(names = "--fixed-blocks", description = "fixedcost: measured blocks of each variant (default 6; --quick 2).")
   Integer fixedBlocks;
@@ -290,6 +306,10 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("master", spark().master());
             r.put("blas", Kernels.description());
             break;
+          case "torch":
+            if (synData == null) synData = SynBench.generate(spark(), rows, SYN_NET[0], SYN_NET[SYN_NET.length - 1], parts());
+            r = torch(synData);
+            break;
           case "mllib":
             if (synData != null) {
               synData.packed().unpersist(); // MLlib's JVM needs the memory
@@ -344,6 +364,9 @@ public final class BenchCommand implements Callable<Integer> {
         emit(name, r);
       }
       if (results.containsKey("syn") && results.containsKey("mllib")) emit("syn-vs-mllib", synVsMllib());
+      if (results.containsKey("torch") && results.containsKey("mllib")) {
+        emit("torch-vs-mllib", TorchBench.withMllib(results.get("torch"), results.get("mllib")));
+      }
     } finally {
       if (sc != null) BenchSpark.stop();
     }
@@ -390,6 +413,12 @@ public final class BenchCommand implements Callable<Integer> {
     m.put("master", spark().master());
     m.put("blas", Kernels.description());
     return m;
+  }
+
+  private Map<String, Object> torch(SynBench.Data data) throws IOException, InterruptedException {
+    int passes = torchPasses != null ? torchPasses : quick ? 1 : 2;
+    long rounds = torchRounds != null ? torchRounds : quick ? 4 : 60;
+    return TorchBench.run(spark(), data, SYN_NET, torchBatch, rounds, passes, quick ? 1 : 5, torchPython);
   }
 
   private Map<String, Object> memory(SynBench.Data data) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.data.SyntheticTeacher;
+import org.sparkprop.math.GemmKernel;
+import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.bench.Machine;
@@ -43,12 +45,22 @@ public final class SynBench {
    */
   public static Map<String, Object> throughput(JavaSparkContext sc, Data data, int[] widths, int[] batches,
                                                long maxRounds, int fanIn) {
+    return throughput(sc, data, widths, batches, maxRounds, fanIn, Kernels.decide(GemmKernel.AUTO), true);
+  }
+
+  /**
+   * @param maxRounds rounds measured per batch size (0: one epoch)
+   * @param kernel    the job's GEMM kernel ({@link Kernels#decide}), e.g. a bf16 one for {@code math.precision = bf16}
+   * @param handoff   whether to also time local mode's in-JVM handoff against serialised rounds (120 more rounds a batch)
+   */
+  public static Map<String, Object> throughput(JavaSparkContext sc, Data data, int[] widths, int[] batches,
+                                               long maxRounds, int fanIn, String kernel, boolean handoff) {
     NetworkSpec spec = BenchSpark.mlp(widths);
     double loadStart = Machine.loadAverage();
     List<Map<String, Object>> runs = new ArrayList<>();
     for (int batch : batches) {
       SparkGradientSource source = new SparkGradientSource(sc, data.packed(), spec, batch, 11, TrainingRecipe.CHUNK_ROWS,
-          fanIn);
+          fanIn, kernel);
       float[] init = Initializer.HE.initialise(spec, 11);
       long epochRounds = source.batches().batchesPerEpoch();
       long rounds = maxRounds > 0 ? Math.min(maxRounds, epochRounds) : epochRounds;
@@ -70,6 +82,7 @@ public final class SynBench {
       sc.sc().removeSparkListener(anatomy);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("batch", batch);
+      m.put("kernel", kernel);
       m.put("rounds", r.rounds());
       m.put("rows", r.rowsProcessed());
       m.put("seconds", Bench.round(r.loopSeconds(), 2));
@@ -83,7 +96,7 @@ public final class SynBench {
       m.put("fixedShareOfMedianRound", Bench.round(1 - rec.compute.median() / rec.total.median(), 3));
       m.put("jobAnatomy", anatomy.medians());
       m.put("trainLoss", Bench.round(r.trainLoss(), 4));
-      if (source.inJvm()) m.put("handoff", handoffVsSerialised(sc, data, spec, batch, fanIn, init));
+      if (handoff && source.inJvm()) m.put("handoff", handoffVsSerialised(sc, data, spec, batch, fanIn, init));
       runs.add(m);
     }
     Map<String, Object> m = new LinkedHashMap<>();
