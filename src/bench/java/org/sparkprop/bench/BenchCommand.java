@@ -246,6 +246,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--small-cv-epochs", description = "Epochs of each CrossValidator fit (default 20; --quick 2).")
   Integer smallCvEpochs;
 
+  @Option(names = "--small-repeats", description = "Alternating pairs (Spark jobs, default) of the small workload's train"
+      + " command (default 3; --quick 1).")
+  Integer smallRepeats;
+
+  @Option(names = "--small-cv-repeats", description = "Alternating pairs of its cross-validations (default 2; --quick 1).")
+  Integer smallCvRepeats;
+
   @Option(names = "--small-large-rows",
       description = "Training rows of the small workload's large-data check of execution = auto (default 1,000,000; --quick 500,000).")
   Long smallLargeRows;
@@ -335,7 +342,8 @@ public final class BenchCommand implements Callable<Integer> {
             r = SmallBench.run(master, partitions > 0 ? partitions : Machine.cores(), smallDir,
                 smallEpochs != null ? smallEpochs : quick ? 5 : 200, smallCvEpochs != null ? smallCvEpochs : quick ? 2 : 20,
                 32, 64, "2g", smallLargeRows != null ? smallLargeRows : quick ? 500_000 : 1_000_000,
-                smallLargeRounds != null ? smallLargeRounds : quick ? 10 : 300);
+                smallLargeRounds != null ? smallLargeRounds : quick ? 10 : 300,
+                smallRepeats != null ? smallRepeats : quick ? 1 : 3, smallCvRepeats != null ? smallCvRepeats : quick ? 1 : 2);
             break;
           case "disk":
             int smallHeap = quick ? 256 : diskHeapMiB;

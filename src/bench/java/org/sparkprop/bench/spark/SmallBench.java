@@ -30,19 +30,12 @@ import org.sparkprop.bench.Machine;
  *       run of Spark's CrossValidator with the default {@code execution = auto};
  * </ul>
  * then {@link LargeAutoRun}: at 10^6 training rows {@code auto} keeps the Spark jobs and costs
- * nothing against {@code spark}. Repeats: the system properties {@code sparkprop.bench.smallRepeats}
- * (train pairs, default 3) and {@code sparkprop.bench.smallCvRepeats} (cross-validation pairs,
+ * nothing against {@code spark}. Repeats: the options {@code --small-repeats}
+ * (train pairs, default 3) and {@code --small-cv-repeats} (cross-validation pairs,
  * default 2).
  */
 public final class SmallBench {
   private SmallBench() {
-  }
-
-  public static Map<String, Object> run(String master, int partitions, Path dir, int epochs, int cvEpochs, int batch,
-                                        int hidden, String heap, long largeRows, long largeRounds)
-      throws IOException, InterruptedException {
-    return run(master, partitions, dir, epochs, cvEpochs, batch, hidden, heap, largeRows, largeRounds,
-        Integer.getInteger("sparkprop.bench.smallRepeats", 3), Integer.getInteger("sparkprop.bench.smallCvRepeats", 2));
   }
 
   public static Map<String, Object> run(String master, int partitions, Path dir, int epochs, int cvEpochs, int batch,
