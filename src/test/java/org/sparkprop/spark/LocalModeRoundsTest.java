@@ -30,8 +30,6 @@ class LocalModeRoundsTest {
 
   @BeforeAll
   static void start() {
-    // A session an earlier test class left running in this JVM would be reused with its own master.
-    LocalSpark.stopActive();
     sc = LocalSpark.start("local[4]");
     assertEquals("local[4]", sc.master());
   }

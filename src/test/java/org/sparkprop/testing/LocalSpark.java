@@ -10,13 +10,26 @@ public final class LocalSpark {
   private LocalSpark() {
   }
 
+  /** A session on {@code master}: the running one if it has that master, else a new one. */
   public static JavaSparkContext start(String master) {
-    SparkSession session = SparkSessions.create(master, Map.of(
+    SparkSession session = create(master);
+    if (!session.sparkContext().master().equals(master)) {
+      // Spark hands out the context already running in this JVM (one an earlier test left) whatever
+      // master is asked for: stop it, so the test gets the cores it is about.
+      session.sparkContext().stop();
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
+      session = create(master);
+    }
+    return JavaSparkContext.fromSparkContext(session.sparkContext());
+  }
+
+  private static SparkSession create(String master) {
+    return SparkSessions.create(master, Map.of(
         "spark.driver.host", "127.0.0.1",
         "spark.driver.bindAddress", "127.0.0.1",
         "spark.ui.enabled", "false",
         "spark.task.maxFailures", "4"));
-    return JavaSparkContext.fromSparkContext(session.sparkContext());
   }
 
   public static void stop(JavaSparkContext sc) {
