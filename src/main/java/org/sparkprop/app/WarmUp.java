@@ -1,5 +1,7 @@
 package org.sparkprop.app;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.report.TrainingReport;
@@ -14,6 +16,9 @@ import org.sparkprop.report.TrainingReport;
  * wait. A failure is left for the real use to report.
  */
 public final class WarmUp {
+  /** Counted down once the logging has read its configuration; null until a warm-up starts. */
+  private static volatile CountDownLatch loggingReady;
+
   private WarmUp() {
   }
 
@@ -27,9 +32,15 @@ public final class WarmUp {
    * {@code report}: whether the run will draw a report (Java2D and ImageIO are started only then).
    */
   public static void start(boolean report) {
+    CountDownLatch logging = new CountDownLatch(1);
+    loggingReady = logging;
     Thread t = new Thread(() -> {
       try {
-        LoggerFactory.getLogger(WarmUp.class).debug("warming up OpenBLAS{}", report ? " and Java2D" : "");
+        try {
+          LoggerFactory.getLogger(WarmUp.class).debug("warming up OpenBLAS{}", report ? " and Java2D" : "");
+        } finally {
+          logging.countDown();
+        }
         Kernels.description();
         if (report) TrainingReport.warmUp();
       } catch (RuntimeException | LinkageError e) {
@@ -38,5 +49,21 @@ public final class WarmUp {
     }, "sparkprop-warm-up");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Waits until the warm-up's logging has read its configuration (at most a few seconds), so that
+   * the caller's first log lines are not dropped: a logger used while log4j is still configuring on
+   * the warm-up thread has the default configuration's level, which drops INFO. Returns at once
+   * when no warm-up was started.
+   */
+  public static void awaitLogging() {
+    CountDownLatch logging = loggingReady;
+    if (logging == null) return;
+    try {
+      logging.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

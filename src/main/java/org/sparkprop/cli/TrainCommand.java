@@ -69,6 +69,7 @@ final class TrainCommand implements Callable<Integer> {
       overrides.add("train.stopAt=" + stopAt);
     }
     TrainConfig cfg = TrainConfig.load(config, overrides);
+    WarmUp.awaitLogging(); // before the first log line and the verbose level: log4j configures on the warm-up thread
     if (verbose) Configurator.setRootLevel(Level.INFO);
     ResumePolicy policy = resumeWithChanges ? ResumePolicy.WITH_CHANGES : ResumePolicy.of(resume);
     StopRequest stop = new StopRequest();
