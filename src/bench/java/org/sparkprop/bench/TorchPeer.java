@@ -1,6 +1,5 @@
 package org.sparkprop.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,7 +19,7 @@ import java.util.Map;
  */
 public final class TorchPeer {
   /** What the script's result line starts with, as a child JVM's (ChildJvm). */
-  static final String RESULT_PREFIX = "RESULT ";
+  static final String RESULT_PREFIX = ChildProcess.RESULT_PREFIX;
   static final String SCRIPT = "src/bench/python/torch_syn.py";
   static final String ENV_SCRIPT = "submit-scripts/bench-python-env.sh";
 
@@ -102,30 +101,9 @@ public final class TorchPeer {
    */
   static Map<String, Object> runForResult(String tag, List<String> cmd, Path dir, Map<String, String> env)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().putAll(env);
-    Process p = pb.start();
-    String result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith(RESULT_PREFIX)) result = line.substring(RESULT_PREFIX.length());
-        else System.err.println(tag + ": " + line);
-      }
-    }
-    int exit = p.waitFor();
-    if (exit != 0 || result == null) {
-      throw new IllegalStateException("the " + tag + " child process (" + String.join(" ", cmd) + ") exited with " + exit
-          + (result == null ? " and printed no " + RESULT_PREFIX.trim() + " line" : "") + "; its output is above");
-    }
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = new LinkedHashMap<>(new ObjectMapper().readValue(result, Map.class));
-      return m;
-    } catch (IOException e) {
-      throw new IllegalStateException("the " + tag + " child process printed a " + RESULT_PREFIX.trim()
-          + " line that is not a JSON object: " + result, e);
-    }
+    return ChildProcess.result(tag, pb, "child process (" + String.join(" ", cmd) + ")");
   }
 
   /** rowsPerSecond of the run of {@code precision} in a result of the script, or NaN if it has none. */

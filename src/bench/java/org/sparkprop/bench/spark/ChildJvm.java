@@ -1,13 +1,10 @@
 package org.sparkprop.bench.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import org.sparkprop.bench.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +14,7 @@ import java.util.Map;
  * other output goes to standard error, prefixed with a tag.
  */
 public final class ChildJvm {
-  public static final String RESULT_PREFIX = "RESULT ";
+  public static final String RESULT_PREFIX = ChildProcess.RESULT_PREFIX;
 
   private ChildJvm() {
   }
@@ -31,27 +28,12 @@ public final class ChildJvm {
   public static Map<String, Object> run(String tag, Class<?> main, String heap, Map<String, String> env, List<String> args,
                                         java.util.function.UnaryOperator<List<String>> launcher)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(launcher.apply(command(main, heap, args))).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(launcher.apply(command(main, heap, args)));
     env.forEach((k, v) -> {
       if (v == null) pb.environment().remove(k);
       else pb.environment().put(k, v);
     });
-    Process p = pb.start();
-    String result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith(RESULT_PREFIX)) result = line.substring(RESULT_PREFIX.length());
-        else System.err.println(tag + ": " + line);
-      }
-    }
-    int exit = p.waitFor();
-    if (exit != 0 || result == null) {
-      throw new IllegalStateException("the " + tag + " child JVM exited with " + exit + " and no result; its output is above");
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = new LinkedHashMap<>(new ObjectMapper().readValue(result, Map.class));
-    return m;
+    return ChildProcess.result(tag, pb, "child JVM");
   }
 
   /** The command line of a child JVM running {@code main}: this JVM's java, class path and module options, its own heap. */
