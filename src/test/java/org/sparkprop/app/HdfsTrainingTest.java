@@ -13,19 +13,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,27 +77,13 @@ class HdfsTrainingTest {
     assertTrue(summary.path("testMetrics").path("accuracy").asDouble() > 0.8, summary.path("testMetrics").toString());
   }
 
-  /** {@code data}'s rows {@code from} to {@code to} as a label-and-vector DataFrame, as Spark ML writes them to Parquet. */
-  static Dataset<Row> labelledVectors(DataFixtures data, int from, int to) {
-    List<Row> rows = new ArrayList<>();
-    for (int r = from; r < to; r++) {
-      double[] v = new double[data.features];
-      for (int j = 0; j < data.features; j++) v[j] = data.x[r * data.features + j];
-      rows.add(RowFactory.create((double) data.label[r], Vectors.dense(v)));
-    }
-    StructType schema = new StructType(new StructField[] {
-        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
-        new StructField("features", new VectorUDT(), false, Metadata.empty())});
-    return spark.createDataFrame(rows, schema);
-  }
-
   @Test
   void parquetOnHdfsTrains() throws Exception {
     DataFixtures data = new DataFixtures(2000, 3);
     String train = hdfs.uri("/data/parquet-train");
     String test = hdfs.uri("/data/parquet-test");
-    labelledVectors(data, 0, 1600).repartition(3).write().parquet(train);
-    labelledVectors(data, 1600, 2000).write().parquet(test);
+    data.labelledVectors(spark, 0, 1600).repartition(3).write().parquet(train);
+    data.labelledVectors(spark, 1600, 2000).write().parquet(test);
     String out = hdfs.uri("/runs/parquet");
     ObjectNode summary = TrainJob.run(TrainConfig.load(null, List.of("data.format=parquet", "data.train=" + train,
             "data.test=" + test, "model.hidden=16", "train.epochs=3", "train.batchSize=100", "train.learningRate=0.03",
@@ -129,7 +105,7 @@ class HdfsTrainingTest {
   @Test
   void parquetOfMoreFilesThanTheDriverListsAloneOnHdfs() throws Exception {
     String train = hdfs.uri("/data/parquet-many-files");
-    labelledVectors(new DataFixtures(600, 3), 0, 600).repartition(6).write().parquet(train);
+    new DataFixtures(600, 3).labelledVectors(spark, 0, 600).repartition(6).write().parquet(train);
     String threshold = "spark.sql.sources.parallelPartitionDiscovery.threshold";
     spark.conf().set(threshold, "2");
     try {

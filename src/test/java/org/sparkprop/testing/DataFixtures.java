@@ -14,6 +14,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.sparkprop.data.PackedBlock;
 
 /**
@@ -166,5 +176,22 @@ public final class DataFixtures {
 
   static String show(float[] a) {
     return Arrays.toString(Arrays.copyOf(a, Math.min(a.length, 12)));
+  }
+
+  /**
+   * Rows {@code from} (inclusive) to {@code to} of the fixture as a DataFrame of a double label and a
+   * vector of features, in the fixture's order: what Spark ML writes to Parquet.
+   */
+  public Dataset<Row> labelledVectors(SparkSession spark, int from, int to) {
+    List<Row> out = new ArrayList<>();
+    for (int r = from; r < to; r++) {
+      double[] v = new double[features];
+      for (int j = 0; j < features; j++) v[j] = x[r * features + j];
+      out.add(RowFactory.create((double) label[r], Vectors.dense(v)));
+    }
+    StructType schema = new StructType(new StructField[] {
+        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+        new StructField("features", new VectorUDT(), false, Metadata.empty())});
+    return spark.createDataFrame(out, schema);
   }
 }

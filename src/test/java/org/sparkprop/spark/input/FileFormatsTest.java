@@ -71,16 +71,7 @@ class FileFormatsTest {
 
   /** The fixture as a DataFrame of a double label and a vector of features, in the fixture's order. */
   static Dataset<Row> labelledVectors() {
-    List<Row> rows = new ArrayList<>();
-    for (int r = 0; r < DATA.rows; r++) {
-      double[] v = new double[DATA.features];
-      for (int j = 0; j < DATA.features; j++) v[j] = DATA.x[r * DATA.features + j];
-      rows.add(RowFactory.create((double) DATA.label[r], Vectors.dense(v)));
-    }
-    StructType schema = new StructType(new StructField[] {
-        new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
-        new StructField("features", new VectorUDT(), false, Metadata.empty())});
-    return spark.createDataFrame(rows, schema);
+    return DATA.labelledVectors(spark, 0, DATA.rows);
   }
 
   /** The fixture's rows came back exactly, in order, in {@code partitions} balanced blocks. */
