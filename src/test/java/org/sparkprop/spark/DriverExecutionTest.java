@@ -112,6 +112,11 @@ class DriverExecutionTest {
     }
   }
 
+  /** {@code rows} cached rows of a 12-feature, 4-class synthetic teacher ({@code seed}) in {@code partitions}. */
+  static PackedDataset teacherRows(JavaSparkContext sc, int rows, long seed, int partitions) {
+    return PackedDataset.generate(sc, new SyntheticTeacher(rows, 12, 4, seed), partitions, StorageLevel.MEMORY_ONLY());
+  }
+
   /** Same weights, round losses, validation metrics and stop as {@code expected}. */
   static void assertSameRun(Recorded expected, Recorded actual, String at) {
     assertEquals(WeightsDigest.sha256(expected.result().params()), WeightsDigest.sha256(actual.result().params()), at);
@@ -130,10 +135,8 @@ class DriverExecutionTest {
   static void autoInLocalModeIsSparkJobsWithoutJobs(JavaSparkContext sc, int cores, Path tmp, String... extra)
       throws IOException {
     for (int partitions : new int[] {1, 2, 8}) {
-      PackedDataset train = PackedDataset.generate(sc, new SyntheticTeacher(1200, 12, 4, 17), partitions,
-          StorageLevel.MEMORY_ONLY());
-      PackedDataset validation = PackedDataset.generate(sc, new SyntheticTeacher(300, 12, 4, 18), partitions,
-          StorageLevel.MEMORY_ONLY());
+      PackedDataset train = teacherRows(sc, 1200, 17, partitions);
+      PackedDataset validation = teacherRows(sc, 300, 18, partitions);
       try {
         String at = "local[" + cores + "], partitions " + partitions + " " + List.of(extra);
         // Over the limit, where a cluster master would run Spark jobs (both runs say so: the limit is in the recipe).
@@ -178,10 +181,8 @@ class DriverExecutionTest {
   @Test
   void driverRoundsAreBitIdenticalToSparkJobsWithCheckpointsAndResume() throws IOException {
     for (int partitions : new int[] {1, 2, 8}) {
-      PackedDataset train = PackedDataset.generate(sc, new SyntheticTeacher(1200, 12, 4, 17), partitions,
-          StorageLevel.MEMORY_ONLY());
-      PackedDataset validation = PackedDataset.generate(sc, new SyntheticTeacher(300, 12, 4, 18), partitions,
-          StorageLevel.MEMORY_ONLY());
+      PackedDataset train = teacherRows(sc, 1200, 17, partitions);
+      PackedDataset validation = teacherRows(sc, 300, 18, partitions);
       try {
         String at = "partitions " + partitions;
         TrainingResult spark = run(config("spark", dir("spark", partitions), 0), train, validation, false);
@@ -214,10 +215,8 @@ class DriverExecutionTest {
     // train.localSteps = 4: each partition's steps and the ordered (for 8 partitions: tree) average
     // give the same bits on the driver and as Spark jobs, also when resumed across executions.
     for (int partitions : new int[] {2, 8}) {
-      PackedDataset train = PackedDataset.generate(sc, new SyntheticTeacher(1200, 12, 4, 17), partitions,
-          StorageLevel.MEMORY_ONLY());
-      PackedDataset validation = PackedDataset.generate(sc, new SyntheticTeacher(300, 12, 4, 18), partitions,
-          StorageLevel.MEMORY_ONLY());
+      PackedDataset train = teacherRows(sc, 1200, 17, partitions);
+      PackedDataset validation = teacherRows(sc, 300, 18, partitions);
       try {
         String at = "partitions " + partitions + ", localSteps 4";
         TrainingResult spark = run(config("spark", dir("k-spark", partitions), 0, "train.localSteps=4"), train,
