@@ -72,16 +72,8 @@ public final class ClusterBench {
     List<double[]> fitOn = new ArrayList<>();
     List<double[]> check = new ArrayList<>();
     for (double[] p : points) (p[0] <= 2 ? fitOn : check).add(p);
-    boolean[] active = {true, true, true, true};
-    double[] coef = leastSquares(fitOn, active);
     List<String> dropped = new ArrayList<>();
-    String[] names = {"a", "b", "c", "d"};
-    // Every cost is non-negative; a negative fit is noise in four timings: drop that term, refit.
-    for (int worst = mostNegative(coef); worst >= 0; worst = mostNegative(coef)) {
-      active[worst] = false;
-      dropped.add(names[worst]);
-      coef = leastSquares(fitOn, active);
-    }
+    double[] coef = fitNonNegative(fitOn, new boolean[] {true, true, true, true}, dropped);
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("termsDroppedAsNegative", dropped);
     model.put("aMs", Bench.round(coef[0], 2));
@@ -116,6 +108,117 @@ public final class ClusterBench {
       }
     }
     out.put("predictions", predictions);
+    List<double[]> cpu = driverCpuPoints(measured);
+    if (!cpu.isEmpty()) out.put("serialModel", serialModel(points, cpu, coef));
+  }
+
+  /** Rows of (E, P, the driver's critical-path CPU ms per round) from the {@code driverCpu} measurements. */
+  @SuppressWarnings("unchecked")
+  static List<double[]> driverCpuPoints(List<Map<String, Object>> measured) {
+    List<double[]> points = new ArrayList<>();
+    for (Map<String, Object> r : measured) {
+      Object runs = r.get("driverCpu");
+      if (runs == null) continue;
+      int e = ((Number) r.get("requestedExecutors")).intValue();
+      for (Map<String, Object> run : (List<Map<String, Object>>) runs) {
+        points.add(new double[] {e, ((Number) run.get("parameters")).doubleValue(),
+            ((Number) run.get("criticalPathCpuMsPerRound")).doubleValue()});
+      }
+    }
+    return points;
+  }
+
+  /**
+   * The refit with the driver's serial work per task measured as CPU time, not inferred from wall
+   * time under contention. The driver's critical-path CPU per round, cpu(E, P) = a + b E + c P + d E P,
+   * fitted on every executor count: b and d are what each task costs the driver serially (launch,
+   * status, result, merge). The wall model then keeps those per-task costs and takes its intercept
+   * (a, c: the round's latency that does not grow with E) from the one-executor rounds, where there
+   * is no queueing of executors for the cores. The band: the same refit with each executor count left
+   * out in turn. The wall fit (b, d from wall times) stays as the upper bound.
+   */
+  static Map<String, Object> serialModel(List<double[]> wall, List<double[]> cpu, double[] wallFit) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<String> dropped = new ArrayList<>();
+    double[] cpuFit = fitNonNegative(cpu, new boolean[] {true, true, true, true}, dropped);
+    Map<String, Object> fit = new LinkedHashMap<>();
+    fit.put("termsDroppedAsNegative", dropped);
+    fit.put("aCpuMs", Bench.round(cpuFit[0], 2));
+    fit.put("bCpuMsPerTask", Bench.round(cpuFit[1], 3));
+    fit.put("cCpuMsPerMillionParams", Bench.round(cpuFit[2] * 1e6, 3));
+    fit.put("dCpuMsPerMillionParamsPerTask", Bench.round(cpuFit[3] * 1e6, 3));
+    out.put("driverCpuFit", fit);
+    double[] model = withSerialPerTask(wall, cpuFit[1], cpuFit[3]);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("aMs", Bench.round(model[0], 2));
+    m.put("bMsPerTask", Bench.round(model[1], 3));
+    m.put("cMsPerMillionParams", Bench.round(model[2] * 1e6, 2));
+    m.put("dMsPerMillionParamsPerTask", Bench.round(model[3] * 1e6, 3));
+    out.put("model", m);
+    List<double[]> band = new ArrayList<>();
+    for (double leftOut : distinctExecutors(cpu)) {
+      List<double[]> rest = new ArrayList<>();
+      for (double[] p : cpu) {
+        if (p[0] != leftOut) rest.add(p);
+      }
+      if (distinctExecutors(rest).size() < 2) continue;
+      double[] f = fitNonNegative(rest, new boolean[] {true, true, true, true}, new ArrayList<>());
+      band.add(withSerialPerTask(wall, f[1], f[3]));
+    }
+    List<Map<String, Object>> predictions = new ArrayList<>();
+    for (int e : new int[] {16, 64, 256}) {
+      for (double p : new double[] {265_482, 1_008_378}) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("executors", e);
+        c.put("parameters", (long) p);
+        double central = fixedMs(model, e, p);
+        double low = central;
+        double high = central;
+        for (double[] b : band) {
+          low = Math.min(low, fixedMs(b, e, p));
+          high = Math.max(high, fixedMs(b, e, p));
+        }
+        c.put("fixedMs", Bench.round(central, 1));
+        c.put("leaveOneOutLowMs", Bench.round(low, 1));
+        c.put("leaveOneOutHighMs", Bench.round(high, 1));
+        c.put("wallFitUpperBoundMs", Bench.round(fixedMs(wallFit, e, p), 1));
+        predictions.add(c);
+      }
+    }
+    out.put("predictions", predictions);
+    return out;
+  }
+
+  /**
+   * A wall model whose per-task costs are given (b ms per task, d ms per parameter per task) and
+   * whose a and c are fitted to the one-executor rounds (non-negative, as in the wall fit).
+   */
+  static double[] withSerialPerTask(List<double[]> wall, double b, double d) {
+    List<double[]> residual = new ArrayList<>();
+    for (double[] p : wall) {
+      if (p[0] == 1) residual.add(new double[] {p[0], p[1], p[2] - b * p[0] - d * p[0] * p[1]});
+    }
+    if (residual.isEmpty()) throw new IllegalArgumentException("the serial model needs rounds on one executor");
+    boolean oneSize = residual.stream().mapToDouble(p -> p[1]).distinct().count() < 2;
+    double[] ac = fitNonNegative(residual, new boolean[] {true, false, !oneSize, false}, new ArrayList<>());
+    return new double[] {ac[0], b, ac[2], d};
+  }
+
+  private static List<Double> distinctExecutors(List<double[]> points) {
+    return points.stream().map(p -> p[0]).distinct().sorted().toList();
+  }
+
+  /** Least squares over the active terms; a term that fits negative (only noise makes it so) is dropped and the rest refitted. */
+  static double[] fitNonNegative(List<double[]> points, boolean[] active, List<String> dropped) {
+    boolean[] on = active.clone();
+    double[] coef = leastSquares(points, on);
+    String[] names = {"a", "b", "c", "d"};
+    for (int worst = mostNegative(coef); worst >= 0; worst = mostNegative(coef)) {
+      on[worst] = false;
+      dropped.add(names[worst]);
+      coef = leastSquares(points, on);
+    }
+    return coef;
   }
 
   /** a + b E + c P + d E P, with the driver's share of results and the tree stage beyond 64 partitions. */

@@ -12,8 +12,9 @@ import org.sparkprop.spark.SparkSessions;
  * The {@code cluster} workload's measurement on separate executor JVMs, run in a child JVM by
  * {@link ClusterBench} (Spark's {@code local-cluster[E,1,mem]} master needs SPARK_HOME in the
  * driver's environment): for each network, the round's fixed cost and the two floors, with one
- * partition per executor. Arguments: executors, executorMemoryMiB, blocks, blockRounds, then one
- * network per argument as dash-separated widths.
+ * partition per executor, then the driver's CPU time per round by thread ({@link DriverCpuRounds}).
+ * Arguments: executors, executorMemoryMiB, blocks, blockRounds, then one network per argument as
+ * dash-separated widths.
  */
 public final class ClusterRun {
   /** Environment variable: the class directories (target/classes) executors need besides SPARK_HOME/jars. */
@@ -68,13 +69,17 @@ public final class ClusterRun {
       out.put("startSeconds", Bench.round((System.nanoTime() - t0) / 1e9, 1));
       out.put("executors", sc.sc().getExecutorMemoryStatus().size() - 1);
       List<Map<String, Object>> runs = new ArrayList<>();
+      List<Map<String, Object>> driverCpu = new ArrayList<>();
       for (int i = 4; i < args.length; i++) {
         String[] w = args[i].split("-");
         int[] widths = new int[w.length];
         for (int j = 0; j < w.length; j++) widths[j] = Integer.parseInt(w[j]);
         runs.add(RoundCostBench.measure(sc, widths, executors, blocks, blockRounds, 64));
+        // The loop's rounds alone, as many as the blocks above held, for the driver's CPU per task.
+        driverCpu.add(DriverCpuRounds.measure(sc, widths, executors, blocks * blockRounds, 64));
       }
       out.put("runs", runs);
+      out.put("driverCpu", driverCpu);
     } finally {
       session.stop();
     }
