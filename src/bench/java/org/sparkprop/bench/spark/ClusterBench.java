@@ -29,6 +29,12 @@ import org.sparkprop.bench.Machine;
  * bounds. Beyond {@code spark.treeFanIn} (64) partitions the driver receives one result per group of
  * 64, so the E P term counts min(E, 64) + E/64 results, and a shuffle stage adds one more job's a.
  * A round with batch B adds compute B / E x (seconds per row on one core).
+ *
+ * <p>The refit ({@link #serialModel}): each run also measures the driver's CPU time per round on the
+ * threads a round waits for ({@link DriverCpuRounds}); its growth with E is the driver's serial work
+ * per task, which contention for the cores does not inflate the way it inflates wall time. The
+ * refitted model keeps those per-task costs, takes the rest from the one-executor rounds, and gives
+ * a band from fits that leave one executor count out.
  */
 public final class ClusterBench {
   private ClusterBench() {
@@ -135,7 +141,8 @@ public final class ClusterBench {
    * status, result, merge). The wall model then keeps those per-task costs and takes its intercept
    * (a, c: the round's latency that does not grow with E) from the one-executor rounds, where there
    * is no queueing of executors for the cores. The band: the same refit with each executor count left
-   * out in turn. The wall fit (b, d from wall times) stays as the upper bound.
+   * out in turn. The wall fit (b, d from wall times) is shown beside it: an upper bound when the load
+   * is steady, meaningless when it is not (a wall fit at load 20 came out flat).
    */
   static Map<String, Object> serialModel(List<double[]> wall, List<double[]> cpu, double[] wallFit) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -181,7 +188,7 @@ public final class ClusterBench {
         c.put("fixedMs", Bench.round(central, 1));
         c.put("leaveOneOutLowMs", Bench.round(low, 1));
         c.put("leaveOneOutHighMs", Bench.round(high, 1));
-        c.put("wallFitUpperBoundMs", Bench.round(fixedMs(wallFit, e, p), 1));
+        c.put("wallFitMs", Bench.round(fixedMs(wallFit, e, p), 1));
         predictions.add(c);
       }
     }

@@ -96,6 +96,6 @@ class ClusterModelTest {
     assertEquals(40 + 15 * 1.0, low, 0.05);
     assertEquals(40 + 15 * 19.0 / 14, central, 0.05);
     assertEquals(40 + 15 * 1.5, high, 0.05);
-    assertEquals(40 + 20 * 15, ((Number) at16.get("wallFitUpperBoundMs")).doubleValue(), 0.05);
+    assertEquals(40 + 20 * 15, ((Number) at16.get("wallFitMs")).doubleValue(), 0.05);
   }
 }

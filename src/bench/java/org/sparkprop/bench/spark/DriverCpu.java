@@ -69,6 +69,12 @@ final class DriverCpu {
       if (onCriticalPath(e.getKey())) critical += e.getValue();
     }
     out.put("criticalPathCpuMsPerRound", Bench.round(critical / perRounds, 3));
+    // Of which on threads that are one of their kind (the DAG scheduler, the scheduler backend's and
+    // the block manager master's endpoints, the loop): serial whatever the driver's cores; the
+    // network and result-getter pools spread over them.
+    double single = byRole.getOrDefault("dagScheduler", 0.0) + byRole.getOrDefault("dispatcher", 0.0)
+        + byRole.getOrDefault("loop", 0.0);
+    out.put("singleThreadCpuMsPerRound", Bench.round(single / perRounds, 3));
     out.put("cpuMsPerRoundByRole", roles);
     Map<String, Object> threads = new LinkedHashMap<>();
     for (Map.Entry<String, Double> e : byName.entrySet()) {

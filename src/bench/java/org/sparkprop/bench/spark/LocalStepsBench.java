@@ -68,6 +68,12 @@ public final class LocalStepsBench {
       x.put("speedupToTarget", s == null || baseSeconds == null ? null
           : Bench.round(baseSeconds.doubleValue() / s.doubleValue(), 2));
       x.put("loopSpeedup", Bench.round(baseLoop / ((Number) r.get("loopSeconds")).doubleValue(), 2));
+      // The same race without the start-up (JVM, executors, reading), which K does not change and
+      // which a loaded machine stretches to minutes: from the round loop's start.
+      Double inLoop = secondsToTargetInLoop(r);
+      Double baseInLoop = secondsToTargetInLoop(base);
+      x.put("secondsToTargetInLoop", inLoop);
+      x.put("speedupToTargetInLoop", inLoop == null || baseInLoop == null ? null : Bench.round(baseInLoop / inLoop, 2));
       double accuracy = ((Number) r.get("testAccuracy")).doubleValue();
       x.put("finalAccuracy", accuracy);
       x.put("accuracyPointsVsK1", Bench.round(100 * (accuracy - baseAccuracy), 2));
@@ -76,6 +82,20 @@ public final class LocalStepsBench {
       out.add(x);
     }
     return out;
+  }
+
+  /**
+   * Seconds from the round loop's start to the first epoch at the target: the loop started
+   * loopSeconds before the last epoch's end (the loop's clock covers the evaluations).
+   */
+  @SuppressWarnings("unchecked")
+  static Double secondsToTargetInLoop(Map<String, Object> run) {
+    Number reached = (Number) run.get("secondsToTarget");
+    List<Map<String, Object>> epochs = (List<Map<String, Object>>) run.get("epochs");
+    if (reached == null || epochs == null || epochs.isEmpty()) return null;
+    double lastEpochAt = ((Number) epochs.get(epochs.size() - 1).get("secondsFromJvmStart")).doubleValue();
+    double loopStart = lastEpochAt - ((Number) run.get("loopSeconds")).doubleValue();
+    return Bench.round(reached.doubleValue() - loopStart, 2);
   }
 
   /**
