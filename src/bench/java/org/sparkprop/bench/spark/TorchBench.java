@@ -93,8 +93,11 @@ public final class TorchBench {
       System.err.println("torch: PyTorch is not measured: " + torchFailure);
     }
     int blocks = 2;
+    // PyTorch's autocast is Sparkprop bf16's peer: where the CPU has no bf16 products (Sparkprop refuses bf16 there)
+    // PyTorch would emulate them, slowly, and the comparison would say nothing; it runs float32 only.
+    List<String> torchPrecisions = bf16Kernel != null ? List.of("fp32", "bf16") : List.of("fp32");
     TorchPeer.Settings settings = new TorchPeer.Settings(data.packed().rows(), widths, batch, 0.01, Machine.cores(),
-        warmupRounds, blocks, (int) Math.max(1, (rounds + blocks - 1) / blocks), List.of("fp32", "bf16"));
+        warmupRounds, blocks, (int) Math.max(1, (rounds + blocks - 1) / blocks), torchPrecisions);
 
     Tally spFp32 = new Tally(SPARKPROP, "fp32", "math.precision = fp32, kernel " + fp32Kernel);
     Tally spBf16 = new Tally(SPARKPROP, "bf16", bf16Kernel != null ? "math.precision = bf16, kernel " + bf16Kernel : bf16Refusal);
@@ -103,7 +106,8 @@ public final class TorchBench {
     Tally spJobs = new Tally(SPARKPROP, "fp32", "math.precision = fp32, kernel " + fp32Kernel + "; "
         + SynBench.Route.SPARK_JOBS.describe(sc));
     Tally ptFp32 = new Tally(PYTORCH, "fp32", "float32");
-    Tally ptBf16 = new Tally(PYTORCH, "bf16", "torch.autocast('cpu', dtype=torch.bfloat16)");
+    Tally ptBf16 = new Tally(PYTORCH, "bf16", bf16Kernel != null ? "torch.autocast('cpu', dtype=torch.bfloat16)"
+        : "not run: this CPU has no bf16 products (Sparkprop bf16 refused: " + bf16Refusal + ")");
     List<Map<String, Object>> sparkpropRuns = new ArrayList<>();
     Map<String, Object> torchFacts = null;
     List<String> order = new ArrayList<>();
