@@ -16,6 +16,19 @@ public interface Gemm {
              float[] b, int bOffset, int ldb,
              float beta, float[] c, int cOffset, int ldc);
 
+  /**
+   * A dense layer's forward product: {@code z} (m x n, packed from offset 0) = every row the bias
+   * ({@code n} floats at {@code biasOffset}) plus {@code a} (m x k, packed from 0) times {@code w}^T,
+   * {@code w} stored (n, k) packed at {@code wOffset}. The same bits as filling z's rows with the
+   * bias and calling {@link #sgemm} with beta 1, which is what this default does; a native GEMM
+   * writes the bias rows straight into its own copy of C instead, saving a pass over z.
+   */
+  default void biasedProduct(int m, int n, int k, float[] a, float[] w, int wOffset, float[] bias, int biasOffset,
+                             float[] z) {
+    for (int r = 0; r < m; r++) System.arraycopy(bias, biasOffset, z, r * n, n);
+    sgemm(false, true, m, n, k, 1f, a, 0, k, w, wOffset, k, 1f, z, 0, n);
+  }
+
   /** A short human-readable name of the code path, e.g. "OpenBLAS 0.3.31 (native)". */
   String name();
 }

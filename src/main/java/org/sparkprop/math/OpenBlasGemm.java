@@ -91,6 +91,32 @@ public final class OpenBlasGemm implements Gemm {
     copyOut(cs, c, cOffset, ldc, m, n);
   }
 
+  /**
+   * As the default, with the bias rows written straight into the native copy of C: the same C
+   * enters the same product, so the bits are the default's, without filling z first and copying it
+   * in (a pass over m x n floats fewer, 2 MB a 1,024-row chunk of the syn network's first layer).
+   */
+  @Override
+  public void biasedProduct(int m, int n, int k, float[] a, float[] w, int wOffset, float[] bias, int biasOffset,
+                            float[] z) {
+    if (m <= 1 || n == 0 || k <= 1) {
+      // Shapes the sgemm above forms in Java (or not at all): the default path, as before.
+      Gemm.super.biasedProduct(m, n, k, a, w, wOffset, bias, biasOffset, z);
+      return;
+    }
+    Staging.checkOperand("A", a.length, 0, k, m, k);
+    Staging.checkOperand("B", w.length, wOffset, k, n, k);
+    Staging.checkOperand("bias", bias.length, biasOffset, n, 1, n);
+    Staging.checkOperand("C", z.length, 0, n, m, n);
+    NativeOperands s = SCRATCH.get();
+    int ldaS = stage(s.a(packedLength(m, k, k)), a, 0, k, m, k);
+    int ldbS = stage(s.b(packedLength(n, k, k)), w, wOffset, k, n, k);
+    FloatBuffer cs = s.c(m * n);
+    for (int r = 0; r < m; r++) cs.put(r * n, bias, biasOffset, n);
+    openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1f, s.aBuf, ldaS, s.bBuf, ldbS, 1f, cs, n);
+    copyOut(cs, z, 0, n, m, n);
+  }
+
   @Override
   public String name() {
     String core = coreName();

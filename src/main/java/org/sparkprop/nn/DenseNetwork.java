@@ -41,9 +41,8 @@ public final class DenseNetwork {
       int out = layout.out(l);
       float[] z = ws.z[l];
       int b = layout.biasOffset(l);
-      for (int r = 0; r < rows; r++) System.arraycopy(params, b, z, r * out, out);
-      // z (rows, out) += below (rows, in) * W^T, W stored (out, in)
-      gemm.sgemm(false, true, rows, out, in, 1f, below, 0, in, params, layout.weightOffset(l), in, 1f, z, 0, out);
+      // z (rows, out) = b + below (rows, in) * W^T, W stored (out, in): the bias rows are C of the product (beta 1)
+      gemm.biasedProduct(rows, out, in, below, params, layout.weightOffset(l), params, b, z);
       spec.activation(l).forward(z, ws.a[l], rows, out);
       below = ws.a[l];
     }

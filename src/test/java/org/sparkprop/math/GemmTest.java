@@ -126,4 +126,38 @@ class GemmTest {
     assertTrue(name.contains("1 thread per call"), name);
     assertFalse(JAVA.name().contains("OpenBLAS"));
   }
+
+  /**
+   * A dense layer's forward product with its bias: the same bits as the bias rows in C then sgemm with beta 1, for
+   * every implementation (OpenBLAS writes the bias straight into its native C), shapes it forms natively and in Java.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("implementations")
+  void biasedProductHasTheBitsOfBiasRowsThenSgemmWithBetaOne(String name, Gemm gemm) {
+    SplittableRandom rnd = new SplittableRandom(9);
+    for (int[] s : new int[][] {{64, 31, 130}, {1024, 96, 64}, {1, 40, 37}, {23, 41, 1}, {5, 1, 3}}) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      int wOffset = 7;
+      int biasOffset = wOffset + n * k + 2; // the bias after the weights, in one parameter array
+      float[] params = new float[biasOffset + n + 3];
+      float[] a = new float[m * k + 11]; // longer than the rows it holds, as a workspace is
+      for (int i = 0; i < params.length; i++) params[i] = (float) rnd.nextGaussian();
+      for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+      float[] expected = new float[m * n + 5];
+      for (int r = 0; r < m; r++) System.arraycopy(params, biasOffset, expected, r * n, n);
+      gemm.sgemm(false, true, m, n, k, 1f, a, 0, k, params, wOffset, k, 1f, expected, 0, n);
+      float[] got = new float[m * n + 5];
+      Arrays.fill(got, Float.NaN); // what was in z before must not matter
+      Arrays.fill(got, m * n, got.length, 3f);
+      float[] tail = Arrays.copyOfRange(got, m * n, got.length);
+      gemm.biasedProduct(m, n, k, a, params, wOffset, params, biasOffset, got);
+      for (int i = 0; i < m * n; i++) {
+        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]),
+            name + " " + m + "x" + n + "x" + k + " at " + i);
+      }
+      assertTrue(Arrays.equals(tail, Arrays.copyOfRange(got, m * n, got.length)), "z past m x n is not written");
+    }
+  }
 }

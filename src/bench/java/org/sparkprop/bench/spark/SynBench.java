@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.SyntheticTeacher;
 import org.sparkprop.math.GemmKernel;
 import org.sparkprop.math.Kernels;
 import org.sparkprop.nn.Initializer;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.bench.Machine;
+import org.sparkprop.spark.Execution;
 import org.sparkprop.spark.PackedDataset;
 import org.sparkprop.spark.SparkGradientSource;
+import org.sparkprop.train.GradientSource;
+import org.sparkprop.train.InProcessGradientSource;
+import org.sparkprop.train.PartitionWorkers;
 import org.sparkprop.train.TrainingLoop;
 import org.sparkprop.train.TrainingResult;
 import org.sparkprop.train.TrainingState;
@@ -24,9 +29,37 @@ import org.sparkprop.train.TrainingState;
  * The {@code syn} and {@code memory} workloads: training throughput (rows per second of the round
  * loop) on the synthetic teacher data at several global batch sizes, and the cached size of the
  * packed data against its float32 size.
+ *
+ * <p>Rounds run by the route a user's {@code train} takes under {@code train.execution = auto}
+ * ({@link Route#AUTO}): in local mode, on the local master's cores as driver threads over the cached
+ * blocks themselves, no Spark job a round ({@link Execution}); elsewhere as Spark jobs. The Spark-job
+ * route ({@link Route#SPARK_JOBS}, {@code train.execution = spark}) is measured beside it.
  */
 public final class SynBench {
   private SynBench() {
+  }
+
+  /** Which of the trainer's two ways of running a round a measurement takes. */
+  public enum Route {
+    /** What {@code train.execution = auto} runs: driver threads over the held blocks in local mode, else Spark jobs. */
+    AUTO,
+    /** What {@code train.execution = spark} runs: one Spark job a round. */
+    SPARK_JOBS;
+
+    /** Whether the rounds run on driver threads under {@code sc}'s master. */
+    boolean onDriverThreads(JavaSparkContext sc) {
+      return this == AUTO && sc.isLocal();
+    }
+
+    /** The JSON lines' words for it. */
+    String describe(JavaSparkContext sc) {
+      if (onDriverThreads(sc)) {
+        return "train.execution = auto (local mode): rounds on " + Execution.localCores(sc.master())
+            + " driver threads over the cached blocks held by reference, no Spark job a round";
+      }
+      return (this == AUTO ? "train.execution = auto (not local mode)" : "train.execution = spark")
+          + ": one Spark job a round (broadcast, tasks, tree-aggregated gradients)";
+    }
   }
 
   /** Synthetic data packed and cached once, shared by the syn and memory workloads. */
@@ -45,22 +78,49 @@ public final class SynBench {
    */
   public static Map<String, Object> throughput(JavaSparkContext sc, Data data, int[] widths, int[] batches,
                                                long maxRounds, int fanIn) {
-    return throughput(sc, data, widths, batches, maxRounds, fanIn, Kernels.decide(GemmKernel.AUTO), true);
+    String kernel = Kernels.decide(GemmKernel.AUTO);
+    Map<String, Object> m = throughput(sc, data, widths, batches, maxRounds, fanIn, kernel, false, Route.AUTO);
+    if (Route.AUTO.onDriverThreads(sc)) {
+      // The Spark-job route beside it (and its in-JVM handoff against serialised rounds), same data and rounds.
+      Map<String, Object> jobs = throughput(sc, data, widths, batches, maxRounds, fanIn, kernel, true, Route.SPARK_JOBS);
+      m.put("sparkJobRoute", jobs.get("route"));
+      m.put("sparkJobRuns", jobs.get("runs"));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> auto = (List<Map<String, Object>>) m.get("runs");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> viaJobs = (List<Map<String, Object>>) jobs.get("runs");
+      Map<String, Object> ratios = new LinkedHashMap<>();
+      for (int i = 0; i < auto.size(); i++) {
+        ratios.put(String.valueOf(auto.get(i).get("batch")), Bench.round(((Number) auto.get(i).get("rowsPerSecond"))
+            .doubleValue() / ((Number) viaJobs.get(i).get("rowsPerSecond")).doubleValue(), 3));
+      }
+      m.put("autoOverSparkJobsByBatch", ratios);
+      m.put("loadAverage", new double[] {((double[]) m.get("loadAverage"))[0], ((double[]) jobs.get("loadAverage"))[1]});
+    }
+    return m;
   }
 
   /**
    * @param maxRounds rounds measured per batch size (0: one epoch)
    * @param kernel    the job's GEMM kernel ({@link Kernels#decide}), e.g. a bf16 one for {@code math.precision = bf16}
-   * @param handoff   whether to also time local mode's in-JVM handoff against serialised rounds (120 more rounds a batch)
+   * @param handoff   whether to also time local mode's in-JVM handoff against serialised rounds (120 more rounds a batch;
+   *                  Spark-job route only)
+   * @param route     how the rounds run
    */
   public static Map<String, Object> throughput(JavaSparkContext sc, Data data, int[] widths, int[] batches,
-                                               long maxRounds, int fanIn, String kernel, boolean handoff) {
+                                               long maxRounds, int fanIn, String kernel, boolean handoff, Route route) {
     NetworkSpec spec = BenchSpark.mlp(widths);
     double loadStart = Machine.loadAverage();
     List<Map<String, Object>> runs = new ArrayList<>();
+    boolean onThreads = route.onDriverThreads(sc);
+    // As the trainer's auto route holds them: the cached blocks themselves (one Spark job), and one worker per local core.
+    List<List<PackedBlock>> held = onThreads ? data.packed().heldInJvm() : null;
+    PartitionWorkers workers = onThreads ? PartitionWorkers.of(Execution.localCores(sc.master())) : null;
     for (int batch : batches) {
-      SparkGradientSource source = new SparkGradientSource(sc, data.packed(), spec, batch, 11, TrainingRecipe.CHUNK_ROWS,
-          fanIn, kernel);
+      SparkGradientSource jobs = onThreads ? null : new SparkGradientSource(sc, data.packed(), spec, batch, 11,
+          TrainingRecipe.CHUNK_ROWS, fanIn, kernel);
+      GradientSource source = onThreads ? new InProcessGradientSource(held, data.packed().rows(),
+          data.packed().targetWidth(), spec, batch, 11, TrainingRecipe.CHUNK_ROWS, fanIn, kernel, workers) : jobs;
       float[] init = Initializer.HE.initialise(spec, 11);
       long epochRounds = source.batches().batchesPerEpoch();
       long rounds = maxRounds > 0 ? Math.min(maxRounds, epochRounds) : epochRounds;
@@ -75,31 +135,40 @@ public final class SynBench {
       JobAnatomy anatomy = new JobAnatomy();
       sc.sc().addSparkListener(anatomy);
       long driverCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      long processCpu0 = processCpuNanos();
       TrainingResult r = trainer.run(TrainingState.initial(init, trainer.newOptimizer(init.length).snapshot()));
+      long processCpu = processCpuNanos() - processCpu0;
       long driverCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - driverCpu0;
       TaskCpu.drain(sc.sc());
       sc.sc().removeSparkListener(cpu);
       sc.sc().removeSparkListener(anatomy);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("batch", batch);
+      m.put("route", onThreads ? "driverThreads" : "sparkJobs");
       m.put("kernel", kernel);
       m.put("rounds", r.rounds());
       m.put("rows", r.rowsProcessed());
       m.put("seconds", Bench.round(r.loopSeconds(), 2));
       m.put("rowsPerSecond", Math.round(r.samplesPerSecond()));
       m.put("roundMedianMs", Bench.round(rec.total.medianMs(), 2));
-      m.put("taskCpuSeconds", Bench.round(cpu.totalCpuSeconds(), 2));
-      m.put("rowsPerTaskCpuSecond", Math.round(r.rowsProcessed() / cpu.totalCpuSeconds()));
+      // Driver threads run no Spark task: the process's CPU time (workers, loop, GC, JIT, Spark's idle threads) stands in.
+      double cpuSeconds = onThreads ? processCpu / 1e9 : cpu.totalCpuSeconds();
+      m.put("cpuSecondsOf", onThreads ? "process" : "Spark tasks");
+      m.put("taskCpuSeconds", Bench.round(cpuSeconds, 2));
+      m.put("rowsPerTaskCpuSecond", Math.round(r.rowsProcessed() / cpuSeconds));
+      m.put("processCpuSeconds", Bench.round(processCpu / 1e9, 2));
       m.put("driverLoopThreadCpuSeconds", Bench.round(driverCpu / 1e9, 2));
       m.put("splitMeanMs", roundValues(r.meanSplitMs()));
       m.put("splitMedianMs", rec.splitMedianMs());
       m.put("fixedShareOfMedianRound", Bench.round(1 - rec.compute.median() / rec.total.median(), 3));
       m.put("jobAnatomy", anatomy.medians());
       m.put("trainLoss", Bench.round(r.trainLoss(), 4));
-      if (handoff && source.inJvm()) m.put("handoff", handoffVsSerialised(sc, data, spec, batch, fanIn, init));
+      if (handoff && jobs != null && jobs.inJvm()) m.put("handoff", handoffVsSerialised(sc, data, spec, batch, fanIn, init));
       runs.add(m);
     }
+    if (workers != null) workers.close();
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("route", route.describe(sc));
     m.put("data", data.packed().description());
     m.put("rows", data.packed().rows());
     m.put("network", BenchSpark.widths(spec));
@@ -140,6 +209,12 @@ public final class SynBench {
     m.put("inJvmFixedShare", Bench.round(1 - inJvm.compute.median() / inJvm.total.median(), 3));
     m.put("serialisedFixedShare", Bench.round(1 - serialised.compute.median() / serialised.total.median(), 3));
     return m;
+  }
+
+  /** This JVM's CPU time so far, in nanoseconds, or 0 where the platform does not say. */
+  static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuTime()) : 0;
   }
 
   public static Map<String, Object> memory(Data data) {

@@ -21,10 +21,17 @@ import org.sparkprop.math.Precision;
  * the reverse), so each sees the same neighbours' load on the shared machine; rows/s of each
  * trainer is its rows over its seconds summed over the passes. Every ratio is against Sparkprop
  * fp32 in the same run.
+ *
+ * <p>Sparkprop's rounds run as a user's {@code train} runs them under {@code train.execution = auto}
+ * ({@link SynBench.Route#AUTO}: in local mode, driver threads over the cached blocks, no Spark job a
+ * round). Sparkprop fp32 through one Spark job a round ({@code train.execution = spark}) is
+ * measured in each pass too, as a fifth trainer line, beside Sparkprop fp32.
  */
 public final class TorchBench {
   static final String SPARKPROP = "sparkprop";
   static final String PYTORCH = "pytorch";
+  /** Sparkprop fp32 through one Spark job a round: beside the auto route's line, not in the targets. */
+  static final String SPARKPROP_JOBS = "sparkprop-spark-jobs";
 
   private TorchBench() {
   }
@@ -86,18 +93,28 @@ public final class TorchBench {
       System.err.println("torch: PyTorch is not measured: " + torchFailure);
     }
     int blocks = 2;
+    // PyTorch's autocast is Sparkprop bf16's peer: where the CPU has no bf16 products (Sparkprop refuses bf16 there)
+    // PyTorch would emulate them, slowly, and the comparison would say nothing; it runs float32 only.
+    List<String> torchPrecisions = bf16Kernel != null ? List.of("fp32", "bf16") : List.of("fp32");
     TorchPeer.Settings settings = new TorchPeer.Settings(data.packed().rows(), widths, batch, 0.01, Machine.cores(),
-        warmupRounds, blocks, (int) Math.max(1, (rounds + blocks - 1) / blocks), List.of("fp32", "bf16"));
+        warmupRounds, blocks, (int) Math.max(1, (rounds + blocks - 1) / blocks), torchPrecisions);
 
     Tally spFp32 = new Tally(SPARKPROP, "fp32", "math.precision = fp32, kernel " + fp32Kernel);
     Tally spBf16 = new Tally(SPARKPROP, "bf16", bf16Kernel != null ? "math.precision = bf16, kernel " + bf16Kernel : bf16Refusal);
+    String route = SynBench.Route.AUTO.describe(sc);
+    boolean jobsToo = SynBench.Route.AUTO.onDriverThreads(sc);
+    Tally spJobs = new Tally(SPARKPROP, "fp32", "math.precision = fp32, kernel " + fp32Kernel + "; "
+        + SynBench.Route.SPARK_JOBS.describe(sc));
     Tally ptFp32 = new Tally(PYTORCH, "fp32", "float32");
-    Tally ptBf16 = new Tally(PYTORCH, "bf16", "torch.autocast('cpu', dtype=torch.bfloat16)");
+    Tally ptBf16 = new Tally(PYTORCH, "bf16", bf16Kernel != null ? "torch.autocast('cpu', dtype=torch.bfloat16)"
+        : "not run: this CPU has no bf16 products (Sparkprop bf16 refused: " + bf16Refusal + ")");
     List<Map<String, Object>> sparkpropRuns = new ArrayList<>();
     Map<String, Object> torchFacts = null;
     List<String> order = new ArrayList<>();
     for (int p = 0; p < passes; p++) {
-      List<String> steps = p % 2 == 0 ? List.of("sp-fp32", "sp-bf16", "torch") : List.of("torch", "sp-bf16", "sp-fp32");
+      List<String> steps = new ArrayList<>(List.of("sp-fp32", "sp-bf16", "torch"));
+      if (jobsToo) steps.add(1, "sp-fp32-jobs");
+      if (p % 2 != 0) java.util.Collections.reverse(steps);
       for (String step : steps) {
         if (step.equals("torch")) {
           if (py == null) continue;
@@ -106,13 +123,14 @@ public final class TorchBench {
           if (torchFacts == null) torchFacts = facts(t);
         } else {
           boolean bf16 = step.equals("sp-bf16");
+          boolean viaJobs = step.equals("sp-fp32-jobs");
           if (bf16 && bf16Kernel == null) continue;
           Map<String, Object> r = SynBench.throughput(sc, data, widths, new int[] {batch}, rounds, 64,
-              bf16 ? bf16Kernel : fp32Kernel, false);
+              bf16 ? bf16Kernel : fp32Kernel, false, viaJobs ? SynBench.Route.SPARK_JOBS : SynBench.Route.AUTO);
           @SuppressWarnings("unchecked")
           Map<String, Object> run = ((List<Map<String, Object>>) r.get("runs")).get(0);
-          (bf16 ? spBf16 : spFp32).add(((Number) run.get("rows")).longValue(), ((Number) run.get("seconds")).doubleValue(),
-              ((Number) run.get("taskCpuSeconds")).doubleValue());
+          (bf16 ? spBf16 : viaJobs ? spJobs : spFp32).add(((Number) run.get("rows")).longValue(),
+              ((Number) run.get("seconds")).doubleValue(), ((Number) run.get("taskCpuSeconds")).doubleValue());
           sparkpropRuns.add(compact(bf16 ? "bf16" : "fp32", p, run));
         }
         order.add(step);
@@ -129,19 +147,22 @@ public final class TorchBench {
     m.put("passes", passes);
     m.put("order", order);
     m.put("blas", Kernels.description());
+    m.put("sparkpropRoute", route);
     m.put("sparkpropFp32Kernel", fp32Kernel);
     m.put("sparkpropBf16Kernel", bf16Kernel != null ? bf16Kernel : "refused: " + bf16Refusal);
     double base = spFp32.rate();
     List<Map<String, Object>> trainers = new ArrayList<>();
-    for (Tally t : List.of(spFp32, spBf16, ptFp32, ptBf16)) {
+    List<Tally> all = new ArrayList<>(List.of(spFp32, spBf16, ptFp32, ptBf16));
+    if (jobsToo) all.add(spJobs);
+    for (Tally t : all) {
       Map<String, Object> x = new LinkedHashMap<>();
-      x.put("trainer", t.trainer);
+      x.put("trainer", t == spJobs ? SPARKPROP_JOBS : t.trainer);
       x.put("precision", t.precision);
       x.put("how", t.how);
       x.put("rowsPerSecond", t.seconds > 0 ? Math.round(t.rate()) : null);
       x.put("perPass", t.perPass);
       x.put("vsSparkpropFp32", t.seconds > 0 ? Bench.round(t.rate() / base, 3) : null);
-      // Sparkprop: Spark's task CPU time (its task threads); PyTorch: its process's CPU time.
+      // Sparkprop: its process's CPU time on driver threads, Spark's task CPU time via jobs; PyTorch: its process's.
       x.put("rowsPerCpuSecond", t.cpuSeconds > 0 ? Math.round(t.rows / t.cpuSeconds) : null);
       trainers.add(x);
     }
@@ -153,6 +174,10 @@ public final class TorchBench {
     ratios.put("sparkpropBf16OverSparkpropFp32", ratio(spBf16, spFp32));
     ratios.put("sparkpropBf16OverPytorchBf16", ratio(spBf16, ptBf16));
     ratios.put("pytorchBf16OverPytorchFp32", ratio(ptBf16, ptFp32));
+    if (jobsToo) {
+      ratios.put("sparkpropFp32SparkJobsOverPytorchFp32", ratio(spJobs, ptFp32));
+      ratios.put("sparkpropFp32AutoOverSparkJobs", ratio(spFp32, spJobs));
+    }
     m.put("ratios", ratios);
     m.put("target", "Sparkprop fp32 >= 1.5 x PyTorch fp32 rows/s; Sparkprop bf16 >= 1.6 x Sparkprop fp32 (same run)");
     Double a = ratio(spFp32, ptFp32);
@@ -217,7 +242,7 @@ public final class TorchBench {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("pass", pass);
     c.put("precision", precision);
-    for (String k : List.of("rounds", "rows", "seconds", "rowsPerSecond", "roundMedianMs", "taskCpuSeconds",
+    for (String k : List.of("route", "rounds", "rows", "seconds", "rowsPerSecond", "roundMedianMs", "taskCpuSeconds",
         "rowsPerTaskCpuSecond", "splitMeanMs", "fixedShareOfMedianRound", "trainLoss")) {
       c.put(k, run.get(k));
     }
