@@ -67,7 +67,7 @@ else
   extra_classes=""
   # Class-data sharing (lib/common.sh): the classes directory or its jar, and the options that use or
   # write the archive of the classes a train run loads.
-  sp_cds_prepare "$1"
+  sp_cds_prepare "$@"
 fi
 
 jvm_options="$(sp_jvm_options)"

@@ -168,22 +168,23 @@ sp_ensure_spark_home() {
 # is missing, stale or damaged costs only its speed-up. SPARKPROP_CDS=off, or -Xshare or an archive
 # option in JAVA_OPTS, turns this off.
 #
-# sp_cds_prepare COMMAND sets sp_cds_classes (the classes directory or its jar, first on the class
-# path) and sp_cds_options (the JVM options that use or write the archive; none when off).
+# sp_cds_prepare COMMAND [ARGS...] sets sp_cds_classes (the classes directory or its jar, first on the
+# class path) and sp_cds_options (the JVM options that use or write the archive; none when off).
 sp_cds_prepare() {
   local command="$1" classes="$sp_line_build/classes" dir="$sp_line_build/cds" java_bin jar_bin key cp
   sp_cds_classes="$classes"
   sp_cds_options=()
   [[ "${SPARKPROP_CDS:-on}" != off ]] || return 0
   case " ${JAVA_OPTS:-} " in *" -Xshare"*|*SharedArchiveFile*|*ArchiveClassesAtExit*) return 0 ;; esac
-  java_bin="$(readlink -f "$(command -v java)")" || return 0
+  local jar="$dir/sparkprop-classes.jar" archive="$dir/sparkprop.jsa" java_time
+  java_bin="$(readlink -f "$(command -v java)")" && java_time="$(stat -c %Y "$java_bin" 2>/dev/null)" || return 0
   jar_bin="$(dirname "$java_bin")/jar"
-  local jar="$dir/sparkprop-classes.jar" archive="$dir/sparkprop.jsa"
   # The archive belongs to one JDK (its path and its modification time) and one class path.
   cp="$jar:$(cat "$sp_line_build/classpath.txt")"
-  key="$java_bin $(stat -c %Y "$java_bin") $(printf '%s' "$cp" | cksum)"
+  key="$java_bin $java_time $(printf '%s' "$cp" | cksum)"
   if [[ -f "$jar" && -z "$(find "$classes" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
-    if [[ -f "$archive" && "$(cat "$archive.key" 2>/dev/null)" == "$key" ]]; then
+    # The key names the archive's length too: a file cut short after it was checked would crash the JVM.
+    if [[ -f "$archive" && "$(cat "$archive.key" 2>/dev/null)" == "$key $(stat -c %s "$archive")" ]]; then
       sp_cds_classes="$jar"
       sp_cds_options=(-XX:SharedArchiveFile="$archive" -Xlog:cds*=off)
       return 0
@@ -194,8 +195,9 @@ sp_cds_prepare() {
       return 0
     }
   fi
-  # No archive for these classes yet: a train run writes one (other commands load fewer classes).
+  # No archive for these classes yet: a train run writes one (other commands, and help, load fewer classes).
   [[ "$command" == train && -x "$jar_bin" ]] || return 0
+  case " $* " in *" --help "*|*" -h "*|*" --version "*|*" -V "*) return 0 ;; esac
   local pending
   for pending in "$dir"/sparkprop.jsa.*.tmp; do
     [[ -e "$pending" ]] || continue
@@ -208,9 +210,9 @@ sp_cds_prepare() {
     rm -f "$archive" "$archive.key"
     "$jar_bin" --create --file "$jar.$$.tmp" --no-manifest -C "$classes" . 2>/dev/null && mv -f "$jar.$$.tmp" "$jar" \
       || { rm -f "$jar.$$.tmp"; return 0; }
-    key="$java_bin $(stat -c %Y "$java_bin") $(printf '%s' "$cp" | cksum)"
   fi
   # exec keeps this shell's process id: the JVM writes $archive.$$.tmp when it exits.
+  sp_say "this train run writes a class-data archive of its classes as it exits (once per build; the next runs start faster)"
   printf '%s\n' "$key" > "$archive.$$.key" || return 0
   sp_cds_classes="$jar"
   sp_cds_options=(-XX:ArchiveClassesAtExit="$archive.$$.tmp" -Dsparkprop.cds.done="$archive.$$.ok" -Xlog:cds*=off)
@@ -227,7 +229,8 @@ sp_cds_promote() {
     kill -0 "$pid" 2>/dev/null && continue # still running (or writing it)
     if [[ $promoted -ne 0 && -f "$archive.$pid.ok" && "$(cat "$archive.$pid.key" 2>/dev/null)" == "$key" ]] \
         && java -Xshare:on -XX:SharedArchiveFile="$pending" -cp "$cp" -version >/dev/null 2>&1; then
-      mv -f "$pending" "$archive" && mv -f "$archive.$pid.key" "$archive.key" && promoted=0
+      printf '%s %s\n' "$key" "$(stat -c %s "$pending")" > "$archive.$pid.key" \
+        && mv -f "$pending" "$archive" && mv -f "$archive.$pid.key" "$archive.key" && promoted=0
     fi
     rm -f "$pending" "$archive.$pid.key" "$archive.$pid.ok"
   done
