@@ -208,8 +208,13 @@ sp_cds_prepare() {
   mkdir -p "$dir" || return 0
   if [[ ! -f "$jar" || -n "$(find "$classes" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     rm -f "$archive" "$archive.key"
-    "$jar_bin" --create --file "$jar.$$.tmp" --no-manifest -C "$classes" . 2>/dev/null && mv -f "$jar.$$.tmp" "$jar" \
-      || { rm -f "$jar.$$.tmp"; return 0; }
+    # The jar takes the time it was started at: a class a build writes meanwhile is newer than it, so the
+    # jar counts as stale then, and is made again, rather than keeping what it read before.
+    touch "$jar.$$.start" \
+      && "$jar_bin" --create --file "$jar.$$.tmp" --no-manifest -C "$classes" . 2>/dev/null \
+      && touch -r "$jar.$$.start" "$jar.$$.tmp" && mv -f "$jar.$$.tmp" "$jar" \
+      || { rm -f "$jar.$$.tmp" "$jar.$$.start"; return 0; }
+    rm -f "$jar.$$.start"
   fi
   # exec keeps this shell's process id: the JVM writes $archive.$$.tmp when it exits.
   sp_say "this train run writes a class-data archive of its classes as it exits (once per build; the next runs start faster)"

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.sparkprop.app.RunPhases;
 import org.sparkprop.spark.SparkErrors;
+import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.spark.compat.SparkLineCheck;
 import picocli.CommandLine;
@@ -44,6 +45,9 @@ public final class Main {
   static void markClassArchiveUsable(int code) {
     String done = System.getProperty("sparkprop.cds.done", "");
     if (code != 0 || done.isEmpty()) return;
+    // One archive serves every later run: a run that trained without Spark starts it once here, so
+    // that Spark's classes are archived too for the runs that need it (seconds, once per build).
+    if (!SparkSessions.running()) SparkWarmUp.startAndStop();
     try {
       java.nio.file.Files.writeString(java.nio.file.Path.of(done), "exit 0\n");
     } catch (java.io.IOException | RuntimeException e) {
