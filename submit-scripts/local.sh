@@ -24,6 +24,10 @@ Environment:
   SPARKPROP_BUILD_DIR       build directory (default: target/ of the project)
   OMP_NUM_THREADS           threads per oneDNN call (default 1 here: math.precision = bf16
                             computes only with 1, its tasks being the parallelism)
+  SPARKPROP_CDS             off: no class-data archive. By default the first successful train
+                            run after a build archives the classes it loaded into the build
+                            directory's cds/ as it exits (its exit takes longer), and later
+                            commands map them from there: a shorter start-up
 
 Examples:
   submit-scripts/local.sh train --config conf/spiral.conf --output out/spiral
