@@ -200,7 +200,7 @@ final class IdxRows {
         else row.setTarget(labelValue[0]);
       }
       // Integer values (the images of MNIST-like sets are unsigned bytes) are finite: only float and
-      // double records are checked, value by value, a third of the read's time otherwise.
+      // double records are checked, value by value (a fifth of the read's Java time for bytes, JFR).
       for (int j = 0; j < values && !integral; j++) {
         if (!Float.isFinite(row.features()[j])) {
           row.fail(org.sparkprop.data.RowProblem.NOT_FINITE, "value " + j + " of the record is " + row.features()[j]

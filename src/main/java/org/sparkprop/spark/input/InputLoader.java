@@ -205,7 +205,7 @@ public final class InputLoader {
     boolean fit = given == null;
     RowRules packRules = rules;
     int w = width;
-    boolean stats = needsStats(plan, rules.labels());
+    boolean stats = fit && needsStats(plan, rules.labels()); // plan.scaling() is unused (may be unset) when given
     JavaRDD<PackedBlock> staged = read.mapPartitionsWithIndex((p, it) -> {
       PackedBlock b = it.next().finish(starts[p], w, packRules, scaleWhilePacking);
       if (scaleWhilePacking) given.applyTo(b);
