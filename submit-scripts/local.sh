@@ -24,6 +24,10 @@ Environment:
   SPARKPROP_BUILD_DIR       build directory (default: target/ of the project)
   OMP_NUM_THREADS           threads per oneDNN call (default 1 here: math.precision = bf16
                             computes only with 1, its tasks being the parallelism)
+  SPARKPROP_CDS             off: no class-data archive. By default the first successful train
+                            run after a build archives the classes it loaded into the build
+                            directory's cds/ as it exits (its exit takes longer), and later
+                            commands map them from there: a shorter start-up
 
 Examples:
   submit-scripts/local.sh train --config conf/spiral.conf --output out/spiral
@@ -60,9 +64,14 @@ if [[ "$1" == "bench" ]]; then
   main_class=org.sparkprop.bench.BenchCommand
   classpath_file="$sp_line_build/bench-classpath.txt"
   extra_classes="$sp_line_build/test-classes:"
+  sp_cds_classes="$sp_line_build/classes"
+  sp_cds_options=()
 else
   sp_ensure_classes
   extra_classes=""
+  # Class-data sharing (lib/common.sh): the classes directory or its jar, and the options that use or
+  # write the archive of the classes a train run loads.
+  sp_cds_prepare "$@"
 fi
 
 jvm_options="$(sp_jvm_options)"
@@ -75,10 +84,10 @@ heap="${SPARKPROP_DRIVER_MEMORY:-4g}"
 # the rounds slow down by 40% (BENCHMARKS.md, scale). Reserved address space, not resident memory.
 # shellcheck disable=SC2206  # the JVM options are whitespace-separated words by design
 # sparkprop.launcher: how the user ran it, for the resume command an interrupted train prints.
-cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options ${JAVA_OPTS:-} -Dsparkprop.launcher="$launcher"
-     -cp "$extra_classes$sp_line_build/classes:$(cat "$classpath_file")" "$main_class" "$@")
+cmd=(java -Xmx"$heap" -Xms"$heap" $jvm_options "${sp_cds_options[@]}" ${JAVA_OPTS:-} -Dsparkprop.launcher="$launcher"
+     -cp "$extra_classes$sp_cds_classes:$(cat "$classpath_file")" "$main_class" "$@")
 # The class path is long (every Spark jar in ~/.m2): shown by the file that holds it.
-shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' ${JAVA_OPTS:-} -Dsparkprop.launcher="$launcher"
-       -cp "$extra_classes$sp_line_build/classes:<$classpath_file>" "$main_class" "$@")
+shown=(java -Xmx"$heap" -Xms"$heap" '<pom sparkprop.jvmOptions>' "${sp_cds_options[@]}" ${JAVA_OPTS:-}
+       -Dsparkprop.launcher="$launcher" -cp "$extra_classes$sp_cds_classes:<$classpath_file>" "$main_class" "$@")
 sp_show "${shown[@]}"
 exec "${cmd[@]}"

@@ -155,3 +155,89 @@ sp_ensure_spark_home() {
   fi
   echo "$home"
 }
+
+# Application class-data sharing (CDS) for the commands local.sh runs: the JVM maps the classes a
+# train run loaded (Spark, Scala, Hadoop, Jackson, log4j and ours, pre-parsed and verified) from an
+# archive instead of loading them one by one from the jars, which is most of a short run's start-up
+# (BENCHMARKS.md, fmnist). JDK 17 archives classes from jar files only, so the classes directory goes
+# on the class path as a jar of it (made again when a class changes). The first train run after a
+# build writes the archive as it exits, under a name with its process id; a later run checks that
+# that process has ended with exit code 0 (it then leaves a .ok file, -Dsparkprop.cds.done) and that a
+# JVM accepts the file (-Xshare:on refuses an archive that does not match the JDK or the class path,
+# and one cut short by a killed run, which would crash a JVM using it) before using it: an archive that
+# is missing, stale or damaged costs only its speed-up. SPARKPROP_CDS=off, or -Xshare or an archive
+# option in JAVA_OPTS, turns this off.
+#
+# sp_cds_prepare COMMAND [ARGS...] sets sp_cds_classes (the classes directory or its jar, first on the
+# class path) and sp_cds_options (the JVM options that use or write the archive; none when off).
+sp_cds_prepare() {
+  local command="$1" classes="$sp_line_build/classes" dir="$sp_line_build/cds" java_bin jar_bin key cp
+  sp_cds_classes="$classes"
+  sp_cds_options=()
+  [[ "${SPARKPROP_CDS:-on}" != off ]] || return 0
+  case " ${JAVA_OPTS:-} " in *" -Xshare"*|*SharedArchiveFile*|*ArchiveClassesAtExit*) return 0 ;; esac
+  local jar="$dir/sparkprop-classes.jar" archive="$dir/sparkprop.jsa" java_time
+  java_bin="$(readlink -f "$(command -v java)")" && java_time="$(stat -c %Y "$java_bin" 2>/dev/null)" || return 0
+  jar_bin="$(dirname "$java_bin")/jar"
+  # The archive belongs to one JDK (its path and its modification time) and one class path.
+  cp="$jar:$(cat "$sp_line_build/classpath.txt")"
+  key="$java_bin $java_time $(printf '%s' "$cp" | cksum)"
+  if [[ -f "$jar" && -z "$(find "$classes" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    # The key names the archive's length too: a file cut short after it was checked would crash the JVM.
+    if [[ -f "$archive" && "$(cat "$archive.key" 2>/dev/null)" == "$key $(stat -c %s "$archive")" ]]; then
+      sp_cds_classes="$jar"
+      sp_cds_options=(-XX:SharedArchiveFile="$archive" -Xlog:cds*=off)
+      return 0
+    fi
+    sp_cds_promote "$key" "$cp" && {
+      sp_cds_classes="$jar"
+      sp_cds_options=(-XX:SharedArchiveFile="$archive" -Xlog:cds*=off)
+      return 0
+    }
+  fi
+  # No archive for these classes yet: a train run writes one (other commands, and help, load fewer classes).
+  [[ "$command" == train && -x "$jar_bin" ]] || return 0
+  case " $* " in *" --help "*|*" -h "*|*" --version "*|*" -V "*) return 0 ;; esac
+  local pending
+  for pending in "$dir"/sparkprop.jsa.*.tmp; do
+    [[ -e "$pending" ]] || continue
+    local pid="${pending%.tmp}"
+    pid="${pid##*.}"
+    kill -0 "$pid" 2>/dev/null && return 0 # a run is writing one now
+  done
+  mkdir -p "$dir" || return 0
+  if [[ ! -f "$jar" || -n "$(find "$classes" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    rm -f "$archive" "$archive.key"
+    # The jar takes the time it was started at: a class a build writes meanwhile is newer than it, so the
+    # jar counts as stale then, and is made again, rather than keeping what it read before.
+    touch "$jar.$$.start" \
+      && "$jar_bin" --create --file "$jar.$$.tmp" --no-manifest -C "$classes" . 2>/dev/null \
+      && touch -r "$jar.$$.start" "$jar.$$.tmp" && mv -f "$jar.$$.tmp" "$jar" \
+      || { rm -f "$jar.$$.tmp" "$jar.$$.start"; return 0; }
+    rm -f "$jar.$$.start"
+  fi
+  # exec keeps this shell's process id: the JVM writes $archive.$$.tmp when it exits.
+  sp_say "this train run writes a class-data archive of its classes as it exits (once per build; the next runs start faster)"
+  printf '%s\n' "$key" > "$archive.$$.key" || return 0
+  sp_cds_classes="$jar"
+  sp_cds_options=(-XX:ArchiveClassesAtExit="$archive.$$.tmp" -Dsparkprop.cds.done="$archive.$$.ok" -Xlog:cds*=off)
+}
+
+# Makes the archive a finished earlier run wrote the archive of this JDK and class path, if a JVM
+# accepts it; removes the ones that are left over or damaged. True when the archive is in place.
+sp_cds_promote() {
+  local key="$1" cp="$2" archive="$sp_line_build/cds/sparkprop.jsa" pending pid promoted=1
+  for pending in "$archive".*.tmp; do
+    [[ -e "$pending" ]] || continue
+    pid="${pending%.tmp}"
+    pid="${pid##*.}"
+    kill -0 "$pid" 2>/dev/null && continue # still running (or writing it)
+    if [[ $promoted -ne 0 && -f "$archive.$pid.ok" && "$(cat "$archive.$pid.key" 2>/dev/null)" == "$key" ]] \
+        && java -Xshare:on -XX:SharedArchiveFile="$pending" -cp "$cp" -version >/dev/null 2>&1; then
+      printf '%s %s\n' "$key" "$(stat -c %s "$pending")" > "$archive.$pid.key" \
+        && mv -f "$pending" "$archive" && mv -f "$archive.$pid.key" "$archive.key" && promoted=0
+    fi
+    rm -f "$pending" "$archive.$pid.key" "$archive.$pid.ok"
+  done
+  return $promoted
+}

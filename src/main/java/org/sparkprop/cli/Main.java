@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.sparkprop.app.RunPhases;
 import org.sparkprop.spark.SparkErrors;
+import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.compat.SparkLine;
 import org.sparkprop.spark.compat.SparkLineCheck;
 import picocli.CommandLine;
@@ -24,11 +25,34 @@ public final class Main {
       System.err.println("sparkprop: error: " + wrongLine.get());
       System.exit(2);
     }
-    if (!exitsByReturning(System.getProperties())) System.exit(execute(args));
+    if (!exitsByReturning(System.getProperties())) {
+      int code = execute(args);
+      markClassArchiveUsable(code);
+      System.exit(code);
+    }
     // Inside YARN's application master the final status is read from how main ends: returning is
     // SUCCEEDED, and any System.exit, even exit(0), is an early exit, so FAILED.
     int code = executeInterruptibly(args, "the YARN application master is stopping the driver (application killed)");
     if (code != 0) throw SparkLine.userAppExit(code);
+  }
+
+  /**
+   * Leaves the file that {@code -Dsparkprop.cds.done} names when the command succeeded: local.sh
+   * then knows that the class-data archive this JVM writes as it exits (-XX:ArchiveClassesAtExit)
+   * holds the classes of a complete run, not of one that stopped at a typo, and uses only such an
+   * archive. A failure to write it costs only that speed-up.
+   */
+  static void markClassArchiveUsable(int code) {
+    String done = System.getProperty("sparkprop.cds.done", "");
+    if (code != 0 || done.isEmpty()) return;
+    // One archive serves every later run: a run that trained without Spark starts it once here, so
+    // that Spark's classes are archived too for the runs that need it (seconds, once per build).
+    if (!SparkSessions.running()) SparkWarmUp.startAndStop();
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of(done), "exit 0\n");
+    } catch (java.io.IOException | RuntimeException e) {
+      // no archive for the next runs: they load their classes from the jars, as without one
+    }
   }
 
   /**

@@ -29,6 +29,11 @@ public final class IdxHeader implements Serializable {
       this.bytes = bytes;
     }
 
+    /** Whether the values are integers: always finite once read as floats, so a reader need not check them. */
+    public boolean integral() {
+      return this != FLOAT && this != DOUBLE;
+    }
+
     static Type of(int code) {
       for (Type t : values()) {
         if (t.code == code) return t;

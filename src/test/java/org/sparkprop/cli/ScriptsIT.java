@@ -269,6 +269,62 @@ class ScriptsIT {
     assertFalse(bad.out().contains("spark 4"), "Spark must not start for a bad configuration");
   }
 
+  /**
+   * local.sh's class-data archive: written by the first successful train run of a build (not by one
+   * that failed), used by the next, with the same weights; a damaged one is not used (the JVM would
+   * crash on it) but written again. Run in a copy of the build directory, so the archive starts absent.
+   */
+  @Test
+  void localShArchivesTheClassesOfASuccessfulTrainRunAndUsesThemNextTime() throws Exception {
+    Path build = tmp.resolve("cds-build");
+    copyTree(Path.of(BUILD_DIR, "classes"), build.resolve("classes"));
+    Files.copy(Path.of(BUILD_DIR, "classpath.txt"), build.resolve("classpath.txt"));
+    Map<String, String> env = Map.of("SPARKPROP_DRIVER_MEMORY", "1g", "SPARKPROP_BUILD_DIR", build.toString());
+    String[] train = {"train", "--config", "conf/spiral.conf", "--set", "train.epochs=1", "--output", ""};
+
+    Result bad = run(env, Duration.ofMinutes(3), "local.sh", "train", "--config", "conf/spiral.conf", "--set",
+        "train.batchSiz=32", "--output", tmp.resolve("cds-bad").toString());
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("-XX:ArchiveClassesAtExit="), tail(bad.err()));
+
+    String[] weights = new String[2];
+    for (int i = 0; i < 2; i++) {
+      train[train.length - 1] = tmp.resolve("cds-" + i).toString();
+      Result r = run(env, Duration.ofMinutes(4), "local.sh", train);
+      assertEquals(0, r.code(), tail(r.err()));
+      // The failed run's archive is not used: the first good run writes one, the second uses it.
+      String option = i == 0 ? "-XX:ArchiveClassesAtExit=" : "-XX:SharedArchiveFile=";
+      assertTrue(r.err().contains(option) && r.err().contains("cds/sparkprop-classes.jar"), tail(r.err()));
+      weights[i] = JSON.readTree(tmp.resolve("cds-" + i).resolve("summary.json").toFile()).path("weightsSha256").asText();
+    }
+    assertEquals(weights[0], weights[1], "the same weights with the archive");
+
+    Path archive = build.resolve("cds/sparkprop.jsa");
+    byte[] bytes = Files.readAllBytes(archive);
+    archive.toFile().setWritable(true);
+    Files.write(archive, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    train[train.length - 1] = tmp.resolve("cds-damaged").toString();
+    Result damaged = run(env, Duration.ofMinutes(4), "local.sh", train);
+    assertEquals(0, damaged.code(), tail(damaged.err()));
+    assertFalse(damaged.err().contains("-XX:SharedArchiveFile="), tail(damaged.err()));
+    assertTrue(damaged.err().contains("-XX:ArchiveClassesAtExit="), "written again:\n" + tail(damaged.err()));
+
+    Result off = run(Map.of("SPARKPROP_DRIVER_MEMORY", "1g", "SPARKPROP_BUILD_DIR", build.toString(), "SPARKPROP_CDS", "off"),
+        Duration.ofMinutes(1), "local.sh", "train", "--help");
+    assertEquals(0, off.code(), off.err());
+    assertFalse(off.err().contains("-XX:"), "SPARKPROP_CDS=off: no archive option\n" + off.err());
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) Files.createDirectories(target);
+        else Files.copy(f, target);
+      }
+    }
+  }
+
   /** A base port p with p .. p + span - 1 all free on 127.0.0.1. */
   private static int freePorts(int span) throws IOException {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");

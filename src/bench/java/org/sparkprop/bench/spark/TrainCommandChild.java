@@ -37,7 +37,14 @@ final class TrainCommandChild {
     }
     List<String> cmd = ChildJvm.command(Main.class, heap, args);
     int cp = cmd.indexOf("-cp");
-    cmd.set(cp + 1, applicationClassPath(cmd.get(cp + 1)));
+    String classPath = applicationClassPath(cmd.get(cp + 1));
+    List<String> archive = classArchive(classPath);
+    if (!archive.isEmpty()) {
+      classPath = archive.get(0) + classPath.substring(classPath.indexOf(java.io.File.pathSeparatorChar));
+      cmd.addAll(cp, archive.subList(1, archive.size()));
+      cp += archive.size() - 1;
+    }
+    cmd.set(cp + 1, classPath);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     long start = System.nanoTime();
     Process p = pb.start();
@@ -55,6 +62,7 @@ final class TrainCommandChild {
     JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("processWallSeconds", Bench.round(processSeconds, 2));
+    m.put("classArchive", !archive.isEmpty()); // local.sh's class-data archive, as local.sh uses it
     m.put("wallSecondsFromJvmStart", Bench.round(summary.path("phases").path("wallSeconds").asDouble(Double.NaN), 2));
     m.put("input", summary.path("input").asText());
     m.put("execution", summary.path("execution").asText());
@@ -83,6 +91,41 @@ final class TrainCommandChild {
       }
     }
     return benchClassPath;
+  }
+
+  /**
+   * As local.sh runs the train command: with the class-data archive of its build directory
+   * ({@code cds/sparkprop.jsa}, written by a train run of local.sh) when it is there, whole (the
+   * length its key file names) and made from the classes as they are (its jar of the classes
+   * directory is not older than any class); then the jar first on the class path and the options
+   * that map the archive, else nothing (the classes load from the jars: a JVM that refuses the
+   * archive, another JDK say, does the same).
+   *
+   * @return the jar of the classes, then the JVM options; empty without a usable archive
+   */
+  static List<String> classArchive(String classPath) throws IOException {
+    Path classes = Path.of(classPath.split(java.io.File.pathSeparator)[0]);
+    if (classes.getFileName() == null || !classes.getFileName().toString().equals("classes")) return List.of();
+    Path dir = classes.resolveSibling("cds");
+    Path jar = dir.resolve("sparkprop-classes.jar");
+    Path archive = dir.resolve("sparkprop.jsa");
+    Path key = dir.resolve("sparkprop.jsa.key");
+    if (!Files.isRegularFile(jar) || !Files.isRegularFile(archive) || !Files.isRegularFile(key)) return List.of();
+    String[] words = Files.readString(key).trim().split(" ");
+    if (!words[words.length - 1].equals(Long.toString(Files.size(archive)))) return List.of();
+    long jarTime = Files.getLastModifiedTime(jar).toMillis();
+    try (Stream<Path> files = Files.walk(classes)) {
+      if (files.anyMatch(f -> {
+        try {
+          return Files.getLastModifiedTime(f).toMillis() > jarTime;
+        } catch (IOException e) {
+          return true;
+        }
+      })) {
+        return List.of();
+      }
+    }
+    return List.of(jar.toString(), "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off");
   }
 
   private static void deleteTree(Path dir) throws IOException {

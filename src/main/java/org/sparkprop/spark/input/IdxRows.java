@@ -117,6 +117,7 @@ final class IdxRows {
     private final byte[] labelScratch;
     private final float[] labelValue = new float[1];
     private final ParsedRow row = new ParsedRow();
+    private final boolean integral;
     private long next;
 
     Cursor(Configuration conf, String imagesFile, String labelsFile, Headers headers, LabelMode mode, long first,
@@ -127,6 +128,7 @@ final class IdxRows {
       this.mode = mode;
       this.end = end;
       this.next = first;
+      this.integral = headers.images().type().integral();
       // No record, no buffer: a file of 0 records may declare any record shape without holding one.
       boolean reads = first < end;
       this.imageScratch = new byte[reads ? (int) headers.images().recordBytes() : 0];
@@ -197,7 +199,9 @@ final class IdxRows {
         if (mode == LabelMode.CLASSES) row.setLabel(LabelMapping.canonical(labelValue[0]));
         else row.setTarget(labelValue[0]);
       }
-      for (int j = 0; j < values; j++) {
+      // Integer values (the images of MNIST-like sets are unsigned bytes) are finite: only float and
+      // double records are checked, value by value (a fifth of the read's Java time for bytes, JFR).
+      for (int j = 0; j < values && !integral; j++) {
         if (!Float.isFinite(row.features()[j])) {
           row.fail(org.sparkprop.data.RowProblem.NOT_FINITE, "value " + j + " of the record is " + row.features()[j]
               + "; expected a finite number");

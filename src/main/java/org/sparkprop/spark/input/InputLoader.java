@@ -161,8 +161,10 @@ public final class InputLoader {
     boolean scaleWhilePacking = given != null && !split.active();
     boolean fit = given == null;
     RowRules readRules = input.rules();
-    // Without a split every row is a training row: their statistics come with the read.
-    boolean statsWhileReading = fit && !split.active() && readRules.width() > 0;
+    // Without a split every row is a training row: their statistics come with the read, when the
+    // scaling needs them (two passes over every value: most of reading an image set that is only
+    // divided by 255).
+    boolean statsWhileReading = fit && !split.active() && readRules.width() > 0 && needsStats(plan, readRules.labels());
     JavaRDD<ScannedPartition> read = input.cursors().map(c -> ScannedPartition.read(c, readRules, statsWhileReading));
     read.setName("sparkprop staged " + name);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(read.context());
@@ -203,6 +205,7 @@ public final class InputLoader {
     boolean fit = given == null;
     RowRules packRules = rules;
     int w = width;
+    boolean stats = fit && needsStats(plan, rules.labels()); // plan.scaling() is unused (may be unset) when given
     JavaRDD<PackedBlock> staged = read.mapPartitionsWithIndex((p, it) -> {
       PackedBlock b = it.next().finish(starts[p], w, packRules, scaleWhilePacking);
       if (scaleWhilePacking) given.applyTo(b);
@@ -225,7 +228,7 @@ public final class InputLoader {
         StagedCounts c = new StagedCounts();
         c.validationRows = BlockPacking.count(b, split::isValidation);
         c.trainRows = b.rows - c.validationRows;
-        if (fit) c.stats = FeatureStats.of(b, i -> !split.isValidation(i));
+        if (fit && stats) c.stats = FeatureStats.of(b, i -> !split.isValidation(i));
         return c;
       }).collect());
     }
@@ -233,10 +236,12 @@ public final class InputLoader {
     Preprocessing prep = given;
     if (fit) {
       FeatureStats total = new FeatureStats(width);
-      for (StagedCounts c : staging) total.merge(c.stats); // partition order: reproducible
+      for (StagedCounts c : staging) {
+        if (c.stats != null) total.merge(c.stats); // partition order: reproducible
+      }
       boolean classes = rules.labels().classes();
       prep = new Preprocessing(FeatureScaling.fit(plan.scaling(), total),
-          !classes && rules.labels() != LabelMode.MULTI_LABEL && plan.scaleTarget() ? TargetScaling.fit(total)
+          scalesTarget(plan, rules.labels()) ? TargetScaling.fit(total)
               : TargetScaling.IDENTITY, // 0/1 labels of a multi-label set stay 0/1 for their sigmoids
           classes ? rules.mapping() : null);
     }
@@ -258,6 +263,19 @@ public final class InputLoader {
           rules.targets(), store, classes, name + " (validation rows)");
     }
     return new Result(main, validation, prep, report, width);
+  }
+
+  /**
+   * Whether fitting the preprocessing reads the training rows' statistics: a fitted feature scaling
+   * (standard, minmax) does, and so does a scaled regression target; none and divide_by_255 alone
+   * do not, and then no statistics are computed.
+   */
+  static boolean needsStats(Plan plan, LabelMode labels) {
+    return plan.scaling().fitted() || scalesTarget(plan, labels);
+  }
+
+  private static boolean scalesTarget(Plan plan, LabelMode labels) {
+    return !labels.classes() && labels != LabelMode.MULTI_LABEL && plan.scaleTarget();
   }
 
   private static void checkBadRows(BadRowReport report, Plan plan) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.config.TrainConfig;
+import org.sparkprop.data.DataException;
 import org.sparkprop.data.LabelMapping;
 import org.sparkprop.data.PackedBlock;
 import org.sparkprop.data.ValidationSplit;
@@ -197,6 +198,70 @@ class FileFormatsTest {
       assertArrayEquals(DATA.labelsAsFloats(), DataFixtures.targets(d.train()));
       assertFixture(d, 3);
     }
+  }
+
+  /**
+   * Unsigned-byte images, as MNIST's: divided by 255 without the training rows' statistics (the
+   * read skips them and the finiteness check of integer values), and still min-max scaled from
+   * those statistics when asked for; a float file's NaN is still refused.
+   */
+  @Test
+  void unsignedByteImagesScaledWithAndWithoutStatistics() throws Exception {
+    int rows = 500;
+    int values = 12;
+    byte[] pixels = new byte[rows * values];
+    int[] labels = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      labels[r] = r % 3;
+      for (int j = 0; j < values; j++) pixels[r * values + j] = (byte) ((r * 7 + j * 13 + r * j) % 256);
+    }
+    Path images = tmp.resolve("ubyte/images-idx3-ubyte.gz");
+    Path labelFile = tmp.resolve("ubyte/labels-idx1-ubyte.gz");
+    DataFixtures.write(images, idx(0x08, new int[] {rows, 3, 4}, pixels), true);
+    byte[] labelBytes = new byte[rows];
+    for (int r = 0; r < rows; r++) labelBytes[r] = (byte) labels[r];
+    DataFixtures.write(labelFile, idx(0x08, new int[] {rows}, labelBytes), true);
+    float[] min = new float[values];
+    float[] max = new float[values];
+    java.util.Arrays.fill(min, 255);
+    for (int i = 0; i < pixels.length; i++) {
+      min[i % values] = Math.min(min[i % values], pixels[i] & 0xff);
+      max[i % values] = Math.max(max[i % values], pixels[i] & 0xff);
+    }
+    for (String scaling : new String[] {"auto", "minmax"}) {
+      DataSets d = load("data.format=idx", "data.train=" + images.toUri(), "data.trainLabels=" + labelFile.toUri(),
+          "data.scaling=" + scaling, "spark.partitions=3");
+      try {
+        float[] expected = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+          int j = i % values;
+          expected[i] = scaling.equals("auto") ? (pixels[i] & 0xff) / 255f : ((pixels[i] & 0xff) - min[j]) / (max[j] - min[j]);
+        }
+        assertEquals(scaling.equals("auto") ? "divide_by_255" : "minmax", d.preprocessing().features().method().configName());
+        assertArrayEquals(expected, DataFixtures.features(d.train()), scaling);
+        float[] expectedLabels = new float[rows];
+        for (int r = 0; r < rows; r++) expectedLabels[r] = labels[r];
+        assertArrayEquals(expectedLabels, DataFixtures.targets(d.train()));
+      } finally {
+        d.unpersist();
+      }
+    }
+
+    java.nio.ByteBuffer floats = java.nio.ByteBuffer.allocate(rows * values * 4);
+    for (int i = 0; i < rows * values; i++) floats.putFloat(i == 7 * values + 5 ? Float.NaN : pixels[i] & 0xff);
+    Path floatImages = tmp.resolve("ubyte/images-idx3-float");
+    DataFixtures.write(floatImages, idx(0x0D, new int[] {rows, 3, 4}, floats.array()), false);
+    DataException e = org.junit.jupiter.api.Assertions.assertThrows(DataException.class, () -> load("data.format=idx",
+        "data.train=" + floatImages.toUri(), "data.trainLabels=" + labelFile.toUri(), "spark.partitions=3"));
+    assertTrue(e.getMessage().contains("value 5 of the record is NaN; expected a finite number"), e.getMessage());
+  }
+
+  /** An IDX file: its magic number (type, dimension count), its dimensions, its values. */
+  private static byte[] idx(int type, int[] dims, byte[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + values.length);
+    b.put(new byte[] {0, 0, (byte) type, (byte) dims.length});
+    for (int d : dims) b.putInt(d);
+    return b.put(values).array();
   }
 
   @Test
