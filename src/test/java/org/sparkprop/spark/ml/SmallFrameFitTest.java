@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -137,9 +136,13 @@ class SmallFrameFitTest {
     Dataset<Row> plain = declared.withColumn("features", col("features"), org.apache.spark.sql.types.Metadata.empty());
     // 290 rows in one partition, 10 in the other: the first is over its share of the rows driverMaxBytes holds.
     List<Row> rows = declared.collectAsList();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Dataset<Row> uneven = spark.createDataFrame(jsc.parallelize(rows.subList(0, 290), 1)
-        .union(jsc.parallelize(rows.subList(290, ROWS), 1)), declared.schema()).cache();
+    List<Row> keyed = new ArrayList<>(ROWS);
+    for (int i = 0; i < ROWS; i++) {
+      Row r = rows.get(i);
+      keyed.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), i < 290 ? 0 : 1));
+    }
+    Dataset<Row> uneven = spark.createDataFrame(keyed, declared.schema().add("k", DataTypes.IntegerType))
+        .repartitionByRange(2, col("k")).drop("k").cache();
     assertEquals(List.of(290, 10), uneven.javaRDD().glom().map(List::size).collect());
     SparkpropClassifier base = new SparkpropClassifier().setHiddenLayers(6).setBatchSize(16).setEpochs(2).setSeed(5)
         .setPartitions(2).setValidationFraction(0.0).setExecution("auto");
