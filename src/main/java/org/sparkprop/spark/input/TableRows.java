@@ -238,12 +238,12 @@ final class TableRows {
   static FrameData.Collected collect(Layout layout, LabelMode mode, long maxRows) {
     Dataset<Row> selected = layout.selected();
     int columns = selected.columns().length;
-    long share = maxRows / Math.max(1, selected.rdd().getNumPartitions()) + 1;
     StructType tagged = new StructType();
     for (StructField f : selected.schema().fields()) tagged = tagged.add(f.name(), f.dataType(), true, f.metadata());
     tagged = tagged.add(PARTITION, DataTypes.IntegerType, true).add(COUNT, DataTypes.LongType, true);
     List<Row> all = selected.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       int partition = TaskContext.getPartitionId();
+      long share = maxRows / Math.max(1, TaskContext.get().numPartitions()) + 1; // the task's part of maxRows
       List<Row> kept = new ArrayList<>();
       long n = 0;
       for (; rows.hasNext(); n++) {
