@@ -247,7 +247,7 @@ public final class BenchCommand implements Callable<Integer> {
   Integer smallCvEpochs;
 
   @Option(names = "--small-repeats", description = "Alternating pairs (Spark jobs, default) of the small workload's train"
-      + " command (default 3; --quick 1).")
+      + " command (default 3; --quick 1; 0 skips them, measuring the cross-validation alone).")
   Integer smallRepeats;
 
   @Option(names = "--small-cv-repeats", description = "Alternating pairs of its cross-validations (default 2; --quick 1).")

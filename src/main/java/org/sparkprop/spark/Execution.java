@@ -78,7 +78,7 @@ public record Execution(boolean onDriver, int threads, String reason) {
   /**
    * Where a Spark ML fit on a DataFrame reads, packs and trains: under {@code auto} when its rows
    * take at most {@code train.driverMaxBytes} packed, and under {@code driver}, the rows are
-   * counted and collected (two jobs) and packed, scaled, regrouped and trained in the driver process (the
+   * counted and collected (one job, in general) and packed, scaled, regrouped and trained in the driver process (the
    * same partitions, hence the same bits); else by Spark jobs, as before, and the rounds then go
    * where {@link #decide} puts them.
    *

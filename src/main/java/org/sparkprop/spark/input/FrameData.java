@@ -142,10 +142,10 @@ public record FrameData(PackedDataset data, PackedDataset validation, Preprocess
 
   /**
    * A table opened for fitting in the driver process: its columns chosen and checked and its rules
-   * fixed as {@link #fit} fixes them (one small job reads the first row's width), before any row is
-   * read, so that the caller can bound the rows by their packed size ({@link #rowBytes}) and bring
-   * them to the driver ({@link #collect}) to scan, pack, scale and regroup them there with the same
-   * code over the same partitions.
+   * fixed as {@link #fit} fixes them (one small job reads the first row's width, unless the features column's ML
+   * attributes declare its size), before any row is read, so that the caller can bound the rows by their packed size
+   * ({@link #rowBytes}) and bring them to the driver ({@link #collect}) to scan, pack, scale and regroup them there
+   * with the same code over the same partitions.
    */
   public static final class DriverTable {
     private final TableRows.Layout layout;

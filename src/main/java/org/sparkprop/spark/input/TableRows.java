@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.AttributeGroup$;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -16,6 +17,9 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -48,6 +52,9 @@ final class TableRows {
   static final String FILE = "__sparkprop_file";
   static final String ROW = "__sparkprop_row";
   static final String WEIGHT = "__sparkprop_weight";
+  /** The partition and row-count tags of {@link #collect}'s rows. */
+  private static final String PARTITION = "__sparkprop_partition";
+  private static final String COUNT = "__sparkprop_count";
 
   private TableRows() {
   }
@@ -55,7 +62,7 @@ final class TableRows {
   /** The columns chosen from a table's schema, checked on the driver. */
   record Layout(Dataset<Row> selected, int width, List<String> featureNames, boolean hasLabel, boolean hasId,
                 DataType idType, boolean located, String featuresDescription, String weightColumn, int targets,
-                LabelMode mode) {
+                LabelMode mode, String widthFrom) {
     /** Whether rows carry a sample weight (the last selected column). */
     boolean hasWeight() {
       return weightColumn != null;
@@ -129,7 +136,8 @@ final class TableRows {
             + " every numeric column)");
       }
       featureNames = null;
-      width = -1; // from the first row
+      // A vector column's ML attributes (VectorAssembler's, for one) declare its size: no job reads the first row.
+      width = type instanceof VectorUDT ? declaredSize(schema.apply(featuresColumn)) : -1; // else from the first row
       description = "column '" + featuresColumn + "'";
     } else {
       List<Column> numeric = new ArrayList<>();
@@ -167,11 +175,19 @@ final class TableRows {
     }
     if (weight != null) cols.add(col("`" + weight + "`").cast(DataTypes.DoubleType).as(WEIGHT)); // always the last column
     Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
+    String widthFrom = featureNames == null && width > 0 ? "as its ML attributes declare" : "as in the first row";
     if (width < 0) width = firstWidth(selected, what, featuresColumn);
     DataType idType = hasId ? schema.apply(idColumn).dataType() : DataTypes.StringType;
     int targets = labels != null ? labels.size() : vectorLabel && mode != LabelMode.NONE
         ? firstLabelWidth(selected, what, labelColumn) : 1;
-    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, weight, targets, mode);
+    return new Layout(selected, width, featureNames, hasLabel, hasId, idType, located, description, weight, targets, mode,
+        widthFrom);
+  }
+
+  /** The size a vector column's ML attribute group declares; -1 when it declares none (or 0). */
+  private static int declaredSize(StructField field) {
+    int size = AttributeGroup$.MODULE$.fromStructField(field).size();
+    return size > 0 ? size : -1;
   }
 
   /** The width of the first row's vector label: the number of targets (1 when there are no rows). */
@@ -202,7 +218,7 @@ final class TableRows {
   /** The rules a table's rows must pass: its label mode, the width of its first row, its targets and weights. */
   static RowRules rules(Layout layout) {
     LabelMode labels = layout.mode();
-    RowRules rules = new RowRules(labels, null, layout.width(), true, "as in the first row, " + layout.featuresDescription())
+    RowRules rules = new RowRules(labels, null, layout.width(), true, layout.widthFrom() + ", " + layout.featuresDescription())
         .withWeights(layout.hasWeight());
     return labels != LabelMode.NONE && layout.targets() > 1 ? rules.withTargets(layout.targets()) : rules;
   }
@@ -210,33 +226,71 @@ final class TableRows {
   /**
    * Every partition's selected rows on the driver, in partition order, each read again by the cursor
    * a task would read it with: the same rows in the same partitions as {@link #cursors}, parsed by
-   * the same code. Two jobs: the rows of each of {@link #cursors}' partitions are counted (no row
-   * leaves its task), then, when there are at most {@code maxRows}, collected by one query (Spark
-   * SQL's collect, in partition order, no Kryo round trip of Row objects) and cut by those counts.
-   * Null when the table has more than {@code maxRows} rows. (A column of {@code spark_partition_id()}
-   * cannot tell the partitions: Spark evaluates it on the driver, as 0, for a local table.)
+   * the same code. One query (Spark SQL's collect, in partition order, no Kryo round trip of Row
+   * objects), in which every task returns its partition's rows when they are at most its share of
+   * {@code maxRows} (so the driver never holds much more than {@code maxRows}), each tagged with the
+   * partition, then one row with the partition's count. Only when some partition held more than its share
+   * while the table as a whole has at most {@code maxRows} rows does a second query bring the rows,
+   * cut by the counts. Null when the table has more than {@code maxRows} rows. (A column of
+   * {@code spark_partition_id()} cannot tell the partitions: Spark evaluates it on the driver, as 0,
+   * for a local table; a task's own partition id is that of the rows it reads.)
    */
   static FrameData.Collected collect(Layout layout, LabelMode mode, long maxRows) {
     Dataset<Row> selected = layout.selected();
-    List<Long> counts = selected.javaRDD().mapPartitions(rows -> {
-      long n = 0;
-      for (; rows.hasNext(); rows.next()) n++;
-      return Collections.singletonList(n).iterator();
-    }).collect();
-    long total = counts.stream().mapToLong(Long::longValue).sum();
-    if (total > maxRows) return null;
-    List<Row> all = selected.collectAsList();
-    if (all.size() != total) {
-      throw new IllegalStateException("the DataFrame gave " + total + " rows to one job and " + all.size()
-          + " to the next: it is not deterministic; cache it before fitting");
-    }
-    List<List<Row>> partitions = new ArrayList<>(counts.size());
-    int from = 0;
-    for (long n : counts) {
-      partitions.add(all.subList(from, from + (int) n));
-      from += (int) n;
-    }
     int columns = selected.columns().length;
+    StructType tagged = new StructType();
+    for (StructField f : selected.schema().fields()) tagged = tagged.add(f.name(), f.dataType(), true, f.metadata());
+    tagged = tagged.add(PARTITION, DataTypes.IntegerType, true).add(COUNT, DataTypes.LongType, true);
+    List<Row> all = selected.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      int partition = TaskContext.getPartitionId();
+      long share = maxRows / Math.max(1, TaskContext.get().numPartitions()) + 1; // the task's part of maxRows
+      List<Row> kept = new ArrayList<>();
+      long n = 0;
+      for (; rows.hasNext(); n++) {
+        Row r = rows.next();
+        if (n >= share) continue;
+        Object[] values = new Object[columns + 2];
+        for (int i = 0; i < columns; i++) values[i] = r.get(i);
+        values[columns] = partition;
+        kept.add(RowFactory.create(values));
+      }
+      if (n > share) kept.clear(); // over its share: only the count goes to the driver
+      Object[] count = new Object[columns + 2];
+      count[columns] = partition;
+      count[columns + 1] = n;
+      kept.add(RowFactory.create(count));
+      return kept.iterator();
+    }, Encoders.row(tagged)).collectAsList();
+    List<List<Row>> partitions = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    List<Row> current = new ArrayList<>();
+    boolean complete = true;
+    long total = 0;
+    for (Row r : all) {
+      if (r.isNullAt(columns + 1)) {
+        current.add(r); // the cursor reads the selected columns by position: the tags after them are not read
+        continue;
+      }
+      long n = r.getLong(columns + 1);
+      complete &= n == current.size();
+      counts.add(n);
+      total += n;
+      partitions.add(current);
+      current = new ArrayList<>();
+    }
+    if (total > maxRows) return null;
+    if (!complete) {
+      List<Row> rows = selected.collectAsList();
+      if (rows.size() != total) {
+        throw new IllegalStateException("the DataFrame gave " + total + " rows to one job and " + rows.size()
+            + " to the next: it is not deterministic; cache it before fitting");
+      }
+      int from = 0;
+      for (int p = 0; p < counts.size(); p++) {
+        partitions.set(p, rows.subList(from, from + counts.get(p).intValue()));
+        from += counts.get(p).intValue();
+      }
+    }
     boolean located = layout.located();
     int targets = layout.targets();
     String weightColumn = layout.weightColumn();

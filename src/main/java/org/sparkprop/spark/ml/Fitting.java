@@ -17,9 +17,12 @@ import java.io.PrintStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.sparkprop.driver.DriverTraining;
+import org.sparkprop.driver.HeldSet;
 import org.sparkprop.driver.LocalLoader;
 import org.sparkprop.spark.Execution;
 import org.sparkprop.train.Evaluator;
+import org.sparkprop.train.InProcessEvaluator;
+import org.sparkprop.train.PartitionWorkers;
 import org.sparkprop.spark.RowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,13 +79,17 @@ final class Fitting {
         DataSets.partitioning(cfg), RowStore.of(cfg.spark().storageLevel()))
         .withWeights(cfg.data().weightColumn(), cfg.train().parsedClassWeights());
     Supplier<Packed> pack = () -> Packed.of(dataset.toDF(), options, cfg.train());
+    long started = System.nanoTime();
     Packed input = shared == null ? pack.get() : shared.packed.computeIfAbsent(packingKey, k -> pack.get());
     try {
-      LOG.info("{} {}: fitting on {} (run {}, Spark job group {})", estimator.getClass().getSimpleName(),
-          estimator.uid(), input.description(), jobs.runId(), jobs.jobGroup());
+      LOG.info("{} {}: fitting on {} (run {}, Spark job group {}; packed in {} s)", estimator.getClass().getSimpleName(),
+          estimator.uid(), input.description(), jobs.runId(), jobs.jobGroup(), seconds(started));
       History history = new History(cfg.train().logEveryRounds());
-      return input.held() != null ? fitHeld(estimator, params, cfg, sc, input, history)
+      FittedNetwork fitted = input.held() != null ? fitHeld(estimator, params, cfg, sc, input, history)
           : fitCached(estimator, params, cfg, sc, jobs, input.frame(), history);
+      LOG.info("{} {}: fitted in {} s from the fit's start", estimator.getClass().getSimpleName(), estimator.uid(),
+          seconds(started));
+      return fitted;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the checkpoints in " + cfg.checkpoint().dir(), e);
     } finally {
@@ -112,26 +119,47 @@ final class Fitting {
    * The fit over rows packed in the driver's heap ({@link LocalLoader}, as the {@code train} command's
    * no-Spark path packs files): rounds, evaluations and checkpoints of {@link DriverTraining}, the same
    * partitions, per-partition batches and ordered merge as Spark jobs over the cached rows, so the same bits.
+   * In local mode a round's partitions are computed on as many of the driver's threads as the master has
+   * cores, as Spark's tasks would be (the merge stays in partition order, so the threads do not change a bit).
    * No Spark job runs after the rows were collected, so cancelling the fit's job group does not reach it.
    */
   private static FittedNetwork fitHeld(SparkpropParams estimator, SparkpropParamSet params, TrainConfig cfg,
                                        JavaSparkContext sc, Packed input, History history) throws IOException {
     LocalLoader.Result held = input.held();
-    DriverTraining.Prepared prepared = DriverTraining.prepare(cfg, DriverTraining.network(cfg, held.main()), held.main(),
-        held.validation(), true, held.preprocessing(), params.resumePolicy(estimator), sc.hadoopConfiguration());
-    LOG.info("rounds run {}", input.where().sentence());
-    prepared.trainer().addListener(history);
-    TrainingResult result = prepared.trainer().run(prepared.start());
-    String written = prepared.trainer().lastCheckpoint();
-    SparkTrainer.Outcome outcome = new SparkTrainer.Outcome(prepared.spec(), result, !prepared.resumedFrom().isEmpty(),
-        prepared.changes(), written.isEmpty() ? prepared.resumedFrom() : written);
-    if (result.interrupted()) throw interrupted(estimator, cfg, null, outcome);
-    Evaluator validation = held.validation() == null ? null
-        : DriverTraining.evaluator(held.validation(), prepared.spec(), held.preprocessing());
-    return finish(estimator, params, cfg, outcome, history, input.where().describe(), prepared.kernel(),
-        DriverTraining.evaluator(held.main(), prepared.spec(), held.preprocessing()), validation, held.main().rows(),
-        held.validation() == null ? 0 : held.validation().rows(), held.main().partitions(), held.main().classes(),
-        held.preprocessing().target());
+    try (PartitionWorkers workers = PartitionWorkers.of(driverThreads(sc))) {
+      DriverTraining.Prepared prepared = DriverTraining.prepare(cfg, DriverTraining.network(cfg, held.main()),
+          held.main(), held.validation(), true, held.preprocessing(), params.resumePolicy(estimator),
+          sc.hadoopConfiguration(), workers);
+      LOG.info("rounds run {}, on {} thread(s)", input.where().sentence(), workers.threads());
+      prepared.trainer().addListener(history);
+      TrainingResult result = prepared.trainer().run(prepared.start());
+      String written = prepared.trainer().lastCheckpoint();
+      SparkTrainer.Outcome outcome = new SparkTrainer.Outcome(prepared.spec(), result, !prepared.resumedFrom().isEmpty(),
+          prepared.changes(), written.isEmpty() ? prepared.resumedFrom() : written);
+      if (result.interrupted()) throw interrupted(estimator, cfg, null, outcome);
+      TargetScaling target = held.preprocessing().target();
+      Evaluator validation = held.validation() == null ? null : heldEvaluator(held.validation(), prepared, target, workers);
+      return finish(estimator, params, cfg, outcome, history, input.where().describe(), prepared.kernel(),
+          heldEvaluator(held.main(), prepared, target, workers), validation, held.main().rows(),
+          held.validation() == null ? 0 : held.validation().rows(), held.main().partitions(), held.main().classes(),
+          target);
+    }
+  }
+
+  /** The threads a fit on the driver computes a round's partitions on: the local master's cores, else 1. */
+  static int driverThreads(JavaSparkContext sc) {
+    return sc.isLocal() ? Execution.localCores(sc.master()) : 1;
+  }
+
+  /** The final metrics over held rows, computed on the fit's threads. */
+  private static Evaluator heldEvaluator(HeldSet data, DriverTraining.Prepared prepared, TargetScaling target,
+                                         PartitionWorkers workers) {
+    return new InProcessEvaluator(data.byPartition(), data.targetWidth(), data.classes(), prepared.spec(),
+        TrainingRecipe.CHUNK_ROWS, target, workers);
+  }
+
+  private static String seconds(long sinceNanos) {
+    return String.format(Locale.ROOT, "%.3f", (System.nanoTime() - sinceNanos) / 1e9);
   }
 
   /** Final metrics, the summary and the fitted network, wherever the rounds ran. */

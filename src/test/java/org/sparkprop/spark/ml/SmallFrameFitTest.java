@@ -1,5 +1,6 @@
 package org.sparkprop.spark.ml;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -70,7 +72,8 @@ class SmallFrameFitTest {
     StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType)
         .add("value", DataTypes.DoubleType).add("w", DataTypes.DoubleType);
     // Cached and counted: the partitions (a round-robin repartition) are fixed before any fit reads them.
-    Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(partitions).cache();
+    Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(partitions)
+        .withColumn("features", col("features"), new AttributeGroup("features", 2).toMetadata()).cache();
     assertEquals(ROWS, df.count());
     assertEquals(partitions, df.rdd().getNumPartitions());
     return df;
@@ -106,9 +109,9 @@ class SmallFrameFitTest {
         .summary();
     assertSame(auto, jobs, partitions);
     assertTrue(auto.validationRows() > 0 && auto.validationRows() < ROWS / 2, "a validation split: " + auto.validationRows());
-    // Reading the first row's width and collecting the rows: at most a few jobs (Spark's limit takes the
-    // partitions in growing batches); the Spark path runs one per round.
-    assertTrue(autoJobs.get() <= 5, "jobs of the driver fit: " + autoJobs.get());
+    // The features' ML attributes give their width and one job counts and collects the rows; the Spark path
+    // runs one per round.
+    assertEquals(1, autoJobs.get(), "jobs of the driver fit");
     assertTrue(sparkJobs.get() > auto.rounds(), "jobs of the Spark fit: " + sparkJobs.get() + ", " + auto.rounds() + " rounds");
   }
 
@@ -121,6 +124,42 @@ class SmallFrameFitTest {
     SparkpropTrainingSummary auto = base.copy(ParamMap.empty()).setExecution("auto").fit(df).summary();
     SparkpropTrainingSummary jobs = base.copy(ParamMap.empty()).setExecution("spark").fit(df).summary();
     assertSame(auto, jobs, partitions);
+  }
+
+  /**
+   * Without ML attributes the width comes from the first row (one job more); a partition holding more than its
+   * share of the rows the driver may take makes the rows come by a second query. Same weights either way.
+   */
+  @Test
+  void widthFromTheFirstRowAndAnUnevenTableGiveTheSameWeights() {
+    Dataset<Row> declared = frame(3);
+    Dataset<Row> plain = declared.withColumn("features", col("features"), org.apache.spark.sql.types.Metadata.empty());
+    // 290 rows in one partition, 10 in the other: the first is over its share of the rows driverMaxBytes holds.
+    List<Row> rows = declared.collectAsList();
+    List<Row> keyed = new ArrayList<>(ROWS);
+    for (int i = 0; i < ROWS; i++) {
+      Row r = rows.get(i);
+      keyed.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), i < 290 ? 0 : 1));
+    }
+    Dataset<Row> uneven = spark.createDataFrame(keyed, declared.schema().add("k", DataTypes.IntegerType))
+        .repartitionByRange(2, col("k")).drop("k").cache();
+    assertEquals(List.of(290, 10), uneven.javaRDD().glom().map(List::size).collect());
+    SparkpropClassifier base = new SparkpropClassifier().setHiddenLayers(6).setBatchSize(16).setEpochs(2).setSeed(5)
+        .setPartitions(2).setValidationFraction(0.0).setExecution("auto");
+    AtomicInteger declaredJobs = new AtomicInteger();
+    AtomicInteger plainJobs = new AtomicInteger();
+    String a = countingJobs(declaredJobs, () -> base.copy(ParamMap.empty()).fit(declared)).summary().weightsSha256();
+    String b = countingJobs(plainJobs, () -> base.copy(ParamMap.empty()).fit(plain)).summary().weightsSha256();
+    assertEquals(a, b);
+    assertEquals(1, declaredJobs.get(), "jobs with the width declared");
+    assertTrue(plainJobs.get() >= 2 && plainJobs.get() <= 5, "jobs reading the first row's width: " + plainJobs.get());
+    SparkpropClassifier tight = base.copy(ParamMap.empty()).setDriverMaxBytes(300 * 12);
+    SparkpropClassifier spark = base.copy(ParamMap.empty()).setExecution("spark");
+    AtomicInteger unevenJobs = new AtomicInteger();
+    SparkpropTrainingSummary held = countingJobs(unevenJobs, () -> tight.fit(uneven)).summary();
+    assertTrue(held.execution().startsWith("driver (packed rows"), held.execution());
+    assertEquals(2, unevenJobs.get(), "a partition over its share: counted, then collected");
+    assertEquals(spark.fit(uneven).summary().weightsSha256(), held.weightsSha256());
   }
 
   /**
