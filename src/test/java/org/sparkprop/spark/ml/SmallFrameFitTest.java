@@ -26,6 +26,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +91,12 @@ class SmallFrameFitTest {
     };
     spark.sparkContext().addSparkListener(listener);
     try {
-      return fit.get();
+      T result = fit.get();
+      // Job events reach listeners asynchronously: without the wait a fit's last job may be counted after it.
+      spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+      return result;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("Spark's listener bus did not drain in 10 s", e);
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }
@@ -133,7 +140,11 @@ class SmallFrameFitTest {
   @Test
   void widthFromTheFirstRowAndAnUnevenTableGiveTheSameWeights() {
     Dataset<Row> declared = frame(3);
-    Dataset<Row> plain = declared.withColumn("features", col("features"), org.apache.spark.sql.types.Metadata.empty());
+    // The same rows under a schema without metadata (Spark 3.5's withColumn with empty metadata keeps the old).
+    StructType bare = new StructType(java.util.Arrays.stream(declared.schema().fields())
+        .map(f -> new StructField(f.name(), f.dataType(), f.nullable(), Metadata.empty())).toArray(StructField[]::new));
+    Dataset<Row> plain = spark.createDataFrame(declared.javaRDD(), bare).cache();
+    assertEquals(Metadata.empty(), plain.schema().apply("features").metadata());
     // 290 rows in one partition, 10 in the other: the first is over its share of the rows driverMaxBytes holds.
     List<Row> rows = declared.collectAsList();
     List<Row> keyed = new ArrayList<>(ROWS);
