@@ -45,6 +45,14 @@ public final class OpenBlasGemm implements Gemm {
 
   // After the fields above: the self-check already uses the scratch buffers.
   static {
+    // Before the library loads: MLlib's netlib bindings must not bind the system's wrappers to it.
+    String presetsLoad = System.getProperty("org.bytedeco.openblas.load");
+    if (presetsLoad == null || presetsLoad.startsWith("openblas")) {
+      for (String set : SystemBlasGuard.applyHere()) {
+        org.slf4j.LoggerFactory.getLogger(OpenBlasGemm.class).debug("MLlib's native BLAS/LAPACK: {} (the system's"
+            + " OpenBLAS by its path, beside this library of the same shared-object name)", set);
+      }
+    }
     // Touching the openblas class loads libopenblas (UnsatisfiedLinkError if it cannot).
     openblas.blas_set_num_threads(1);
     if (openblas.blas_get_vendor() == 0) {
